@@ -1,0 +1,1 @@
+"""UDI barcodes: parse what scanners type, render symbols and labels that scan back."""

@@ -1,0 +1,162 @@
+"""The one exception family of medwms.
+
+    DomainError                  stable `code`, structured `fields`, message in zh-CN and English
+    ├── NotFound                 404  a thing named by id, code or barcode does not exist
+    ├── Conflict                 409  the state of the world forbids it (stock taken, duplicate)
+    │   └── InsufficientStock    409  a balance would go below zero
+    ├── PermissionDenied         403  the actor's roles do not grant the permission
+    ├── NotAuthenticated         401  no or bad credentials
+    ├── ValidationError          422  the input is malformed; `problems` lists every one
+    │   └── ImportRejected       422  a file with bad rows, refused whole
+    └── ScanRefused              422  a scan that a station must refuse (red, with a sound)
+        └── (barcode.ScanError and the features' own refusals)
+
+Each subclass sets `code` (stable, upper snake case), `status` (HTTP) and two message
+templates formatted with `fields`. Doors map errors once: the API to problem+json, the
+stations to a red message, the CLI to a message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """Base of every error medwms raises on purpose."""
+
+    code: ClassVar[str] = "DOMAIN_ERROR"
+    status: ClassVar[int] = 400
+    message_en: ClassVar[str] = "The request could not be done."
+    message_zh: ClassVar[str] = "请求无法完成。"
+
+    def __init__(self, message_en: str | None = None, message_zh: str | None = None,
+                 /, **fields: Any) -> None:
+        self.fields: dict[str, Any] = fields
+        self._en = message_en
+        self._zh = message_zh
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "zh-CN") -> str:
+        """The message for a person, in `language` ("zh-CN" or "en")."""
+        if language.lower().startswith("zh"):
+            template = self._zh or self._en or self.message_zh
+        else:
+            template = self._en or self.message_en
+        try:
+            return template.format(**self.fields)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def to_dict(self, language: str = "zh-CN") -> dict[str, Any]:
+        """A JSON-ready view: code, message, and the structured fields."""
+        return {
+            "code": self.code,
+            "message": self.message(language),
+            "message_en": self.message("en"),
+            "message_zh": self.message("zh-CN"),
+            "fields": {k: _jsonable(v) for k, v in self.fields.items()},
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+    status = 404
+    message_en = "{what} {key} was not found."
+    message_zh = "未找到{what} {key}。"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+    status = 409
+    message_en = "Conflict: {detail}"
+    message_zh = "冲突：{detail}"
+
+
+class InsufficientStock(Conflict):
+    code = "INSUFFICIENT_STOCK"
+    message_en = ("Not enough stock: {available} available, {requested} requested "
+                  "({item} at {location}, status {stock_status}).")
+    message_zh = ("库存不足：可用 {available}，需要 {requested}"
+                  "（{item}，库位 {location}，状态 {stock_status}）。")
+
+
+class PermissionDenied(DomainError):
+    code = "PERMISSION_DENIED"
+    status = 403
+    message_en = "User {user} may not {permission}."
+    message_zh = "用户 {user} 没有权限：{permission}。"
+
+
+class NotAuthenticated(DomainError):
+    code = "NOT_AUTHENTICATED"
+    status = 401
+    message_en = "Not signed in, or the session has expired: sign in again."
+    message_zh = "未登录或登录已过期，请重新登录。"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (row, column), what value, and why."""
+
+    message: str
+    column: str | None = None
+    row: int | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        shown = f" value {self.value!r}" if self.value not in (None, "") else ""
+        return f"{', '.join(where)}:{shown} {self.message}".lstrip(":").strip()
+
+
+class ValidationError(DomainError):
+    code = "VALIDATION_ERROR"
+    status = 422
+    message_en = "Invalid input: {summary}"
+    message_zh = "输入无效：{summary}"
+
+    def __init__(self, problems: list[Problem] | str, /, **fields: Any) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, column=fields.get("field"))]
+        self.problems = problems
+        summary = "; ".join(str(p) for p in problems[:5])
+        if len(problems) > 5:
+            summary += f"; … ({len(problems)} problems in all)"
+        fields.setdefault("summary", summary)
+        super().__init__(**fields)
+
+    def to_dict(self, language: str = "zh-CN") -> dict[str, Any]:
+        out = super().to_dict(language)
+        out["problems"] = [
+            {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+            for p in self.problems
+        ]
+        return out
+
+
+class ImportRejected(ValidationError):
+    code = "IMPORT_REJECTED"
+    message_en = "The file was refused whole, nothing was written: {summary}"
+    message_zh = "文件被整体拒绝，未写入任何数据：{summary}"
+
+
+class ScanRefused(DomainError):
+    code = "SCAN_REFUSED"
+    status = 422
+    message_en = "Scan refused: {reason}"
+    message_zh = "扫描被拒绝：{reason}"
