@@ -1,0 +1,53 @@
+"""The audit log: every change to master data, users and settings, hash-chained."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medwms.auth.rules import Actor
+from medwms.auth.tables import AuditRecord
+from medwms.core.chain import lock_head
+from medwms.core.clock import utc_now
+from medwms.core.hashchain import canonical, link
+
+AUDIT_CHAIN = "audit"
+
+
+def audit_fields(record: AuditRecord) -> dict[str, Any]:
+    """The fields of an audit record covered by its hash."""
+    return {
+        "seq": record.seq, "at": record.at, "actor_id": record.actor_id,
+        "actor_name": record.actor_name, "action": record.action, "entity": record.entity,
+        "entity_key": record.entity_key, "before": record.before, "after": record.after,
+        "reason": record.reason,
+    }
+
+
+def snapshot(values: Mapping[str, Any] | None) -> str:
+    """A record's values as stable JSON text for the before/after columns."""
+    return "" if values is None else canonical(values)
+
+
+def record_audit(session: Session, *, actor: Actor, action: str, entity: str,
+                 entity_key: str, before: Mapping[str, Any] | None = None,
+                 after: Mapping[str, Any] | None = None, reason: str = "") -> AuditRecord:
+    """Append one audit record in the caller's unit of work."""
+    head = lock_head(session, AUDIT_CHAIN)
+    record = AuditRecord(
+        seq=head.seq + 1, at=utc_now(), actor_id=actor.user_id, actor_name=actor.username,
+        action=action, entity=entity, entity_key=entity_key, before=snapshot(before),
+        after=snapshot(after), reason=reason, prev_hash=head.hash,
+    )
+    record.hash = link(head.hash, audit_fields(record))
+    head.seq, head.hash = record.seq, record.hash
+    session.add(record)
+    return record
+
+
+def parse_snapshot(text: str) -> dict[str, Any]:
+    """The before/after JSON text back as a dict ({} when empty)."""
+    return dict(json.loads(text)) if text else {}

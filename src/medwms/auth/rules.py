@@ -1,0 +1,71 @@
+"""Roles and permissions: which role may do what. Pure data and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    RECEIVER = "receiver"
+    INSPECTOR = "inspector"
+    PICKER = "picker"
+    VERIFIER = "verifier"
+    AUDITOR = "auditor"
+    INTEGRATOR = "integrator"
+
+
+class Perm(StrEnum):
+    MASTERDATA_READ = "masterdata.read"
+    MASTERDATA_WRITE = "masterdata.write"
+    STOCK_READ = "stock.read"
+    STOCK_MOVE = "stock.move"
+    STOCK_ADJUST = "stock.adjust"
+    STOCK_STATUS = "stock.status"
+    RECEIVE = "receiving.receive"
+    INSPECT = "quality.inspect"
+    PICK = "picking.pick"
+    VERIFY = "picking.verify"
+    USERS_MANAGE = "users.manage"
+    AUDIT_READ = "audit.read"
+    SYSTEM_ADMIN = "system.admin"
+
+
+_READ = {Perm.MASTERDATA_READ, Perm.STOCK_READ}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.MANAGER: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.STOCK_MOVE, Perm.STOCK_ADJUST,
+                                     Perm.STOCK_STATUS, Perm.RECEIVE, Perm.INSPECT, Perm.PICK,
+                                     Perm.VERIFY, Perm.AUDIT_READ}),
+    Role.RECEIVER: frozenset(_READ | {Perm.RECEIVE, Perm.STOCK_MOVE}),
+    Role.INSPECTOR: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS}),
+    Role.PICKER: frozenset(_READ | {Perm.PICK, Perm.STOCK_MOVE}),
+    Role.VERIFIER: frozenset(_READ | {Perm.VERIFY}),
+    Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_READ}),
+    Role.INTEGRATOR: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.RECEIVE, Perm.STOCK_MOVE}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user (or `system` for jobs), with their roles."""
+
+    user_id: int | None
+    username: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def permissions(self) -> frozenset[Perm]:
+        granted: set[Perm] = set()
+        for role in self.roles:
+            granted |= ROLE_PERMISSIONS.get(Role(role), frozenset()) if role in Role else set()
+        return frozenset(granted)
+
+    def can(self, permission: Perm) -> bool:
+        return permission in self.permissions
+
+
+SYSTEM = Actor(user_id=None, username="system", roles=frozenset({Role.ADMIN}))

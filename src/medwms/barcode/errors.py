@@ -1,0 +1,156 @@
+"""Refusals of a scan: one `ScanError` subclass per stable code.
+
+    ScanRefused (core)
+    └── ScanError                 base of every refused scan; `code` says which
+        ├── Empty                 EMPTY: nothing was read
+        ├── NotRecognised         NOT_RECOGNISED: not a UDI, location or document barcode
+        ├── UnsupportedSymbology  UNSUPPORTED_SYMBOLOGY: e.g. ISBT 128
+        ├── CapsLock              CAPS_LOCK: the keyboard wedge typed with Caps Lock on
+        ├── BadCheckDigit         BAD_CHECK_DIGIT: GTIN/SSCC/GLN mod-10 or HIBC mod-43
+        ├── BadDate               BAD_DATE
+        ├── UnknownAI             UNKNOWN_AI: a GS1 AI, HIBC or MA field we do not know
+        ├── BadLength             BAD_LENGTH
+        ├── BadCharacter          BAD_CHARACTER
+        ├── Truncated             TRUNCATED: the data stops in the middle of a field
+        ├── MissingRequiredAI     MISSING_REQUIRED_AI: e.g. a lot without a GTIN
+        └── LinkMismatch          LINK_MISMATCH: HIBC secondary of another primary
+
+Every error carries `what_en`, `what_zh` (the field, named for a person) and `value`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medwms.core.errors import ScanRefused
+
+# What a field is called on the floor, in English and Chinese.
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "00": ("SSCC (00)", "物流单元代码SSCC(00)"),
+    "01": ("GTIN (01)", "产品标识GTIN(01)"),
+    "02": ("content GTIN (02)", "内含产品GTIN(02)"),
+    "10": ("lot (10)", "批号(10)"),
+    "11": ("production date (11)", "生产日期(11)"),
+    "17": ("expiry date (17)", "失效日期(17)"),
+    "21": ("serial number (21)", "序列号(21)"),
+    "30": ("quantity (30)", "数量(30)"),
+    "37": ("count of units (37)", "数量(37)"),
+    "414": ("location GLN (414)", "库位GLN(414)"),
+    "HIBC": ("HIBC data", "HIBC数据"),
+    "MA": ("MA code", "MA码"),
+    "LOCATION": ("location code", "库位码"),
+    "DOCUMENT": ("document number", "单据号"),
+}
+
+
+def field_names(what: str) -> tuple[str, str]:
+    """The English and Chinese name of a field (an AI, or a key of FIELD_NAMES)."""
+    if what in FIELD_NAMES:
+        return FIELD_NAMES[what]
+    return (f"field ({what})", f"字段({what})") if what else ("barcode", "条码")
+
+
+class ScanError(ScanRefused):
+    """A scan the station must refuse, with a stable `code` and words for the picker."""
+
+    code = "SCAN_ERROR"
+    message_en = "The barcode could not be read: scan again."
+    message_zh = "条码无法识别，请重新扫描。"
+
+    def __init__(self, *, what: str = "", value: str = "", **fields: Any) -> None:
+        what_en, what_zh = field_names(what)
+        fields.setdefault("reason", self.code)
+        super().__init__(what=what, what_en=what_en, what_zh=what_zh,
+                         value=value, **fields)
+
+
+class Empty(ScanError):
+    code = "EMPTY"
+    message_en = "Nothing was read: scan again."
+    message_zh = "未读到任何内容，请重新扫描。"
+
+
+class NotRecognised(ScanError):
+    code = "NOT_RECOGNISED"
+    message_en = ("This is not a UDI, location or document barcode: "
+                  "scan the UDI barcode (GS1 or HIBC) on the label.")
+    message_zh = "无法识别此条码（不是UDI、库位或单据条码），请扫描标签上的UDI条码（GS1或HIBC）。"
+
+
+class UnsupportedSymbology(ScanError):
+    code = "UNSUPPORTED_SYMBOLOGY"
+    message_en = ("This kind of barcode ({value}) is not used here: "
+                  "scan the GS1 or HIBC barcode on the label.")
+    message_zh = "不支持此类条码（{value}），请扫描标签上的GS1或HIBC条码。"
+
+
+class CapsLock(ScanError):
+    code = "CAPS_LOCK"
+    message_en = "Caps Lock is on: turn Caps Lock off and scan again."
+    message_zh = "键盘大写锁定（Caps Lock）已打开：请关闭大写锁定后重新扫描。"
+
+
+class BadCheckDigit(ScanError):
+    code = "BAD_CHECK_DIGIT"
+    message_en = ("The check digit of the {what_en} {value} is wrong: the barcode is damaged "
+                  "or misprinted. Scan it again; if it fails again, set the item aside.")
+    message_zh = "{what_zh} {value} 校验位错误：条码可能损坏或印错。请重新扫描，仍失败请将货品放到一边。"
+
+
+class BadDate(ScanError):
+    code = "BAD_DATE"
+    message_en = "The {what_en} {value} is not a valid date: check the label."
+    message_zh = "{what_zh} {value} 不是有效日期，请核对标签。"
+
+
+class UnknownAI(ScanError):
+    code = "UNKNOWN_AI"
+    message_en = "The barcode contains an unknown field ({value}): scan the UDI barcode."
+    message_zh = "条码中有无法识别的字段（{value}），请扫描UDI条码。"
+
+
+class BadLength(ScanError):
+    code = "BAD_LENGTH"
+    message_en = "The {what_en} has the wrong length ({value}): check the label."
+    message_zh = "{what_zh} 长度不正确（{value}），请核对标签。"
+
+
+class BadCharacter(ScanError):
+    code = "BAD_CHARACTER"
+    message_en = ("The barcode contains a character that is not allowed ({value!r}): "
+                  "check the scanner's keyboard settings and scan again.")
+    message_zh = "条码中含有不允许的字符（{value!r}）：请检查扫描枪键盘设置后重新扫描。"
+
+
+class Truncated(ScanError):
+    code = "TRUNCATED"
+    message_en = "The barcode was read only in part (it stops in the {what_en}): scan again."
+    message_zh = "条码未读完整（在{what_zh}处中断），请重新扫描。"
+
+
+class MissingRequiredAI(ScanError):
+    code = "MISSING_REQUIRED_AI"
+    message_en = ("This barcode has a {what_en} but no GTIN (01): "
+                  "scan the barcode that carries the GTIN.")
+    message_zh = "此条码有{what_zh}但没有产品标识GTIN(01)，请扫描带GTIN的条码。"
+
+
+class LinkMismatch(ScanError):
+    code = "LINK_MISMATCH"
+    message_en = ("The second HIBC barcode (link {value}) belongs to another product: "
+                  "scan both barcodes of the same label.")
+    message_zh = "第二个HIBC条码（链接字符 {value}）属于另一产品，请扫描同一标签上的两个条码。"
+
+
+_BY_CODE: dict[str, type[ScanError]] = {
+    cls.code: cls
+    for cls in (Empty, NotRecognised, UnsupportedSymbology, CapsLock, BadCheckDigit, BadDate,
+                UnknownAI, BadLength, BadCharacter, Truncated, MissingRequiredAI, LinkMismatch)
+}
+
+SCAN_ERROR_CODES: frozenset[str] = frozenset(_BY_CODE)
+
+
+def refuse(code: str, *, what: str = "", value: str = "", **fields: Any) -> ScanError:
+    """The ScanError for `code` (one of SCAN_ERROR_CODES), ready to raise."""
+    return _BY_CODE.get(code, NotRecognised)(what=what, value=value, **fields)

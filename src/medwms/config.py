@@ -1,0 +1,43 @@
+"""Settings: one validated object, built at start-up by a door and passed inward.
+
+No code below the doors reads the environment; it receives a `Settings`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of medwms, read from `MEDWMS_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDWMS_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'medwms.db'}",
+        description="SQLAlchemy URL; SQLite file medwms.db in the working directory by default",
+    )
+    secret_key: str = Field(
+        default="change-me-in-production-medwms-secret",
+        description="Signs bearer tokens; set a long random value in production",
+    )
+    language: Literal["zh-CN", "en"] = "zh-CN"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timezone: str = "Asia/Shanghai"
+    token_minutes: int = Field(default=12 * 60, description="Lifetime of a login token")
+    scanner_gs_substitutes: tuple[str, ...] = ("<GS>", "␝", "{GS}", "^]")
+    cjk_font_path: str | None = Field(
+        default=None, description="TrueType CJK font to embed in PDFs (else a CID font)"
+    )
+    backup_dir: str = "backups"
+    idempotency_hours: int = 48
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

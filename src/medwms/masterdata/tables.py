@@ -1,0 +1,157 @@
+"""Master data tables: items, packaging levels (GTINs), partners, owners, warehouses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from medwms.core.db import Base, UTCDateTime
+
+
+class Tracking(StrEnum):
+    LOT = "LOT"
+    SERIAL = "SERIAL"
+    LOT_SERIAL = "LOT_SERIAL"
+
+
+class RiskClass(StrEnum):
+    I = "I"  # noqa: E741
+    II = "II"
+    III = "III"
+
+
+class PartnerKind(StrEnum):
+    SUPPLIER = "SUPPLIER"
+    CUSTOMER = "CUSTOMER"
+    DEPARTMENT = "DEPARTMENT"
+
+
+class ZoneKind(StrEnum):
+    RECEIVING = "RECEIVING"
+    QUARANTINE = "QUARANTINE"
+    STORAGE = "STORAGE"
+    REJECTED = "REJECTED"
+    RETURNS = "RETURNS"
+    SHIPPING = "SHIPPING"
+
+
+class Item(Base):
+    """A device product: what a GTIN means, how it is tracked and stored."""
+
+    __tablename__ = "item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    manufacturer: Mapped[str] = mapped_column(String(200), default="")
+    registration_no: Mapped[str] = mapped_column(String(100), default="")
+    registration_expiry: Mapped[date | None] = mapped_column(Date)
+    risk_class: Mapped[str] = mapped_column(String(3), default=RiskClass.II)
+    tracking: Mapped[str] = mapped_column(String(12), default=Tracking.LOT)
+    temp_min: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    temp_max: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    humidity_max: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer)
+    min_remaining_days: Mapped[int] = mapped_column(Integer, default=0)
+    implant: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Packaging(Base):
+    """A packaging level: one GTIN (UDI-DI) = `quantity` base units of one item."""
+
+    __tablename__ = "packaging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gtin: Mapped[str] = mapped_column(String(14), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    level: Mapped[str] = mapped_column(String(20), default="unit")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Owner(Base):
+    """The company whose goods stock are: our own (SELF) or a 3PL principal."""
+
+    __tablename__ = "owner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Partner(Base):
+    """A supplier, customer (hospital, distributor) or clinical department."""
+
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    licence_no: Mapped[str] = mapped_column(String(100), default="")
+    licence_expiry: Mapped[date | None] = mapped_column(Date)
+    min_remaining_days: Mapped[int] = mapped_column(Integer, default=0)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    gln: Mapped[str | None] = mapped_column(String(13))
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+
+
+class Zone(Base):
+    __tablename__ = "zone"
+    __table_args__ = (UniqueConstraint("warehouse_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"))
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(12))
+    temp_min: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    temp_max: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+
+
+class Location(Base):
+    """A place stock can be: a bin, a shelf level, a floor spot, a staging lane."""
+
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    barcode: Mapped[str] = mapped_column(String(80), unique=True)
+    aisle: Mapped[str] = mapped_column(String(10), default="")
+    bay: Mapped[str] = mapped_column(String(10), default="")
+    level: Mapped[str] = mapped_column(String(10), default="")
+    x: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal(0))
+    y: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal(0))
+    pick_seq: Mapped[int] = mapped_column(Integer, default=0)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,18 @@
+"""Every table of medwms, imported in one place so metadata is complete."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from medwms.auth import tables as auth_tables
+from medwms.core import tables as core_tables
+from medwms.core.db import Base
+from medwms.ledger import tables as ledger_tables
+from medwms.masterdata import tables as masterdata_tables
+
+TABLE_MODULES = (core_tables, auth_tables, masterdata_tables, ledger_tables)
+
+
+def metadata() -> MetaData:
+    """The complete metadata of the models (what migrations must produce)."""
+    return Base.metadata
