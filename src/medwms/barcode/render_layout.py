@@ -1,7 +1,7 @@
 """Lay out a label once, in millimetres from the top-left corner, for every backend.
 
-The layout is a list of text, symbol and box operations. Symbol module sizes are whole
-printer dots at 8 dots/mm (203 dpi), so the ZPL output has the same geometry as the PDF.
+The layout is a list of text, symbol and box operations. Symbol modules are a whole number
+of `quantum` mm: printer dots for ZPL (0.125 mm at 203 dpi), a fine grid for PDF and PNG.
 Text widths are estimated (CJK one em, Latin about half): every backend uses the same
 estimate, so text never runs off the label.
 """
@@ -22,7 +22,9 @@ from medwms.barcode.render_data import GlnLocationData, SsccData, internal_locat
 from medwms.barcode.symbols import SymbolData, SymbolKind, symbol_matrix
 
 PT_MM = 25.4 / 72
-DOT_MM = 0.125  # one dot of a 203 dpi printer
+FINE_QUANTUM = 0.025  # PDF and PNG: modules on a 0.025 mm grid
+MAX_MODULE_2D = 0.625
+MAX_MODULE_1D = 0.5
 MARGIN = 3.0
 MIN_TEXT_PT = 5.0
 LINE_GAP = 1.2
@@ -103,18 +105,19 @@ def _lines(x: float, y: float, width: float, height: float,
     return ops
 
 
-def _symbol(kind: SymbolKind, data: SymbolData, x: float, y: float, max_w: float,
-            max_h: float, max_dots: int) -> SymbolOp:
-    """A symbol as large as fits (whole dots, at most `max_dots` per module)."""
+def _symbol(kind: SymbolKind, data: SymbolData, *, at: tuple[float, float],
+            box: tuple[float, float], max_module: float, quantum: float) -> SymbolOp:
+    """A symbol as large as fits `box` (w, h) at `at` (x, y), its module whole `quantum`s."""
+    x, y = at
     matrix = symbol_matrix(kind, data)
-    span = matrix.width + 2 * matrix.quiet
-    dots = max(1, min(max_dots, int(max_w / DOT_MM / span)))
+    fit = box[0] / (matrix.width + 2 * matrix.quiet)
     if not kind.is_linear:
-        dots = max(1, min(dots, int(max_h / DOT_MM / (matrix.height + 2 * matrix.quiet))))
-    module = dots * DOT_MM
-    height = max_h if kind.is_linear else matrix.height * module
-    return SymbolOp(x + matrix.quiet * module, y + (0 if kind.is_linear else matrix.quiet * module),
-                    kind, data, module, matrix.width * module, height)
+        fit = min(fit, box[1] / (matrix.height + 2 * matrix.quiet))
+    module = max(1, int(min(fit, max_module) / quantum + 1e-9)) * quantum
+    height = box[1] if kind.is_linear else matrix.height * module
+    top = y if kind.is_linear else y + matrix.quiet * module
+    return SymbolOp(x + matrix.quiet * module, top, kind, data, module,
+                    matrix.width * module, height)
 
 
 def _hri_lines(hri: str, width: float, size: float) -> list[str]:
@@ -145,16 +148,16 @@ def _device_lines(label: DeviceLabel, big: float) -> list[tuple[str, float]]:
     return lines
 
 
-def _udi_layout(device: DeviceLabel, size: LabelSize,
-                extra: list[tuple[str, float]]) -> Layout:
+def _udi_layout(device: DeviceLabel, size: LabelSize, extra: list[tuple[str, float]],
+                quantum: float) -> Layout:
     width, height = size.mm
     big = 11.0 if size is LabelSize.L100X50 else 8.0
     hri_size = 7.0 if size is LabelSize.L100X50 else 5.5
     hri = _hri_lines(device.udi.hri(), width - 2 * MARGIN, hri_size)
     hri_h = len(hri) * hri_size * PT_MM * LINE_GAP
     body_h = height - 2 * MARGIN - hri_h - 1
-    symbol = _symbol(SymbolKind.GS1_DATAMATRIX, device.udi, MARGIN, MARGIN,
-                     width * 0.42, body_h, 5)
+    symbol = _symbol(SymbolKind.GS1_DATAMATRIX, device.udi, at=(MARGIN, MARGIN),
+                     box=(width * 0.42, body_h), max_module=MAX_MODULE_2D, quantum=quantum)
     col_x = symbol.x + symbol.width + 3
     ops: list[Op] = [symbol]
     ops += _lines(col_x, MARGIN, width - col_x - MARGIN, body_h, extra + _device_lines(device, big))
@@ -170,7 +173,7 @@ def _qc_extra(label: QcLabel, size: LabelSize) -> list[tuple[str, float]]:
              f"{label.inspected_on.isoformat()}", big * 0.6)]
 
 
-def _location_layout(label: LocationLabel, size: LabelSize) -> Layout:
+def _location_layout(label: LocationLabel, size: LabelSize, quantum: float) -> Layout:
     width, height = size.mm
     data: SymbolData
     if label.warehouse_gln is None:
@@ -184,13 +187,14 @@ def _location_layout(label: LocationLabel, size: LabelSize) -> Layout:
     top = MARGIN + code_pt * PT_MM * LINE_GAP * 1.6 + 1
     hri_pt = 8.0 if size is LabelSize.L100X50 else 6.0
     bar_h = height - top - MARGIN - hri_pt * PT_MM * LINE_GAP - 1
-    symbol = _symbol(kind, data, MARGIN, top, width - 2 * MARGIN, bar_h, 4)
+    symbol = _symbol(kind, data, at=(MARGIN, top), box=(width - 2 * MARGIN, bar_h),
+                     max_module=MAX_MODULE_1D, quantum=quantum)
     tail = _lines(MARGIN, top + bar_h + 1, width - 2 * MARGIN, hri_pt * PT_MM * LINE_GAP,
                   [(hri, hri_pt)])
     return Layout(width, height, (*head, symbol, *tail))
 
 
-def _hu_layout(label: HandlingUnitLabel, size: LabelSize) -> Layout:
+def _hu_layout(label: HandlingUnitLabel, size: LabelSize, quantum: float) -> Layout:
     width, height = size.mm
     sscc = SsccData(label.sscc)
     hri_pt = 8.0 if size is LabelSize.L100X50 else 6.0
@@ -201,18 +205,20 @@ def _hu_layout(label: HandlingUnitLabel, size: LabelSize) -> Layout:
     lines += [(f"收货方 Ship to: {label.ship_to}", text_pt)] if label.ship_to else []
     lines += [(line, text_pt * 0.9) for line in label.contents]
     ops: list[Op] = _lines(MARGIN, MARGIN, width - 2 * MARGIN, bar_top - MARGIN - 1, lines)
-    ops.append(_symbol(SymbolKind.GS1_128, sscc, MARGIN, bar_top, width - 2 * MARGIN, bar_h, 4))
+    ops.append(_symbol(SymbolKind.GS1_128, sscc, at=(MARGIN, bar_top),
+                       box=(width - 2 * MARGIN, bar_h), max_module=MAX_MODULE_1D,
+                       quantum=quantum))
     ops += _lines(MARGIN, bar_top + bar_h + 1, width - 2 * MARGIN, hri_pt * PT_MM * LINE_GAP,
                   [(sscc.hri(), hri_pt)])
     return Layout(width, height, tuple(ops))
 
 
-def layout_label(label: Label, size: LabelSize) -> Layout:
+def layout_label(label: Label, size: LabelSize, quantum: float = FINE_QUANTUM) -> Layout:
     """Where every text and symbol of `label` goes on `size` stock."""
     if isinstance(label, DeviceLabel):
-        return _udi_layout(label, size, [])
+        return _udi_layout(label, size, [], quantum)
     if isinstance(label, QcLabel):
-        return _udi_layout(label.device, size, _qc_extra(label, size))
+        return _udi_layout(label.device, size, _qc_extra(label, size), quantum)
     if isinstance(label, LocationLabel):
-        return _location_layout(label, size)
-    return _hu_layout(label, size)
+        return _location_layout(label, size, quantum)
+    return _hu_layout(label, size, quantum)

@@ -114,7 +114,7 @@ def _barcode(kind: SymbolKind, data: SymbolData) -> Any:
 
 def _to_pil(zx_image: Any) -> Image.Image:
     view = memoryview(zx_image)
-    height, width = view.shape[0], view.shape[1]
+    height, width = view.shape or (0, 0)
     return Image.frombytes("L", (width, height), view.tobytes())
 
 
