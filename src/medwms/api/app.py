@@ -1,0 +1,39 @@
+"""The FastAPI application: everything under /api/v1, OpenAPI at /openapi.json."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from fastapi import APIRouter, FastAPI
+
+from medwms import __version__
+from medwms.api import errors, idempotency, routes
+from medwms.config import Settings
+from medwms.core.db import Database
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """Build the app on `db` (or the configured database)."""
+    app = FastAPI(title="medwms", version=__version__, openapi_url="/openapi.json",
+                  docs_url="/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url)
+    errors.install(app)
+    idempotency.install(app)
+    for router in _routers():
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def _routers() -> list[APIRouter]:
+    """Every `router` defined in a module of medwms.api.routes."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{routes.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+    return found

@@ -1,0 +1,61 @@
+"""Errors as problem+json: every DomainError once, with its stable code."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from medwms.core.errors import DomainError
+
+log = logging.getLogger("medwms.api")
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"urn:medwms:error:{code.lower()}", "title": title, "status": status,
+            "detail": detail, "code": code, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _language(request: Request) -> str:
+    header = request.headers.get("accept-language", "").lower()
+    if header.startswith("en"):
+        return "en"
+    if header.startswith("zh"):
+        return "zh-CN"
+    return str(request.app.state.settings.language)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into problem+json."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        body = error.to_dict(_language(request))
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        response = problem(error.status, error.code, error.code, body.pop("message"), **body)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [{"column": ".".join(str(p) for p in e.get("loc", ())),
+                     "message": e.get("msg", ""), "row": None, "value": None}
+                    for e in error.errors()]
+        detail = "; ".join(f"{p['column']}: {p['message']}" for p in problems)
+        return problem(422, "VALIDATION_ERROR", "VALIDATION_ERROR", detail, problems=problems)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        correlation = uuid.uuid4().hex
+        log.exception("unexpected error %s on %s %s", correlation, request.method,
+                      request.url.path)
+        return problem(500, "INTERNAL_ERROR", "INTERNAL_ERROR",
+                       f"Unexpected error; quote {correlation} to support.",
+                       correlation_id=correlation)

@@ -1,0 +1,19 @@
+"""Health: is the service up and its database reachable."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from medwms import __version__
+from medwms.api.deps import DbDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(db: DbDep) -> dict[str, str]:
+    """Liveness and database reachability."""
+    with db.reading() as session:
+        session.execute(text("SELECT 1"))
+    return {"status": "ok", "version": __version__, "database": db.dialect}

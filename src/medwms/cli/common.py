@@ -1,0 +1,64 @@
+"""What every CLI command shares: settings, the database, the acting user, error output."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from medwms.auth.rules import Actor, Role
+from medwms.config import Settings, load_settings
+from medwms.core.db import Database
+from medwms.core.errors import DomainError, ValidationError
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+@contextmanager
+def database(config: Settings | None = None) -> Iterator[Database]:
+    """The configured database, disposed afterwards."""
+    db = Database((config or settings()).database_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def cli_actor() -> Actor:
+    """Who acts from the shell: the operating-system user, with admin rights.
+
+    Whoever can run the CLI on the server can already read and write the database file;
+    the audit log still names the OS account that acted.
+    """
+    return Actor(user_id=None, username=f"cli:{getpass.getuser()}",
+                 roles=frozenset({Role.ADMIN}))
+
+
+def report_errors(command: F) -> F:
+    """Turn a DomainError into a red message (with every problem) and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as error:
+            language = settings().language
+            err_console.print(f"[red]{error.code}[/red]: {error.message(language)}")
+            if isinstance(error, ValidationError):
+                for problem in error.problems:
+                    err_console.print(f"  - {problem}")
+            raise typer.Exit(2) from error
+
+    return wrapper  # type: ignore[return-value]
