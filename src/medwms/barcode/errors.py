@@ -1,19 +1,19 @@
 """Refusals of a scan: one `ScanError` subclass per stable code.
 
     ScanRefused (core)
-    └── ScanError                 base of every refused scan; `code` says which
-        ├── Empty                 EMPTY: nothing was read
-        ├── NotRecognised         NOT_RECOGNISED: not a UDI, location or document barcode
-        ├── UnsupportedSymbology  UNSUPPORTED_SYMBOLOGY: e.g. ISBT 128
-        ├── CapsLock              CAPS_LOCK: the keyboard wedge typed with Caps Lock on
-        ├── BadCheckDigit         BAD_CHECK_DIGIT: GTIN/SSCC/GLN mod-10 or HIBC mod-43
-        ├── BadDate               BAD_DATE
-        ├── UnknownAI             UNKNOWN_AI: a GS1 AI, HIBC or MA field we do not know
-        ├── BadLength             BAD_LENGTH
-        ├── BadCharacter          BAD_CHARACTER
-        ├── Truncated             TRUNCATED: the data stops in the middle of a field
-        ├── MissingRequiredAI     MISSING_REQUIRED_AI: e.g. a lot without a GTIN
-        └── LinkMismatch          LINK_MISMATCH: HIBC secondary of another primary
+    └── ScanError                     base of every refused scan; `code` says which
+        ├── EmptyError                EMPTY: nothing was read
+        ├── NotRecognisedError        NOT_RECOGNISED: not a UDI, location or document barcode
+        ├── UnsupportedSymbologyError UNSUPPORTED_SYMBOLOGY: e.g. ISBT 128
+        ├── CapsLockError             CAPS_LOCK: the keyboard wedge typed with Caps Lock on
+        ├── BadCheckDigitError        BAD_CHECK_DIGIT: GTIN/SSCC/GLN mod-10 or HIBC mod-43
+        ├── BadDateError              BAD_DATE
+        ├── UnknownAIError            UNKNOWN_AI: a GS1 AI, HIBC or MA field we do not know
+        ├── BadLengthError            BAD_LENGTH
+        ├── BadCharacterError         BAD_CHARACTER
+        ├── TruncatedError            TRUNCATED: the data stops in the middle of a field
+        ├── MissingRequiredAIError    MISSING_REQUIRED_AI: e.g. a lot without a GTIN
+        └── LinkMismatchError         LINK_MISMATCH: HIBC secondary of another primary
 
 Every error carries `what_en`, `what_zh` (the field, named for a person) and `value`.
 """
@@ -64,78 +64,79 @@ class ScanError(ScanRefused):
                          value=value, **fields)
 
 
-class Empty(ScanError):
+class EmptyError(ScanError):
     code = "EMPTY"
     message_en = "Nothing was read: scan again."
     message_zh = "未读到任何内容，请重新扫描。"
 
 
-class NotRecognised(ScanError):
+class NotRecognisedError(ScanError):
     code = "NOT_RECOGNISED"
     message_en = ("This is not a UDI, location or document barcode: "
                   "scan the UDI barcode (GS1 or HIBC) on the label.")
     message_zh = "无法识别此条码（不是UDI、库位或单据条码），请扫描标签上的UDI条码（GS1或HIBC）。"
 
 
-class UnsupportedSymbology(ScanError):
+class UnsupportedSymbologyError(ScanError):
     code = "UNSUPPORTED_SYMBOLOGY"
     message_en = ("This kind of barcode ({value}) is not used here: "
                   "scan the GS1 or HIBC barcode on the label.")
     message_zh = "不支持此类条码（{value}），请扫描标签上的GS1或HIBC条码。"
 
 
-class CapsLock(ScanError):
+class CapsLockError(ScanError):
     code = "CAPS_LOCK"
     message_en = "Caps Lock is on: turn Caps Lock off and scan again."
     message_zh = "键盘大写锁定（Caps Lock）已打开：请关闭大写锁定后重新扫描。"
 
 
-class BadCheckDigit(ScanError):
+class BadCheckDigitError(ScanError):
     code = "BAD_CHECK_DIGIT"
     message_en = ("The check digit of the {what_en} {value} is wrong: the barcode is damaged "
                   "or misprinted. Scan it again; if it fails again, set the item aside.")
-    message_zh = "{what_zh} {value} 校验位错误：条码可能损坏或印错。请重新扫描，仍失败请将货品放到一边。"
+    message_zh = ("{what_zh} {value} 校验位错误：条码可能损坏或印错。"
+                  "请重新扫描，仍失败请将货品放到一边。")
 
 
-class BadDate(ScanError):
+class BadDateError(ScanError):
     code = "BAD_DATE"
     message_en = "The {what_en} {value} is not a valid date: check the label."
     message_zh = "{what_zh} {value} 不是有效日期，请核对标签。"
 
 
-class UnknownAI(ScanError):
+class UnknownAIError(ScanError):
     code = "UNKNOWN_AI"
     message_en = "The barcode contains an unknown field ({value}): scan the UDI barcode."
     message_zh = "条码中有无法识别的字段（{value}），请扫描UDI条码。"
 
 
-class BadLength(ScanError):
+class BadLengthError(ScanError):
     code = "BAD_LENGTH"
     message_en = "The {what_en} has the wrong length ({value}): check the label."
     message_zh = "{what_zh} 长度不正确（{value}），请核对标签。"
 
 
-class BadCharacter(ScanError):
+class BadCharacterError(ScanError):
     code = "BAD_CHARACTER"
     message_en = ("The barcode contains a character that is not allowed ({value!r}): "
                   "check the scanner's keyboard settings and scan again.")
     message_zh = "条码中含有不允许的字符（{value!r}）：请检查扫描枪键盘设置后重新扫描。"
 
 
-class Truncated(ScanError):
+class TruncatedError(ScanError):
     code = "TRUNCATED"
     message_en = "The barcode was read only in part (it stops in the {what_en}): scan again."
     message_zh = "条码未读完整（在{what_zh}处中断），请重新扫描。"
 
 
-class MissingRequiredAI(ScanError):
+class MissingRequiredAIError(ScanError):
     code = "MISSING_REQUIRED_AI"
     message_en = ("This barcode has a {what_en} but no GTIN (01): "
                   "scan the barcode that carries the GTIN.")
     message_zh = "此条码有{what_zh}但没有产品标识GTIN(01)，请扫描带GTIN的条码。"
 
 
-class LinkMismatch(ScanError):
+class LinkMismatchError(ScanError):
     code = "LINK_MISMATCH"
     message_en = ("The second HIBC barcode (link {value}) belongs to another product: "
                   "scan both barcodes of the same label.")
@@ -144,8 +145,11 @@ class LinkMismatch(ScanError):
 
 _BY_CODE: dict[str, type[ScanError]] = {
     cls.code: cls
-    for cls in (Empty, NotRecognised, UnsupportedSymbology, CapsLock, BadCheckDigit, BadDate,
-                UnknownAI, BadLength, BadCharacter, Truncated, MissingRequiredAI, LinkMismatch)
+    for cls in (
+        EmptyError, NotRecognisedError, UnsupportedSymbologyError, CapsLockError,
+        BadCheckDigitError, BadDateError, UnknownAIError, BadLengthError, BadCharacterError,
+        TruncatedError, MissingRequiredAIError, LinkMismatchError,
+    )
 }
 
 SCAN_ERROR_CODES: frozenset[str] = frozenset(_BY_CODE)
@@ -153,4 +157,4 @@ SCAN_ERROR_CODES: frozenset[str] = frozenset(_BY_CODE)
 
 def refuse(code: str, *, what: str = "", value: str = "", **fields: Any) -> ScanError:
     """The ScanError for `code` (one of SCAN_ERROR_CODES), ready to raise."""
-    return _BY_CODE.get(code, NotRecognised)(what=what, value=value, **fields)
+    return _BY_CODE.get(code, NotRecognisedError)(what=what, value=value, **fields)

@@ -1,0 +1,108 @@
+"""From GS1 elements to a Scan: check digits, dates, association rules, run-on fields."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import NamedTuple
+
+from medwms.barcode.checkdigit import has_valid_check_digit
+from medwms.barcode.dates import yymmdd
+from medwms.barcode.errors import refuse
+from medwms.barcode.scan import Scan, ScanWarning
+
+CHECKED_AIS = frozenset({"00", "01", "02", "410", "411", "412", "413", "414", "415", "416"})
+DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17", "7006"})
+# AIs that need a trade item: lot, production and expiry date with (01) or (02); serial (01).
+NEEDS_ITEM = {"10": ("01", "02"), "11": ("01", "02"), "17": ("01", "02"), "21": ("01",)}
+_RUN_ON = re.compile(r"(?<=.)(?:(01)(\d{14})|(1[17])(\d{6})|(10|21)(\w{3,}))$")
+
+
+class Element(NamedTuple):
+    """One AI and its value as read; `problem` is biip's check-digit complaint, if any."""
+
+    ai: str
+    value: str
+    problem: str | None = None
+
+
+def build_scan(elements: list[Element], *, today: date, symbology: str | None,
+               raw: str) -> Scan:
+    """Check `elements` and turn them into a GS1 Scan."""
+    if not elements:
+        raise refuse("EMPTY")
+    for element in elements:
+        _check_element(element, today)
+    values = {e.ai: e.value for e in elements}
+    _check_associations(values)
+    dates = {ai: yymmdd(values[ai], today, what=ai) for ai in ("11", "17") if ai in values}
+    gtin = values.get("01")
+    return Scan(
+        issuer="GS1", raw=raw, symbology=symbology, di=gtin, gtin=gtin,
+        content_gtin=values.get("02"), lot=values.get("10"), serial=values.get("21"),
+        expiry=dates.get("17"), production_date=dates.get("11"),
+        quantity=_quantity(values), sscc=values.get("00"), location=_location(values),
+        elements=tuple((e.ai, e.value) for e in elements),
+        warnings=tuple(_warnings(elements, values)),
+    )
+
+
+def _check_element(element: Element, today: date) -> None:
+    ai, value = element.ai, element.value
+    if ai in CHECKED_AIS and (element.problem or not has_valid_check_digit(value)):
+        raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
+    if ai in DATE_AIS:
+        yymmdd(value, today, what=ai)
+    if ai in ("30", "37") and not value:
+        raise refuse("BAD_LENGTH", what=ai, value=value)
+
+
+def _check_associations(values: dict[str, str]) -> None:
+    for ai, partners in NEEDS_ITEM.items():
+        if ai in values and not any(p in values for p in partners):
+            raise refuse("MISSING_REQUIRED_AI", what=ai, value=values[ai], needs="01")
+
+
+def _quantity(values: dict[str, str]) -> int | None:
+    for ai in ("37", "30"):
+        if values.get(ai):
+            return int(values[ai])
+    return None
+
+
+def _location(values: dict[str, str]) -> str | None:
+    """`GLN+extension` for (414)+(254), the GLN alone for (414)."""
+    if "414" not in values:
+        return None
+    return values["414"] + ("+" + values["254"] if "254" in values else "")
+
+
+def _warnings(elements: list[Element], values: dict[str, str]) -> list[ScanWarning]:
+    warnings: list[ScanWarning] = []
+    if "37" in values and not ("02" in values and "00" in values):
+        warnings.append(ScanWarning(
+            "COUNT_WITHOUT_SSCC",
+            "Count (37) without SSCC (00) and content GTIN (02) in this barcode: "
+            "scan the SSCC barcode of the same label too.",
+            "此条码有数量(37)但缺少SSCC(00)和内含GTIN(02)：请同时扫描同一标签上的SSCC条码。"))
+    for element in elements:
+        if element.ai in ("10", "21"):
+            warnings.extend(_run_on_warning(element, values))
+    return warnings
+
+
+def _run_on_warning(element: Element, values: dict[str, str]) -> list[ScanWarning]:
+    """A lot or serial that seems to contain another AI because a separator was missing."""
+    found = _RUN_ON.search(element.value)
+    if found is None:
+        return []
+    ai = next(group for group in found.groups()[0::2] if group)
+    data = next(group for group in found.groups()[1::2] if group)
+    if ai in values or ai == element.ai or (ai == "01" and not has_valid_check_digit(data)):
+        return []
+    return [ScanWarning(
+        "POSSIBLE_MISSING_SEPARATOR",
+        f"The {'lot' if element.ai == '10' else 'serial'} {element.value!r} may contain "
+        f"({ai}){data}: a separator may be missing in the barcode. Check it against the label.",
+        f"{'批号' if element.ai == '10' else '序列号'} {element.value!r} 可能包含了"
+        f"({ai}){data}：条码中可能缺少分隔符，请与标签核对。")]

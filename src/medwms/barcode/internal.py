@@ -1,0 +1,41 @@
+"""Labels medwms prints itself: `#L:<CODE>` for a location, `#D:<DOCNO>` for a document.
+
+Codes are upper-case letters, digits and '-' (DESIGN.md, Conventions). Locations of a
+warehouse with a GLN are printed as GS1 (414)+(254) instead and parsed by the GS1 path;
+handling units are SSCCs (AI 00).
+"""
+
+from __future__ import annotations
+
+import re
+
+from medwms.barcode.errors import refuse
+from medwms.barcode.scan import Scan
+
+LOCATION_PREFIX = "#L:"
+DOCUMENT_PREFIX = "#D:"
+_CODE = re.compile(r"[A-Z0-9-]+")
+MAX_CODE_LENGTH = 40
+
+
+def parse_internal(data: str, *, symbology: str | None, raw: str) -> Scan:
+    """Parse `#L:<CODE>` or `#D:<DOCNO>` into an INTERNAL Scan."""
+    prefix, code = data[:3], data[3:]
+    if prefix.upper() != prefix:
+        raise refuse("CAPS_LOCK", value=data)
+    what = "LOCATION" if prefix == LOCATION_PREFIX else "DOCUMENT"
+    if prefix not in (LOCATION_PREFIX, DOCUMENT_PREFIX):
+        raise refuse("NOT_RECOGNISED", value=data)
+    if not code:
+        raise refuse("TRUNCATED", what=what, value=code)
+    if not _CODE.fullmatch(code):
+        bad = next(c for c in code if not _CODE.fullmatch(c))
+        raise refuse("BAD_CHARACTER", what=what, value=bad)
+    if len(code) > MAX_CODE_LENGTH:
+        raise refuse("BAD_LENGTH", what=what, value=code)
+    if what == "LOCATION":
+        return Scan(issuer="INTERNAL", raw=raw, symbology=symbology, location=code,
+                    elements=(("L", code),))
+    return Scan(issuer="INTERNAL", raw=raw, symbology=symbology, document=code,
+                elements=(("D", code),))
+
