@@ -37,6 +37,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         body = error.to_dict(_language(request))
+        body.pop("code")
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         response = problem(error.status, error.code, error.code, body.pop("message"), **body)
         if headers:

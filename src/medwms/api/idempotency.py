@@ -10,6 +10,7 @@ running gets 409; the same key with a different body gets 422. Keys are per prin
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -66,15 +67,30 @@ async def _once(request: Request, key: str,
                     headers=dict(response.headers), media_type=response.media_type)
 
 
+@dataclass(frozen=True)
+class Earlier:
+    request_hash: str
+    status_code: int
+    response_body: str
+    content_type: str
+
+
+def _earlier(record: IdempotencyRecord | None) -> Earlier | None:
+    if record is None:
+        return None
+    return Earlier(record.request_hash, record.status_code, record.response_body,
+                   record.content_type)
+
+
 def _claim(db: Database, key: str, principal: str, request: Request,
-           fingerprint: str) -> IdempotencyRecord | None:
-    """Claim the key; return the earlier record if it was already claimed."""
+           fingerprint: str) -> Earlier | None:
+    """Claim the key; return the earlier request's outcome if it was already claimed."""
     now = utc_now()
     with db.unit_of_work() as uow:
         earlier = uow.session.get(IdempotencyRecord, (key, principal))
         if earlier is not None and not (earlier.status_code == PENDING
                                         and now - earlier.created_at > STALE_CLAIM):
-            return earlier
+            return _earlier(earlier)
         if earlier is not None:
             uow.session.delete(earlier)
             uow.session.flush()
@@ -87,11 +103,11 @@ def _claim(db: Database, key: str, principal: str, request: Request,
         except IntegrityError:
             uow.session.rollback()
             with db.reading() as session:
-                return session.get(IdempotencyRecord, (key, principal))
+                return _earlier(session.get(IdempotencyRecord, (key, principal)))
     return None
 
 
-def _replay(earlier: IdempotencyRecord, fingerprint: str) -> Response:
+def _replay(earlier: Earlier, fingerprint: str) -> Response:
     if earlier.request_hash != fingerprint:
         return problem(422, "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_REUSED",
                        "This Idempotency-Key was used for a different request; "

@@ -49,6 +49,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 }
 
 
+_ROLES = {role.value: role for role in Role}
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: a signed-in user (or `system` for jobs), with their roles."""
@@ -61,7 +64,8 @@ class Actor:
     def permissions(self) -> frozenset[Perm]:
         granted: set[Perm] = set()
         for role in self.roles:
-            granted |= ROLE_PERMISSIONS.get(Role(role), frozenset()) if role in Role else set()
+            granted |= ROLE_PERMISSIONS.get(_ROLES.get(role, Role.AUDITOR), frozenset()) \
+                if role in _ROLES else set()
         return frozenset(granted)
 
     def can(self, permission: Perm) -> bool:

@@ -1,0 +1,76 @@
+"""Stock on hand, movement history, and stock documents (move / re-status / adjust)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from medwms.api.deps import ActorDep, DbDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.ledger import commands, queries
+
+router = APIRouter(tags=["stock"])
+
+
+@router.get("/stock")
+def stock_on_hand(
+    db: DbDep, actor: ActorDep,
+    item: str | None = None, gtin: str | None = None, lot: str | None = None,
+    serial: str | None = None, location: str | None = None, zone: str | None = None,
+    warehouse: str | None = None, status_: Annotated[str | None, Query(alias="status")] = None,
+    expiring_before: date | None = None, owner: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500, offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Stock matching every given filter, earliest expiry first, with GSP colours."""
+    require(actor, Perm.STOCK_READ)
+    flt = queries.StockFilter(item=item, gtin=gtin, lot=lot, serial=serial, location=location,
+                              zone=zone, warehouse=warehouse, status=status_,
+                              expiring_before=expiring_before, owner=owner)
+    with db.reading() as session:
+        rows = queries.stock(session, flt, limit=limit, offset=offset)
+        total = queries.stock_total(session, flt)
+    return {"total_quantity": total, "rows": [asdict(r) for r in rows]}
+
+
+@router.get("/movements")
+def movement_history(db: DbDep, actor: ActorDep, item: str | None = None,
+                     lot: str | None = None, serial: str | None = None,
+                     location: str | None = None,
+                     limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> list[dict[str, Any]]:
+    """The movements of a lot, a serial or a location, in time order."""
+    require(actor, Perm.STOCK_READ)
+    flt = queries.MovementFilter(item=item, lot=lot, serial=serial, location=location)
+    with db.reading() as session:
+        return [asdict(r) for r in queries.movements(session, flt, limit=limit)]
+
+
+class MoveLine(BaseModel):
+    kind: str = Field(description="MOVE, STATUS or ADJUST")
+    item: str
+    quantity: int = Field(gt=0)
+    lot: str | None = None
+    serial: str | None = None
+    from_location: str | None = None
+    to_location: str | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    owner: str = "SELF"
+    reason: str = ""
+
+
+class StockDocumentIn(BaseModel):
+    doc_no: str | None = None
+    lines: list[MoveLine] = Field(min_length=1)
+
+
+@router.post("/stock/documents", status_code=status.HTTP_201_CREATED)
+def post_stock_document(body: StockDocumentIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Move, re-status (hold) or adjust stock; all lines post together or none do."""
+    lines = [commands.MoveRequest(**line.model_dump()) for line in body.lines]
+    result = commands.post_stock_document(db, actor=actor, lines=lines, doc_no=body.doc_no)
+    return asdict(result)
