@@ -1,6 +1,8 @@
 """Labels as ZPL II for Zebra printers, written by hand from the shared layout.
 
-GS1 DataMatrix: `^BXN,<dots>,200,,,,_` and `^FD_1…` with `_1` for every further FNC1.
+GS1 DataMatrix: `^BXN,<dots>,200,,,,_` and `^FD_1…` with `_1` for every further FNC1;
+when a lot or serial holds `_` (legal in GS1 data), the escape is `#` instead, which
+GS1 data can never hold (an escaped `_` is read differently by different renderers).
 GS1-128: `^BCN,<h>,N,N,N` and `^FD>;>8…` (start subset C, FNC1) with `>8` for every
 further FNC1 and explicit subset switches. Text is UTF-8 (`^CI28`) through `^FH` escapes,
 so data can never close a field early. Chinese prints only where the printer has a CJK
@@ -17,16 +19,27 @@ from medwms.barcode.render_layout import PT_MM, BoxOp, Layout, SymbolOp, TextOp,
 from medwms.barcode.symbols import SymbolKind
 from medwms.core.errors import ValidationError
 
-__all__ = ["code128_gs1_field", "datamatrix_gs1_field", "label_zpl", "labels_zpl"]
+__all__ = [
+    "code128_gs1_field",
+    "datamatrix_escape",
+    "datamatrix_gs1_field",
+    "label_zpl",
+    "labels_zpl",
+]
 
 START_C, START_B, CODE_C, CODE_B, FNC1 = ">;", ">:", ">5", ">6", ">8"
 _FH_ESCAPES = {"_": "_5F", "^": "_5E", "~": "_7E"}
 
 
+def datamatrix_escape(data: Gs1Data) -> str:
+    """The `^BX` escape character: `_`, or `#` (outside GS1 CSET 82) when the data has `_`."""
+    return "#" if "_" in data.element_string() else "_"
+
+
 def datamatrix_gs1_field(data: Gs1Data) -> str:
-    """`^FD` data of a GS1 DataMatrix with `_` as escape: `_1` for FNC1, `_d095` for `_`."""
-    body = data.element_string().replace("_", "_d095").replace(GS, "_1")
-    return "_1" + body
+    """`^FD` data of a GS1 DataMatrix: escape+1 (FNC1) first and in place of every GS."""
+    fnc1 = datamatrix_escape(data) + "1"
+    return fnc1 + data.element_string().replace(GS, fnc1)
 
 
 def _digit_run(text: str, start: int) -> int:
@@ -102,7 +115,9 @@ class _Writer:
         module = max(1, self.dots(op.module))
         start = self.origin(op.x, op.y)
         if op.kind is SymbolKind.GS1_DATAMATRIX and isinstance(op.data, Gs1Data):
-            return f"{start}^BXN,{module},200,,,,_^FD{datamatrix_gs1_field(op.data)}^FS"
+            escape = datamatrix_escape(op.data)
+            return (f"{start}^BXN,{module},200,,,,{escape}"
+                    f"^FD{datamatrix_gs1_field(op.data)}^FS")
         height = self.dots(op.height)
         if op.kind is SymbolKind.GS1_128 and isinstance(op.data, Gs1Data):
             field = code128_gs1_field(op.data)
