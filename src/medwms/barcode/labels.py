@@ -1,7 +1,8 @@
-"""Label content as plain frozen dataclasses, label stock sizes, and the output entry points.
+"""Label content as plain frozen dataclasses (no database), and label stock sizes.
 
 A label is laid out once (`render_layout`) as text, symbol and box operations in
-millimetres; the PDF (reportlab), PNG (PIL) and ZPL backends draw the same layout.
+millimetres; the backends draw that layout: `render_pdf.labels_pdf` (reportlab),
+`render_png.label_png` / `sheet_png` (PIL) and `zpl.labels_zpl` (ZPL II text).
 """
 
 from __future__ import annotations
