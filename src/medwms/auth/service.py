@@ -1,14 +1,392 @@
-"""Users, passwords, tokens (being written)."""
+"""Users, passwords, login and API tokens: one public function per action.
+
+Each opens one unit of work, checks the permission, changes what it must, appends an
+audit record (before/after without password hashes) and commits. A user's rows are locked
+FOR UPDATE before they change; the last-admin check locks every active admin's row, so two
+admins demoting each other at once cannot leave the system without one.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from medwms.auth.rules import Actor
+from medwms.auth.audit import record_audit
+from medwms.auth.errors import (
+    ApiTokenNotFound,
+    BadUsername,
+    LastAdmin,
+    LoginFailed,
+    UnknownRole,
+    UsernameTaken,
+    WrongPassword,
+)
+from medwms.auth.guard import require
+from medwms.auth.passwords import check_policy, dummy_hash, hash_password, password_matches
+from medwms.auth.queries import ApiTokenView, UserView, find_user, roles_of, user_view
+from medwms.auth.rules import Actor, Perm, Role
+from medwms.auth.tables import ApiToken, User, UserRole
+from medwms.auth.tokens import (
+    api_token_digest,
+    is_api_token,
+    issue_login_token,
+    new_api_token,
+    password_stamp,
+    read_login_token,
+)
 from medwms.config import Settings
-from medwms.core.errors import NotAuthenticated
+from medwms.core.clock import utc_now
+from medwms.core.db import Database, UnitOfWork
+from medwms.core.errors import NotAuthenticated, Problem
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
+ANONYMOUS = Actor(user_id=None, username="anonymous")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A login token and its lifetime in seconds."""
+
+    access_token: str
+    expires_in: int
+    user: UserView
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    """A freshly created API token: `token` is shown this once and never stored."""
+
+    token: str
+    view: ApiTokenView
+
+
+# --- users ---------------------------------------------------------------------------------
+
+def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
+                password: str, roles: Iterable[str], language: str = "zh-CN",
+                reason: str = "") -> UserView:
+    """Create a user with a password and roles."""
+    require(actor, Perm.USERS_MANAGE)
+    username = _check_username(username)
+    role_set = _check_roles(roles)
+    check_policy(password, username=username)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        if s.scalars(select(User.id).where(User.username == username)).first() is not None:
+            raise UsernameTaken(username=username)
+        now = utc_now()
+        user = User(username=username, display_name=display_name.strip() or username,
+                    password_hash=hash_password(password), active=True, language=language,
+                    created_at=now, password_changed_at=now)
+        s.add(user)
+        s.flush()
+        s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
+        s.flush()
+        view = user_view(s, user)
+        record_audit(s, actor=actor, action="user.create", entity="user", entity_key=username,
+                     after=_snapshot(view) | {"password": "set"}, reason=reason)
+        uow.commit()
+    return view
+
+
+def update_user(db: Database, *, actor: Actor, username: str, display_name: str | None = None,
+                language: str | None = None, reason: str = "") -> UserView:
+    """Change a user's display name or language."""
+    require(actor, Perm.USERS_MANAGE)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        if display_name is not None and display_name.strip():
+            user.display_name = display_name.strip()
+        if language is not None:
+            user.language = language
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.update", reason=reason)
+
+
+def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str],
+              reason: str = "") -> UserView:
+    """Replace a user's roles; the last active admin keeps the admin role."""
+    require(actor, Perm.USERS_MANAGE)
+    role_set = _check_roles(roles)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        if Role.ADMIN not in role_set:
+            _keep_an_admin(s, user)
+        s.execute(delete(UserRole).where(UserRole.user_id == user.id))
+        s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
+        s.flush()
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.roles", reason=reason)
+
+
+def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
+    """Disable a user: no more logins, and their tokens stop working at once."""
+    require(actor, Perm.USERS_MANAGE)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        _keep_an_admin(s, user)
+        user.active = False
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.disable", reason=reason)
+
+
+def enable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
+    """Enable a disabled user again."""
+    require(actor, Perm.USERS_MANAGE)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        user.active = True
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.enable", reason=reason)
+
+
+def reset_password(db: Database, *, actor: Actor, username: str, new_password: str,
+                   reason: str = "") -> UserView:
+    """Set another user's password; their login tokens stop working."""
+    require(actor, Perm.USERS_MANAGE)
+    check_policy(new_password, username=username)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        _set_password(user, new_password)
+        view = user_view(s, user)
+        record_audit(s, actor=actor, action="user.password_reset", entity="user",
+                     entity_key=user.username, after={"password": "changed"}, reason=reason)
+        uow.commit()
+    return view
+
+
+def change_own_password(db: Database, *, actor: Actor, old_password: str,
+                        new_password: str) -> None:
+    """Change one's own password, confirming the old one; older login tokens stop working."""
+    if actor.user_id is None:
+        raise NotAuthenticated()
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user_id(s, actor.user_id)
+        if not password_matches(user.password_hash, old_password):
+            raise WrongPassword(user=user.username)
+        check_policy(new_password, username=user.username)
+        _set_password(user, new_password)
+        record_audit(s, actor=actor, action="user.password_change", entity="user",
+                     entity_key=user.username, after={"password": "changed"},
+                     reason="changed by the user")
+        uow.commit()
+
+
+def ensure_admin(db: Database, *, username: str, password: str, actor: Actor) -> bool:
+    """Create admin `username` unless a user of that name exists; True if created."""
+    with db.reading() as session:
+        if session.scalars(select(User.id).where(User.username == username)).first():
+            return False
+    create_user(db, actor=actor, username=username, display_name=username, password=password,
+                roles=[Role.ADMIN], reason="initial administrator")
+    return True
+
+
+# --- login and tokens ----------------------------------------------------------------------
+
+def login(db: Database, *, settings: Settings, username: str, password: str) -> LoginResult:
+    """Check a username and password and issue a login token; failures are audited too."""
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = s.scalars(select(User).where(User.username == username.strip().lower())
+                         ).one_or_none()
+        refusal = _login_refusal(user, password)
+        if refusal or user is None:
+            record_audit(s, actor=ANONYMOUS, action="login.failed", entity="user",
+                         entity_key=username[:100], reason=refusal)
+            uow.commit()
+            raise LoginFailed()
+        now = utc_now()
+        token = issue_login_token(secret=settings.secret_key, user_id=user.id,
+                                  password_changed_at=user.password_changed_at, now=now,
+                                  minutes=settings.token_minutes)
+        view = user_view(s, user)
+        record_audit(s, actor=_actor(view), action="login", entity="user",
+                     entity_key=user.username)
+        uow.commit()
+    return LoginResult(access_token=token, expires_in=settings.token_minutes * 60, user=view)
+
+
+def create_api_token(db: Database, *, actor: Actor, username: str, name: str,
+                     days: int | None = 365) -> NewApiToken:
+    """Create an API token for an integration user; the plaintext is returned once."""
+    plaintext, digest = new_api_token()
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = find_user(s, username)
+        _require_token_rights(actor, user.id)
+        now = utc_now()
+        token = ApiToken(user_id=user.id, name=name.strip()[:100] or "api", token_hash=digest,
+                         created_at=now, expires_at=now + timedelta(days=days) if days else None,
+                         revoked_at=None)
+        s.add(token)
+        s.flush()
+        view = _token_view(token, user.username)
+        record_audit(s, actor=actor, action="api_token.create", entity="api_token",
+                     entity_key=str(token.id), after=_token_snapshot(view))
+        uow.commit()
+    return NewApiToken(token=plaintext, view=view)
+
+
+def revoke_api_token(db: Database, *, actor: Actor, token_id: int,
+                     reason: str = "") -> ApiTokenView:
+    """Revoke an API token: it is refused from now on."""
+    with db.unit_of_work() as uow:
+        s = uow.session
+        token = s.scalars(select(ApiToken).where(ApiToken.id == token_id).with_for_update()
+                          ).one_or_none()
+        if token is None:
+            raise ApiTokenNotFound(key=token_id)
+        _require_token_rights(actor, token.user_id)
+        username = s.get_one(User, token.user_id).username
+        before = _token_view(token, username)
+        if token.revoked_at is None:
+            token.revoked_at = utc_now()
+        after = _token_view(token, username)
+        record_audit(s, actor=actor, action="api_token.revoke", entity="api_token",
+                     entity_key=str(token.id), before=_token_snapshot(before),
+                     after=_token_snapshot(after), reason=reason)
+        uow.commit()
+    return after
 
 
 def actor_from_token(session: Session, settings: Settings, token: str) -> Actor:
-    """The actor behind a bearer token."""
-    raise NotAuthenticated()
+    """The actor behind a bearer token (login token or API token); NotAuthenticated else."""
+    user = _api_token_user(session, token) if is_api_token(token) \
+        else _login_token_user(session, settings, token)
+    if not user.active:
+        raise NotAuthenticated()
+    return Actor(user_id=user.id, username=user.username,
+                 roles=frozenset(roles_of(session, user.id)))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not USERNAME.fullmatch(name):
+        raise BadUsername([Problem("not allowed", column="username", value=username)],
+                          username=username)
+    return name
+
+
+def _check_roles(roles: Iterable[str]) -> frozenset[str]:
+    known = {r.value for r in Role}
+    chosen = frozenset(str(r).strip().lower() for r in roles)
+    unknown = sorted(chosen - known)
+    if unknown:
+        raise UnknownRole([Problem("unknown role", column="roles", value=r) for r in unknown],
+                          role=", ".join(unknown), known=", ".join(sorted(known)))
+    return chosen
+
+
+def _lock_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username).with_for_update()
+                           ).one_or_none()
+    return user if user is not None else find_user(session, username)
+
+
+def _lock_user_id(session: Session, user_id: int) -> User:
+    user = session.scalars(select(User).where(User.id == user_id).with_for_update()
+                           ).one_or_none()
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse if `user` is the last active admin (every active admin's row is locked)."""
+    admins = session.scalars(
+        select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
+        .order_by(User.id).with_for_update(of=User)).all()
+    if user.id in admins and len(admins) == 1:
+        raise LastAdmin(username=user.username)
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utc_now()
+
+
+def _snapshot(view: UserView) -> dict[str, Any]:
+    return {"username": view.username, "display_name": view.display_name,
+            "active": view.active, "language": view.language, "roles": list(view.roles)}
+
+
+def _finish(uow: UnitOfWork, *, actor: Actor, user: User, before: UserView, action: str,
+            reason: str) -> UserView:
+    """Audit a user change (before/after) and commit it."""
+    session = uow.session
+    session.flush()
+    after = user_view(session, user)
+    record_audit(session, actor=actor, action=action, entity="user", entity_key=user.username,
+                 before=_snapshot(before), after=_snapshot(after), reason=reason)
+    uow.commit()
+    return after
+
+
+def _login_refusal(user: User | None, password: str) -> str:
+    """Why a login is refused ("" if it is not); the same work is done whoever asks."""
+    if user is None:
+        password_matches(dummy_hash(), password)
+        return "unknown user"
+    if not password_matches(user.password_hash, password):
+        return "wrong password"
+    return "" if user.active else "account disabled"
+
+
+def _actor(view: UserView) -> Actor:
+    return Actor(user_id=view.id, username=view.username, roles=frozenset(view.roles))
+
+
+def _require_token_rights(actor: Actor, user_id: int) -> None:
+    """Managers of users handle anyone's tokens; an integrator handles their own."""
+    if actor.user_id == user_id and Role.INTEGRATOR.value in actor.roles:
+        return
+    require(actor, Perm.USERS_MANAGE)
+
+
+def _token_view(token: ApiToken, username: str) -> ApiTokenView:
+    return ApiTokenView(id=token.id, user_id=token.user_id, username=username, name=token.name,
+                        created_at=token.created_at, expires_at=token.expires_at,
+                        revoked_at=token.revoked_at)
+
+
+def _token_snapshot(view: ApiTokenView) -> dict[str, Any]:
+    return {"user": view.username, "name": view.name, "expires_at": view.expires_at,
+            "revoked_at": view.revoked_at}
+
+
+def _login_token_user(session: Session, settings: Settings, token: str) -> User:
+    claims = read_login_token(token, secret=settings.secret_key)
+    user = session.get(User, claims.user_id)
+    if user is None or password_stamp(user.password_changed_at) != claims.password_stamp:
+        raise NotAuthenticated()
+    return user
+
+
+def _api_token_user(session: Session, token: str) -> User:
+    row = session.scalars(select(ApiToken).where(
+        ApiToken.token_hash == api_token_digest(token))).one_or_none()
+    now: datetime = utc_now()
+    if row is None or row.revoked_at is not None or (
+            row.expires_at is not None and row.expires_at <= now):
+        raise NotAuthenticated()
+    return session.get_one(User, row.user_id)

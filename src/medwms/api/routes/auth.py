@@ -1,0 +1,215 @@
+"""Sign-in (OAuth2 password flow), the signed-in user, users and API tokens.
+
+Routes parse and render only: every rule and permission check is in medwms.auth.service.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, ConfigDict, Field
+
+from medwms.api.deps import ActorDep, DbDep, SettingsDep
+from medwms.auth import queries, service
+
+router = APIRouter(tags=["auth"])
+
+Language = Literal["zh-CN", "en"]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 — the OAuth2 token type
+    expires_in: int
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    active: bool
+    language: str
+    roles: list[str]
+    created_at: datetime
+    password_changed_at: datetime
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=60)
+    display_name: str = Field(default="", max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    roles: list[str] = Field(default_factory=list)
+    language: Language = "zh-CN"
+    reason: str = Field(default="", max_length=300)
+
+
+class UserPatch(BaseModel):
+    display_name: str | None = Field(default=None, max_length=100)
+    language: Language | None = None
+    reason: str = Field(default="", max_length=300)
+
+
+class RolesIn(BaseModel):
+    roles: list[str]
+    reason: str = Field(default="", max_length=300)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(default="", max_length=300)
+
+
+class PasswordResetIn(BaseModel):
+    new_password: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(default="", max_length=300)
+
+
+class PasswordChangeIn(BaseModel):
+    old_password: str = Field(max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class ApiTokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    username: str | None = Field(default=None, description="Whose token; yourself if absent")
+    days: int | None = Field(default=365, ge=1, le=3650,
+                             description="Lifetime in days; null for no expiry")
+
+
+class ApiTokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewApiTokenOut(ApiTokenOut):
+    token: str = Field(description="Shown this once: store it now, it cannot be read again")
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+@router.post("/auth/token", response_model=TokenOut)
+def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep,
+                settings: SettingsDep) -> TokenOut:
+    """Sign in with username and password; returns a bearer token and its lifetime."""
+    result = service.login(db, settings=settings, username=form.username,
+                           password=form.password)
+    return TokenOut(access_token=result.access_token, expires_in=result.expires_in)
+
+
+@router.get("/auth/me", response_model=UserOut)
+def me(actor: ActorDep, db: DbDep) -> UserOut:
+    """The signed-in user."""
+    with db.reading() as session:
+        view = queries.get_user(session, actor=actor, username=actor.username)
+    return UserOut.model_validate(view)
+
+
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Response:
+    """Change your own password; your older login tokens stop working."""
+    service.change_own_password(db, actor=actor, old_password=body.old_password,
+                                new_password=body.new_password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- users ---------------------------------------------------------------------------------
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> list[UserOut]:
+    """Every user (managers of users only)."""
+    with db.reading() as session:
+        views = queries.list_users(session, actor=actor, include_disabled=include_disabled)
+    return [UserOut.model_validate(v) for v in views]
+
+
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Create a user with roles and an initial password."""
+    view = service.create_user(db, actor=actor, username=body.username,
+                               display_name=body.display_name, password=body.password,
+                               roles=body.roles, language=body.language, reason=body.reason)
+    return UserOut.model_validate(view)
+
+
+@router.get("/users/{username}", response_model=UserOut)
+def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
+    """One user."""
+    with db.reading() as session:
+        return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
+
+
+@router.patch("/users/{username}", response_model=UserOut)
+def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> UserOut:
+    """Change a user's display name or language."""
+    return UserOut.model_validate(service.update_user(
+        db, actor=actor, username=username, display_name=body.display_name,
+        language=body.language, reason=body.reason))
+
+
+@router.put("/users/{username}/roles", response_model=UserOut)
+def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Replace a user's roles."""
+    return UserOut.model_validate(service.set_roles(
+        db, actor=actor, username=username, roles=body.roles, reason=body.reason))
+
+
+@router.post("/users/{username}/disable", response_model=UserOut)
+def disable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Disable a user: no logins, their tokens stop working."""
+    return UserOut.model_validate(service.disable_user(
+        db, actor=actor, username=username, reason=body.reason))
+
+
+@router.post("/users/{username}/enable", response_model=UserOut)
+def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Enable a disabled user."""
+    return UserOut.model_validate(service.enable_user(
+        db, actor=actor, username=username, reason=body.reason))
+
+
+@router.post("/users/{username}/password", response_model=UserOut)
+def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
+                   db: DbDep) -> UserOut:
+    """Set another user's password."""
+    return UserOut.model_validate(service.reset_password(
+        db, actor=actor, username=username, new_password=body.new_password,
+        reason=body.reason))
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+@router.post("/auth/api-tokens", response_model=NewApiTokenOut,
+             status_code=status.HTTP_201_CREATED)
+def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep) -> NewApiTokenOut:
+    """Create an API token for an integration; the token is in this response only."""
+    new = service.create_api_token(db, actor=actor, username=body.username or actor.username,
+                                   name=body.name, days=body.days)
+    out = ApiTokenOut.model_validate(new.view)
+    return NewApiTokenOut(**out.model_dump(), token=new.token)
+
+
+@router.get("/auth/api-tokens", response_model=list[ApiTokenOut])
+def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
+                    ) -> list[ApiTokenOut]:
+    """Your API tokens, or everyone's for managers of users."""
+    with db.reading() as session:
+        views = queries.list_api_tokens(session, actor=actor, username=username)
+    return [ApiTokenOut.model_validate(v) for v in views]
+
+
+@router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut)
+def revoke_api_token(token_id: int, actor: ActorDep, db: DbDep) -> ApiTokenOut:
+    """Revoke an API token."""
+    return ApiTokenOut.model_validate(service.revoke_api_token(db, actor=actor,
+                                                               token_id=token_id))

@@ -1,0 +1,136 @@
+"""Read-only questions about users, API tokens and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.auth.audit import parse_snapshot
+from medwms.auth.errors import UserNotFound
+from medwms.auth.guard import require
+from medwms.auth.rules import Actor, Perm
+from medwms.auth.tables import ApiToken, AuditRecord, User, UserRole
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as pages, API and CLI show them (never the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    active: bool
+    language: str
+    roles: tuple[str, ...]
+    created_at: datetime
+    password_changed_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiTokenView:
+    """An API token's metadata (never the token itself)."""
+
+    id: int
+    user_id: int
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One audit record, with before/after parsed back into dicts."""
+
+    id: int
+    seq: int
+    at: datetime
+    actor_name: str
+    action: str
+    entity: str
+    entity_key: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+
+
+def roles_of(session: Session, user_id: int) -> tuple[str, ...]:
+    """The role names of one user, sorted."""
+    return tuple(sorted(session.scalars(
+        select(UserRole.role).where(UserRole.user_id == user_id))))
+
+
+def user_view(session: Session, user: User) -> UserView:
+    """The view of a loaded user."""
+    return UserView(id=user.id, username=user.username, display_name=user.display_name,
+                    active=user.active, language=user.language,
+                    roles=roles_of(session, user.id), created_at=user.created_at,
+                    password_changed_at=user.password_changed_at)
+
+
+def find_user(session: Session, username: str) -> User:
+    """The user named `username`; UserNotFound otherwise."""
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise UserNotFound(key=username)
+    return user
+
+
+def get_user(session: Session, *, actor: Actor, username: str) -> UserView:
+    """One user, for managers of users or the user themself."""
+    user = find_user(session, username)
+    if user.id != actor.user_id:
+        require(actor, Perm.USERS_MANAGE)
+    return user_view(session, user)
+
+
+def list_users(session: Session, *, actor: Actor, include_disabled: bool = True
+               ) -> list[UserView]:
+    """Every user, by username."""
+    require(actor, Perm.USERS_MANAGE)
+    query = select(User).order_by(User.username)
+    if not include_disabled:
+        query = query.where(User.active.is_(True))
+    users = session.scalars(query).all()
+    roles: dict[int, list[str]] = {}
+    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, []).append(role)
+    return [UserView(id=u.id, username=u.username, display_name=u.display_name,
+                     active=u.active, language=u.language,
+                     roles=tuple(sorted(roles.get(u.id, []))), created_at=u.created_at,
+                     password_changed_at=u.password_changed_at) for u in users]
+
+
+def list_api_tokens(session: Session, *, actor: Actor, username: str | None = None
+                    ) -> list[ApiTokenView]:
+    """API tokens: the actor's own, or anyone's (or one user's) for managers of users."""
+    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if actor.can(Perm.USERS_MANAGE):
+        if username is not None:
+            query = query.where(User.username == username)
+    else:
+        query = query.where(ApiToken.user_id == actor.user_id)
+    rows = session.execute(query.order_by(ApiToken.id)).all()
+    return [ApiTokenView(id=t.id, user_id=t.user_id, username=name, name=t.name,
+                         created_at=t.created_at, expires_at=t.expires_at,
+                         revoked_at=t.revoked_at) for t, name in rows]
+
+
+def audit_trail(session: Session, *, actor: Actor, entity: str | None = None,
+                entity_key: str | None = None, limit: int = 200) -> list[AuditView]:
+    """The latest audit records, newest first, optionally of one entity."""
+    require(actor, Perm.AUDIT_READ)
+    query = select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(limit)
+    if entity is not None:
+        query = query.where(AuditRecord.entity == entity)
+    if entity_key is not None:
+        query = query.where(AuditRecord.entity_key == entity_key)
+    return [AuditView(id=r.id, seq=r.seq, at=r.at, actor_name=r.actor_name, action=r.action,
+                      entity=r.entity, entity_key=r.entity_key,
+                      before=parse_snapshot(r.before), after=parse_snapshot(r.after),
+                      reason=r.reason) for r in session.scalars(query)]

@@ -1,0 +1,136 @@
+"""`medwms users`: add, list, disable, enable, reset passwords, set roles, API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from medwms.auth import queries, service
+from medwms.auth.rules import ROLE_PERMISSIONS, Role
+from medwms.cli.common import cli_actor, console, database, report_errors, settings
+
+app = typer.Typer(help="Users, roles and API tokens / 用户、角色与 API 令牌", no_args_is_help=True)
+
+PASSWORD_ENV = "MEDWMS_NEW_PASSWORD"  # noqa: S105 — the name of a variable
+
+Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the audit log)")]
+Password = Annotated[str | None, typer.Option(
+    "--password", envvar=PASSWORD_ENV, show_envvar=True,
+    help="The password; else asked for without echo")]
+
+
+def _say(en: str, zh: str) -> None:
+    console.print(zh if settings().language == "zh-CN" else en)
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    return str(typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True))
+
+
+@app.command("add")
+@report_errors
+def add(username: str, *,
+        roles: Annotated[list[str], typer.Option("--role", help="A role; repeat for more")],
+        display_name: Annotated[str, typer.Option("--name", help="Full name")] = "",
+        language: Annotated[str, typer.Option(help="zh-CN or en")] = "zh-CN",
+        password: Password = None, reason: Reason = "") -> None:
+    """Add a user with roles and a password."""
+    secret = _password(password)
+    with database() as db:
+        view = service.create_user(db, actor=cli_actor(), username=username,
+                                   display_name=display_name, password=secret, roles=roles,
+                                   language=language, reason=reason)
+    _say(f"Created user {view.username} ({', '.join(view.roles)}).",
+         f"已创建用户 {view.username}（{'、'.join(view.roles)}）。")
+
+
+@app.command("list")
+@report_errors
+def list_(active_only: Annotated[bool, typer.Option("--active", help="Hide disabled")] = False
+          ) -> None:
+    """List users and their roles."""
+    with database() as db, db.reading() as session:
+        views = queries.list_users(session, actor=cli_actor(),
+                                   include_disabled=not active_only)
+    table = Table("username", "name", "roles", "active", "language", "password changed")
+    for v in views:
+        table.add_row(v.username, v.display_name, ", ".join(v.roles),
+                      "yes" if v.active else "[red]no[/red]", v.language,
+                      v.password_changed_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
+
+
+@app.command("disable")
+@report_errors
+def disable(username: str, reason: Reason = "") -> None:
+    """Disable a user: no logins, their tokens stop working."""
+    with database() as db:
+        service.disable_user(db, actor=cli_actor(), username=username, reason=reason)
+    _say(f"Disabled {username}.", f"已停用 {username}。")
+
+
+@app.command("enable")
+@report_errors
+def enable(username: str, reason: Reason = "") -> None:
+    """Enable a disabled user."""
+    with database() as db:
+        service.enable_user(db, actor=cli_actor(), username=username, reason=reason)
+    _say(f"Enabled {username}.", f"已启用 {username}。")
+
+
+@app.command("reset-password")
+@report_errors
+def reset_password(username: str, password: Password = None, reason: Reason = "") -> None:
+    """Set a user's password; their login tokens stop working."""
+    secret = _password(password)
+    with database() as db:
+        service.reset_password(db, actor=cli_actor(), username=username, new_password=secret,
+                               reason=reason)
+    _say(f"Password of {username} changed.", f"已重置 {username} 的密码。")
+
+
+@app.command("roles")
+@report_errors
+def roles(username: Annotated[str | None, typer.Argument(help="Whose roles to set")] = None,
+          new_roles: Annotated[list[str] | None, typer.Argument(help="The new roles")] = None,
+          reason: Reason = "") -> None:
+    """Without arguments: list the roles and their permissions. Else: set a user's roles."""
+    if username is None:
+        table = Table("role", "permissions")
+        for role in Role:
+            table.add_row(role.value, ", ".join(sorted(p.value for p in ROLE_PERMISSIONS[role])))
+        console.print(table)
+        return
+    with database() as db:
+        view = service.set_roles(db, actor=cli_actor(), username=username,
+                                 roles=new_roles or [], reason=reason)
+    _say(f"Roles of {username}: {', '.join(view.roles) or '(none)'}.",
+         f"{username} 的角色：{'、'.join(view.roles) or '（无）'}。")
+
+
+@app.command("api-token")
+@report_errors
+def api_token(username: str,
+              name: Annotated[str, typer.Option(help="What it is for, e.g. erp")] = "api",
+              days: Annotated[int, typer.Option(help="Lifetime in days; 0 = no expiry")] = 365
+              ) -> None:
+    """Create an API token for an integration user; it is printed this once."""
+    with database() as db:
+        new = service.create_api_token(db, actor=cli_actor(), username=username, name=name,
+                                       days=days or None)
+    _say(f"API token {new.view.id} for {username} (store it now, it is not shown again):",
+         f"{username} 的 API 令牌 {new.view.id}（请立即保存，之后无法再次查看）：")
+    console.print(new.token, soft_wrap=True, highlight=False)
+
+
+@app.command("revoke-token")
+@report_errors
+def revoke_token(token_id: int, reason: Reason = "") -> None:
+    """Revoke an API token by its id."""
+    with database() as db:
+        service.revoke_api_token(db, actor=cli_actor(), token_id=token_id, reason=reason)
+    _say(f"API token {token_id} revoked.", f"API 令牌 {token_id} 已吊销。")
