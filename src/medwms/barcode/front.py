@@ -3,7 +3,8 @@
 Routing, after the AIM symbology identifier (`]d2`, `]C1`, …) is taken off:
 GS1 identifiers (]d2 ]C1 ]Q3 ]e0 ]J1) → GS1 element string; `http(s)://` → GS1 Digital
 Link; `+` → HIBC; `MA.` → MA code; `#L:`/`#D:` → internal label; `(` → GS1 human-readable
-form; 8/12/13 digits → a bare GTIN (EAN/UPC); other digits → GS1 element string.
+form; 8/12/13 digits with a valid check digit → a bare GTIN (EAN/UPC); other digits →
+GS1 element string.
 An identifier in the wrong case (`]D2`, `]c1`) means Caps Lock was on: CAPS_LOCK.
 """
 
@@ -30,8 +31,8 @@ from medwms.barcode.scan import Scan
 SYMBOLOGIES = frozenset("ACEIJLQdez")
 GS1_IDENTIFIERS = frozenset({"]d2", "]C1", "]Q3", "]e0", "]J1", "]z7"})
 UNSUPPORTED = {"]C4": "ISBT 128", "]A3": "Code 39 without check character",
-               "]A7": "Code 39 without check character"}
-EAN_LENGTHS = {"]E0": 13, "]E3": 13, "]E4": 8, "]I1": 14, "]I0": 14}
+               "]A7": "Code 39 without check character", "]E3": "EAN with add-on"}
+EAN_LENGTHS = {"]E0": 13, "]E4": 8, "]I1": 14, "]I0": 14}
 _TRIM = "\r\n\t\0" + GS
 
 
@@ -50,7 +51,7 @@ def route(raw: str, *, today: date, gs_substitutes: Sequence[str]) -> Scan:
     """Parse `raw` without the safety net of parse_scan (tests call this to find bugs)."""
     if not isinstance(raw, str):
         raise refuse("NOT_RECOGNISED")
-    data = raw.strip(_TRIM + " ")
+    data = raw.strip(_TRIM).lstrip(" ")  # a trailing space may be an HIBC check character
     if not data:
         raise refuse("EMPTY")
     symbology, data = _split_identifier(data)
@@ -72,7 +73,7 @@ def _split_identifier(data: str) -> tuple[str | None, str]:
     if identifier in UNSUPPORTED:
         raise refuse("UNSUPPORTED_SYMBOLOGY", value=UNSUPPORTED[identifier])
     letter = identifier[1]
-    if letter == "E" and not data[3:].isdigit():
+    if letter == "E" and not (data[3:].isdigit() and len(data) - 3 in (8, 13, 15, 18)):
         raise refuse("CAPS_LOCK", value=identifier)  # `]e0` typed with Caps Lock on
     if letter not in SYMBOLOGIES and letter.swapcase() in SYMBOLOGIES:
         raise refuse("CAPS_LOCK", value=identifier)
@@ -83,13 +84,14 @@ def _split_identifier(data: str) -> tuple[str | None, str]:
 
 def _by_content(data: str, symbology: str | None, *, today: date, raw: str,
                 substitutes: Sequence[str]) -> Scan:
-    if not data:
+    if not data.strip(" "):
         raise refuse("EMPTY")
+    if data.startswith(("+", "*+")):
+        return parse_hibc(data.strip("*"), today=today, symbology=symbology, raw=raw)
+    data = data.rstrip(" ")
     head = data[:8].lower()
     if head.startswith(("http://", "https://")):
         return parse_digital_link(data, today=today, symbology=symbology, raw=raw)
-    if data.startswith(("+", "*+")):
-        return parse_hibc(data.strip("*"), today=today, symbology=symbology, raw=raw)
     if head.startswith("ma."):
         return _ma(data, symbology, today=today, raw=raw)
     if data.startswith("#"):
@@ -110,12 +112,19 @@ def _digits(data: str, symbology: str | None, *, today: date, raw: str,
     """A bare GTIN or an element string without an identifier; ISBT 128 is refused."""
     if data[0] in "=&":
         raise refuse("UNSUPPORTED_SYMBOLOGY", value="ISBT 128")
-    if data.isdigit() and len(data) in (8, 12, 13):
+    if _looks_like_bare_gtin(data):
         return _bare_gtin(data, symbology, len(data), raw=raw)
     if data[0].isdigit() or data[0] == GS or any(s and data.startswith(s) for s in substitutes):
         return parse_element_string(data, today=today, symbology=symbology, raw=raw,
                                     substitutes=substitutes)
     raise refuse("NOT_RECOGNISED", value=data[:40])
+
+
+def _looks_like_bare_gtin(data: str) -> bool:
+    """8, 12 or 13 digits: an EAN/UPC, unless it fails its check and starts like a GS1 PI."""
+    if not (data.isascii() and data.isdigit() and len(data) in (8, 12, 13)):
+        return False
+    return has_valid_check_digit(data) or not data.startswith(("10", "11", "17", "21"))
 
 
 def _bare_gtin(data: str, symbology: str | None, length: int, *, raw: str) -> Scan:

@@ -69,20 +69,26 @@ def parse_hri(text: str, *, today: date, symbology: str | None, raw: str) -> Sca
     parts = _HRI_AI.split(text.strip())
     if len(parts) < 3 or parts[0].strip():
         raise refuse("NOT_RECOGNISED")
-    pairs = [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts), 2)]
-    data = GS.join(ai + value for ai, value in pairs)
+    elements: list[Element] = []
+    for i in range(1, len(parts), 2):
+        elements.append(_hri_element(parts[i], parts[i + 1].strip()))
+    return build_scan(elements, today=today, symbology=symbology, raw=raw)
+
+
+def _hri_element(ai: str, value: str) -> Element:
+    """One `(ai)value` pair, which must be exactly one whole element string."""
+    data = ai + value
     check_characters(data)
     try:
         message = GS1Message.parse(data, config=_CONFIG)
     except (ParseError, ValueError):
-        raise _diagnose(data) from None
+        error = _diagnose(data)
+        raise (refuse("BAD_LENGTH", what=ai, value=value) if error.code == "TRUNCATED"
+               else error) from None
     elements = _elements(message)
-    for (ai, value), element in zip(pairs, elements, strict=False):
-        if (element.ai, element.value) != (ai, value):
-            raise refuse("BAD_LENGTH", what=ai, value=value)
-    if len(elements) != len(pairs):
-        raise refuse("BAD_LENGTH", what=pairs[-1][0], value=pairs[-1][1])
-    return build_scan(elements, today=today, symbology=symbology, raw=raw)
+    if len(elements) != 1 or elements[0].ai != ai or elements[0].value != value:
+        raise refuse("BAD_LENGTH", what=ai, value=value)
+    return elements[0]
 
 
 def parse_digital_link(uri: str, *, today: date, symbology: str | None, raw: str) -> Scan:
