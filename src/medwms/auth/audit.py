@@ -12,7 +12,7 @@ from medwms.auth.rules import Actor
 from medwms.auth.tables import AuditRecord
 from medwms.core.chain import lock_head
 from medwms.core.clock import utc_now
-from medwms.core.hashchain import canonical, link
+from medwms.core.hashchain import canonical, link_values
 
 AUDIT_CHAIN = "audit"
 
@@ -42,7 +42,7 @@ def record_audit(session: Session, *, actor: Actor, action: str, entity: str,
         action=action, entity=entity, entity_key=entity_key, before=snapshot(before),
         after=snapshot(after), reason=reason, prev_hash=head.hash,
     )
-    record.hash = link(head.hash, audit_fields(record))
+    record.hash = link_values(head.hash, list(audit_fields(record).values()))
     head.seq, head.hash = record.seq, record.hash
     session.add(record)
     return record

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
 from medwms.core.chain import lock_head
 from medwms.core.clock import utc_now
 from medwms.core.errors import InsufficientStock, NotFound
-from medwms.core.hashchain import link
+from medwms.core.hashchain import link_values
 from medwms.ledger import rules
 from medwms.ledger.errors import BadMovement, CrossWarehouseMovement, LocationBlocked
 from medwms.ledger.rules import Line, StockKey
@@ -65,7 +65,7 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     _refuse_shortfall(session, balances, change)
     _write_stock(session, rows, change, warehouse_of, now)
     movements = _movement_rows(lines, warehouse_of, heads, actor, doc_type, doc_no, now)
-    session.execute(insert(Movement), movements)
+    session.execute(Movement.__table__.insert(), movements)
     return Posted(len(movements), {wh: head.seq for wh, head in heads.items()})
 
 
@@ -157,7 +157,7 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
     for start in range(0, len(empties), CHUNK):
         session.execute(delete(Stock).where(Stock.id.in_(empties[start:start + CHUNK])))
     if inserts:
-        session.execute(insert(Stock), inserts)
+        session.execute(Stock.__table__.insert(), inserts)
 
 
 def _new_stock(key: StockKey, quantity: int, warehouse_of: dict[int, int],
@@ -189,7 +189,7 @@ def _movement_rows(lines: Iterable[Line], warehouse_of: dict[int, int], heads: d
             "quantity": line.quantity, "actor_id": actor.user_id, "reason": line.reason,
             "created_at": now, "prev_hash": head.hash,
         }
-        row["hash"] = link(head.hash, {name: row[name] for name in HASHED})
+        row["hash"] = link_values(head.hash, [row[name] for name in HASHED])
         head.seq, head.hash = row["seq"], row["hash"]
         rows.append(row)
     return rows

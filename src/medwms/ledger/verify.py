@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.audit import AUDIT_CHAIN, audit_fields
 from medwms.auth.tables import AuditRecord
-from medwms.core.hashchain import GENESIS, link
+from medwms.core.hashchain import GENESIS, link_values
 from medwms.core.tables import ChainHead
 from medwms.ledger.rules import StockKey
 from medwms.ledger.service import HASHED, chain_name
@@ -93,7 +93,7 @@ def _check_movement_chains(session: Session, report: VerifyReport) -> None:
                *[Movement.__table__.c[n] for n in HASHED]]
     for warehouse in sorted(warehouses):
         query = select(*columns).where(Movement.warehouse_id == warehouse).order_by(Movement.seq)
-        rows = ((r.id, r.seq, r.prev_hash, r.hash, {n: getattr(r, n) for n in HASHED})
+        rows = ((r.id, r.seq, r.prev_hash, r.hash, [getattr(r, n) for n in HASHED])
                 for r in _rows(session, query))
         count = _walk_chain(f"movement (warehouse {warehouse})", rows,
                             heads.get(chain_name(warehouse)), report)
@@ -102,13 +102,13 @@ def _check_movement_chains(session: Session, report: VerifyReport) -> None:
 
 def _check_audit_chain(session: Session, report: VerifyReport) -> None:
     query = select(AuditRecord).order_by(AuditRecord.seq)
-    rows = ((r.id, r.seq, r.prev_hash, r.hash, audit_fields(r))
+    rows = ((r.id, r.seq, r.prev_hash, r.hash, list(audit_fields(r).values()))
             for r in session.scalars(query.execution_options(yield_per=BATCH)))
     head = session.get(ChainHead, AUDIT_CHAIN)
     report.audit_records = _walk_chain("audit_record", rows, head, report)
 
 
-def _walk_chain(table: str, rows: Iterator[tuple[int, int, str, str, dict[str, Any]]],
+def _walk_chain(table: str, rows: Iterator[tuple[int, int, str, str, list[Any]]],
                 head: ChainHead | None, report: VerifyReport) -> int:
     """Recompute a chain row by row; report the first broken link and stop."""
     previous, expected_seq, count = GENESIS, 1, 0
@@ -119,7 +119,7 @@ def _walk_chain(table: str, rows: Iterator[tuple[int, int, str, str, dict[str, A
             problem = f"sequence {seq} where {expected_seq} was expected (a row is missing)"
         elif prev_hash != previous:
             problem = "its prev_hash does not match the row before (a row was removed or moved)"
-        elif link(previous, fields) != stored:
+        elif link_values(previous, fields) != stored:
             problem = "its content does not match its hash (the row was altered)"
         if problem:
             report.problems.append(f"{table} id={row_id} seq={seq}: {problem}")
