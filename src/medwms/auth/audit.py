@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,20 +33,44 @@ def snapshot(values: Mapping[str, Any] | None) -> str:
     return "" if values is None else canonical(values)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One audited change: what was done to which record, its values before and after."""
+
+    action: str
+    entity: str
+    entity_key: str
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
 def record_audit(session: Session, *, actor: Actor, action: str, entity: str,
                  entity_key: str, before: Mapping[str, Any] | None = None,
                  after: Mapping[str, Any] | None = None, reason: str = "") -> AuditRecord:
     """Append one audit record in the caller's unit of work."""
+    change = Change(action, entity, entity_key, before, after)
+    return record_audits(session, actor=actor, changes=[change], reason=reason)[0]
+
+
+def record_audits(session: Session, *, actor: Actor, changes: Sequence[Change],
+                  reason: str = "") -> list[AuditRecord]:
+    """Append one audit record per change, locking the chain head once for the batch."""
+    if not changes:
+        return []
     head = lock_head(session, AUDIT_CHAIN)
-    record = AuditRecord(
-        seq=head.seq + 1, at=utc_now(), actor_id=actor.user_id, actor_name=actor.username,
-        action=action, entity=entity, entity_key=entity_key, before=snapshot(before),
-        after=snapshot(after), reason=reason, prev_hash=head.hash,
-    )
-    record.hash = link_values(head.hash, list(audit_fields(record).values()))
-    head.seq, head.hash = record.seq, record.hash
-    session.add(record)
-    return record
+    at = utc_now()
+    records = []
+    for change in changes:
+        record = AuditRecord(
+            seq=head.seq + 1, at=at, actor_id=actor.user_id, actor_name=actor.username,
+            action=change.action, entity=change.entity, entity_key=change.entity_key,
+            before=snapshot(change.before), after=snapshot(change.after), reason=reason,
+            prev_hash=head.hash)
+        record.hash = link_values(head.hash, list(audit_fields(record).values()))
+        head.seq, head.hash = record.seq, record.hash
+        records.append(record)
+    session.add_all(records)
+    return records
 
 
 def parse_snapshot(text: str) -> dict[str, Any]:

@@ -28,11 +28,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def link(prev_hash: str, fields: Mapping[str, Any]) -> str:
-    """The hash of a record whose predecessor has `prev_hash`."""
-    return hashlib.sha256((prev_hash + "|" + canonical(fields)).encode()).hexdigest()
-
-
 def link_values(prev_hash: str, values: Sequence[Any]) -> str:
     """The hash of a record given as a fixed-order list of values (the fast path)."""
     plain = [v.isoformat(timespec="microseconds") if isinstance(v, datetime) else v
