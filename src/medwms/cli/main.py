@@ -7,11 +7,15 @@ import os
 import typer
 from rich.table import Table
 
+from medwms.cli import label, scan, users
 from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
 from medwms.core import migrate
 
 app = typer.Typer(help="medwms — warehouse management for medical devices.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(users.app, name="users")
+app.command("scan")(scan.scan)
+app.command("label")(label.label)
 
 
 @app.command()
@@ -33,9 +37,9 @@ def init(admin: str = typer.Option("admin", help="User name of the first adminis
     console.print(f"Administrator {admin}: {'created' if created else 'already exists'}")
 
 
-@app.command()
+@app.command("migrate")
 @report_errors
-def migrate_db() -> None:
+def migrate_command() -> None:
     """Bring the database schema up to date (init does this too)."""
     with database() as db:
         migrate.upgrade(db.engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -101,23 +102,23 @@ def _resolve(session: Session, lines: Sequence[MoveRequest]) -> list[Line]:
     ) for line in lines]
 
 
-def _ids(session: Session, table: type, column: object, codes: set[str]) -> dict[str, int]:
+def _ids(session: Session, model: Any, column: Any, codes: set[str]) -> dict[str, int]:
     found = {code: id_ for code, id_ in session.execute(
-        select(column, table.id).where(column.in_(codes)))}  # type: ignore[attr-defined]
+        select(column, model.id).where(column.in_(codes)))}
     missing = sorted(codes - found.keys())
     if missing:
-        raise NotFound(what=table.__tablename__, key=", ".join(missing))  # type: ignore[attr-defined]
+        raise NotFound(what=model.__tablename__, key=", ".join(missing))
     return found
 
 
-def _pairs(session: Session, table: type, column: object,
+def _pairs(session: Session, model: Any, column: Any,
            keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     if not keys:
         return {}
-    rows = session.execute(select(table.item_id, column, table.id).where(  # type: ignore[attr-defined]
-        tuple_(table.item_id, column).in_(keys)))  # type: ignore[attr-defined]
+    rows = session.execute(select(model.item_id, column, model.id).where(
+        tuple_(model.item_id, column).in_(keys)))
     found = {(item, text): id_ for item, text, id_ in rows}
     missing = sorted(text for _, text in keys - found.keys())
     if missing:
-        raise NotFound(what=table.__tablename__, key=", ".join(missing))  # type: ignore[attr-defined]
+        raise NotFound(what=model.__tablename__, key=", ".join(missing))
     return found

@@ -21,4 +21,5 @@ class CrossWarehouseMovement(Conflict):
     code = "CROSS_WAREHOUSE_MOVEMENT"
     message_en = ("Line {line} moves stock from warehouse {source} to {target}: "
                   "use a transfer (out to IN_TRANSIT, then in).")
-    message_zh = "第 {line} 行跨仓库移动（{source} → {target}）：请使用调拨（先调出为在途，再调入）。"
+    message_zh = ("第 {line} 行跨仓库移动（{source} → {target}）："
+                  "请使用调拨（先调出为在途，再调入）。")

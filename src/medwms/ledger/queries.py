@@ -61,8 +61,8 @@ def stock_total(session: Session, flt: StockFilter) -> int:
     return sum(rows)
 
 
-def _stock_query(flt: StockFilter) -> Select[Any]:
-    query = (select(Stock, Warehouse.code, Zone.code, Location.code, Owner.code, Item.code,
+def _stock_query(flt: StockFilter) -> Select[*tuple[Any, ...]]:
+    query: Select[*tuple[Any, ...]] = (select(Stock, Warehouse.code, Zone.code, Location.code, Owner.code, Item.code,
                     Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial)
              .join(Warehouse, Warehouse.id == Stock.warehouse_id)
              .join(Location, Location.id == Stock.location_id)

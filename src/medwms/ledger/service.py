@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
@@ -27,6 +27,8 @@ from medwms.ledger.tables import Movement, Status, Stock
 from medwms.masterdata.tables import Location
 
 STATUSES = frozenset(Status)
+MOVEMENT = cast(Table, Movement.__table__)
+STOCK = cast(Table, Stock.__table__)
 CHUNK = 500
 
 # The movement columns covered by the hash, in one place for post() and verify().
@@ -65,7 +67,7 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     _refuse_shortfall(session, balances, change)
     _write_stock(session, rows, change, warehouse_of, now)
     movements = _movement_rows(lines, warehouse_of, heads, actor, doc_type, doc_no, now)
-    session.execute(Movement.__table__.insert(), movements)
+    session.execute(insert(MOVEMENT), movements)
     return Posted(len(movements), {wh: head.seq for wh, head in heads.items()})
 
 
@@ -157,7 +159,7 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
     for start in range(0, len(empties), CHUNK):
         session.execute(delete(Stock).where(Stock.id.in_(empties[start:start + CHUNK])))
     if inserts:
-        session.execute(Stock.__table__.insert(), inserts)
+        session.execute(insert(STOCK), inserts)
 
 
 def _new_stock(key: StockKey, quantity: int, warehouse_of: dict[int, int],
