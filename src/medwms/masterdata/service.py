@@ -15,14 +15,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from medwms.auth.audit import record_audit
+from medwms.auth.audit import Change, record_audit, record_audits
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import ImportRejected, Problem, ValidationError
 from medwms.masterdata import rules, store
-from medwms.masterdata.auditing import Change, record_changes
 from medwms.masterdata.errors import (
     CannotDeactivate,
     DuplicateRecord,
@@ -214,7 +213,7 @@ def _write_all(session: Session, spec: Kind, lookup: store.Lookup,
             session.flush()
             for p in batch:
                 lookup.remember(spec, lookup.existing[spec.key_of(p.values)])
-            record_changes(session, actor=actor, reason=reason,
+            record_audits(session, actor=actor, reason=reason,
                            changes=[c for c in changes if c is not None])
             if progress:
                 progress(len(batch))
