@@ -21,7 +21,7 @@ from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import ImportRejected, Problem, ValidationError
-from medwms.masterdata import rules, store
+from medwms.masterdata import queries, rules, store
 from medwms.masterdata.errors import (
     CannotDeactivate,
     DuplicateRecord,
@@ -64,6 +64,23 @@ def parse_key(kind: Kind, text: str) -> tuple[str, ...]:
     if len(parts) != len(kind.key):
         raise RecordNotFound(what=kind.entity, key=text)
     return parts
+
+
+def browse(*, db: Database, actor: Actor, kind: str,
+           filters: queries.Filters | None = None) -> queries.Page:
+    """One page of records of `kind` for someone allowed to read master data."""
+    require(actor, Perm.MASTERDATA_READ)
+    spec = kind_named(kind)
+    with db.reading() as session:
+        return queries.list_records(session, spec, filters or queries.Filters())
+
+
+def fetch(*, db: Database, actor: Actor, kind: str, key: str) -> Record:
+    """One record of `kind` by its key text."""
+    require(actor, Perm.MASTERDATA_READ)
+    spec = kind_named(kind)
+    with db.reading() as session:
+        return queries.get_record(session, spec, parse_key(spec, key))
 
 
 def _today(now: datetime | None) -> date:
