@@ -1,0 +1,249 @@
+"""A realistic demo data set: two warehouses, ~50 devices, partners, users and stock.
+
+`load_demo` writes everything in one unit of work; the opening stock is received through
+the ledger, so `verify` holds afterwards. The same seed and `today` give the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from medwms.auth.audit import record_audit
+from medwms.auth.passwords import hash_password
+from medwms.auth.rules import Actor, Role
+from medwms.auth.tables import AuditRecord, User, UserRole
+from medwms.barcode.checkdigit import gs1_check_digit
+from medwms.core.db import Database
+from medwms.core.errors import Conflict
+from medwms.demo_catalogue import (
+    CUSTOMERS,
+    DEPARTMENTS,
+    FAMILIES,
+    MAKERS,
+    SUPPLIERS,
+    USERS,
+    Family,
+    PartnerSpec,
+    demo_password,
+)
+from medwms.demo_sites import build_sites
+from medwms.demo_stock import Product, StockBuilder
+from medwms.ledger.tables import Lot, Movement, SerialUnit, Stock
+from medwms.masterdata.tables import (
+    Item,
+    Location,
+    Owner,
+    Packaging,
+    Partner,
+    PartnerKind,
+    Warehouse,
+    Zone,
+)
+
+DEMO_ACTION = "demo.load"
+DEMO_KEY = "medwms-demo"
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login: `created` is False when a user of that name already existed."""
+
+    username: str
+    role: str
+    display_name: str
+    password: str
+    created: bool = True
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo holds: counts by kind, and the users with their demo passwords."""
+
+    already_loaded: bool
+    counts: Mapping[str, int]
+    users: tuple[DemoUser, ...]
+
+
+def load_demo(db: Database, *, actor: Actor, today: date, seed: int = 7) -> DemoSummary:
+    """Load the demo data set; a no-op if it was loaded before, refused on other data."""
+    with db.unit_of_work() as uow:
+        session = uow.session
+        if _loaded_before(session):
+            return DemoSummary(True, _counts(session), _demo_users(session))
+        _refuse_other_data(session)
+        rng = random.Random(f"medwms-demo:{seed}:{today.isoformat()}")  # noqa: S311 - demo data
+        now = datetime.combine(today, time(9, 0), LOCAL).astimezone(UTC)
+        users = _create_users(session, now)
+        owner = _self_owner(session)
+        sites = build_sites(session)
+        _partners(session, today)
+        stock = StockBuilder(session, rng, today, owner)
+        for product in _items(session, rng, today, now):
+            stock.add(product, sites)
+        stock.post_all(actor=_receiver(session), now=now)
+        counts = _counts(session)
+        record_audit(session, actor=actor, action=DEMO_ACTION, entity="demo",
+                     entity_key=DEMO_KEY, after={"seed": seed, "today": today, **counts},
+                     reason="demo data set loaded")
+        uow.commit()
+    return DemoSummary(False, counts, users)
+
+
+def _loaded_before(session: Session) -> bool:
+    query = select(AuditRecord.id).where(AuditRecord.action == DEMO_ACTION,
+                                         AuditRecord.entity_key == DEMO_KEY)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _refuse_other_data(session: Session) -> None:
+    items = session.scalar(select(func.count()).select_from(Item)) or 0
+    if items:
+        raise Conflict("the database already holds {items} items: the demo only loads into an "
+                       "empty database",
+                       "数据库中已有 {items} 个物料：演示数据只能载入空数据库", items=items,
+                       detail="the database already holds items")
+
+
+COUNTED = (("warehouses", Warehouse), ("zones", Zone), ("locations", Location),
+           ("items", Item), ("packaging levels", Packaging), ("partners", Partner),
+           ("lots", Lot), ("serial units", SerialUnit), ("stock rows", Stock),
+           ("movements", Movement), ("users", User))
+
+
+def _counts(session: Session) -> dict[str, int]:
+    session.flush()
+    counts = {name: session.scalar(select(func.count()).select_from(table)) or 0
+              for name, table in COUNTED}
+    counts["units on hand"] = session.scalar(select(func.sum(Stock.quantity))) or 0
+    return counts
+
+
+def _demo_users(session: Session) -> tuple[DemoUser, ...]:
+    existing = set(session.scalars(select(User.username)))
+    return tuple(DemoUser(role.value, role.value, name, demo_password(role))
+                 for role, name in USERS if role.value in existing)
+
+
+def _create_users(session: Session, now: datetime) -> tuple[DemoUser, ...]:
+    existing = set(session.scalars(select(User.username)))
+    made = []
+    for role, name in USERS:
+        if role.value in existing:
+            made.append(DemoUser(role.value, role.value, name, "(unchanged: user existed)",
+                                 created=False))
+            continue
+        user = User(username=role.value, display_name=name, active=True, language="zh-CN",
+                    password_hash=hash_password(demo_password(role)), created_at=now,
+                    password_changed_at=now)
+        session.add(user)
+        session.flush()
+        session.add(UserRole(user_id=user.id, role=role.value))
+        made.append(DemoUser(role.value, role.value, name, demo_password(role)))
+    session.flush()
+    return tuple(made)
+
+
+def _receiver(session: Session) -> Actor:
+    """The demo receiver: the opening stock is received in their name."""
+    user = session.scalars(select(User).where(User.username == Role.RECEIVER.value)).one()
+    return Actor(user_id=user.id, username=user.username, roles=frozenset({Role.RECEIVER}))
+
+
+def _self_owner(session: Session) -> Owner:
+    owner = session.scalars(select(Owner).where(Owner.code == "SELF")).one_or_none()
+    if owner is None:
+        owner = Owner(code="SELF", name="本公司 Our company (demo)")
+        session.add(owner)
+        session.flush()
+    return owner
+
+
+def _partners(session: Session, today: date) -> None:
+    for spec in SUPPLIERS:
+        session.add(_partner(spec, PartnerKind.SUPPLIER, today))
+    for spec in CUSTOMERS:
+        hospital = _partner(spec, PartnerKind.CUSTOMER, today)
+        session.add(hospital)
+        session.flush()
+        for code, name in DEPARTMENTS:
+            session.add(Partner(code=f"{spec.code}-{code}", name=f"{spec.name} {name}",
+                                kind=PartnerKind.DEPARTMENT, parent_id=hospital.id,
+                                min_remaining_days=spec.min_remaining_days,
+                                address=spec.address, updated_at=hospital.updated_at))
+    session.flush()
+
+
+def _partner(spec: PartnerSpec, kind: PartnerKind, today: date) -> Partner:
+    number, expiry = "", None
+    if spec.licence_days is not None:
+        expiry = today + timedelta(days=spec.licence_days)
+        number = f"{spec.licence_prefix}{expiry.year - 5}{sum(map(ord, spec.code)) % 9000 + 1000}号"
+    stamp = datetime.combine(today, time(9, 0), LOCAL).astimezone(UTC)
+    return Partner(code=spec.code, name=spec.name, kind=kind, licence_no=number,
+                   licence_expiry=expiry, min_remaining_days=spec.min_remaining_days,
+                   address=spec.address, contact="", active=True, updated_at=stamp)
+
+
+def _items(session: Session, rng: random.Random, today: date,
+           now: datetime) -> list[Product]:
+    products: list[Product] = []
+    references: dict[str, int] = {}
+    for number, family in enumerate(FAMILIES, start=1):
+        registration, expiry = _registration(family, rng, today, number)
+        for model in family.models:
+            reference = references[family.maker] = references.get(family.maker, 100) + 1
+            item = _item(family, model, reference, registration, expiry, now)
+            session.add(item)
+            session.flush()
+            session.add_all(_packagings(family, item, reference))
+            products.append(Product(item, family, len(products)))
+    session.flush()
+    return products
+
+
+def _item(family: Family, model: str, reference: int, registration: str,
+          expiry: date | None, now: datetime) -> Item:
+    temp_min, temp_max = family.temp
+    return Item(
+        code=f"{family.maker}-{family.code}-{reference:03d}", name_zh=family.name_zh,
+        name_en=family.name_en, model=model, manufacturer=MAKERS[family.maker].name,
+        registration_no=registration, registration_expiry=expiry,
+        risk_class=family.risk_class, tracking=family.tracking, temp_min=temp_min,
+        temp_max=temp_max, shelf_life_days=family.shelf_days, min_remaining_days=0,
+        implant=family.implant, unit_cost=family.unit_cost, active=True, updated_at=now)
+
+
+def _packagings(family: Family, item: Item, reference: int) -> list[Packaging]:
+    prefix = MAKERS[family.maker].prefix
+    packs = []
+    for indicator, (level, quantity) in enumerate(family.packs):
+        body = f"{indicator}{prefix}{reference:03d}"
+        packs.append(Packaging(gtin=body + str(gs1_check_digit(body)), item_id=item.id,
+                               level=level, quantity=quantity))
+    return packs
+
+
+def _registration(family: Family, rng: random.Random, today: date,
+                  number: int) -> tuple[str, date | None]:
+    """A certificate number in the NMPA format and its expiry (5 years after issue)."""
+    maker = MAKERS[family.maker]
+    serial = rng.randint(1, 999) * 10 + number % 10
+    if family.risk_class == "I":
+        year = today.year - rng.randint(2, 8)
+        return f"{maker.province}{maker.filing_city}械备{year}{serial:04d}号", None
+    expiry = today + timedelta(days=rng.randint(200, 1700))
+    year = expiry.year - 5
+    cls = "3" if family.risk_class == "III" else "2"
+    if not maker.province:
+        issuer = "国械注进"
+    else:
+        issuer = "国械注准" if family.risk_class == "III" else f"{maker.province}械注准"
+    return f"{issuer}{year}{cls}{family.category}{serial:04d}", expiry
