@@ -48,7 +48,8 @@ def fresh_database(url: str | None, tmp: Path) -> Database:
     return db
 
 
-def seed(db: Database, locations: int = 200, lots: int = 500) -> tuple[int, int, list[int], list[int]]:
+def seed(db: Database, locations: int = 200,
+         lots: int = 500) -> tuple[int, int, list[int], list[int]]:
     with db.unit_of_work() as uow:
         s = uow.session
         wh = Warehouse(code="B1", name="Bench")

@@ -10,8 +10,8 @@ running gets 409; the same key with a different body gets 422. Keys are per prin
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response

@@ -41,7 +41,7 @@ def test_twenty_threads_take_the_last_unit_exactly_once(db):
         except InsufficientStock as refused:
             assert refused.code == "INSUFFICIENT_STOCK"
             result = "conflict"
-        except Exception as unexpected:  # noqa: BLE001 - the test reports what escaped
+        except Exception as unexpected:
             result = f"error: {unexpected!r}"
         with guard:
             outcomes.append(result)
