@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -122,6 +123,9 @@ class Warehouse(Base):
     name: Mapped[str] = mapped_column(String(200))
     gln: Mapped[str | None] = mapped_column(String(13))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+    # GSP: the person who received a lot may not release it (on by default).
+    separate_release: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                   server_default=true())
 
 
 class Zone(Base):
