@@ -23,14 +23,16 @@ class Conclusion(StrEnum):
 
 
 class Inspection(Base):
-    """The acceptance record of one lot (or serial-less item) of one receipt."""
+    """The acceptance record of one lot (or a lot-less item) of one receipt."""
 
     __tablename__ = "inspection"
-    __table_args__ = (UniqueConstraint("receipt_id", "item_id", "lot_id"),)
+    __table_args__ = (UniqueConstraint("receipt_no", "item_id", "lot_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_no: Mapped[str] = mapped_column(String(40), unique=True)
-    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)
+    # The receipt's number, as the ledger's RECEIVE movements carry it (doc_no): quality
+    # learns what arrived from the ledger, not from the receiving feature.
+    receipt_no: Mapped[str] = mapped_column(String(40), index=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 11:54:04.274008
+Create Date: 2026-11-25 11:54:36.708852
 """
 from collections.abc import Sequence
 
@@ -56,6 +56,44 @@ def upgrade() -> None:
     with op.batch_alter_table('advance_notice_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_advance_notice_line_notice_id'), ['notice_id'], unique=False)
 
+    op.create_table('inspection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inspection_no', sa.String(length=40), nullable=False),
+    sa.Column('receipt_no', sa.String(length=40), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('lot_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('quantity_received', sa.Integer(), nullable=False),
+    sa.Column('sample_size', sa.Integer(), nullable=False),
+    sa.Column('packaging_ok', sa.Boolean(), nullable=True),
+    sa.Column('label_ok', sa.Boolean(), nullable=True),
+    sa.Column('certificate_ok', sa.Boolean(), nullable=True),
+    sa.Column('temperature_ok', sa.Boolean(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('conclusion', sa.String(length=10), nullable=True),
+    sa.Column('accepted_qty', sa.Integer(), nullable=False),
+    sa.Column('rejected_qty', sa.Integer(), nullable=False),
+    sa.Column('reject_reason', sa.String(length=300), nullable=False),
+    sa.Column('disposition', sa.String(length=100), nullable=False),
+    sa.Column('inspector_id', sa.Integer(), nullable=True),
+    sa.Column('signed_at', medwms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signature_meaning', sa.String(length=40), nullable=False),
+    sa.Column('signature_audit_seq', sa.Integer(), nullable=True),
+    sa.Column('record_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', medwms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['inspector_id'], ['app_user.id'], name=op.f('fk_inspection_inspector_id_app_user')),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_inspection_item_id_item')),
+    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_inspection_lot_id_lot')),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouse.id'], name=op.f('fk_inspection_warehouse_id_warehouse')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection')),
+    sa.UniqueConstraint('inspection_no', name=op.f('uq_inspection_inspection_no')),
+    sa.UniqueConstraint('receipt_no', 'item_id', 'lot_id', name=op.f('uq_inspection_receipt_no_item_id_lot_id'))
+    )
+    with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_lot_id'), ['lot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_receipt_no'), ['receipt_no'], unique=False)
+
     op.create_table('receipt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt_no', sa.String(length=40), nullable=False),
@@ -84,45 +122,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_receipt')),
     sa.UniqueConstraint('receipt_no', name=op.f('uq_receipt_receipt_no'))
     )
-    op.create_table('inspection',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('inspection_no', sa.String(length=40), nullable=False),
-    sa.Column('receipt_id', sa.Integer(), nullable=False),
-    sa.Column('warehouse_id', sa.Integer(), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=False),
-    sa.Column('lot_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('quantity_received', sa.Integer(), nullable=False),
-    sa.Column('sample_size', sa.Integer(), nullable=False),
-    sa.Column('packaging_ok', sa.Boolean(), nullable=True),
-    sa.Column('label_ok', sa.Boolean(), nullable=True),
-    sa.Column('certificate_ok', sa.Boolean(), nullable=True),
-    sa.Column('temperature_ok', sa.Boolean(), nullable=True),
-    sa.Column('notes', sa.Text(), nullable=False),
-    sa.Column('conclusion', sa.String(length=10), nullable=True),
-    sa.Column('accepted_qty', sa.Integer(), nullable=False),
-    sa.Column('rejected_qty', sa.Integer(), nullable=False),
-    sa.Column('reject_reason', sa.String(length=300), nullable=False),
-    sa.Column('disposition', sa.String(length=100), nullable=False),
-    sa.Column('inspector_id', sa.Integer(), nullable=True),
-    sa.Column('signed_at', medwms.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('signature_meaning', sa.String(length=40), nullable=False),
-    sa.Column('signature_audit_seq', sa.Integer(), nullable=True),
-    sa.Column('record_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', medwms.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['inspector_id'], ['app_user.id'], name=op.f('fk_inspection_inspector_id_app_user')),
-    sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_inspection_item_id_item')),
-    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_inspection_lot_id_lot')),
-    sa.ForeignKeyConstraint(['receipt_id'], ['receipt.id'], name=op.f('fk_inspection_receipt_id_receipt')),
-    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouse.id'], name=op.f('fk_inspection_warehouse_id_warehouse')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection')),
-    sa.UniqueConstraint('inspection_no', name=op.f('uq_inspection_inspection_no')),
-    sa.UniqueConstraint('receipt_id', 'item_id', 'lot_id', name=op.f('uq_inspection_receipt_id_item_id_lot_id'))
-    )
-    with op.batch_alter_table('inspection', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_inspection_lot_id'), ['lot_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inspection_receipt_id'), ['receipt_id'], unique=False)
-
     op.create_table('receipt_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt_id', sa.Integer(), nullable=False),
@@ -168,12 +167,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_receipt_line_lot_id'))
 
     op.drop_table('receipt_line')
+    op.drop_table('receipt')
     with op.batch_alter_table('inspection', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_inspection_receipt_id'))
+        batch_op.drop_index(batch_op.f('ix_inspection_receipt_no'))
         batch_op.drop_index(batch_op.f('ix_inspection_lot_id'))
 
     op.drop_table('inspection')
-    op.drop_table('receipt')
     with op.batch_alter_table('advance_notice_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_advance_notice_line_notice_id'))
 
