@@ -72,8 +72,9 @@ def code(max_length: int) -> Parser:
     """A code people type and Code 128 prints: upper-case letters, digits and `-`."""
 
     def parse(raw: object) -> str:
-        value = as_text(raw).upper()
-        if not CODE_PATTERN.fullmatch(value) or not value.isascii():
+        typed = as_text(raw)
+        value = typed.upper()
+        if not typed.isascii() or not CODE_PATTERN.fullmatch(value):
             raise FieldError("a code may hold only letters A-Z, digits 0-9 and '-'",
                              "编码只能包含字母 A-Z、数字 0-9 和 '-'")
         if len(value) > max_length:

@@ -91,10 +91,11 @@ def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
     except fields.FieldError as error:
         raise ScanRefused(reason=str(error)) from None
     found = session.execute(select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id)
-                            .where(Packaging.gtin == normalised)).tuples().one_or_none()
+                            .where(Packaging.gtin == normalised)).one_or_none()
     if found is None:
         raise NotFound(what="GTIN", key=normalised)
-    return found
+    item, packaging = found
+    return item, packaging
 
 
 def location_by_barcode(session: Session, barcode: str) -> Location:

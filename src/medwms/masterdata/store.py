@@ -86,29 +86,29 @@ def references(session: Session, kind: Kind) -> Lookup:
 
 
 def _items(session: Session, lookup: Lookup) -> None:
-    lookup.item_ids = dict(session.execute(select(Item.code, Item.id)).tuples().all())
+    lookup.item_ids = dict(session.execute(select(Item.code, Item.id)).all())
 
 
 def _warehouses(session: Session, lookup: Lookup) -> None:
     lookup.warehouse_ids = dict(session.execute(select(Warehouse.code, Warehouse.id))
-                                .tuples().all())
+                                .all())
 
 
 def _zones(session: Session, lookup: Lookup) -> None:
     rows = session.execute(select(Warehouse.code, Zone.code, Zone.id)
-                           .join(Warehouse, Zone.warehouse_id == Warehouse.id)).tuples()
+                           .join(Warehouse, Zone.warehouse_id == Warehouse.id))
     lookup.zone_ids = {(w, z): i for w, z, i in rows}
 
 
 def _partners(session: Session, lookup: Lookup) -> None:
-    rows = session.execute(select(Partner.code, Partner.id, Partner.kind)).tuples().all()
+    rows = session.execute(select(Partner.code, Partner.id, Partner.kind)).all()
     lookup.partner_ids = {code: id_ for code, id_, _ in rows}
     lookup.partner_kinds = {code: kind for code, _, kind in rows}
 
 
 def _barcodes(session: Session, lookup: Lookup) -> None:
     lookup.barcode_locations = dict(session.execute(select(Location.barcode, Location.code))
-                                    .tuples().all())
+                                    .all())
 
 
 _LOADERS = {"items": _items, "warehouses": _warehouses, "zones": _zones,
