@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from medwms.auth import queries, service
 from medwms.auth.rules import ROLE_PERMISSIONS, Role
@@ -56,7 +56,8 @@ def list_(active_only: Annotated[bool, typer.Option("--active", help="Hide disab
     with database() as db, db.reading() as session:
         views = queries.list_users(session, actor=cli_actor(),
                                    include_disabled=not active_only)
-    table = Table("username", "name", "roles", "active", "language", "password changed")
+    table = Table(Column("username", no_wrap=True), "name", Column("roles", no_wrap=True),
+                  "active", "language", "password changed")
     for v in views:
         table.add_row(v.username, v.display_name, ", ".join(v.roles),
                       "yes" if v.active else "[red]no[/red]", v.language,
