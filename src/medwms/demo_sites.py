@@ -2,7 +2,8 @@
 
 Floor plan (metres): docks and receiving lanes along y = 0-2, the quarantine cage at
 y = 4, storage aisles 4 m apart from x = 12 with bays every 1.5 m from y = 8, the cold
-room east of the aisles, rejected and returns cages at the back (y = 22).
+room (with its own quarantine shelf) east of the aisles, rejected and returns cages at
+the back (y = 22).
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ class Site:
         """The storage bins for normal goods, or the cold room's."""
         return self.locations["CLD" if cold else "STG"]
 
-    @property
-    def quarantine(self) -> list[Location]:
-        return self.locations["QA"]
+    def quarantine(self, cold: bool) -> list[Location]:
+        """The quarantine spots for normal goods, or the cold room's quarantine shelf."""
+        return self.locations["CQA" if cold else "QA"]
 
     @property
     def all_locations(self) -> list[Location]:
@@ -84,8 +85,10 @@ def _build_site(session: Session, spec: SiteSpec) -> Site:
         _spot_zone(session, site, kind, count)
     sequence = _aisles(session, site, "STG", "常温库 Storage", spec.aisles, spec, 0, None)
     if spec.cold_aisle:
+        cold_x = AISLE_X0 + AISLE_STEP * (len(spec.aisles) + 1)
         _aisles(session, site, "CLD", "冷库 2–8 °C Cold room", (spec.cold_aisle,), spec,
-                sequence, COLD, first_x=AISLE_X0 + AISLE_STEP * (len(spec.aisles) + 1))
+                sequence, COLD, first_x=cold_x)
+        _cold_quarantine(session, site, cold_x + AISLE_STEP)
     session.flush()
     return site
 
@@ -117,6 +120,14 @@ def _spot_zone(session: Session, site: Site, kind: ZoneKind, count: int) -> None
     zone = _zone(session, site, code, name, kind)
     for n in range(1, count + 1):
         session.add(_location(site, zone, f"{code}-{n:02d}", x0 + SPOT_STEP * (n - 1), y))
+
+
+def _cold_quarantine(session: Session, site: Site, x: float) -> None:
+    """Reagents awaiting inspection stay cold: a quarantine shelf inside the cold room."""
+    zone = _zone(session, site, "CQA", "冷库待验区 Cold quarantine (yellow)",
+                 ZoneKind.QUARANTINE, COLD)
+    for n in range(1, 3):
+        session.add(_location(site, zone, f"CQA-{n:02d}", x, BAY_Y0 + BAY_STEP * (n - 1)))
 
 
 def _aisles(session: Session, site: Site, code: str, name: str, aisles: tuple[str, ...],

@@ -2,7 +2,8 @@
 
 Expiries are spread: most lots 1-3 years out (bounded by the family's shelf life), about
 one lot in seven within 30-90 days so the short-dated alerts have something to show.
-The newest lot of every fifth item waits in quarantine; reagents go to the cold room.
+The newest lot of every fifth item waits in quarantine; reagents stay in the cold room,
+its quarantine shelf included.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ class StockBuilder:
 
     def _place(self, product: Product, lot: Lot | None, site: Site, waiting: bool,
                number: int) -> None:
-        bins = site.quarantine if waiting else site.storage(product.family.cold)
+        cold = product.family.cold
+        bins = site.quarantine(cold) if waiting else site.storage(cold)
         location = bins[(product.index * 3 + number) % len(bins)]
         status = Status.QUARANTINE if waiting else Status.AVAILABLE
         if product.family.tracking == Tracking.LOT:
