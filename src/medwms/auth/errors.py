@@ -65,14 +65,14 @@ class LastAdmin(Conflict):
     message_zh = "{username} 是最后一个有效的管理员：请先指定另一位管理员，以免无人能管理用户。"
 
 
-class WeakPassword(ValidationError):  # noqa: N818 — named as DESIGN.md names errors
+class WeakPassword(ValidationError):
     code = "WEAK_PASSWORD"
     message_en = ("The password is too weak: it needs at least {min_length} characters "
                   "and must not be the username.")
     message_zh = "密码强度不足：至少需要 {min_length} 个字符，且不能与用户名相同。"
 
 
-class BadUsername(ValidationError):  # noqa: N818 — named as DESIGN.md names errors
+class BadUsername(ValidationError):
     code = "BAD_USERNAME"
     message_en = ("The username {username!r} is not allowed: use 2 to 60 lower-case letters, "
                   "digits, '.', '_' or '-', starting with a letter or digit.")
@@ -80,13 +80,13 @@ class BadUsername(ValidationError):  # noqa: N818 — named as DESIGN.md names e
                   "“.”、“_”或“-”，并以字母或数字开头。")
 
 
-class UnknownRole(ValidationError):  # noqa: N818 — named as DESIGN.md names errors
+class UnknownRole(ValidationError):
     code = "UNKNOWN_ROLE"
     message_en = "Unknown role {role!r}: the roles are {known}."
     message_zh = "未知角色 {role!r}：可用角色为 {known}。"
 
 
-class BadSignatureMeaning(ValidationError):  # noqa: N818 — named as DESIGN.md names errors
+class BadSignatureMeaning(ValidationError):
     code = "BAD_SIGNATURE_MEANING"
     message_en = "A signature needs a meaning (e.g. approved, released) of 1 to 40 characters."
     message_zh = "签名必须注明含义（如 approved、released），长度 1 至 40 个字符。"

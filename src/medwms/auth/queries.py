@@ -73,6 +73,25 @@ def user_view(session: Session, user: User) -> UserView:
                     password_changed_at=user.password_changed_at)
 
 
+def user_snapshot(view: UserView) -> dict[str, Any]:
+    """What the audit log keeps of a user (no password hash)."""
+    return {"username": view.username, "display_name": view.display_name,
+            "active": view.active, "language": view.language, "roles": list(view.roles)}
+
+
+def token_view(token: ApiToken, username: str) -> ApiTokenView:
+    """The view of a loaded API token."""
+    return ApiTokenView(id=token.id, user_id=token.user_id, username=username, name=token.name,
+                        created_at=token.created_at, expires_at=token.expires_at,
+                        revoked_at=token.revoked_at)
+
+
+def token_snapshot(view: ApiTokenView) -> dict[str, Any]:
+    """What the audit log keeps of an API token (never the token)."""
+    return {"user": view.username, "name": view.name, "expires_at": view.expires_at,
+            "revoked_at": view.revoked_at}
+
+
 def find_user(session: Session, username: str) -> User:
     """The user named `username`; UserNotFound otherwise."""
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
@@ -116,9 +135,7 @@ def list_api_tokens(session: Session, *, actor: Actor, username: str | None = No
     else:
         query = query.where(ApiToken.user_id == actor.user_id)
     rows = session.execute(query.order_by(ApiToken.id)).all()
-    return [ApiTokenView(id=t.id, user_id=t.user_id, username=name, name=t.name,
-                         created_at=t.created_at, expires_at=t.expires_at,
-                         revoked_at=t.revoked_at) for t, name in rows]
+    return [token_view(token, name) for token, name in rows]
 
 
 def audit_trail(session: Session, *, actor: Actor, entity: str | None = None,

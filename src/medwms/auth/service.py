@@ -2,8 +2,8 @@
 
 Each opens one unit of work, checks the permission, changes what it must, appends an
 audit record (before/after without password hashes) and commits. A user's rows are locked
-FOR UPDATE before they change; the last-admin check locks every active admin's row, so two
-admins demoting each other at once cannot leave the system without one.
+FOR UPDATE before they change; the last-admin check first locks every active admin's row,
+so two admins disabling each other at once cannot leave the system without one.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
@@ -29,7 +29,16 @@ from medwms.auth.errors import (
 )
 from medwms.auth.guard import require
 from medwms.auth.passwords import check_policy, dummy_hash, hash_password, password_matches
-from medwms.auth.queries import ApiTokenView, UserView, find_user, roles_of, user_view
+from medwms.auth.queries import (
+    ApiTokenView,
+    UserView,
+    find_user,
+    roles_of,
+    token_snapshot,
+    token_view,
+    user_snapshot,
+    user_view,
+)
 from medwms.auth.rules import Actor, Perm, Role
 from medwms.auth.tables import ApiToken, User, UserRole
 from medwms.auth.tokens import (
@@ -43,9 +52,10 @@ from medwms.auth.tokens import (
 from medwms.config import Settings
 from medwms.core.clock import utc_now
 from medwms.core.db import Database, UnitOfWork
-from medwms.core.errors import NotAuthenticated, Problem
+from medwms.core.errors import NotAuthenticated, Problem, ValidationError
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
+LANGUAGES = ("zh-CN", "en")
 ANONYMOUS = Actor(user_id=None, username="anonymous")
 
 
@@ -76,6 +86,7 @@ def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
     username = _check_username(username)
     role_set = _check_roles(roles)
     check_policy(password, username=username)
+    _check_language(language)
     with db.unit_of_work() as uow:
         s = uow.session
         if s.scalars(select(User.id).where(User.username == username)).first() is not None:
@@ -85,12 +96,15 @@ def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
                     password_hash=hash_password(password), active=True, language=language,
                     created_at=now, password_changed_at=now)
         s.add(user)
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError as error:  # created by a concurrent command since the check
+            raise UsernameTaken(username=username) from error
         s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
         s.flush()
         view = user_view(s, user)
         record_audit(s, actor=actor, action="user.create", entity="user", entity_key=username,
-                     after=_snapshot(view) | {"password": "set"}, reason=reason)
+                     after=user_snapshot(view) | {"password": "set"}, reason=reason)
         uow.commit()
     return view
 
@@ -106,7 +120,7 @@ def update_user(db: Database, *, actor: Actor, username: str, display_name: str 
         if display_name is not None and display_name.strip():
             user.display_name = display_name.strip()
         if language is not None:
-            user.language = language
+            user.language = _check_language(language)
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.update", reason=reason)
 
@@ -118,10 +132,11 @@ def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str]
     role_set = _check_roles(roles)
     with db.unit_of_work() as uow:
         s = uow.session
+        admins = _lock_admins(s)
         user = _lock_user(s, username)
         before = user_view(s, user)
         if Role.ADMIN not in role_set:
-            _keep_an_admin(s, user)
+            _keep_an_admin(admins, user)
         s.execute(delete(UserRole).where(UserRole.user_id == user.id))
         s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
         s.flush()
@@ -134,9 +149,10 @@ def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "")
     require(actor, Perm.USERS_MANAGE)
     with db.unit_of_work() as uow:
         s = uow.session
+        admins = _lock_admins(s)
         user = _lock_user(s, username)
         before = user_view(s, user)
-        _keep_an_admin(s, user)
+        _keep_an_admin(admins, user)
         user.active = False
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.disable", reason=reason)
@@ -237,9 +253,9 @@ def create_api_token(db: Database, *, actor: Actor, username: str, name: str,
                          revoked_at=None)
         s.add(token)
         s.flush()
-        view = _token_view(token, user.username)
+        view = token_view(token, user.username)
         record_audit(s, actor=actor, action="api_token.create", entity="api_token",
-                     entity_key=str(token.id), after=_token_snapshot(view))
+                     entity_key=str(token.id), after=token_snapshot(view))
         uow.commit()
     return NewApiToken(token=plaintext, view=view)
 
@@ -255,13 +271,13 @@ def revoke_api_token(db: Database, *, actor: Actor, token_id: int,
             raise ApiTokenNotFound(key=token_id)
         _require_token_rights(actor, token.user_id)
         username = s.get_one(User, token.user_id).username
-        before = _token_view(token, username)
+        before = token_view(token, username)
         if token.revoked_at is None:
             token.revoked_at = utc_now()
-        after = _token_view(token, username)
+        after = token_view(token, username)
         record_audit(s, actor=actor, action="api_token.revoke", entity="api_token",
-                     entity_key=str(token.id), before=_token_snapshot(before),
-                     after=_token_snapshot(after), reason=reason)
+                     entity_key=str(token.id), before=token_snapshot(before),
+                     after=token_snapshot(after), reason=reason)
         uow.commit()
     return after
 
@@ -284,6 +300,13 @@ def _check_username(username: str) -> str:
         raise BadUsername([Problem("not allowed", column="username", value=username)],
                           username=username)
     return name
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValidationError([Problem(f"use one of {', '.join(LANGUAGES)}", column="language",
+                                       value=language)])
+    return language
 
 
 def _check_roles(roles: Iterable[str]) -> frozenset[str]:
@@ -310,24 +333,27 @@ def _lock_user_id(session: Session, user_id: int) -> User:
     return user
 
 
-def _keep_an_admin(session: Session, user: User) -> None:
-    """Refuse if `user` is the last active admin (every active admin's row is locked)."""
-    admins = session.scalars(
+def _lock_admins(session: Session) -> list[int]:
+    """The ids of the active admins, their rows locked in id order.
+
+    Taken before the target user's row, so that two admins demoting each other wait for
+    one another in one order (no deadlock) and the second sees the first one's change.
+    """
+    return list(session.scalars(
         select(User.id).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
-        .order_by(User.id).with_for_update(of=User)).all()
-    if user.id in admins and len(admins) == 1:
+        .order_by(User.id).with_for_update(of=User)).all())
+
+
+def _keep_an_admin(admins: list[int], user: User) -> None:
+    """Refuse if `user` is the last active admin."""
+    if admins == [user.id]:
         raise LastAdmin(username=user.username)
 
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utc_now()
-
-
-def _snapshot(view: UserView) -> dict[str, Any]:
-    return {"username": view.username, "display_name": view.display_name,
-            "active": view.active, "language": view.language, "roles": list(view.roles)}
 
 
 def _finish(uow: UnitOfWork, *, actor: Actor, user: User, before: UserView, action: str,
@@ -337,7 +363,7 @@ def _finish(uow: UnitOfWork, *, actor: Actor, user: User, before: UserView, acti
     session.flush()
     after = user_view(session, user)
     record_audit(session, actor=actor, action=action, entity="user", entity_key=user.username,
-                 before=_snapshot(before), after=_snapshot(after), reason=reason)
+                 before=user_snapshot(before), after=user_snapshot(after), reason=reason)
     uow.commit()
     return after
 
@@ -361,17 +387,6 @@ def _require_token_rights(actor: Actor, user_id: int) -> None:
     if actor.user_id == user_id and Role.INTEGRATOR.value in actor.roles:
         return
     require(actor, Perm.USERS_MANAGE)
-
-
-def _token_view(token: ApiToken, username: str) -> ApiTokenView:
-    return ApiTokenView(id=token.id, user_id=token.user_id, username=username, name=token.name,
-                        created_at=token.created_at, expires_at=token.expires_at,
-                        revoked_at=token.revoked_at)
-
-
-def _token_snapshot(view: ApiTokenView) -> dict[str, Any]:
-    return {"user": view.username, "name": view.name, "expires_at": view.expires_at,
-            "revoked_at": view.revoked_at}
 
 
 def _login_token_user(session: Session, settings: Settings, token: str) -> User:

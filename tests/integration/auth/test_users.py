@@ -10,7 +10,7 @@ from medwms.auth.errors import BadUsername, LastAdmin, UnknownRole, UsernameTake
 from medwms.auth.rules import SYSTEM
 from medwms.auth.tables import AuditRecord, User
 from medwms.core.db import Database
-from medwms.core.errors import PermissionDenied
+from medwms.core.errors import PermissionDenied, ValidationError
 from medwms.ledger.verify import verify
 from tests.support.users import PASSWORD, actor_of, make_user
 
@@ -180,3 +180,9 @@ def test_listing_users_needs_the_right_to_manage_them(db):
         assert queries.get_user(s, actor=picker, username="pete").username == "pete"
         with pytest.raises(PermissionDenied):
             queries.get_user(s, actor=picker, username="alice")
+
+
+def test_a_user_language_is_zh_cn_or_en(db):
+    make_user(db, "alice")
+    with pytest.raises(ValidationError):
+        service.update_user(db, actor=SYSTEM, username="alice", language="fr")
