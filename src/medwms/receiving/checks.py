@@ -1,0 +1,276 @@
+"""The checks of one received scan, in the order a receiver meets them.
+
+Each check loads what it needs with a fixed number of queries (indexed look-ups, never a
+scan of lots or stock), asks the pure rules, and raises a receiving error to refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Actor, Perm
+from medwms.barcode import Scan, ScanWarning, parse_scan
+from medwms.core.clock import is_expired, local_date
+from medwms.core.errors import NotFound, Problem, ValidationError
+from medwms.ledger.tables import Lot, SerialUnit, Stock
+from medwms.masterdata.queries import resolve_gtin
+from medwms.masterdata.tables import Item, Location, Packaging, Partner
+from medwms.receiving import queries, rules
+from medwms.receiving.errors import (
+    REQUIRED,
+    ArrivalRequired,
+    ItemNotRegistered,
+    LotConflict,
+    NotAUnit,
+    OverNotice,
+    ScannedValueMismatch,
+    SerialInStock,
+    SerialNeedsOneUnit,
+    SerialScannedTwice,
+    ShelfLifeTooShort,
+    SupplierNotQualified,
+    UnitExpired,
+    UnknownGtin,
+)
+from medwms.receiving.tables import Receipt, ReceiptLine
+
+T = TypeVar("T", str, date)
+MAX_TEXT = 20  # GS1 AI 10 and 21 hold at most 20 characters
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the receiver keyed in besides the scan (asked for by LOT_REQUIRED …)."""
+
+    lot: str | None = None
+    serial: str | None = None
+    expiry: date | None = None
+    packs: int = 1
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A scan resolved: the item, its packaging level, the production identifiers."""
+
+    item: Item
+    packaging: Packaging
+    gtin: str
+    lot: str | None
+    serial: str | None
+    expiry: date | None
+    production_date: date | None
+    packs: int
+    quantity: int
+    warnings: tuple[ScanWarning, ...] = ()
+
+
+def read_unit(s: Session, raw: str, typed: Typed, today: date) -> Unit:
+    """Parse the scan, resolve its GTIN and merge the keyed values (barcode wins, must agree)."""
+    scan = parse_scan(raw, today=today)
+    gtin = _unit_gtin(scan)
+    item, packaging = _resolve(s, gtin)
+    packs = scan.quantity or typed.packs
+    if packs < 1:
+        raise ValidationError([Problem("quantity_packs must be 1 or more",
+                                       column="quantity_packs", value=str(packs))])
+    serial = _merge("serial", scan.serial, _text(typed.serial, "serial"))
+    unit = Unit(item=item, packaging=packaging, gtin=packaging.gtin,
+                lot=_merge("lot", scan.lot, _text(typed.lot, "lot")),
+                serial=serial if "SERIAL" in item.tracking else None,
+                expiry=_merge("expiry", scan.expiry, typed.expiry),
+                production_date=scan.production_date, packs=packs,
+                quantity=packaging.quantity * packs, warnings=scan.warnings)
+    if unit.serial and unit.quantity != 1:
+        raise SerialNeedsOneUnit(item=item.code, quantity=unit.quantity)
+    return unit
+
+
+def _unit_gtin(scan: Scan) -> str:
+    if scan.location:
+        raise NotAUnit(kind_en="location", kind_zh="库位", value=scan.location)
+    if scan.document:
+        raise NotAUnit(kind_en="document", kind_zh="单据", value=scan.document)
+    gtin = scan.gtin or scan.content_gtin
+    if gtin:
+        return gtin
+    if scan.di:
+        raise UnknownGtin(gtin=scan.di)
+    raise NotAUnit(kind_en="handling unit (SSCC)", kind_zh="物流单元(SSCC)",
+                   value=scan.sscc or scan.raw[:40])
+
+
+def _resolve(s: Session, gtin: str) -> tuple[Item, Packaging]:
+    try:
+        return resolve_gtin(s, gtin)
+    except NotFound:
+        raise UnknownGtin(gtin=gtin) from None
+
+
+def _text(value: str | None, column: str) -> str | None:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ValidationError([Problem(f"at most {MAX_TEXT} characters", column=column,
+                                       value=text)])
+    return text or None
+
+
+def _merge(what: str, scanned: T | None, typed: T | None) -> T | None:
+    if scanned is not None and typed is not None and scanned != typed:
+        raise ScannedValueMismatch(what=what, scanned=scanned, typed=typed)
+    return scanned if scanned is not None else typed
+
+
+def check_qualified(s: Session, receipt: Receipt, unit: Unit, today: date) -> None:
+    """首营: the supplier's licence and the item's registration are valid today."""
+    supplier = s.get_one(Partner, receipt.supplier_id)
+    why = rules.document_problem(supplier.licence_no, supplier.licence_expiry, today)
+    if why:
+        en, zh = _why(why, supplier.licence_expiry)
+        raise SupplierNotQualified(supplier=supplier.code, licence=supplier.licence_no or "—",
+                                   why_en=en, why_zh=zh, day=today)
+    item = unit.item
+    why = rules.document_problem(item.registration_no, item.registration_expiry, today)
+    if why:
+        en, zh = _why(why, item.registration_expiry)
+        raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
+                                why_en=en, why_zh=zh, day=today)
+
+
+def _why(why: str, expiry: date | None) -> tuple[str, str]:
+    if why == "missing":
+        return "is not on file", "未登记"
+    return f"expired on {expiry}", f"已于 {expiry} 过期"
+
+
+def require_tracking(unit: Unit) -> None:
+    """Ask for the lot or serial the item's tracking needs when the barcode lacks it."""
+    missing = rules.missing_value(unit.item.tracking, lot=unit.lot, serial=unit.serial,
+                                  expiry=None, needs_expiry=False)
+    if missing:
+        raise REQUIRED[missing](item=unit.item.code, gtin=unit.gtin)
+
+
+def known_lot(s: Session, unit: Unit) -> Lot | None:
+    """The existing Lot row of item+lot; refused when the barcode contradicts it."""
+    if not unit.lot:
+        return None
+    lot = s.scalars(select(Lot).where(Lot.item_id == unit.item.id,
+                                      Lot.lot_no == unit.lot)).one_or_none()
+    if lot is None:
+        return None
+    for en, zh, known, scanned in (("expiry", "失效日期", lot.expiry, unit.expiry),
+                                   ("production date", "生产日期", lot.production_date,
+                                    unit.production_date)):
+        if known is not None and scanned is not None and known != scanned:
+            raise LotConflict(item=unit.item.code, lot=unit.lot, what_en=en, what_zh=zh,
+                              known=known, scanned=scanned)
+    return lot
+
+
+def expiry_of(unit: Unit, known: Lot | None) -> date | None:
+    """The unit's expiry: from the barcode or keyed, else what is known of its lot."""
+    return unit.expiry or (known.expiry if known else None)
+
+
+def require_expiry(unit: Unit, known: Lot | None) -> None:
+    """An item with a shelf life needs an expiry date on receipt."""
+    needs = unit.item.shelf_life_days is not None or unit.item.min_remaining_days > 0
+    if needs and expiry_of(unit, known) is None:
+        raise REQUIRED["EXPIRY"](item=unit.item.code, gtin=unit.gtin)
+
+
+def check_shelf_life(unit: Unit, known: Lot | None, now: datetime, timezone: str) -> None:
+    """Refuse an expired unit, or one with less shelf life left than the item needs."""
+    expiry = expiry_of(unit, known)
+    if expiry is None:
+        return
+    lot = unit.lot or unit.serial or "—"
+    if is_expired(expiry, now, timezone):
+        raise UnitExpired(item=unit.item.code, lot=lot, expiry=expiry)
+    today = local_date(now, timezone)
+    required = unit.item.min_remaining_days
+    if rules.shelf_life_short(expiry, today, required):
+        raise ShelfLifeTooShort(item=unit.item.code, lot=lot, expiry=expiry,
+                                days_left=rules.days_left(expiry, today),
+                                required_days=required)
+
+
+def check_serial(s: Session, receipt: Receipt, unit: Unit, known: Lot | None) -> SerialUnit | None:
+    """The known serial row; refused when the serial is in stock or already on this receipt."""
+    if not unit.serial:
+        return None
+    row = s.scalars(select(SerialUnit).where(SerialUnit.item_id == unit.item.id,
+                                             SerialUnit.serial == unit.serial)).one_or_none()
+    if row is None:
+        return None
+    words = {"item": unit.item.code, "serial": unit.serial}
+    if s.scalars(select(ReceiptLine.id).where(ReceiptLine.receipt_id == receipt.id,
+                                              ReceiptLine.serial_id == row.id)).first():
+        raise SerialScannedTwice(**words)
+    where = s.scalars(select(Location.code).join(Stock, Stock.location_id == Location.id)
+                      .where(Stock.serial_id == row.id, Stock.quantity > 0)).first()
+    if where is not None:
+        raise SerialInStock(location=where, **words)
+    if known is not None and row.lot_id not in (None, known.id):
+        other = s.get_one(Lot, row.lot_id)
+        raise LotConflict(item=unit.item.code, lot=unit.lot, what_en="lot of this serial",
+                          what_zh="该序列号的批号", known=other.lot_no, scanned=unit.lot)
+    return row
+
+
+def cold_chain_hold(receipt: Receipt, unit: Unit) -> str:
+    """Cold items need the arrival recorded; out of range → the hold reason, else ""."""
+    item = unit.item
+    if not rules.is_cold(item.temp_max):
+        return ""
+    if receipt.arrival_temp is None or not receipt.logger_id:
+        raise ArrivalRequired(item=item.code, temp_min=item.temp_min, temp_max=item.temp_max)
+    return rules.temperature_hold(receipt.arrival_temp, item.temp_min, item.temp_max)
+
+
+def against_notice(s: Session, receipt: Receipt, unit: Unit, *, confirm_over: bool,
+                   actor: Actor) -> bool:
+    """True when the scan is over the notice and a manager confirmed; refused unconfirmed."""
+    if receipt.notice_id is None:
+        return False
+    lines = queries.notice_lines(s, receipt.notice_id, item_id=unit.item.id)
+    key = rules.bucket(lines, unit.item.id, unit.lot)
+    if key is None:
+        return False
+    before = rules.received_in(lines, queries.received(s, [receipt.id], item_id=unit.item.id),
+                               key)
+    expected = rules.expected_in(lines, key)
+    if not rules.is_over(expected, before, unit.quantity):
+        return False
+    if not confirm_over:
+        raise OverNotice(item=unit.item.code, lot=unit.lot or "—", expected=expected,
+                         received=before, quantity=unit.quantity)
+    require(actor, Perm.STOCK_ADJUST)
+    return True
+
+
+def new_lot(s: Session, unit: Unit) -> Lot | None:
+    """A Lot row for a lot seen for the first time (None when the unit has no lot)."""
+    if not unit.lot:
+        return None
+    lot = Lot(item_id=unit.item.id, lot_no=unit.lot, expiry=unit.expiry,
+              production_date=unit.production_date)
+    s.add(lot)
+    s.flush()
+    return lot
+
+
+def new_serial(s: Session, unit: Unit, lot: Lot | None) -> SerialUnit | None:
+    """A SerialUnit row for a serial seen for the first time."""
+    if not unit.serial:
+        return None
+    row = SerialUnit(item_id=unit.item.id, serial=unit.serial, lot_id=lot.id if lot else None)
+    s.add(row)
+    s.flush()
+    return row

@@ -1,0 +1,185 @@
+"""Pure receiving decisions: what a scan needs, shelf life, qualification, notice matching.
+
+No database, no clock: the service loads the facts and passes "today" in.
+
+Notice matching: a received (item, lot) counts against the notice lines of that item and
+lot; if the notice names the item without a lot, against those lines (any lot not named
+elsewhere); else it is unexpected (accepted, listed at close). Quantities are base units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+COLD_MAX = Decimal(8)
+Bucket = tuple[int, str | None]
+
+
+def is_cold(temp_max: Decimal | None) -> bool:
+    """A cold-chain item: its storage maximum is 8 °C or lower."""
+    return temp_max is not None and temp_max <= COLD_MAX
+
+
+def missing_value(tracking: str, *, lot: str | None, serial: str | None,
+                  expiry: date | None, needs_expiry: bool) -> str | None:
+    """The first value the item's tracking needs that is absent: LOT, SERIAL or EXPIRY."""
+    if "LOT" in tracking and not lot:
+        return "LOT"
+    if "SERIAL" in tracking and not serial:
+        return "SERIAL"
+    if needs_expiry and expiry is None:
+        return "EXPIRY"
+    return None
+
+
+def days_left(expiry: date, today: date) -> int:
+    """Whole days from today to the expiry day (0 on the expiry day itself)."""
+    return (expiry - today).days
+
+
+def shelf_life_short(expiry: date | None, today: date, required_days: int) -> bool:
+    """True when fewer than `required_days` remain before expiry."""
+    return expiry is not None and required_days > 0 and days_left(expiry, today) < required_days
+
+
+def document_problem(number: str, expiry: date | None, day: date) -> str | None:
+    """Why a licence or registration is not valid on `day`: "missing", "expired" or None."""
+    if not number.strip():
+        return "missing"
+    if expiry is not None and expiry < day:
+        return "expired"
+    return None
+
+
+def fmt_temp(value: Decimal) -> str:
+    return f"{value:.1f}"
+
+
+def temperature_hold(arrival: Decimal | None, temp_min: Decimal | None,
+                     temp_max: Decimal | None) -> str:
+    """The hold reason when the arrival temperature is outside the item's range, else ""."""
+    if arrival is None or (temp_min is None and temp_max is None):
+        return ""
+    low_ok = temp_min is None or arrival >= temp_min
+    high_ok = temp_max is None or arrival <= temp_max
+    if low_ok and high_ok:
+        return ""
+    low = "" if temp_min is None else fmt_temp(temp_min)
+    high = "" if temp_max is None else fmt_temp(temp_max)
+    return f"arrival {fmt_temp(arrival)} °C outside {low}–{high} °C"
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """What the notice expects: base units of an item, of a lot (or any lot)."""
+
+    item_id: int
+    item: str
+    gtin: str
+    lot_no: str | None
+    quantity: int
+    serials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Received:
+    """Base units received of an item and lot (one receipt line, or a sum)."""
+
+    item_id: int
+    item: str
+    lot_no: str | None
+    quantity: int
+    serial: str | None = None
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One difference against the notice, as listed on the closed receipt."""
+
+    kind: str  # SHORT, OVER, UNEXPECTED_LOT, UNEXPECTED_ITEM, MISSING_SERIAL, UNEXPECTED_SERIAL
+    item: str
+    lot_no: str | None
+    expected: int
+    received: int
+    gtin: str = ""
+    serial: str | None = None
+
+
+def bucket(lines: Sequence[NoticeLine], item_id: int, lot_no: str | None) -> Bucket | None:
+    """The notice bucket a received item+lot counts against, or None when unexpected."""
+    named = {line.lot_no for line in lines if line.item_id == item_id}
+    if lot_no is not None and lot_no in named:
+        return (item_id, lot_no)
+    if None in named:
+        return (item_id, None)
+    return None
+
+
+def expected_in(lines: Sequence[NoticeLine], key: Bucket) -> int:
+    """Base units the notice expects in one bucket."""
+    return sum(line.quantity for line in lines if (line.item_id, line.lot_no) == key)
+
+
+def received_in(lines: Sequence[NoticeLine], received: Iterable[Received], key: Bucket) -> int:
+    """Base units received so far that count against one bucket."""
+    return sum(r.quantity for r in received if bucket(lines, r.item_id, r.lot_no) == key)
+
+
+def is_over(expected: int, received_before: int, quantity: int) -> bool:
+    """True when this scan takes the bucket above what the notice expects."""
+    return received_before + quantity > expected
+
+
+def discrepancies(lines: Sequence[NoticeLine], received: Sequence[Received]) -> list[Discrepancy]:
+    """Short, over, unexpected lots/items and serial differences against the notice."""
+    found = _quantity_differences(lines, received)
+    found += _unexpected(lines, received)
+    found += _serial_differences(lines, received)
+    return found
+
+
+def _quantity_differences(lines: Sequence[NoticeLine],
+                          received: Sequence[Received]) -> list[Discrepancy]:
+    found = []
+    first: dict[Bucket, NoticeLine] = {}
+    for line in lines:
+        first.setdefault((line.item_id, line.lot_no), line)
+    for key, line in first.items():
+        want, got = expected_in(lines, key), received_in(lines, received, key)
+        if got != want:
+            found.append(Discrepancy("SHORT" if got < want else "OVER", line.item, key[1],
+                                     want, got, gtin=line.gtin))
+    return found
+
+
+def _unexpected(lines: Sequence[NoticeLine], received: Sequence[Received]) -> list[Discrepancy]:
+    totals: dict[tuple[int, str, str | None], int] = defaultdict(int)
+    for r in received:
+        if bucket(lines, r.item_id, r.lot_no) is None:
+            totals[(r.item_id, r.item, r.lot_no)] += r.quantity
+    on_notice = {line.item_id for line in lines}
+    return [Discrepancy("UNEXPECTED_LOT" if item_id in on_notice else "UNEXPECTED_ITEM",
+                        item, lot_no, 0, quantity)
+            for (item_id, item, lot_no), quantity in sorted(
+                totals.items(), key=lambda kv: (kv[0][1], kv[0][2] or ""))]
+
+
+def _serial_differences(lines: Sequence[NoticeLine],
+                        received: Sequence[Received]) -> list[Discrepancy]:
+    expected = {(line.item_id, s): line for line in lines for s in line.serials}
+    if not expected:
+        return []
+    got = {(r.item_id, r.serial): r for r in received if r.serial}
+    missing = [Discrepancy("MISSING_SERIAL", line.item, line.lot_no, 1, 0, gtin=line.gtin,
+                           serial=serial)
+               for (item_id, serial), line in sorted(expected.items(), key=lambda kv: kv[0])
+               if (item_id, serial) not in got]
+    noticed_items = {item_id for item_id, _ in expected}
+    extra = [Discrepancy("UNEXPECTED_SERIAL", r.item, r.lot_no, 0, 1, serial=r.serial)
+             for key, r in sorted(got.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+             if key[0] in noticed_items and key not in expected]
+    return missing + extra
