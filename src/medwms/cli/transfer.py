@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from medwms.cli.common import cli_actor, console, database, report_errors
-from medwms.masterdata import exporting, importing, service
+from medwms.masterdata import exporting, importing, reading
 from medwms.masterdata.kinds import KINDS
 
 PROGRESS_FROM_ROWS = 2000
@@ -28,10 +28,10 @@ def import_data(
                                           help="Check every row, write nothing")] = False,
 ) -> None:
     """Create or update master data from a file; a file with any bad row is refused whole."""
-    table = importing.read_table(file.read_bytes(), file.name)
+    table = reading.read_table(file.read_bytes(), file.name)
     with database() as db, _progress(len(table.rows)) as bar:
         task = bar.add_task(f"{kind} ← {file.name}", total=len(table.rows))
-        result = service.import_rows(
+        result = importing.import_rows(
             db=db, actor=cli_actor(), kind=kind, header=table.header, rows=table.rows,
             reason=reason or f"import {file.name}", dry_run=dry_run,
             progress=lambda n: bar.advance(task, n))

@@ -1,122 +1,125 @@
-"""Reading master-data files: CSV (UTF-8 or GB18030) and Excel .xlsx, first sheet.
+"""Importing master-data files: create or update by key, a file with any bad row refused whole.
 
-A file that is not what it claims to be is refused with a plain message, never a trace.
-Row numbers are those a person sees in the spreadsheet: the header is row 1.
+All rows are parsed and checked in memory first, against existing records and references
+loaded in a fixed handful of queries; only a clean file is written, in batches, with one
+audit record per changed row. Unchanged rows are counted, not rewritten.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.orm import Session
 
-from medwms.auth.rules import Actor
+from medwms.auth.audit import Change, record_audits
+from medwms.auth.guard import require
+from medwms.auth.rules import Actor, Perm
+from medwms.core.clock import utc_now
 from medwms.core.db import Database
-from medwms.core.errors import ImportRejected
-from medwms.masterdata import service
-from medwms.masterdata.fields import is_blank
-from medwms.masterdata.rules import problem
+from medwms.core.errors import ImportRejected, Problem
+from medwms.masterdata import rules, store
+from medwms.masterdata.kinds import Kind, key_text
+from medwms.masterdata.reading import read_table
+from medwms.masterdata.service import Record, kind_named, refuse, today
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+BATCH = 1000
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
-class Table:
-    """A file's header (lower-cased column names) and its non-blank rows, numbered."""
+class ImportResult:
+    """What an import did: rows read, records created, updated and left unchanged."""
 
-    header: list[str]
-    rows: list[tuple[int, dict[str, object]]]
+    kind: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool = False
 
 
 def import_file(*, db: Database, actor: Actor, kind: str, data: bytes, filename: str,
                 reason: str = "", dry_run: bool = False, now: datetime | None = None,
-                progress: service.Progress | None = None) -> service.ImportResult:
+                progress: Progress | None = None) -> ImportResult:
     """Read a CSV or XLSX file and import its rows as records of `kind` (all or nothing)."""
     table = read_table(data, filename)
-    return service.import_rows(db=db, actor=actor, kind=kind, header=table.header,
-                               rows=table.rows, reason=reason or f"import {filename}",
-                               dry_run=dry_run, now=now, progress=progress)
+    return import_rows(db=db, actor=actor, kind=kind, header=table.header, rows=table.rows,
+                       reason=reason or f"import {filename}", dry_run=dry_run, now=now,
+                       progress=progress)
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    """The header and rows of a CSV or XLSX file, chosen by content and name."""
-    name = filename.lower()
-    if data.startswith(OLE_MAGIC):
-        _refuse("this is an old Excel .xls file: save it as .xlsx or .csv",
-                "这是旧版 Excel .xls 文件，请另存为 .xlsx 或 .csv")
-    if name.endswith(XLSX_SUFFIXES) or data.startswith(b"PK\x03\x04"):
-        return _table(_xlsx_rows(data))
-    return _table(_csv_rows(data))
+def import_rows(*, db: Database, actor: Actor, kind: str, header: Sequence[str],
+                rows: Sequence[tuple[int, Mapping[str, object]]], reason: str = "",
+                dry_run: bool = False, now: datetime | None = None,
+                progress: Progress | None = None) -> ImportResult:
+    """Create or update (by key) every row of a file; a file with any bad row is refused whole.
+
+    `rows` are (row number as the user sees it, raw values by column name).
+    """
+    spec = kind_named(kind)
+    with db.unit_of_work() as uow:
+        require(actor, Perm.MASTERDATA_WRITE)
+        refuse(ImportRejected, _file_problems(spec, header, rows))
+        parsed = [rules.parse_record(spec, raw, row=number) for number, raw in rows]
+        lookup = store.load(uow.session, spec, [spec.key_of(p.values) for p in parsed])
+        refuse(ImportRejected, rules.check_rows(spec, parsed, lookup.context(spec,
+                                                                              today(now))))
+        counts = _write_all(uow.session, spec, lookup, parsed, actor=actor,
+                            reason=reason[:300], now=now or utc_now(), progress=progress)
+        if not dry_run:
+            uow.commit()
+    return ImportResult(spec.name, len(rows), *counts, dry_run=dry_run)
 
 
-def _refuse(en: str, zh: str) -> NoReturn:
-    raise ImportRejected([problem(en, zh)])
+def _file_problems(spec: Kind, header: Sequence[str],
+                   rows: Sequence[tuple[int, Mapping[str, object]]]) -> list[Problem]:
+    problems = rules.check_header(spec, header)
+    if not rows and not problems:
+        problems.append(rules.problem("the file has no data rows below the header",
+                                      "文件在表头下没有数据行", row=2))
+    return problems
 
 
-def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        _refuse("this is not an Excel .xlsx file (renamed or damaged?): "
-                "open it in Excel and save it as .xlsx or .csv",
-                "这不是 Excel .xlsx 文件（可能被改名或已损坏），"
-                "请用 Excel 打开后另存为 .xlsx 或 .csv")
-    try:
-        return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+def _write_all(session: Session, spec: Kind, lookup: store.Lookup,
+               parsed: Sequence[rules.Parsed], *, actor: Actor, reason: str, now: datetime,
+               progress: Progress | None) -> tuple[int, int, int]:
+    """Write in batches, parents before the rows that refer to them; count what happened."""
+    counts = [0, 0, 0]
+    for group in _write_order(spec, parsed):
+        for start in range(0, len(group), BATCH):
+            batch = group[start:start + BATCH]
+            changes = [_write_row(session, spec, lookup, p.values, now, counts) for p in batch]
+            session.flush()
+            for p in batch:
+                lookup.remember(spec, lookup.existing[spec.key_of(p.values)])
+            record_audits(session, actor=actor, reason=reason,
+                           changes=[c for c in changes if c is not None])
+            if progress:
+                progress(len(batch))
+    return counts[0], counts[1], counts[2]
 
 
-def _csv_rows(data: bytes) -> list[Sequence[Any]]:
-    if b"\x00" in data:
-        _refuse("this is not a text (CSV) file", "这不是文本（CSV）文件")
-    text = _decode(data)
-    dialect = _sniff(text)
-    return [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+def _write_order(spec: Kind, parsed: Sequence[rules.Parsed]) -> list[list[rules.Parsed]]:
+    if spec.name != "partners":
+        return [list(parsed)]
+    return [[p for p in parsed if not p.values.get("parent_code")],
+            [p for p in parsed if p.values.get("parent_code")]]
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030, as saved by Chinese Excel."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
-
-
-def _sniff(text: str) -> type[csv.Dialect]:
-    first = text.split("\n", 1)[0]
-    if "\t" in first and "," not in first:
-        return csv.excel_tab
-    return csv.excel
-
-
-def _table(raw: Iterable[Sequence[Any]]) -> Table:
-    rows = iter(raw)
-    header = _header(rows)
-    records = []
-    for number, cells in enumerate(rows, start=2):
-        if all(is_blank(c) for c in cells):
-            continue
-        records.append((number, {name: cell for name, cell in zip(header, cells, strict=False)
-                                 if name}))
-    return Table(header, records)
-
-
-def _header(rows: Iterator[Sequence[Any]]) -> list[str]:
-    for cells in rows:
-        header = ["" if c is None else str(c).strip().lower() for c in cells]
-        while header and not header[-1]:
-            header.pop()
-        if not header:
-            break
-        return header
-    _refuse("the sheet is empty: the first row must name the columns",
-            "工作表为空：第一行应为列名")
+def _write_row(session: Session, spec: Kind, lookup: store.Lookup, values: Record,
+               now: datetime, counts: list[int]) -> Change | None:
+    key = spec.key_of(values)
+    row = lookup.existing.get(key)
+    before = store.to_record(spec, row, lookup) if row is not None else None
+    if before == values:
+        counts[2] += 1
+        return None
+    if row is None:
+        row = lookup.existing[key] = store.new_row(spec)
+        session.add(row)
+    counts[0 if before is None else 1] += 1
+    store.apply(spec, row, values, lookup, now)
+    return Change("create" if before is None else "update", spec.entity, key_text(key),
+                  before, values)

@@ -1,26 +1,24 @@
-"""Master-data commands: create, update, deactivate one record; import a whole file.
+"""Master-data commands: create, update, deactivate one record.
 
 Each command opens one unit of work, checks MASTERDATA_WRITE, validates with `rules`,
-writes, audits every change with its values before and after, and commits. An import is
-refused whole: all rows are validated in memory first (existing records and references
-loaded in a few queries), and only a clean file is written, in batches.
+writes, audits the change with the values before and after, and commits. Whole files go
+through `importing`, which applies the same rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from medwms.auth.audit import Change, record_audit, record_audits
+from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
-from medwms.core.errors import ImportRejected, Problem, ValidationError
+from medwms.core.errors import Problem, ValidationError
 from medwms.masterdata import queries, rules, store
 from medwms.masterdata.errors import (
     CannotDeactivate,
@@ -31,21 +29,7 @@ from medwms.masterdata.errors import (
 )
 from medwms.masterdata.kinds import KINDS, Kind, key_text
 
-BATCH = 1000
-Progress = Callable[[int], None]
 Record = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did: rows read, records created, updated and left unchanged."""
-
-    kind: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool = False
 
 
 def kind_named(name: str) -> Kind:
@@ -83,7 +67,7 @@ def fetch(*, db: Database, actor: Actor, kind: str, key: str) -> Record:
         return queries.get_record(session, spec, parse_key(spec, key))
 
 
-def _today(now: datetime | None) -> date:
+def today(now: datetime | None) -> date:
     return local_date(now or utc_now())
 
 
@@ -98,8 +82,8 @@ def create_record(*, db: Database, actor: Actor, kind: str, values: Mapping[str,
         lookup = store.load(uow.session, spec, [key])
         if key in lookup.existing:
             raise DuplicateRecord(what=spec.entity, key=key_text(key))
-        _refuse(ValidationError, rules.check_rows(spec, [parsed], lookup.context(spec,
-                                                                             _today(now))))
+        refuse(ValidationError, rules.check_rows(spec, [parsed], lookup.context(spec,
+                                                                             today(now))))
         row = store.new_row(spec)
         _write_one(uow.session, spec, lookup, row, parsed.values, now)
         record_audit(uow.session, actor=actor, action="create", entity=spec.entity,
@@ -115,13 +99,13 @@ def update_record(*, db: Database, actor: Actor, kind: str, key: str,
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require(actor, Perm.MASTERDATA_WRITE)
-        _refuse(ValidationError, rules.unknown_columns(spec, changes))
+        refuse(ValidationError, rules.unknown_columns(spec, changes))
         lookup, row, before = _load_one(uow.session, spec, key)
         parsed = _parse_one(spec, {**before, **changes})
         if spec.key_of(parsed.values) != spec.key_of(before):
             raise KeyChangeRefused(what=spec.entity, key=key)
-        _refuse(ValidationError, rules.check_rows(spec, [parsed], lookup.context(spec,
-                                                                             _today(now))))
+        refuse(ValidationError, rules.check_rows(spec, [parsed], lookup.context(spec,
+                                                                             today(now))))
         _write_one(uow.session, spec, lookup, row, parsed.values, now)
         record_audit(uow.session, actor=actor, action="update", entity=spec.entity,
                      entity_key=key_text(spec.key_of(before)), before=before,
@@ -161,7 +145,7 @@ def _deactivate(session: Session, spec: Kind, lookup: store.Lookup, row: Any,
 def _parse_one(spec: Kind, values: Mapping[str, object]) -> rules.Parsed:
     problems = rules.unknown_columns(spec, values)
     parsed = rules.parse_record(spec, values)
-    _refuse(ValidationError, problems + list(parsed.problems))
+    refuse(ValidationError, problems + list(parsed.problems))
     return parsed
 
 
@@ -181,81 +165,131 @@ def _write_one(session: Session, spec: Kind, lookup: store.Lookup, row: Any,
     session.flush()
 
 
-def _refuse(error: type[ValidationError], problems: Sequence[Problem]) -> None:
+def refuse(error: type[ValidationError], problems: Sequence[Problem]) -> None:
     if problems:
         raise error(list(problems))
 
 
-def import_rows(*, db: Database, actor: Actor, kind: str, header: Sequence[str],
-                rows: Sequence[tuple[int, Mapping[str, object]]], reason: str = "",
-                dry_run: bool = False, now: datetime | None = None,
-                progress: Progress | None = None) -> ImportResult:
-    """Create or update (by key) every row of a file; a file with any bad row is refused whole.
-
-    `rows` are (row number as the user sees it, raw values by column name).
-    """
-    spec = kind_named(kind)
-    with db.unit_of_work() as uow:
-        require(actor, Perm.MASTERDATA_WRITE)
-        _refuse(ImportRejected, _file_problems(spec, header, rows))
-        parsed = [rules.parse_record(spec, raw, row=number) for number, raw in rows]
-        lookup = store.load(uow.session, spec, [spec.key_of(p.values) for p in parsed])
-        _refuse(ImportRejected, rules.check_rows(spec, parsed, lookup.context(spec,
-                                                                              _today(now))))
-        counts = _write_all(uow.session, spec, lookup, parsed, actor=actor,
-                            reason=reason[:300], now=now or utc_now(), progress=progress)
-        if not dry_run:
-            uow.commit()
-    return ImportResult(spec.name, len(rows), *counts, dry_run=dry_run)
+# Named commands per kind, for callers that know what they change (demo data, other features).
 
 
-def _file_problems(spec: Kind, header: Sequence[str],
-                   rows: Sequence[tuple[int, Mapping[str, object]]]) -> list[Problem]:
-    problems = rules.check_header(spec, header)
-    if not rows and not problems:
-        problems.append(rules.problem("the file has no data rows below the header",
-                                      "文件在表头下没有数据行", row=2))
-    return problems
+def create_item(*, db: Database, actor: Actor, values: Mapping[str, object],
+                reason: str = "", now: datetime | None = None) -> Record:
+    """Create an item (a device product)."""
+    return create_record(db=db, actor=actor, kind="items", values=values, reason=reason,
+                         now=now)
 
 
-def _write_all(session: Session, spec: Kind, lookup: store.Lookup,
-               parsed: Sequence[rules.Parsed], *, actor: Actor, reason: str, now: datetime,
-               progress: Progress | None) -> tuple[int, int, int]:
-    """Write in batches, parents before the rows that refer to them; count what happened."""
-    counts = [0, 0, 0]
-    for group in _write_order(spec, parsed):
-        for start in range(0, len(group), BATCH):
-            batch = group[start:start + BATCH]
-            changes = [_write_row(session, spec, lookup, p.values, now, counts) for p in batch]
-            session.flush()
-            for p in batch:
-                lookup.remember(spec, lookup.existing[spec.key_of(p.values)])
-            record_audits(session, actor=actor, reason=reason,
-                           changes=[c for c in changes if c is not None])
-            if progress:
-                progress(len(batch))
-    return counts[0], counts[1], counts[2]
+def update_item(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of an item (a device product)."""
+    return update_record(db=db, actor=actor, kind="items", key=key, changes=changes,
+                         reason=reason, now=now)
 
 
-def _write_order(spec: Kind, parsed: Sequence[rules.Parsed]) -> list[list[rules.Parsed]]:
-    if spec.name != "partners":
-        return [list(parsed)]
-    return [[p for p in parsed if not p.values.get("parent_code")],
-            [p for p in parsed if p.values.get("parent_code")]]
+def deactivate_item(*, db: Database, actor: Actor, key: str, reason: str = "",
+                    now: datetime | None = None) -> Record:
+    """Take an item (a device product) out of use."""
+    return deactivate_record(db=db, actor=actor, kind="items", key=key, reason=reason, now=now)
 
 
-def _write_row(session: Session, spec: Kind, lookup: store.Lookup, values: Record,
-               now: datetime, counts: list[int]) -> Change | None:
-    key = spec.key_of(values)
-    row = lookup.existing.get(key)
-    before = store.to_record(spec, row, lookup) if row is not None else None
-    if before == values:
-        counts[2] += 1
-        return None
-    if row is None:
-        row = lookup.existing[key] = store.new_row(spec)
-        session.add(row)
-    counts[0 if before is None else 1] += 1
-    store.apply(spec, row, values, lookup, now)
-    return Change("create" if before is None else "update", spec.entity, key_text(key),
-                  before, values)
+def create_packaging(*, db: Database, actor: Actor, values: Mapping[str, object],
+                     reason: str = "", now: datetime | None = None) -> Record:
+    """Create a packaging level (a GTIN of an item)."""
+    return create_record(db=db, actor=actor, kind="packaging", values=values, reason=reason,
+                         now=now)
+
+
+def update_packaging(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                     reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a packaging level (a GTIN of an item)."""
+    return update_record(db=db, actor=actor, kind="packaging", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def deactivate_packaging(*, db: Database, actor: Actor, key: str, reason: str = "",
+                         now: datetime | None = None) -> Record:
+    """Take a packaging level (a GTIN of an item) out of use."""
+    return deactivate_record(db=db, actor=actor, kind="packaging", key=key, reason=reason, now=now)
+
+
+def create_owner(*, db: Database, actor: Actor, values: Mapping[str, object],
+                 reason: str = "", now: datetime | None = None) -> Record:
+    """Create a stock owner."""
+    return create_record(db=db, actor=actor, kind="owners", values=values, reason=reason,
+                         now=now)
+
+
+def update_owner(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                 reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a stock owner."""
+    return update_record(db=db, actor=actor, kind="owners", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def create_partner(*, db: Database, actor: Actor, values: Mapping[str, object],
+                   reason: str = "", now: datetime | None = None) -> Record:
+    """Create a supplier, customer or clinical department."""
+    return create_record(db=db, actor=actor, kind="partners", values=values, reason=reason,
+                         now=now)
+
+
+def update_partner(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                   reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a supplier, customer or clinical department."""
+    return update_record(db=db, actor=actor, kind="partners", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def deactivate_partner(*, db: Database, actor: Actor, key: str, reason: str = "",
+                       now: datetime | None = None) -> Record:
+    """Take a supplier, customer or clinical department out of use."""
+    return deactivate_record(db=db, actor=actor, kind="partners", key=key, reason=reason, now=now)
+
+
+def create_warehouse(*, db: Database, actor: Actor, values: Mapping[str, object],
+                     reason: str = "", now: datetime | None = None) -> Record:
+    """Create a warehouse."""
+    return create_record(db=db, actor=actor, kind="warehouses", values=values, reason=reason,
+                         now=now)
+
+
+def update_warehouse(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                     reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a warehouse."""
+    return update_record(db=db, actor=actor, kind="warehouses", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def create_zone(*, db: Database, actor: Actor, values: Mapping[str, object],
+                reason: str = "", now: datetime | None = None) -> Record:
+    """Create a zone of a warehouse (key `WAREHOUSE:ZONE`)."""
+    return create_record(db=db, actor=actor, kind="zones", values=values, reason=reason,
+                         now=now)
+
+
+def update_zone(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a zone of a warehouse (key `WAREHOUSE:ZONE`)."""
+    return update_record(db=db, actor=actor, kind="zones", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def create_location(*, db: Database, actor: Actor, values: Mapping[str, object],
+                    reason: str = "", now: datetime | None = None) -> Record:
+    """Create a storage location."""
+    return create_record(db=db, actor=actor, kind="locations", values=values, reason=reason,
+                         now=now)
+
+
+def update_location(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
+                    reason: str = "", now: datetime | None = None) -> Record:
+    """Change some values of a storage location."""
+    return update_record(db=db, actor=actor, kind="locations", key=key, changes=changes,
+                         reason=reason, now=now)
+
+
+def deactivate_location(*, db: Database, actor: Actor, key: str, reason: str = "",
+                        now: datetime | None = None) -> Record:
+    """Take a storage location out of use."""
+    return deactivate_record(db=db, actor=actor, kind="locations", key=key, reason=reason, now=now)

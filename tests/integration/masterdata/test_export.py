@@ -6,7 +6,7 @@ import pytest
 
 from medwms.auth.rules import SYSTEM
 from medwms.core.errors import ValidationError
-from medwms.masterdata import exporting, importing
+from medwms.masterdata import exporting, importing, reading
 from medwms.masterdata.kinds import KINDS
 from tests.integration.masterdata.files import csv_bytes, gs1, load
 from tests.support.builders import NOW
@@ -63,14 +63,14 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(db, file_
             WORLD[kind][1])
     again = export_all(db, file_format)
     for kind in ORDER:
-        table = importing.read_table(again[kind], f"x.{file_format}")
-        assert table.rows == importing.read_table(first[kind], f"x.{file_format}").rows
+        table = reading.read_table(again[kind], f"x.{file_format}")
+        assert table.rows == reading.read_table(first[kind], f"x.{file_format}").rows
 
 
 def test_export_writes_every_column_the_import_reads(db):
     for kind, spec in KINDS.items():
         data = exporting.export_file(db=db, actor=SYSTEM, kind=kind, file_format="csv")
-        assert importing.read_table(data, "x.csv").header == list(spec.column_names)
+        assert reading.read_table(data, "x.csv").header == list(spec.column_names)
 
 
 def test_reimporting_an_export_changes_nothing(db):

@@ -60,7 +60,7 @@ def import_records(kind: str, db: DbDep, actor: ActorDep, lang: LangDep,
             "dry_run": result.dry_run, "message": _summary(result, lang)}
 
 
-def _summary(result: service.ImportResult, lang: str) -> str:
+def _summary(result: importing.ImportResult, lang: str) -> str:
     counts = (result.rows, result.created, result.updated, result.unchanged)
     if lang.startswith("zh"):
         return "读取 {} 行：新建 {}，更新 {}，未变 {}。".format(*counts)
