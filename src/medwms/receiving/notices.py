@@ -129,8 +129,8 @@ def _items(s: Session, lines: Sequence[NoticeLineIn], found: list[Problem]) -> d
             gtins[line.gtin] = fields.gtin(line.gtin)
         except fields.FieldError as error:
             found.append(problem(error.en, error.zh, column="gtin", row=row, value=line.gtin))
-    known = dict(s.execute(select(Packaging.gtin, Packaging.item_id)
-                           .where(Packaging.gtin.in_(set(gtins.values())))).tuples().all())
+    known = {g: item for g, item in s.execute(select(Packaging.gtin, Packaging.item_id)
+                                               .where(Packaging.gtin.in_(set(gtins.values()))))}
     items = {raw: known[g] for raw, g in gtins.items() if g in known}
     for number, line in enumerate(lines, start=1):
         found.extend(_line_problems(line, line.row if line.row is not None else number,
