@@ -11,7 +11,7 @@ from medwms import __version__
 from medwms.api import errors, idempotency, routes
 from medwms.config import Settings
 from medwms.core.db import Database
-from medwms.web import home
+from medwms.web import routes as web
 
 API_PREFIX = "/api/v1"
 
@@ -26,7 +26,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     idempotency.install(app)
     for router in _routers():
         app.include_router(router, prefix=API_PREFIX)
-    app.include_router(home.router)
+    web.install(app)
     return app
 
 

@@ -12,6 +12,7 @@ from medwms.auth.service import actor_from_token
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
+from medwms.web import session as web_session
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -30,13 +31,23 @@ DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_actor(db: DbDep, settings: SettingsDep,
+def get_actor(request: Request, db: DbDep, settings: SettingsDep,
               token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    """The signed-in user behind the bearer token (login token or API token)."""
+    """The user behind the bearer token, else the web session cookie (with its CSRF token)."""
     if not token:
-        raise NotAuthenticated()
+        token = _cookie_token(request, settings)
     with db.reading() as session:
         return actor_from_token(session, settings, token)
+
+
+def _cookie_token(request: Request, settings: Settings) -> str:
+    """The session cookie's token; a state-changing request must carry the CSRF header."""
+    token = web_session.session_token(request)
+    if not token:
+        raise NotAuthenticated()
+    if request.method not in web_session.SAFE_METHODS:
+        web_session.check_csrf(settings, token, request.headers.get(web_session.CSRF_HEADER))
+    return token
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

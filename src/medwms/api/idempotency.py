@@ -4,7 +4,7 @@ The key is claimed first (an insert that a second, concurrent request with the s
 cannot make), then the request runs, then its response is stored on the claim. A retry
 after a network drop gets the stored response; one that arrives while the first is still
 running gets 409; the same key with a different body gets 422. Keys are per principal
-(the Authorization header), kept `idempotency_hours`.
+(the Authorization header, else the web session cookie), kept `idempotency_hours`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from medwms.api.errors import problem
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.tables import IdempotencyRecord
+from medwms.web.session import session_token
 
 HEADER = "Idempotency-Key"
 PENDING = 0
@@ -40,7 +41,8 @@ def install(app: FastAPI) -> None:
 
 
 def _principal(request: Request) -> str:
-    credential = request.headers.get("authorization", "")
+    credential = request.headers.get("authorization", "") or \
+        "cookie " + (session_token(request) or "")
     return hashlib.sha256(credential.encode()).hexdigest()[:40]
 
 

@@ -1,0 +1,38 @@
+"""The role-based menu: an item is shown when the user holds its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medwms.auth.rules import Actor, Perm
+
+
+def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "translate later"
+    """Mark `message` for the catalogue; the template translates it when rendering."""
+    return message
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of the menu: a label (catalogue msgid), a link and who may see it."""
+
+    label: str
+    href: str
+    permission: Perm
+    group: str
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(N_("Receiving"), "/stations/receiving", Perm.RECEIVE, N_("Stations")),
+    MenuItem(N_("Inspection"), "/stations/inspection", Perm.INSPECT, N_("Stations")),
+    MenuItem(N_("Putaway"), "/stations/putaway", Perm.STOCK_MOVE, N_("Stations")),
+    MenuItem(N_("Scan check"), "/stations/scan", Perm.STOCK_READ, N_("Stations")),
+    MenuItem(N_("Stock"), "/stock", Perm.STOCK_READ, N_("Records")),
+    MenuItem(N_("Receipts"), "/receipts", Perm.RECEIVE, N_("Records")),
+    MenuItem(N_("Awaiting inspection"), "/inspections", Perm.INSPECT, N_("Records")),
+)
+
+
+def menu_for(actor: Actor) -> list[MenuItem]:
+    """The items `actor` may use, in menu order."""
+    return [item for item in MENU if actor.can(item.permission)]

@@ -1,0 +1,1 @@
+"""Server-rendered pages: sign-in, the home tiles and the manager pages."""

@@ -1,0 +1,60 @@
+"""Jinja2 rendering with the catalogue installed: one environment per UI language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from medwms import __version__
+from medwms.web import session
+from medwms.web.deps import Visitor, get_settings
+from medwms.web.i18n import LANGUAGES, normalise, translations
+from medwms.web.menu import menu_for
+
+STATUS_COLOURS = {"AVAILABLE": "green", "QUARANTINE": "yellow", "HOLD": "yellow",
+                  "IN_TRANSIT": "yellow", "REJECTED": "red", "RECALLED": "red",
+                  "EXPIRED": "red"}
+
+
+@cache
+def environment(lang: str) -> Environment:
+    """The template environment of `lang`, with gettext from the catalogue."""
+    env = Environment(loader=PackageLoader("medwms.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["version"] = __version__
+    env.globals["languages"] = LANGUAGES
+    env.globals["colours"] = STATUS_COLOURS
+    env.filters["local"] = local_time
+    return env
+
+
+@pass_context
+def local_time(context: Context, value: datetime | None) -> str:
+    """A UTC time shown in the warehouse time zone, to the minute."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(context.get("timezone", "Asia/Shanghai"))).strftime(
+        "%Y-%m-%d %H:%M")
+
+
+def render(request: Request, name: str, *, visitor: Visitor | None = None,
+           lang: str | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render template `name` in the visitor's language, with menu and CSRF token."""
+    settings = get_settings(request)
+    language = visitor.lang if visitor else normalise(lang or session.language(request,
+                                                                               settings))
+    page = {"request": request, "lang": language, "visitor": visitor,
+            "menu": menu_for(visitor.actor) if visitor else [],
+            "csrf": session.csrf_token(settings, visitor.token) if visitor else "",
+            "path": request.url.path, "timezone": settings.timezone}
+    html = environment(language).get_template(name).render(page | context)
+    return HTMLResponse(html, status_code=status_code)
