@@ -1,0 +1,87 @@
+"""Shared pieces of printed documents: the CJK-capable styles and a Code 128 flowable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from medwms.barcode.fonts import label_font
+from medwms.barcode.symbols import SymbolKind, symbol_matrix
+
+LANGUAGES = ("zh-CN", "en")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles of one document, all in the CJK-capable font."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    font: str
+
+
+def styles(font_path: Path | str | None = None) -> Styles:
+    """Styles in STSong-Light, or in the TrueType CJK font at `font_path` (embedded)."""
+    font = label_font(font_path).name
+
+    def style(name: str, size: float, leading: float) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading,
+                              wordWrap="CJK")
+
+    return Styles(style("title", 16, 22), style("heading", 11, 15), style("body", 9, 12),
+                  style("small", 7.5, 10), font)
+
+
+def language_of(language: str) -> str:
+    """zh-CN or en (anything starting with "en" is English; the default is Chinese)."""
+    return "en" if language.lower().startswith("en") else "zh-CN"
+
+
+def local_text(moment: datetime | None, timezone: str) -> str:
+    """A timestamp in the warehouse's time zone, to the second, with its offset."""
+    if moment is None:
+        return "—"
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M:%S %z}"
+
+
+def date_text(value: date | None) -> str:
+    """ISO date or a dash."""
+    return value.isoformat() if value else "—"
+
+
+class Code128Flowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A Code 128 symbol drawn as vector bars, with its text underneath."""
+
+    def __init__(self, text: str, *, module: float = 0.33, height: float = 12.0,
+                 font: str = "Helvetica") -> None:
+        super().__init__()
+        self.text = text
+        self.matrix = symbol_matrix(SymbolKind.CODE128, text)
+        self.module, self.bar_height, self.font = module * mm, height * mm, font
+        self.width = (self.matrix.width + 2 * self.matrix.quiet) * self.module
+        self.height = self.bar_height + 4 * mm
+
+    def draw(self) -> None:
+        """Bars from the quiet zone on, then the human-readable text."""
+        canvas = self.canv
+        path = canvas.beginPath()
+        x0 = self.matrix.quiet * self.module
+        start = None
+        for column, dark in enumerate((*self.matrix.rows[0], False)):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                path.rect(x0 + start * self.module, 4 * mm, (column - start) * self.module,
+                          self.bar_height)
+                start = None
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.setFont(self.font, 8)
+        canvas.drawString(x0, 1 * mm, self.text)
