@@ -219,7 +219,8 @@ def check_rows(kind: Kind, rows: Sequence[Parsed], ctx: Context) -> list[Problem
                               row=parsed.row)
         found += check_references(kind, parsed.values, ctx, parsed.row)
     found += duplicates_in_file(kind, rows)
-    return sorted(found, key=lambda p: (p.row or 0, p.column or ""))
+    order = {name: i for i, name in enumerate(kind.column_names)}
+    return sorted(found, key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
 
 
 def _with_file_partners(kind: Kind, rows: Iterable[Parsed], ctx: Context) -> Context:
