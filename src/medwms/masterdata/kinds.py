@@ -108,6 +108,7 @@ WAREHOUSES = Kind("warehouses", "warehouse", (
     _col("name", f.text(200), required=True),
     _col("gln", f.gln),
     _col("timezone", f.timezone, default="Asia/Shanghai"),
+    _col("separate_release", f.boolean, default=True),
 ), can_deactivate=False)
 
 ZONES = Kind("zones", "zone", (

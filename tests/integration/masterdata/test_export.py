@@ -16,8 +16,8 @@ ORDER = ["owners", "warehouses", "zones", "locations", "items", "packaging", "pa
 
 WORLD = {
     "owners": (["code", "name"], [["SELF", "我司"], ["P-1", "委托方"]]),
-    "warehouses": (["code", "name", "gln", "timezone"],
-                   [["WH1", "中心库", gs1("690123400000"), "Asia/Shanghai"]]),
+    "warehouses": (["code", "name", "gln", "timezone", "separate_release"],
+                   [["WH1", "中心库", gs1("690123400000"), "Asia/Shanghai", "false"]]),
     "zones": (["warehouse_code", "code", "name", "kind", "temp_min", "temp_max"],
               [["WH1", "COLD", "冷库", "STORAGE", "2", "8"], ["WH1", "RCV", "收货", "RECEIVING",
                                                            "", ""]]),
