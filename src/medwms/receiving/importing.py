@@ -17,7 +17,7 @@ from medwms.auth.rules import Actor
 from medwms.core.db import Database
 from medwms.core.errors import ImportRejected, Problem
 from medwms.masterdata import fields
-from medwms.masterdata.importing import read_table
+from medwms.masterdata.reading import read_table
 from medwms.masterdata.rules import problem
 from medwms.receiving import notices
 from medwms.receiving.queries import NoticeDetail

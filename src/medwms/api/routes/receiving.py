@@ -1,0 +1,179 @@
+"""Receiving over HTTP: advance notices, receipts, the receiving station's scans.
+
+Every station action is here; the web station calls these endpoints with the session and
+an `Idempotency-Key` (the scan id), and also sends the scan id in the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from pydantic import BaseModel, Field
+
+from medwms.api.deps import ActorDep, DbDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.receiving import importing, notices, queries, service
+
+router = APIRouter(tags=["receiving"])
+
+
+class NoticeLineBody(BaseModel):
+    gtin: str
+    quantity: int = Field(description="base units (eaches), whatever packaging level")
+    lot: str | None = None
+    expiry: date | None = None
+    production_date: date | None = None
+    serials: list[str] = Field(default_factory=list)
+
+
+class NoticeBody(BaseModel):
+    supplier: str
+    warehouse: str
+    notice_no: str | None = None
+    po_no: str = ""
+    expected_on: date | None = None
+    owner: str = "SELF"
+    lines: list[NoticeLineBody]
+
+
+@router.post("/notices", status_code=status.HTTP_201_CREATED)
+def create_notice(body: NoticeBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Create an advance notice; every bad line is listed in one 422 problem."""
+    lines = [notices.NoticeLineIn(gtin=x.gtin, quantity=x.quantity, lot=x.lot,
+                                  expiry=x.expiry, production_date=x.production_date,
+                                  serials=tuple(x.serials)) for x in body.lines]
+    detail = notices.create_notice(db, actor=actor, supplier=body.supplier,
+                                   warehouse=body.warehouse, lines=lines,
+                                   notice_no=body.notice_no, po_no=body.po_no,
+                                   expected_on=body.expected_on, owner=body.owner)
+    return asdict(detail)
+
+
+@router.post("/notices/import", status_code=status.HTTP_201_CREATED)
+def import_notice(db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()],
+                  supplier: Annotated[str, Form()], warehouse: Annotated[str, Form()],
+                  notice_no: Annotated[str | None, Form()] = None,
+                  po_no: Annotated[str, Form()] = "",
+                  expected_on: Annotated[date | None, Form()] = None,
+                  owner: Annotated[str, Form()] = "SELF") -> dict[str, Any]:
+    """Create one advance notice from a CSV/XLSX file (all rows or none: IMPORT_REJECTED)."""
+    detail = importing.import_notice(db, actor=actor, data=file.file.read(),
+                                     filename=file.filename or "", supplier=supplier,
+                                     warehouse=warehouse, notice_no=notice_no, po_no=po_no,
+                                     expected_on=expected_on, owner=owner)
+    return asdict(detail)
+
+
+@router.get("/notices")
+def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
+                     str | None, Query(alias="status")] = None,
+                 supplier: str | None = None, warehouse: str | None = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    """Advance notices, newest first."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        rows = queries.list_notices(s, status=status_, supplier=supplier,
+                                    warehouse=warehouse, limit=limit, offset=offset)
+    return [asdict(r) for r in rows]
+
+
+@router.get("/notices/{notice_no}")
+def get_notice(notice_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """A notice with its lines, expected vs received, and its receipts."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.get_notice(s, notice_no))
+
+
+class ReceiptBody(BaseModel):
+    notice_no: str | None = Field(None, description="or the scanned #D:<notice no>")
+    warehouse: str | None = None
+    po_no: str = ""
+    supplier: str | None = None
+    dock: str | None = None
+    owner: str = "SELF"
+    transport_mode: str = ""
+
+
+@router.post("/receipts", status_code=status.HTTP_201_CREATED)
+def open_receipt(body: ReceiptBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Open a receipt against a notice (its open receipt if any) or a PO + supplier."""
+    header = service.open_receipt(db, actor=actor, **body.model_dump())
+    return asdict(header)
+
+
+@router.get("/receipts")
+def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
+                      str | None, Query(alias="status")] = None,
+                  warehouse: str | None = None, po_no: str | None = None,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    """Receipts, newest first."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        rows = queries.list_receipts(s, status=status_, warehouse=warehouse, po_no=po_no,
+                                     limit=limit, offset=offset)
+    return [asdict(r) for r in rows]
+
+
+@router.get("/receipts/by-scan")
+def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The receipt a scanned document barcode (#D:RCV-…) or typed number names."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.get_receipt(s, queries.find_receipt_no(s, raw)))
+
+
+@router.get("/receipts/{receipt_no}")
+def get_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """A receipt with its lines and (against a notice) expected vs received."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.get_receipt(s, service.document_no(receipt_no)))
+
+
+class ArrivalBody(BaseModel):
+    temperature: Decimal = Field(ge=-100, le=100)
+    logger_id: str = Field(min_length=1, max_length=60)
+    transport_mode: str = ""
+
+
+@router.post("/receipts/{receipt_no}/arrival")
+def record_arrival(receipt_no: str, body: ArrivalBody, db: DbDep,
+                   actor: ActorDep) -> dict[str, Any]:
+    """Record the arrival temperature and transport logger id (needed for cold items)."""
+    header = service.record_arrival(db, actor=actor, receipt_no=receipt_no,
+                                    **body.model_dump())
+    return asdict(header)
+
+
+class ScanBody(BaseModel):
+    raw: str = Field(min_length=1, max_length=300, description="what the scanner typed")
+    scan_id: str = Field(min_length=1, max_length=64, description="made by the page")
+    lot: str | None = None
+    serial: str | None = None
+    expiry: date | None = None
+    quantity_packs: int = Field(1, ge=1, le=100000)
+    confirm_over: bool = False
+    arrival_temp: Decimal | None = None
+    logger_id: str | None = None
+
+
+@router.post("/receipts/{receipt_no}/scans", status_code=status.HTTP_201_CREATED)
+def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
+                 actor: ActorDep) -> dict[str, Any]:
+    """The receiving station: one scan in, the decoded unit and running totals out."""
+    result = service.receive_scan(db, actor=actor, receipt_no=receipt_no, **body.model_dump())
+    return asdict(result)
+
+
+@router.post("/receipts/{receipt_no}/close")
+def close_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Close the receipt; the response lists the discrepancies against the notice."""
+    return asdict(service.close_receipt(db, actor=actor, receipt_no=receipt_no))
