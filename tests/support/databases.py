@@ -27,7 +27,8 @@ def postgres_base_url() -> str | None:
 
 
 def worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """gw0, gw1 … under xdist; else the process id, so parallel sessions never collide."""
+    return os.environ.get("PYTEST_XDIST_WORKER") or f"p{os.getpid()}"
 
 
 def fresh_postgres(name: str) -> str:

@@ -7,7 +7,7 @@ import os
 import typer
 from rich.table import Table
 
-from medwms.cli import label, scan, users
+from medwms.cli import admin, label, scan, users
 from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
 from medwms.core import migrate
 
@@ -16,6 +16,9 @@ app = typer.Typer(help="medwms — warehouse management for medical devices.",
 app.add_typer(users.app, name="users")
 app.command("scan")(scan.scan)
 app.command("label")(label.label)
+app.command("demo")(admin.demo)
+app.command("backup")(admin.backup)
+app.command("restore")(admin.restore)
 
 
 @app.command()
@@ -77,9 +80,7 @@ def serve(host: str | None = None, port: int | None = None,
 
     config = settings()
     if demo:
-        from medwms.cli.admin import demo as load_demo_command
-
-        load_demo_command()
+        admin.demo()
     with database(config) as db:
         migrate.upgrade(db.engine)
     host, port = host or config.host, port or config.port
