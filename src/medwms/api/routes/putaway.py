@@ -1,0 +1,73 @@
+"""The putaway station's API: the worklist, a suggestion for a scanned unit, the confirmation.
+
+A station calls, per unit: POST /putaway/suggest {raw} → shows the suggested location;
+then POST /putaway/confirm {raw, location_raw} (with `Idempotency-Key: <scan id>`).
+Refusals are problem+json with a stable `code` (see medwms.putaway.errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from medwms.api.deps import ActorDep, DbDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.putaway import queries, service
+from medwms.putaway.selection import StockIdentity
+
+router = APIRouter(tags=["putaway"])
+
+
+class StockIn(BaseModel):
+    """The stock: a unit/SSCC scan in `raw`, or named by codes; codes also narrow a scan."""
+
+    raw: str | None = Field(None, description="the unit (GTIN+lot(+serial)) or SSCC scan")
+    item: str | None = None
+    lot: str | None = None
+    serial: str | None = None
+    sscc: str | None = None
+    from_location: str | None = Field(None, description="the dock, when the lot is at several")
+    status: str | None = Field(None, description="AVAILABLE or REJECTED, when both wait")
+    warehouse: str | None = None
+    quantity: int | None = Field(None, gt=0, description="default: all of it at the dock")
+
+    def identity(self) -> StockIdentity:
+        """The codes as a StockIdentity."""
+        return StockIdentity(item=self.item, lot=self.lot, serial=self.serial, sscc=self.sscc,
+                             from_location=self.from_location, status=self.status,
+                             warehouse=self.warehouse)
+
+
+class ConfirmIn(StockIn):
+    location_raw: str = Field(description="the location scan (#L:<CODE>, GLN+254, or the code)")
+    override_reason: str = Field("", max_length=280,
+                                 description="needed (with the permission) for another location")
+
+
+@router.get("/putaway/tasks")
+def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> dict[str, Any]:
+    """Released and rejected stock still at receiving docks, each with its suggested location."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        return {"tasks": [asdict(task) for task in queries.tasks(session, warehouse=warehouse)]}
+
+
+@router.post("/putaway/suggest")
+def putaway_suggest(body: StockIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Which stock the scan names, how many units go, and the suggested location with why."""
+    proposal = service.suggest(db, actor=actor, raw=body.raw, identity=body.identity(),
+                               quantity=body.quantity)
+    return asdict(proposal)
+
+
+@router.post("/putaway/confirm", status_code=status.HTTP_201_CREATED)
+def putaway_confirm(body: ConfirmIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Put the stock away to the scanned location: the PUTAWAY document, or a refusal."""
+    done = service.confirm(db, actor=actor, location_raw=body.location_raw, raw=body.raw,
+                           identity=body.identity(), quantity=body.quantity,
+                           override_reason=body.override_reason)
+    return asdict(done)
