@@ -55,10 +55,12 @@ def report_errors(command: F) -> F:
             return command(*args, **kwargs)
         except DomainError as error:
             language = settings().language
-            err_console.print(f"[red]{error.code}[/red]: {error.message(language)}")
             if isinstance(error, ValidationError):
+                err_console.print(f"[red]{error.code}[/red]: {len(error.problems)} problem(s)")
                 for problem in error.problems:
                     err_console.print(f"  - {problem}")
+            else:
+                err_console.print(f"[red]{error.code}[/red]: {error.message(language)}")
             raise typer.Exit(2) from error
 
     return wrapper  # type: ignore[return-value]

@@ -7,7 +7,7 @@ import os
 import typer
 from rich.table import Table
 
-from medwms.cli import admin, label, scan, users
+from medwms.cli import admin, label, scan, transfer, users
 from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
 from medwms.core import migrate
 
@@ -19,6 +19,8 @@ app.command("label")(label.label)
 app.command("demo")(admin.demo)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
+app.command("import")(transfer.import_data)
+app.command("export")(transfer.export_data)
 
 
 @app.command()
