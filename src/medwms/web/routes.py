@@ -11,10 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from medwms.web import home
 from medwms.web.deps import LoginRequired
-from medwms.web.pages import auth, stock
-from medwms.web.stations import scan
+from medwms.web.pages import auth, inbound, stock
+from medwms.web.stations import inspection, putaway, receiving, scan
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
+                                  receiving.router, putaway.router, inspection.router,
+                                  inbound.router)
 
 
 def install(app: FastAPI) -> None:

@@ -79,7 +79,7 @@ def test_the_language_switch_shows_english_and_back(page, server):
 
 def test_pages_fit_a_360_px_handheld(page, server):
     login(page, server.url, "rita", PASSWORD)
-    for path in ("/", "/stock", "/stations/scan", "/lots/STENT/LOTA1"):
+    for path in ("/", "/stock", "/stock?item=STENT", "/stations/scan", "/lots/STENT/LOTA1"):
         page.goto(server.url + path)
         assert no_horizontal_scroll(page), path
     page.goto(f"{server.url}/")

@@ -52,6 +52,6 @@ def lot_page(request: Request, item: str, lot: str, db: DbDep,
     with db.reading() as session:
         rows = queries.stock(session, queries.StockFilter(item=item, lot=lot))
         moves = queries.movements(session, queries.MovementFilter(item=item, lot=lot))
-    inspections = inbound.inspections_of_lot(db, visitor.actor, item=item, lot=lot)
+    inspections = inbound.inspections_of_lot(db, item=item, lot=lot)
     return render(request, "lot.html", visitor=visitor, item=item.upper(), lot=lot,
                   rows=rows, moves=moves, inspections=inspections)

@@ -5,16 +5,18 @@
  * network drop re-sends the same id and body, so the server applies it once. The raw text goes
  * to the server untouched (GS = ASCII 29 and AIM prefixes like ]d2 included).
  *
- * options: endpoint (default data-endpoint), body(raw, answers) -> JSON object,
- *   fields(data) -> [[label, value, big?], ...], questions {CODE: {name, word, type}},
- *   onResult(ok, data, entry) called after each final answer.
+ * options: endpoint (default data-endpoint), body(raw, answers, scanId) -> JSON object,
+ *   request(entry) -> Promise<{status, ok, data, replayed}> to replace the POST,
+ *   fields(data) -> [[label, value], ...], questions {CODE: {name, word, type, when(data)}}
+ *   (type "confirm" asks for a yes), onResult(ok, data, entry) after each final answer.
+ *   endpoint may be a function (raw, answers) -> URL, read when the scan is made.
  */
 "use strict";
 (function () {
   const LANG = document.documentElement.lang || "zh-CN";
   const GS = "\x1d";
   const FIELD_KEYS = ["item", "gtin", "lot", "expiry", "serial", "quantity", "location",
-                      "document", "status", "suggested"];
+                      "document", "status", "suggested", "hold_reason", "progress"];
   const QUESTIONS = {
     LOT_REQUIRED: {name: "lot", word: "lot_required", type: "text"},
     EXPIRY_REQUIRED: {name: "expiry", word: "expiry_required", type: "text"},
@@ -25,9 +27,11 @@
   let audio = null;
 
   function t(key) {
-    if (words === null) {
-      const el = document.getElementById("scan-words");
-      words = el ? JSON.parse(el.textContent) : {};
+    if (words === null) {  // every <script type="application/json" class="words"> of the page
+      words = {};
+      for (const el of document.querySelectorAll("script.words")) {
+        Object.assign(words, JSON.parse(el.textContent));
+      }
     }
     return words[key] || key;
   }
@@ -90,14 +94,28 @@
     return raw.split(GS).join("␝");
   }
 
+  function itemName(src) {
+    return (LANG === "en" ? src.item_name_en : src.item_name_zh) || src.item_name || "";
+  }
+
+  function fieldValue(key, src) {
+    const name = itemName(src);
+    if (key === "item") return name ? [src.item, name].filter(Boolean).join(" · ") : src.item;
+    if (key === "suggested") return src.suggested_location;
+    if (key === "status" && typeof src.status === "string") return t(src.status);
+    if (key === "progress" && src.received_of_lot !== undefined) {
+      return src.expected === null || src.expected === undefined
+        ? String(src.received_of_lot) : `${src.received_of_lot} / ${src.expected}`;
+    }
+    return src[key];
+  }
+
   function defaultFields(data) {
     const problem = typeof data.type === "string" && data.type.startsWith("urn:medwms:error");
     const src = problem ? (data.fields || {}) : Object.assign({}, data.scan || {}, data);
     const out = [];
     for (const key of FIELD_KEYS) {
-      let value = src[key];
-      if (key === "item" && src.item_name) value = value ? `${value} · ${src.item_name}` : src.item_name;
-      if (key === "suggested" && src.suggested_location) value = src.suggested_location;
+      const value = fieldValue(key, src);
       if (value !== undefined && value !== null && value !== "") out.push([t(key), String(value)]);
     }
     return out;
@@ -108,7 +126,7 @@
       this.section = section;
       this.opt = Object.assign({endpoint: section.dataset.endpoint,
                                 body: (raw, answers) => Object.assign({raw: raw}, answers),
-                                fields: defaultFields, questions: QUESTIONS,
+                                request: null, fields: defaultFields, questions: QUESTIONS,
                                 onResult: null}, options || {});
       this.input = section.querySelector(".scan-input");
       this.ask = section.querySelector(".scan-ask");
@@ -139,7 +157,9 @@
 
     submit(raw, answers) {
       const entry = {id: newId(), raw: raw, answers: answers, li: this.addHistory(raw)};
-      entry.body = this.opt.body(raw, answers);
+      entry.body = this.opt.body(raw, answers, entry.id);
+      entry.endpoint = typeof this.opt.endpoint === "function"
+        ? this.opt.endpoint(raw, answers) : this.opt.endpoint;
       this.input.value = "";
       this.closeAsk();
       this.run(entry, 0);
@@ -149,7 +169,8 @@
     async run(entry, attempt) {
       let res;
       try {
-        res = await post(this.opt.endpoint, entry.body, entry.id);
+        res = this.opt.request ? await this.opt.request(entry)
+          : await post(entry.endpoint, entry.body, entry.id);
       } catch (e) {
         res = {status: 0, ok: false, data: {}};
       }
@@ -168,7 +189,8 @@
       this.mark(entry, res.ok ? "ok" : "bad", res.ok ? this.summary(res.data) : text);
       beep(res.ok);
       this.section.dataset.sound = res.ok ? "ok" : "refused";
-      const question = res.ok ? null : this.opt.questions[res.data.code];
+      let question = res.ok ? null : this.opt.questions[res.data.code];
+      if (question && question.when && !question.when(res.data)) question = null;
       if (question) this.openAsk(entry, question);
       else this.focus();
       if (this.opt.onResult) this.opt.onResult(res.ok, res.data, entry);
@@ -215,17 +237,20 @@
       this.ask.hidden = false;
       this.ask.querySelector(".ask-label").textContent = t(question.word);
       const input = this.ask.querySelector(".ask-input");
+      const confirm = question.type === "confirm";
       input.value = "";
-      input.type = question.type || "text";
-      input.focus();
+      input.hidden = confirm;
+      input.type = confirm ? "text" : (question.type || "text");
+      (confirm ? this.ask.querySelector("button[type=submit]") : input).focus();
     }
 
     answer() {
       const input = this.ask.querySelector(".ask-input");
-      if (!this.asking || !input.value.trim()) return;
+      if (!this.asking) return;
       const {entry, question} = this.asking;
-      const answers = Object.assign({}, entry.answers, {[question.name]: input.value.trim()});
-      this.submit(entry.raw, answers);
+      const value = question.type === "confirm" ? true : input.value.trim();
+      if (value === "") return;
+      this.submit(entry.raw, Object.assign({}, entry.answers, {[question.name]: value}));
     }
 
     closeAsk() {
@@ -237,6 +262,7 @@
 
   window.MedScan = {
     attach: (section, options) => new ScanField(section, options),
+    QUESTIONS: QUESTIONS, defaultFields: defaultFields,
     post: post, newId: newId, message: message, beep: beep, t: t, csrf: csrf,
   };
 })();

@@ -1,0 +1,41 @@
+"""Manager pages of the inbound flow: receipts (list, detail) and lots awaiting inspection."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.web import inbound
+from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/receipts", response_class=HTMLResponse)
+def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
+                  status: str | None = None) -> HTMLResponse:
+    """Receipts, newest first (filter: OPEN or CLOSED)."""
+    require(visitor.actor, Perm.STOCK_READ)
+    return render(request, "receipts.html", visitor=visitor, status=status or "",
+                  receipts=inbound.receipts(db, status=status or None))
+
+
+@router.get("/receipts/{receipt_no}", response_class=HTMLResponse)
+def receipt_page(request: Request, receipt_no: str, db: DbDep,
+                 visitor: VisitorDep) -> HTMLResponse:
+    """One receipt: header, scanned lines, progress against the notice, inspections."""
+    require(visitor.actor, Perm.STOCK_READ)
+    detail = inbound.receipt(db, receipt_no)
+    return render(request, "receipt.html", visitor=visitor, detail=detail, header=detail.header,
+                  inspections=inbound.inspections_of_receipt(db, detail.header.receipt_no))
+
+
+@router.get("/inspections", response_class=HTMLResponse)
+def awaiting_inspection(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Lots awaiting inspection (read-only; inspectors work at the inspection station)."""
+    require(visitor.actor, Perm.STOCK_READ)
+    return render(request, "stations/inspection_list.html", visitor=visitor,
+                  lots=inbound.pending_lots(db), station=False)

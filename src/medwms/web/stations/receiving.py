@@ -1,0 +1,32 @@
+"""The receiving station: open a receipt (scan #D: or pick), then scan cartons into it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.web import inbound
+from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/stations/receiving", response_class=HTMLResponse)
+def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Step 1: scan the receipt's (or notice's) document barcode, or pick an open receipt."""
+    require(visitor.actor, Perm.RECEIVE)
+    return render(request, "stations/receiving_open.html", visitor=visitor,
+                  receipts=inbound.receipts(db, status="OPEN"),
+                  choices=inbound.receiving_choices(db))
+
+
+@router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse)
+def receive(request: Request, receipt_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Step 2: scan each carton or unit into the open receipt."""
+    require(visitor.actor, Perm.RECEIVE)
+    detail = inbound.receipt(db, receipt_no)
+    return render(request, "stations/receiving.html", visitor=visitor, detail=detail,
+                  header=detail.header)
