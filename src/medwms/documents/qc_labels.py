@@ -9,7 +9,6 @@ The same labels come as PDF (`medwms.barcode.render_pdf`) or ZPL (`medwms.barcod
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -123,7 +122,3 @@ def qc_labels_zpl(session: Session, inspection_no: str, *, per: LabelsPer = Labe
     return labels_zpl(qc_labels(session, inspection_no, per), size, dpmm=dpmm,
                       cjk_font=cjk_font)
 
-
-def inspected_on(view: InspectionView) -> date | None:
-    """The inspection date in the warehouse's time zone (None while unsigned)."""
-    return local_date(view.signed_at, view.timezone) if view.signed_at else None
