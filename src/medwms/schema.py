@@ -9,11 +9,13 @@ from medwms.core import tables as core_tables
 from medwms.core.db import Base
 from medwms.ledger import tables as ledger_tables
 from medwms.masterdata import tables as masterdata_tables
+from medwms.picking import tables as picking_tables
 from medwms.quality import tables as quality_tables
 from medwms.receiving import tables as receiving_tables
+from medwms.shipping import tables as shipping_tables
 
 TABLE_MODULES = (core_tables, auth_tables, masterdata_tables, ledger_tables,
-                 receiving_tables, quality_tables)
+                 receiving_tables, quality_tables, picking_tables, shipping_tables)
 
 
 def metadata() -> MetaData:

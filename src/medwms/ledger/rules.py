@@ -50,6 +50,7 @@ class Line:
     from_hu_id: int | None = None
     to_hu_id: int | None = None
     reason: str = ""
+    partner_id: int | None = None  # supplier of a receipt, consignee of a shipment
 
     @property
     def source(self) -> StockKey | None:

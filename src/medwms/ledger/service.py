@@ -34,8 +34,8 @@ CHUNK = 500
 # The movement columns covered by the hash, in one place for post() and verify().
 HASHED = ("warehouse_id", "seq", "kind", "doc_type", "doc_no", "owner_id", "item_id",
           "lot_id", "serial_id", "from_location_id", "to_location_id", "from_status",
-          "to_status", "from_hu_id", "to_hu_id", "quantity", "actor_id", "reason",
-          "created_at")
+          "to_status", "from_hu_id", "to_hu_id", "quantity", "partner_id", "actor_id",
+          "reason", "created_at")
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,8 @@ def _movement_rows(lines: Iterable[Line], warehouse_of: dict[int, int], heads: d
             "from_location_id": line.from_location_id, "to_location_id": line.to_location_id,
             "from_status": _text(line.from_status), "to_status": _text(line.to_status),
             "from_hu_id": line.from_hu_id, "to_hu_id": line.to_hu_id,
-            "quantity": line.quantity, "actor_id": actor.user_id, "reason": line.reason,
+            "quantity": line.quantity, "partner_id": line.partner_id,
+            "actor_id": actor.user_id, "reason": line.reason,
             "created_at": now, "prev_hash": head.hash,
         }
         row["hash"] = link_values(head.hash, [row[name] for name in HASHED])

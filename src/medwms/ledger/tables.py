@@ -155,6 +155,8 @@ class Movement(Base):
     from_hu_id: Mapped[int | None] = mapped_column(ForeignKey("handling_unit.id"))
     to_hu_id: Mapped[int | None] = mapped_column(ForeignKey("handling_unit.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+    # The other party: the supplier of a receipt, the consignee of a shipment.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
