@@ -10,6 +10,7 @@ running gets 409; the same key with a different body gets 422. Keys are per prin
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,7 +51,10 @@ async def _once(request: Request, key: str,
                 call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     db: Database = request.app.state.db
     body = await request.body()
-    fingerprint = hashlib.sha256(request.url.path.encode() + b"\0" + body).hexdigest()
+    # Keyed with the secret: request bodies may hold a signature password.
+    secret = request.app.state.settings.secret_key.encode()
+    fingerprint = hmac.new(secret, request.url.path.encode() + b"\0" + body,
+                           hashlib.sha256).hexdigest()
     principal = _principal(request)
     earlier = await run_in_threadpool(_claim, db, key, principal, request, fingerprint)
     if earlier is not None:
