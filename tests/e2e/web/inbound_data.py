@@ -50,7 +50,8 @@ def _site(s) -> list[str]:
     codes = [f"WH1-A-0{i}" for i in (1, 2)]
     s.add_all(Location(warehouse_id=wh.id, zone_id=store.id, code=code, barcode=f"#L:{code}",
                        x=Decimal(i), pick_seq=i, capacity=1000) for i, code in enumerate(codes, 1))
-    s.add(Partner(code="SUP1", name="迈瑞供应链", kind="SUPPLIER", licence_no="沪食药监械经营20190001",
+    s.add(Partner(code="SUP1", name="迈瑞供应链", kind="SUPPLIER",
+                  licence_no="沪食药监械经营20190001",
                   licence_expiry=date.today() + timedelta(days=900), updated_at=now))
     item = Item(code="STENT", name_zh="冠脉支架", name_en="Coronary stent", model="3.0x18",
                 manufacturer="MedTech", registration_no="国械注准20193130001",

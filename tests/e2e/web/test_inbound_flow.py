@@ -34,7 +34,8 @@ def receive_three_cartons(page, url: str, notice_no: str) -> None:
     scan(page, carton("LOTS9", SHORT_EXPIRY, "C0003"))
     refused = page.locator(".scan-result.bad")
     refused.wait_for()
-    assert "批号 LOTS9" in refused.inner_text() and "该产品收货要求至少 180 天" in refused.inner_text()
+    reason = refused.inner_text()
+    assert "批号 LOTS9" in reason and "该产品收货要求至少 180 天" in reason
     assert page.locator(".scan").get_attribute("data-sound") == "refused"
     assert no_horizontal_scroll(page)
     shot(page, "receiving-refused-360")
