@@ -27,8 +27,8 @@ from medwms.putaway import errors, queries, rules
 from medwms.putaway.rules import Candidate, Goods, NoFit, Suggestion
 from medwms.putaway.selection import Picked, StockIdentity, location_of, pick_stock
 
-# Overriding the suggested location needs this permission (until Perm.PUTAWAY_OVERRIDE exists).
-OVERRIDE = Perm.STOCK_ADJUST
+# Overriding the suggested location needs this permission.
+OVERRIDE = Perm.PUTAWAY_OVERRIDE
 DOC_TYPE = "PUT"
 
 
