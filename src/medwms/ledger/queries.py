@@ -62,8 +62,9 @@ def stock_total(session: Session, flt: StockFilter) -> int:
 
 
 def _stock_query(flt: StockFilter) -> Select[*tuple[Any, ...]]:
-    query: Select[*tuple[Any, ...]] = (select(Stock, Warehouse.code, Zone.code, Location.code, Owner.code, Item.code,
-                    Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial)
+    columns = (Stock, Warehouse.code, Zone.code, Location.code, Owner.code, Item.code,
+               Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial)
+    query: Select[*tuple[Any, ...]] = (select(*columns)
              .join(Warehouse, Warehouse.id == Stock.warehouse_id)
              .join(Location, Location.id == Stock.location_id)
              .join(Zone, Zone.id == Location.zone_id)
