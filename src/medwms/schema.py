@@ -5,17 +5,21 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from medwms.auth import tables as auth_tables
+from medwms.coldchain import tables as coldchain_tables
 from medwms.core import tables as core_tables
+from medwms.counting import tables as counting_tables
 from medwms.core.db import Base
 from medwms.ledger import tables as ledger_tables
 from medwms.masterdata import tables as masterdata_tables
 from medwms.picking import tables as picking_tables
 from medwms.quality import tables as quality_tables
+from medwms.recall import tables as recall_tables
 from medwms.receiving import tables as receiving_tables
 from medwms.shipping import tables as shipping_tables
 
 TABLE_MODULES = (core_tables, auth_tables, masterdata_tables, ledger_tables,
-                 receiving_tables, quality_tables, picking_tables, shipping_tables)
+                 receiving_tables, quality_tables, picking_tables, shipping_tables,
+                 counting_tables, coldchain_tables, recall_tables)
 
 
 def metadata() -> MetaData:

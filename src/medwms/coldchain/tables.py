@@ -1,0 +1,131 @@
+"""Cold chain: sensors, their readings, excursions (breaches), dispositions, alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from medwms.core.db import Base, UTCDateTime
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Sensor(Base):
+    """A probe in a zone or location, or a transport logger on a shipping unit."""
+
+    __tablename__ = "sensor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(10))  # ZONE, LOCATION, TRANSPORT
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouse.id"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    shipping_unit_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_unit.id"))
+    interval_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    temp_min: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    temp_max: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    single_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    cumulative_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    window_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_reading_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    calibration_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Reading(Base):
+    """One reading, stored compactly: hundredths of a degree, tenths of a percent."""
+
+    __tablename__ = "reading"
+    __table_args__ = (UniqueConstraint("sensor_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    sensor_id: Mapped[int] = mapped_column(ForeignKey("sensor.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    centi_celsius: Mapped[int] = mapped_column(Integer)
+    humidity_permille: Mapped[int | None] = mapped_column(SmallInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RejectedReading(Base):
+    """A reading refused at the door (unknown sensor, bad JSON, 9999 °C…), counted."""
+
+    __tablename__ = "rejected_reading"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(10))  # MQTT, API, FILE
+    sensor_code: Mapped[str] = mapped_column(String(40), default="")
+    payload: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Breach(Base):
+    """An excursion: HIGH / LOW (single or cumulative) or NO_DATA from a silent sensor."""
+
+    __tablename__ = "breach"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breach_no: Mapped[str] = mapped_column(String(40), unique=True)
+    sensor_id: Mapped[int] = mapped_column(ForeignKey("sensor.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    mode: Mapped[str] = mapped_column(String(12), default="")  # SINGLE, CUMULATIVE
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    min_centi: Mapped[int | None] = mapped_column(Integer)
+    max_centi: Mapped[int | None] = mapped_column(Integer)
+    minutes_outside: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(14), default="OPEN")  # OPEN, ACKNOWLEDGED, CLOSED
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BreachLot(Base):
+    """A lot put on HOLD by a breach, and the quality manager's signed disposition."""
+
+    __tablename__ = "breach_lot"
+    __table_args__ = (UniqueConstraint("breach_id", "item_id", "lot_id", "location_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breach_id: Mapped[int] = mapped_column(ForeignKey("breach.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    disposition: Mapped[str] = mapped_column(String(10), default="")  # RELEASE, REJECT
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signature_audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Notification(Base):
+    """An alert for people with a role (web page now; e-mail/webhook later)."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(60), default="")
+    message_en: Mapped[str] = mapped_column(String(500))
+    message_zh: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
