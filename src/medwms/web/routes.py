@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 from importlib import resources
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from medwms.web import home
+from medwms.core.errors import DomainError
+from medwms.web import home, session
 from medwms.web.deps import LoginRequired
 from medwms.web.pages import auth, inbound, stock
+from medwms.web.render import render
 from medwms.web.stations import inspection, putaway, receiving, scan
 
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
@@ -26,7 +29,26 @@ def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
 
+    _pages_show_errors(app)
+
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, error: LoginRequired) -> RedirectResponse:
         return RedirectResponse(f"/login?next={quote(error.next_url, safe='/')}",
                                 status_code=303)
+
+
+def _pages_show_errors(app: FastAPI) -> None:
+    """A refusal on a page (not /api) is an HTML page in the UI language; the API keeps JSON."""
+    api_handler = app.exception_handlers.get(DomainError)
+
+    async def domain_error(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith("/api/") or not isinstance(error, DomainError):
+            if api_handler is None:
+                raise error
+            answer = api_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        lang = session.language(request, request.app.state.settings)
+        return render(request, "error.html", lang=lang, status_code=error.status,
+                      message=error.message(lang), code=error.code)
+
+    app.add_exception_handler(DomainError, domain_error)

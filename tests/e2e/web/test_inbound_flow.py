@@ -73,7 +73,9 @@ def put_away(page, url: str, location: str) -> None:
     assert suggested.inner_text() == location
     shot(page, "putaway-suggested-360")
     scan(page, f"#L:{location}")
-    page.locator(".scan-result.ok", has_text=location).wait_for()
+    page.locator(".history li.ok").nth(1).wait_for()  # the suggestion, then the putaway
+    page.locator(".panel.target").wait_for(state="hidden")
+    assert location in page.locator(".scan-result.ok").inner_text()
     shot(page, "putaway-done-360")
 
 
@@ -95,3 +97,9 @@ def test_received_cartons_are_released_and_put_away_available(page, server, live
     assert row.locator("td.num").inner_text() == "20"
     assert page.locator("tr[data-status=QUARANTINE]").count() == 0
     shot(page, "stock-available-360")
+    page.click("table.stock a")
+    page.wait_for_url("**/lots/STENT/LOTA1")
+    assert "ivan" in page.locator(".record .signature").inner_text()
+    assert page.locator("td", has_text="上架").count() == 1
+    assert no_horizontal_scroll(page)
+    shot(page, "lot-360")

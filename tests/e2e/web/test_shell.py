@@ -111,3 +111,31 @@ def test_a_bad_check_digit_is_refused_red_with_the_reason(page, server):
     assert page.locator(".history li.bad").count() == 1
     assert page.locator(".scan").get_attribute("data-sound") == "refused"
     shot(page, "scan-refused-360")
+
+
+def test_a_scan_lost_on_the_network_is_retried_with_the_same_id(page, server):
+    login(page, server.url, "rita", PASSWORD)
+    page.goto(f"{server.url}/stations/scan")
+    sent: list[str] = []
+
+    def drop_first_answer(route):
+        sent.append(route.request.headers["idempotency-key"])
+        if len(sent) == 1:
+            route.fetch()  # the server applies it, the answer is lost on the way back
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/scan/parse", drop_first_answer)
+    scan(page, f"]d201{STENT_GTIN}10LOTA1")
+    page.locator(".history li.wait", has_text="未发送").wait_for()
+    page.locator(".scan-result.ok").wait_for()
+    assert len(sent) == 2 and sent[0] == sent[1]
+    assert page.locator(".scan").get_attribute("data-replayed") == "true"
+
+
+def test_a_page_the_role_may_not_use_says_why(page, server):
+    login(page, server.url, "ivan", PASSWORD)
+    response = page.goto(f"{server.url}/stations/receiving")
+    assert response.status == 403
+    assert "没有权限" in page.locator(".msg.bad").inner_text()

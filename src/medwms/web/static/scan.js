@@ -185,7 +185,8 @@
 
     finish(entry, res) {
       const text = res.ok ? (res.replayed ? t("replayed") : t("accepted")) : message(res.data);
-      this.show(res.ok, res.ok ? t("accepted") : text, this.opt.fields(res.data));
+      this.show(res.ok, text, this.opt.fields(res.data));
+      this.section.dataset.replayed = res.replayed ? "true" : "false";
       this.mark(entry, res.ok ? "ok" : "bad", res.ok ? this.summary(res.data) : text);
       beep(res.ok);
       this.section.dataset.sound = res.ok ? "ok" : "refused";
