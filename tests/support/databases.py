@@ -27,8 +27,8 @@ def postgres_base_url() -> str | None:
 
 
 def worker_suffix() -> str:
-    """gw0, gw1 … under xdist; else the process id, so parallel sessions never collide."""
-    return os.environ.get("PYTEST_XDIST_WORKER") or f"p{os.getpid()}"
+    """The process id: test processes (xdist workers, other sessions) never share a database."""
+    return f"p{os.getpid()}"
 
 
 def fresh_postgres(name: str) -> str:
