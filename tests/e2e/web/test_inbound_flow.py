@@ -65,9 +65,9 @@ def release_with_signature(page, url: str) -> None:
 def put_away(page, url: str, location: str) -> None:
     login(page, url, "rita", PASSWORD)
     page.goto(f"{url}/stations/putaway")
-    # The carton's label without its serial: putaway narrows by a scanned serial even for a
-    # lot-tracked item whose stock carries none (reported to the putaway engineer).
-    scan(page, carton("LOTA1", GOOD_EXPIRY, "C0001").split("\x1d")[0])
+    # The same carton label as at receiving, serial and all: a lot-tracked item's stock
+    # carries no serial, so putaway must not narrow by it.
+    scan(page, carton("LOTA1", GOOD_EXPIRY, "C0001"))
     suggested = page.locator(".panel.target .suggested")
     suggested.wait_for()
     assert suggested.inner_text() == location
