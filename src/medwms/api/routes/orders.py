@@ -1,0 +1,136 @@
+"""Outbound orders and waves: create, import, allocate, explain, cancel; waves and pick lists.
+
+Mutating calls accept `Idempotency-Key`. Refusals are problem+json with a stable `code`
+(see medwms.picking.errors): ORDER_INVALID / IMPORT_REJECTED (422, `problems` with row,
+column, value, message), ORDER_NOT_FOUND, WAVE_NOT_FOUND (404), ORDER_EXISTS,
+CUSTOMER_LICENCE_INVALID, ITEM_REGISTRATION_INVALID, ORDER_NOT_ALLOCATABLE, ORDER_IN_WAVE,
+NOTHING_ALLOCATED (409), STAGING_NOT_SHIPPING (422).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from pydantic import BaseModel, Field
+
+from medwms.api.deps import ActorDep, DbDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.picking import allocation, importing, orders, queries, waves
+
+router = APIRouter(tags=["orders"])
+
+
+class OrderLineBody(BaseModel):
+    item: str | None = Field(None, description="item code (quantity in base units)")
+    gtin: str | None = Field(None, description="or a GTIN (quantity in packs of that level)")
+    quantity: int
+    lot: str | None = Field(None, description="the lot the customer requires")
+    serial: str | None = Field(None, description="the serial the customer requires")
+
+
+class OrderBody(BaseModel):
+    order_no: str | None = Field(None, description="default: OUT-<date>-<tail>")
+    kind: str = Field("SALE", description="SALE, DEPARTMENT or TRANSFER")
+    warehouse: str
+    consignee: str | None = Field(None, description="partner code (SALE, DEPARTMENT)")
+    to_warehouse: str | None = Field(None, description="warehouse code (TRANSFER)")
+    owner: str = "SELF"
+    reference: str = Field("", max_length=60)
+    requested_ship_date: date | None = None
+    delivery_date: date | None = None
+    lines: list[OrderLineBody]
+
+    def command(self) -> orders.OrderIn:
+        """The body as the service's OrderIn."""
+        lines = tuple(orders.LineIn(**line.model_dump()) for line in self.lines)
+        return orders.OrderIn(**self.model_dump(exclude={"lines"}), lines=lines)
+
+
+class CancelBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class WaveBody(BaseModel):
+    orders: list[str] = Field(min_length=1)
+    staging: str | None = Field(None, description="a SHIPPING-zone location; default the first")
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED)
+def create_order(body: OrderBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Create an order; every problem is listed with its line and column."""
+    return asdict(orders.create_order(db, actor=actor, order=body.command()))
+
+
+@router.post("/orders/import", status_code=status.HTTP_201_CREATED)
+def import_orders(db: DbDep, actor: ActorDep,
+                  file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Orders from a CSV/XLSX file (one row per line), all or none."""
+    made = importing.import_orders(db, actor=actor, data=file.file.read(),
+                                   filename=file.filename or "orders.csv")
+    return {"orders": [asdict(order) for order in made]}
+
+
+@router.get("/orders")
+def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
+        str | None, Query(alias="status")] = None, warehouse: str | None = None,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """Orders, newest first."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        found = queries.list_orders(s, status=status_, warehouse=warehouse, limit=limit,
+                                    offset=offset)
+    return {"orders": [asdict(order) for order in found]}
+
+
+@router.get("/orders/{order_no}")
+def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """One order with its lines, allocations and backorders."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.order_view(s, order_no))
+
+
+@router.post("/orders/{order_no}/allocate")
+def allocate_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Reserve FEFO stock for the order's open lines; shortages become backorders."""
+    return asdict(allocation.allocate_order(db, actor=actor, order_no=order_no))
+
+
+@router.get("/orders/{order_no}/explain")
+def explain_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Per line: the lots taken and the lots passed over, with the reason."""
+    return allocation.explain_order(db, actor=actor, order_no=order_no)
+
+
+@router.post("/orders/{order_no}/cancel")
+def cancel_order(order_no: str, body: CancelBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Cancel an order nothing of which was picked; reservations are released."""
+    return asdict(orders.cancel_order(db, actor=actor, order_no=order_no, reason=body.reason))
+
+
+@router.post("/waves", status_code=status.HTTP_201_CREATED)
+def create_wave(body: WaveBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Group orders into a wave (allocating them if needed) with a short pick path."""
+    return asdict(waves.create_wave(db, actor=actor, order_nos=body.orders,
+                                    staging=body.staging))
+
+
+@router.get("/waves/{wave_no}")
+def get_wave(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The wave: staging, route, route length and plain-order length, orders."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.wave_view(s, wave_no))
+
+
+@router.get("/waves/{wave_no}/pick-list")
+def get_pick_list(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The stops in route order, each with its allocations (item, lot, serial, quantity)."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(queries.pick_list(s, wave_no))
