@@ -1,0 +1,243 @@
+"""Refusals of the picking and verification stations, each with a stable code.
+
+    NotFound
+    ├── WaveNotFound              WAVE_NOT_FOUND
+    ├── OrderNotFound             ORDER_NOT_FOUND
+    ├── VerificationNotFound      VERIFICATION_NOT_FOUND
+    ├── DiscrepancyNotFound       DISCREPANCY_NOT_FOUND
+    └── UnknownGtin               UNKNOWN_GTIN
+    Conflict
+    ├── WaveClosed                WAVE_CLOSED: cancelled, shipped or fully picked
+    ├── OrderNotPicked            ORDER_NOT_PICKED: verification needs a PICKED order
+    ├── VerificationClosed        VERIFICATION_CLOSED: already PASSED
+    ├── AlreadyResolved           ALREADY_RESOLVED
+    ├── BadResolution             BAD_RESOLUTION: the action does not fit the discrepancy
+    └── UnitNotRescanned          UNIT_NOT_RESCANNED: "found" but not scanned yet
+    PermissionDenied
+    ├── VerifierWasPicker         VERIFIER_WAS_PICKER (GSP: a second person verifies)
+    └── NotYourVerification       NOT_YOUR_VERIFICATION
+    ScanRefused (the station shows red; nothing is written)
+    ├── NotALocation              NOT_A_LOCATION
+    ├── UnitScannedForLocation    UNIT_SCANNED_FOR_LOCATION
+    ├── LocationNotOnWave         LOCATION_NOT_ON_WAVE
+    ├── NotAUnit                  NOT_A_UNIT: a location/document where a unit belongs
+    ├── LotRequired               LOT_REQUIRED
+    ├── SerialRequired            SERIAL_REQUIRED
+    ├── SerialNeedsOneUnit        SERIAL_NEEDS_ONE_UNIT
+    ├── WrongItem                 WRONG_ITEM: not on this wave at this location
+    ├── UnitOfAnotherWave         UNIT_OF_ANOTHER_WAVE
+    ├── WrongLot                  WRONG_LOT: not allocated; a swap would expire later
+    ├── RequiredLot               REQUIRED_LOT: the order names its lot/serial
+    ├── ShelfLifeTooShort         SHELF_LIFE_TOO_SHORT: swap below the customer's minimum
+    ├── LotNotFree                LOT_NOT_FREE: the swap lot is reserved for other orders
+    ├── UnitExpired               UNIT_EXPIRED
+    ├── StockBlocked              STOCK_BLOCKED: QUARANTINE, HOLD, RECALLED, REJECTED …
+    ├── NotAtLocation             NOT_AT_LOCATION: no such stock here
+    ├── SerialAlreadyPicked       SERIAL_ALREADY_PICKED
+    ├── QuantityBeyondAllocation  QUANTITY_BEYOND_ALLOCATION
+    └── SerialAlreadyVerified     SERIAL_ALREADY_VERIFIED
+"""
+
+from __future__ import annotations
+
+from medwms.core.errors import Conflict, NotFound, PermissionDenied, ScanRefused
+
+
+class WaveNotFound(NotFound):
+    code = "WAVE_NOT_FOUND"
+    message_en = "Wave {wave_no} was not found."
+    message_zh = "未找到波次 {wave_no}。"
+
+
+class OrderNotFound(NotFound):
+    code = "ORDER_NOT_FOUND"
+    message_en = "Order {order_no} was not found."
+    message_zh = "未找到出库单 {order_no}。"
+
+
+class VerificationNotFound(NotFound):
+    code = "VERIFICATION_NOT_FOUND"
+    message_en = "Verification {verification_no} was not found."
+    message_zh = "未找到复核单 {verification_no}。"
+
+
+class DiscrepancyNotFound(NotFound):
+    code = "DISCREPANCY_NOT_FOUND"
+    message_en = "Verification {verification_no} has no discrepancy line {line_id}."
+    message_zh = "复核单 {verification_no} 没有差异行 {line_id}。"
+
+
+class UnknownGtin(NotFound):
+    code = "UNKNOWN_GTIN"
+    message_en = "GTIN {gtin} is not in master data: this unit is not on any order."
+    message_zh = "GTIN {gtin} 不在主数据中：此货品不属于任何出库单。"
+
+
+class WaveClosed(Conflict):
+    code = "WAVE_CLOSED"
+    message_en = "Wave {wave_no} is {status}: nothing more can be picked."
+    message_zh = "波次 {wave_no} 状态为 {status}，不能再拣货。"
+
+
+class OrderNotPicked(Conflict):
+    code = "ORDER_NOT_PICKED"
+    message_en = "Order {order_no} is {status}: only a fully picked order is verified."
+    message_zh = "出库单 {order_no} 状态为 {status}：只有拣货完成的出库单才能复核。"
+
+
+class VerificationClosed(Conflict):
+    code = "VERIFICATION_CLOSED"
+    message_en = "Verification {verification_no} has passed: it cannot be changed."
+    message_zh = "复核单 {verification_no} 已通过，不能再修改。"
+
+
+class AlreadyResolved(Conflict):
+    code = "ALREADY_RESOLVED"
+    message_en = "Discrepancy {line_id} was already resolved: {resolution}"
+    message_zh = "差异 {line_id} 已处理：{resolution}"
+
+
+class BadResolution(Conflict):
+    code = "BAD_RESOLUTION"
+    message_en = ("A {discrepancy} discrepancy is resolved with {allowed}, not {action}; "
+                  "and the reason must be written.")
+    message_zh = "{discrepancy} 差异只能以 {allowed} 处理（不是 {action}），并须填写原因。"
+
+
+class UnitNotRescanned(Conflict):
+    code = "UNIT_NOT_RESCANNED"
+    message_en = ("The missing {item} lot {lot}{serial} is not re-scanned yet: scan it at the "
+                  "verification station, then resolve as found.")
+    message_zh = "缺少的 {item} 批号 {lot}{serial} 尚未复扫：请先在复核台扫描，再按“已找到”处理。"
+
+
+class VerifierWasPicker(PermissionDenied):
+    code = "VERIFIER_WAS_PICKER"
+    message_en = ("{user} picked order {order_no}: another person must verify it "
+                  "(GSP outbound review).")
+    message_zh = "{user} 拣过出库单 {order_no} 的货：须由另一人复核（GSP出库复核）。"
+
+
+class NotYourVerification(PermissionDenied):
+    code = "NOT_YOUR_VERIFICATION"
+    message_en = "Verification {verification_no} is being done by {verifier}, not {user}."
+    message_zh = "复核单 {verification_no} 由 {verifier} 复核，{user} 不能扫描。"
+
+
+class NotALocation(ScanRefused):
+    code = "NOT_A_LOCATION"
+    message_en = "This is not a location barcode ({value}): scan the location label."
+    message_zh = "这不是库位条码（{value}），请扫描库位标签。"
+
+
+class UnitScannedForLocation(ScanRefused):
+    code = "UNIT_SCANNED_FOR_LOCATION"
+    message_en = "A unit was scanned where the location belongs: scan the location label first."
+    message_zh = "此处应扫描库位，扫到的是货品条码：请先扫描库位标签。"
+
+
+class LocationNotOnWave(ScanRefused):
+    code = "LOCATION_NOT_ON_WAVE"
+    message_en = "Nothing is to be picked at {location} for wave {wave_no}."
+    message_zh = "波次 {wave_no} 在库位 {location} 没有要拣的货。"
+
+
+class NotAUnit(ScanRefused):
+    code = "NOT_A_UNIT"
+    message_en = "A {kind_en} barcode ({value}) was scanned where a unit belongs: scan the UDI."
+    message_zh = "此处应扫描货品，扫到的是{kind_zh}条码（{value}）：请扫描UDI条码。"
+
+
+class LotRequired(ScanRefused):
+    code = "LOT_REQUIRED"
+    message_en = "Item {item} is tracked by lot: scan the barcode that carries the lot (10)."
+    message_zh = "产品 {item} 按批号管理：请扫描含批号(10)的条码。"
+
+
+class SerialRequired(ScanRefused):
+    code = "SERIAL_REQUIRED"
+    message_en = "Item {item} is tracked by serial: scan the barcode with the serial (21)."
+    message_zh = "产品 {item} 按序列号管理：请扫描含序列号(21)的条码。"
+
+
+class SerialNeedsOneUnit(ScanRefused):
+    code = "SERIAL_NEEDS_ONE_UNIT"
+    message_en = "Serial {serial} is one unit, not {quantity}: scan each unit."
+    message_zh = "序列号 {serial} 只代表 1 件，不是 {quantity} 件：请逐件扫描。"
+
+
+class WrongItem(ScanRefused):
+    code = "WRONG_ITEM"
+    message_en = "Wrong item: {item} is not to be picked at {location} for wave {wave_no}."
+    message_zh = "拣错货品：波次 {wave_no} 在库位 {location} 不需要 {item}。"
+
+
+class UnitOfAnotherWave(ScanRefused):
+    code = "UNIT_OF_ANOTHER_WAVE"
+    message_en = "{item} lot {lot} at {location} is reserved for wave {other_wave}, not {wave_no}."
+    message_zh = "{item} 批号 {lot}（库位 {location}）已分配给波次 {other_wave}，不属于 {wave_no}。"
+
+
+class WrongLot(ScanRefused):
+    code = "WRONG_LOT"
+    message_en = ("Wrong lot: {item} lot {lot} (expires {expiry}) was scanned; pick lot "
+                  "{expected} (expires {expected_expiry}) or a lot expiring no later.")
+    message_zh = ("批号错误：扫到 {item} 批号 {lot}（效期 {expiry}）；请拣批号 {expected}"
+                  "（效期 {expected_expiry}）或效期不晚于它的批号。")
+
+
+class RequiredLot(ScanRefused):
+    code = "REQUIRED_LOT"
+    message_en = "Wrong lot: the order asks for {item} lot {expected}{serial}, not {lot}."
+    message_zh = "批号错误：出库单指定 {item} 批号 {expected}{serial}，不是 {lot}。"
+
+
+class ShelfLifeTooShort(ScanRefused):
+    code = "SHELF_LIFE_TOO_SHORT"
+    message_en = ("Lot {lot} expires {expiry}: customer {customer} needs {required_days} days "
+                  "left on {delivery}; pick lot {expected}.")
+    message_zh = ("批号 {lot} 效期 {expiry}：客户 {customer} 要求在 {delivery} 仍有 "
+                  "{required_days} 天效期；请拣批号 {expected}。")
+
+
+class LotNotFree(ScanRefused):
+    code = "LOT_NOT_FREE"
+    message_en = "{item} lot {lot} at {location}: only {free} free, {quantity} scanned."
+    message_zh = "{item} 批号 {lot}（库位 {location}）：仅 {free} 件未被占用，扫了 {quantity} 件。"
+
+
+class UnitExpired(ScanRefused):
+    code = "UNIT_EXPIRED"
+    message_en = "{item} lot {lot} expired on {expiry}: do not pick it; report it to quality."
+    message_zh = "{item} 批号 {lot} 已于 {expiry} 过期：不得拣货，请报告质量部门。"
+
+
+class StockBlocked(ScanRefused):
+    code = "STOCK_BLOCKED"
+    message_en = "{item} lot {lot} at {location} is {stock_status}: it may not be picked."
+    message_zh = "{item} 批号 {lot}（库位 {location}）状态为 {stock_status}，不得拣货。"
+
+
+class NotAtLocation(ScanRefused):
+    code = "NOT_AT_LOCATION"
+    message_en = "{item} lot {lot}{serial} is not in stock at {location}: check the location."
+    message_zh = "库位 {location} 没有 {item} 批号 {lot}{serial} 的库存：请核对库位。"
+
+
+class SerialAlreadyPicked(ScanRefused):
+    code = "SERIAL_ALREADY_PICKED"
+    message_en = "Serial {serial} of {item} was already picked for wave {wave_no}."
+    message_zh = "{item} 序列号 {serial} 已在波次 {wave_no} 中拣过。"
+
+
+class QuantityBeyondAllocation(ScanRefused):
+    code = "QUANTITY_BEYOND_ALLOCATION"
+    message_en = ("Too many: {quantity} of {item} lot {lot} scanned, at most {remaining} "
+                  "still to pick here.")
+    message_zh = "数量超出：扫了 {item} 批号 {lot} {quantity} 件，此处最多还需拣 {remaining} 件。"
+
+
+class SerialAlreadyVerified(ScanRefused):
+    code = "SERIAL_ALREADY_VERIFIED"
+    message_en = "Serial {serial} of {item} was already verified: set it with the checked units."
+    message_zh = "{item} 序列号 {serial} 已复核过：请放入已复核货品中。"

@@ -1,0 +1,177 @@
+"""Pure decisions of the picking and verification stations.
+
+Picking: which of the wave's allocations a scanned unit fills, and whether a unit of another
+lot may replace the allocated one (a FEFO-eligible swap). Verification (复核): what a re-scan
+means against what was picked, and which picked units were never re-scanned.
+No database, no clock: the service loads the facts and passes "today" in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Open:
+    """One allocation of the wave at the scanned location, for the scanned item."""
+
+    allocation_id: int
+    lot_id: int | None
+    serial_id: int | None
+    expiry: date | None
+    remaining: int
+    lot_required: bool = False  # the order line names its lot (or serial): no swap
+    delivery: date = date.min   # the order's planned delivery date
+    min_days: int = 0           # the customer's minimum remaining shelf life on delivery
+
+
+class Refusal(StrEnum):
+    """Why a scanned unit cannot be picked against the wave's allocations."""
+
+    QUANTITY = "QUANTITY_BEYOND_ALLOCATION"
+    LATER_EXPIRY = "WRONG_LOT"
+    REQUIRED_LOT = "REQUIRED_LOT"
+    SHELF_LIFE = "SHELF_LIFE_TOO_SHORT"
+    NOT_FREE = "LOT_NOT_FREE"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The allocation a unit fills; `swap` when the unit's lot or serial replaces its own."""
+
+    allocation_id: int
+    swap: bool
+    allocated_lot_id: int | None
+    allocated_expiry: date | None
+
+
+def matches(open_: Open, lot_id: int | None, serial_id: int | None) -> bool:
+    """The unit is the allocated one: same lot, and the same serial if one was allocated."""
+    return open_.lot_id == lot_id and open_.serial_id in (None, serial_id)
+
+
+def direct_match(allocations: Sequence[Open], lot_id: int | None, serial_id: int | None,
+                 quantity: int) -> Match | None:
+    """The first allocation of exactly this unit with room for `quantity` units."""
+    for open_ in allocations:
+        if matches(open_, lot_id, serial_id) and open_.remaining >= quantity:
+            return Match(open_.allocation_id, False, open_.lot_id, open_.expiry)
+    return None
+
+
+def expires_no_later(scanned: date | None, allocated: date | None) -> bool:
+    """FEFO order: a lot without expiry comes last, so anything expires no later than it."""
+    if allocated is None:
+        return True
+    return scanned is not None and scanned <= allocated
+
+
+def meets_min_shelf_life(expiry: date | None, delivery: date, min_days: int) -> bool:
+    """The unit still has `min_days` of shelf life on the delivery date (usable through expiry)."""
+    return expiry is None or (expiry - delivery).days >= min_days
+
+
+@dataclass(frozen=True)
+class SwapFacts:
+    """What decides a swap besides the allocation: the scanned lot's expiry, its free units."""
+
+    expiry: date | None
+    free: int
+    quantity: int
+
+
+def swap_candidate(allocations: Sequence[Open], quantity: int) -> Open | None:
+    """The allocation a swap would replace: room for the units, latest expiry (most lenient)."""
+    roomy = [a for a in allocations if a.remaining >= quantity and not a.lot_required]
+    if not roomy:
+        return None
+    return max(roomy, key=lambda a: (a.expiry is None, a.expiry or date.min, -a.allocation_id))
+
+
+def swap_refusal(allocated: Open, facts: SwapFacts) -> Refusal | None:
+    """Why the scanned lot may not replace the allocated one, or None when it may."""
+    if allocated.lot_required:
+        return Refusal.REQUIRED_LOT
+    if not expires_no_later(facts.expiry, allocated.expiry):
+        return Refusal.LATER_EXPIRY
+    if not meets_min_shelf_life(facts.expiry, allocated.delivery, allocated.min_days):
+        return Refusal.SHELF_LIFE
+    if facts.free < facts.quantity:
+        return Refusal.NOT_FREE
+    return None
+
+
+def decide(allocations: Sequence[Open], lot_id: int | None, serial_id: int | None,
+           facts: SwapFacts) -> Match | Refusal:
+    """The allocation the scanned unit fills (directly or by a swap), or why it may not."""
+    direct = direct_match(allocations, lot_id, serial_id, facts.quantity)
+    if direct is not None:
+        return direct
+    if any(matches(a, lot_id, serial_id) for a in allocations):
+        return Refusal.QUANTITY
+    if all(a.lot_required for a in allocations if a.remaining > 0) and \
+            any(a.remaining > 0 for a in allocations):
+        return Refusal.REQUIRED_LOT
+    target = swap_candidate(allocations, facts.quantity)
+    if target is None:
+        return Refusal.QUANTITY
+    refused = swap_refusal(target, facts)
+    if refused is not None:
+        return refused
+    return Match(target.allocation_id, True, target.lot_id, target.expiry)
+
+
+# --- verification ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class UnitKey:
+    """A picked unit's identity for verification: item, lot, serial."""
+
+    item_id: int
+    lot_id: int | None
+    serial_id: int | None
+
+
+class Discrepancy(StrEnum):
+    NONE = ""
+    WRONG_ITEM = "WRONG_ITEM"
+    WRONG_LOT = "WRONG_LOT"
+    WRONG_SERIAL = "WRONG_SERIAL"
+    OVER = "OVER"          # more units than were picked
+    EXTRA = "EXTRA"        # a unit whose barcode names no item we know
+    MISSING = "MISSING"    # picked, never re-scanned
+
+
+def classify(picked: Mapping[UnitKey, int], confirmed: Mapping[UnitKey, int], key: UnitKey,
+             quantity: int) -> Discrepancy:
+    """What one verification scan is: a match, or the kind of mismatch it shows."""
+    if key in picked:
+        room = picked[key] - confirmed.get(key, 0)
+        return Discrepancy.NONE if quantity <= room else Discrepancy.OVER
+    if all(k.item_id != key.item_id for k in picked):
+        return Discrepancy.WRONG_ITEM
+    if all((k.item_id, k.lot_id) != (key.item_id, key.lot_id) for k in picked):
+        return Discrepancy.WRONG_LOT
+    return Discrepancy.WRONG_SERIAL
+
+
+def shortfalls(picked: Mapping[UnitKey, int],
+               covered: Iterable[Mapping[UnitKey, int]]) -> dict[UnitKey, int]:
+    """Picked units not covered by confirmed scans, short-shipments or open MISSING lines."""
+    covers = list(covered)
+    short: dict[UnitKey, int] = {}
+    for key in sorted(picked):
+        left = picked[key] - sum(c.get(key, 0) for c in covers)
+        if left > 0:
+            short[key] = left
+    return short
+
+
+def accuracy(picks: int, errors: int) -> float:
+    """Pick accuracy: the share of pick scans that verification found no error in."""
+    if picks <= 0:
+        return 1.0
+    return max(0.0, 1.0 - errors / picks)

@@ -1,0 +1,343 @@
+"""The picking station: check a location scan, pick a scanned unit to the wave's staging.
+
+A pick scan is one unit of work. It locks the wave row first (FOR UPDATE), so scans of one
+wave queue: the scan-id replay, the serial check and the allocation counters see every
+earlier scan. Then it locks the wave's allocations at the location and the scanned stock
+rows (key order), asks the pure rules, and posts one PICK movement through the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Actor, Perm
+from medwms.core.clock import is_expired, local_date, utc_now
+from medwms.core.db import Database
+from medwms.ledger.rules import Line
+from medwms.ledger.service import post
+from medwms.ledger.tables import Lot, MovementKind, Status, Stock
+from medwms.masterdata.tables import Location, Partner, Warehouse
+from medwms.picking import pick_errors as errors
+from medwms.picking import pick_queries as queries
+from medwms.picking import pick_rules as rules
+from medwms.picking.pick_queries import PickResult, Stop, Unit
+from medwms.picking.tables import (
+    Allocation,
+    AllocationStatus,
+    OrderLine,
+    OrderStatus,
+    OutboundOrder,
+    Pick,
+    Wave,
+)
+
+CLOSED_WAVES = frozenset({"CANCELLED", "SHIPPED", "CLOSED", "PICKED"})
+STARTED = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
+
+
+def pick_list(db: Database, *, actor: Actor, wave_no: str) -> queries.PickList:
+    """The wave's pick list: stops in route order, each with what is left to pick."""
+    require(actor, Perm.PICK)
+    with db.reading() as s:
+        return queries.pick_list(s, queries.wave_by_no(s, wave_no))
+
+
+def check_location(db: Database, *, actor: Actor, wave_no: str, location_raw: str) -> Stop:
+    """Check a location scan against the wave and say what to pick there (writes nothing)."""
+    require(actor, Perm.PICK)
+    with db.reading() as s:
+        wave = queries.wave_by_no(s, wave_no)
+        location = queries.location_of(s, location_raw)
+        stop = queries.stop_at(s, wave, location)
+        if stop is None:
+            raise errors.LocationNotOnWave(location=location.code, wave_no=wave.wave_no)
+    return stop
+
+
+def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, raw: str,
+              scan_id: str, packs: int | None = None, now: datetime | None = None) -> PickResult:
+    """Pick one scanned unit (or pack) at the scanned location to the wave's staging."""
+    require(actor, Perm.PICK)
+    now = now or utc_now()
+    with db.unit_of_work() as uow:
+        s = uow.session
+        wave = queries.wave_by_no(s, wave_no, lock=True)
+        earlier = s.scalars(select(Pick).where(Pick.wave_id == wave.id,
+                                               Pick.scan_id == scan_id)).first()
+        if earlier is not None:
+            return queries.pick_result(s, wave, earlier, replayed=True)
+        if wave.status in CLOSED_WAVES:
+            raise errors.WaveClosed(wave_no=wave.wave_no, status=wave.status)
+        location = queries.location_of(s, location_raw)
+        pick = _accept(s, actor, wave, location, _Scanned(raw, scan_id, packs, now))
+        result = queries.pick_result(s, wave, pick, replayed=False)
+        uow.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    raw: str
+    scan_id: str
+    packs: int | None
+    now: datetime
+
+
+def _accept(s: Session, actor: Actor, wave: Wave, location: Location,
+            scanned: _Scanned) -> Pick:
+    timezone = s.get_one(Warehouse, wave.warehouse_id).timezone
+    unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone))
+    _require_identity(unit)
+    facts = load_facts(s, wave, location, unit, local_date(scanned.now, timezone))
+    if not facts.opens:
+        raise _not_on_wave(facts, wave, location, unit)
+    _refuse_picked_serial(s, wave, unit)
+    _refuse_unusable(facts, location, unit, scanned.now, timezone)
+    decision = rules.decide(facts.opens, unit.key.lot_id, unit.key.serial_id,
+                            rules.SwapFacts(expiry=_expiry(unit), free=facts.free,
+                                            quantity=unit.quantity))
+    if isinstance(decision, rules.Refusal):
+        raise _refusal(decision, facts, wave, location, unit)
+    allocation = _allocation_for(s, facts, decision, unit, scanned.now)
+    return _record(s, actor, wave, allocation, unit, decision, facts, scanned)
+
+
+def _require_identity(unit: Unit) -> None:
+    if unit.lot_no is None and unit.item.tracking in ("LOT", "LOT_SERIAL"):
+        raise errors.LotRequired(item=unit.item.code)
+    if "SERIAL" in unit.item.tracking:
+        if unit.serial_no is None:
+            raise errors.SerialRequired(item=unit.item.code)
+        if unit.quantity != 1:
+            raise errors.SerialNeedsOneUnit(serial=unit.serial_no, quantity=unit.quantity)
+
+
+def _expiry(unit: Unit) -> date | None:
+    return unit.lot.expiry if unit.lot is not None else unit.expiry
+
+
+def _not_on_wave(facts: Facts, wave: Wave, location: Location,
+                 unit: Unit) -> errors.WrongItem | errors.UnitOfAnotherWave:
+    if facts.other_wave:
+        return errors.UnitOfAnotherWave(item=unit.item.code, lot=unit.lot_no or "-",
+                                        location=location.code, other_wave=facts.other_wave,
+                                        wave_no=wave.wave_no)
+    return errors.WrongItem(item=unit.item.code, location=location.code, wave_no=wave.wave_no)
+
+
+def _refuse_picked_serial(s: Session, wave: Wave, unit: Unit) -> None:
+    if unit.serial is None:
+        return
+    twice = s.scalar(select(func.count()).select_from(Pick).where(
+        Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id))
+    if twice:
+        raise errors.SerialAlreadyPicked(serial=unit.serial_no, item=unit.item.code,
+                                         wave_no=wave.wave_no)
+
+
+def _refuse_unusable(facts: Facts, location: Location, unit: Unit, now: datetime,
+                     timezone: str) -> None:
+    names = {"item": unit.item.code, "lot": unit.lot_no or "-"}
+    expiry = _expiry(unit)
+    if is_expired(expiry, now, timezone):
+        raise errors.UnitExpired(**names, expiry=expiry)
+    if facts.available <= 0:
+        if facts.blocked_status:
+            raise errors.StockBlocked(**names, location=location.code,
+                                      stock_status=facts.blocked_status)
+        raise errors.NotAtLocation(**names, location=location.code,
+                                   serial=f" / {unit.serial_no}" if unit.serial_no else "")
+
+
+def _refusal(refusal: rules.Refusal, facts: Facts, wave: Wave, location: Location,
+             unit: Unit) -> Exception:
+    names = {"item": unit.item.code, "lot": unit.lot_no or "-"}
+    target = rules.swap_candidate(facts.opens, unit.quantity) or facts.opens[0]
+    expected = facts.lot_names.get(target.lot_id, "-")
+    if refusal is rules.Refusal.QUANTITY:
+        room = max((o.remaining for o in facts.opens), default=0)
+        return errors.QuantityBeyondAllocation(**names, quantity=unit.quantity, remaining=room)
+    if refusal is rules.Refusal.REQUIRED_LOT:
+        return errors.RequiredLot(**names, expected=expected, serial="")
+    if refusal is rules.Refusal.SHELF_LIFE:
+        return errors.ShelfLifeTooShort(
+            lot=unit.lot_no, expiry=_expiry(unit), expected=expected,
+            customer=facts.customers.get(target.allocation_id, "-"),
+            required_days=target.min_days, delivery=target.delivery)
+    if refusal is rules.Refusal.NOT_FREE and facts.other_wave:
+        return errors.UnitOfAnotherWave(**names, location=location.code,
+                                        other_wave=facts.other_wave, wave_no=wave.wave_no)
+    if refusal is rules.Refusal.NOT_FREE:
+        return errors.LotNotFree(**names, location=location.code, free=facts.free,
+                                 quantity=unit.quantity)
+    return errors.WrongLot(**names, expiry=_expiry(unit) or "-", expected=expected,
+                           expected_expiry=target.expiry or "-")
+
+
+def _allocation_for(s: Session, facts: Facts, match: rules.Match, unit: Unit,
+                    now: datetime) -> Allocation:
+    """The allocation the unit fills; a swap moves (or splits off) the allocation to it."""
+    allocation = facts.rows[match.allocation_id]
+    if not match.swap:
+        return allocation
+    key = unit.key
+    left = allocation.quantity - allocation.picked_qty
+    if left == unit.quantity and allocation.picked_qty == 0:
+        allocation.lot_id, allocation.serial_id = key.lot_id, key.serial_id
+        return allocation
+    allocation.quantity -= unit.quantity
+    moved = Allocation(order_line_id=allocation.order_line_id, wave_id=allocation.wave_id,
+                       owner_id=allocation.owner_id, item_id=allocation.item_id,
+                       lot_id=key.lot_id, serial_id=key.serial_id,
+                       location_id=allocation.location_id, hu_id=facts.hu_id,
+                       quantity=unit.quantity, picked_qty=0,
+                       status=AllocationStatus.OPEN, created_at=now)
+    s.add(moved)
+    s.flush()
+    return moved
+
+
+def _record(s: Session, actor: Actor, wave: Wave, allocation: Allocation, unit: Unit,
+            match: rules.Match, facts: Facts, scanned: _Scanned) -> Pick:
+    swapped = match.allocated_lot_id if match.swap and \
+        match.allocated_lot_id != unit.key.lot_id else None
+    pick = Pick(wave_id=wave.id, allocation_id=allocation.id,
+                order_line_id=allocation.order_line_id, scan_id=scanned.scan_id,
+                raw=scanned.raw[:300], item_id=unit.item.id, lot_id=unit.key.lot_id,
+                serial_id=unit.key.serial_id, from_location_id=allocation.location_id,
+                quantity=unit.quantity, swapped_from_lot_id=swapped,
+                picked_by=actor.user_id, picked_at=scanned.now)
+    s.add(pick)
+    s.flush()
+    post(s, actor=actor, doc_type="PICK", doc_no=wave.wave_no, now=scanned.now, lines=[Line(
+        kind=MovementKind.PICK, owner_id=allocation.owner_id, item_id=unit.item.id,
+        quantity=unit.quantity, lot_id=unit.key.lot_id, serial_id=unit.key.serial_id,
+        from_location_id=allocation.location_id, from_status=Status.AVAILABLE,
+        from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
+        to_status=Status.AVAILABLE, reason=_reason(facts, swapped))])
+    _count(s, wave, allocation, unit.quantity)
+    return pick
+
+
+def _reason(facts: Facts, swapped: int | None) -> str:
+    return f"LOT SWAP from {facts.lot_names.get(swapped, '-')}" if swapped else ""
+
+
+def _count(s: Session, wave: Wave, allocation: Allocation, quantity: int) -> None:
+    allocation.picked_qty += quantity
+    if allocation.picked_qty >= allocation.quantity:
+        allocation.status = AllocationStatus.PICKED
+    line = s.get_one(OrderLine, allocation.order_line_id, with_for_update=True)
+    line.picked_qty += quantity
+    order = s.get_one(OutboundOrder, line.order_id, with_for_update=True)
+    s.flush()
+    if order.status in STARTED:
+        order.status = OrderStatus.PICKING
+    if not _open_allocations(s, OrderLine.order_id == order.id):
+        order.status = OrderStatus.PICKED
+    wave.status = "PICKING" if _open_allocations(s, Allocation.wave_id == wave.id) else "PICKED"
+
+
+def _open_allocations(s: Session, condition: object) -> bool:
+    query = (select(Allocation.id).join(OrderLine, OrderLine.id == Allocation.order_line_id)
+             .where(condition, Allocation.status == AllocationStatus.OPEN).limit(1))  # type: ignore[arg-type]
+    return s.scalar(query) is not None
+
+
+# --- the facts a pick decision needs --------------------------------------------------------
+
+@dataclass
+class Facts:
+    """The wave's allocations of the item at the location, and the scanned unit's stock."""
+
+    rows: dict[int, Allocation]
+    opens: list[rules.Open]
+    lot_names: dict[int | None, str]
+    customers: dict[int, str]
+    available: int = 0
+    blocked_status: str | None = None
+    hu_id: int | None = None
+    free: int = 0
+    other_wave: str | None = None
+
+
+def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
+    """Load (and lock) what the rules decide on, with a fixed number of queries."""
+    facts = Facts(rows={}, opens=[], lot_names={}, customers={})
+    for row in s.execute(_allocations_query(wave, location, unit)):
+        _add_allocation(facts, row, today)
+    owners = {a.owner_id for a in facts.rows.values()}
+    _add_stock(s, facts, location, unit, owners)
+    facts.other_wave = s.scalar(_same_key(select(Wave.wave_no).join(
+        Allocation, Allocation.wave_id == Wave.id), location, unit)
+        .where(Wave.id != wave.id).limit(1))
+    return facts
+
+
+def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
+    return (select(Allocation, Lot.lot_no, Lot.expiry, OrderLine.lot_no.label("required_lot"),
+                   OrderLine.serial.label("required_serial"), OutboundOrder.delivery_date,
+                   OutboundOrder.requested_ship_date, Partner.code.label("customer"),
+                   Partner.min_remaining_days)
+            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+            .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
+            .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
+            .outerjoin(Lot, Lot.id == Allocation.lot_id)
+            .where(Allocation.wave_id == wave.id, Allocation.location_id == location.id,
+                   Allocation.item_id == unit.item.id,
+                   Allocation.status != AllocationStatus.CANCELLED)
+            .order_by(Allocation.id).with_for_update(of=Allocation))
+
+
+def _add_allocation(facts: Facts, row: Any, today: date) -> None:
+    a: Allocation = row.Allocation
+    facts.rows[a.id] = a
+    facts.lot_names[a.lot_id] = row.lot_no or "-"
+    facts.customers[a.id] = row.customer or "-"
+    facts.opens.append(rules.Open(
+        allocation_id=a.id, lot_id=a.lot_id, serial_id=a.serial_id, expiry=row.expiry,
+        remaining=a.quantity - a.picked_qty if a.status == AllocationStatus.OPEN else 0,
+        lot_required=bool(row.required_lot or row.required_serial),
+        delivery=row.delivery_date or row.requested_ship_date or today,
+        min_days=row.min_remaining_days or 0))
+
+
+def _add_stock(s: Session, facts: Facts, location: Location, unit: Unit,
+               owners: set[int]) -> None:
+    if unit.lot_no is not None and unit.lot is None:
+        return  # a lot we never received is nowhere in stock
+    key = unit.key
+    stocks = s.scalars(select(Stock).where(
+        Stock.item_id == key.item_id, Stock.location_id == location.id,
+        _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
+        Stock.owner_id.in_(owners)).order_by(Stock.key).with_for_update()).all()
+    usable = [x for x in stocks if x.status == Status.AVAILABLE]
+    blocked = [x for x in stocks if x.status != Status.AVAILABLE]
+    facts.available = sum(x.quantity for x in usable)
+    facts.blocked_status = blocked[0].status if blocked else None
+    if usable:
+        facts.hu_id = max(usable, key=lambda x: (x.quantity >= unit.quantity, -x.id)).hu_id
+    reserved = s.scalar(_same_key(select(func.coalesce(func.sum(
+        Allocation.quantity - Allocation.picked_qty), 0)), location, unit)
+        .where(Allocation.owner_id.in_(owners)))
+    facts.free = facts.available - int(reserved or 0)
+
+
+def _same_key(query: Any, location: Location, unit: Unit) -> Any:
+    """OPEN allocations of the scanned unit's stock key at the location."""
+    key = unit.key
+    serial = Allocation.serial_id == key.serial_id if key.serial_id is not None \
+        else Allocation.serial_id.is_(None)
+    return query.where(Allocation.item_id == key.item_id, _is(Allocation.lot_id, key.lot_id),
+                       Allocation.location_id == location.id, serial,
+                       Allocation.status == AllocationStatus.OPEN)
+
+
+def _is(column: Any, value: int | None) -> Any:
+    return column.is_(None) if value is None else column == value
