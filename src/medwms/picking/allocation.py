@@ -140,9 +140,9 @@ def load_candidates(s: Session, warehouse_id: int, items: set[int]) -> list[Cand
             .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
             .where(Stock.warehouse_id == warehouse_id, Stock.item_id.in_(items)))
     locked = s.execute(base.where(Stock.status == rules.ALLOCATABLE).order_by(Stock.key)
-                       .with_for_update(of=Stock)).tuples().all()
+                       .with_for_update(of=Stock)).all()
     others = s.execute(base.where(Stock.status != rules.ALLOCATABLE)
-                       .order_by(Stock.key)).tuples().all()
+                       .order_by(Stock.key)).all()
     reserved = reserved_by_place(s, items)
     return [_candidate(row, reserved) for row in [*locked, *others]]
 

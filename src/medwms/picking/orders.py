@@ -201,7 +201,7 @@ def _lines(s: Session, order: OrderIn, found: list[Problem]) -> list[tuple[Item,
     gtins = {_gtin(line.gtin) for line in order.lines if line.gtin} - {None}
     packs = {p.gtin: (i, p.quantity) for i, p in s.execute(
         select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id)
-        .where(Packaging.gtin.in_(gtins))).tuples()}
+        .where(Packaging.gtin.in_(gtins)))}
     resolved = []
     for number, line in enumerate(order.lines, start=1):
         found_here = _line_problems(line, number, items, packs)

@@ -100,7 +100,7 @@ def order_view(s: Session, order_no: str) -> OrderView:
 def _lines(s: Session, order_id: int) -> list[LineView]:
     rows = s.execute(select(OrderLine, Item.code, Item.name_zh).join(
         Item, Item.id == OrderLine.item_id).where(OrderLine.order_id == order_id)
-        .order_by(OrderLine.line_no)).tuples().all()
+        .order_by(OrderLine.line_no)).all()
     allocations = _allocations(s, [line.id for line, _, _ in rows])
     return [LineView(line.line_no, code, name, line.quantity, line.lot_no, line.serial,
                      line.allocated_qty, line.picked_qty, line.backorder_qty,
@@ -116,7 +116,7 @@ def _allocations(s: Session, line_ids: list[int]) -> dict[int, list[AllocationVi
         .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
         .outerjoin(Wave, Wave.id == Allocation.wave_id)
         .where(Allocation.order_line_id.in_(line_ids))
-        .order_by(Allocation.id)).tuples()
+        .order_by(Allocation.id))
     found: dict[int, list[AllocationView]] = {}
     for a, location, lot, expiry, serial, wave in rows:
         found.setdefault(a.order_line_id, []).append(AllocationView(
@@ -149,7 +149,7 @@ def list_orders(s: Session, *, status: str | None = None, warehouse: str | None 
     if warehouse:
         query = query.where(Warehouse.code == warehouse.upper())
     rows = s.execute(query.order_by(OutboundOrder.created_at.desc(), OutboundOrder.id.desc())
-                     .limit(limit).offset(offset)).tuples().all()
+                     .limit(limit).offset(offset)).all()
     counts = _line_counts(s, [order.id for order, *_ in rows])
     return [OrderSummary(o.order_no, o.kind, o.status, wh, partner, o.delivery_date, wave,
                          counts.get(o.id, 0), o.created_at) for o, wh, partner, wave in rows]
@@ -167,7 +167,7 @@ def explanation(s: Session, order_no: str) -> dict[str, Any]:
     """Per line: the lots taken and the lots passed over with why (as stored at allocation)."""
     order = _order(s, order_no)
     rows = s.execute(select(OrderLine, Item.code).join(Item, Item.id == OrderLine.item_id)
-                     .where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)).tuples()
+                     .where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
     lines = [{"line_no": line.line_no, "item": code, "quantity": line.quantity,
               "lot": line.lot_no, "serial": line.serial, "allocated_qty": line.allocated_qty,
               "backorder_qty": line.backorder_qty, "backorder_reason": line.backorder_reason,
@@ -272,7 +272,7 @@ def _wave_lines(s: Session, wave_id: int) -> list[tuple[str, PickLine]]:
         .where(Allocation.wave_id == wave_id,
                Allocation.status != AllocationStatus.CANCELLED)
         .order_by(Location.code, OutboundOrder.order_no, OrderLine.line_no, Allocation.id)
-    ).tuples()
+    )
     return [(loc, PickLine(a.id, order_no, line_no, item, name, lot, expiry, serial, sscc,
                            a.quantity, a.picked_qty, a.status))
             for a, loc, order_no, line_no, item, name, lot, expiry, serial, sscc in rows]

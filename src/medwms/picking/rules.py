@@ -142,8 +142,10 @@ class Decision:
         """"" when complete, else e.g. "only 40 of 100 eligible: lot L2 expires …"."""
         if not self.backorder:
             return ""
-        details = list(dict.fromkeys(p.detail for p in self.passed
-                                     if p.reason in SHORTAGE_REASONS))
+        details = list(dict.fromkeys([
+            *(p.detail for p in self.passed if p.reason in SHORTAGE_REASONS),
+            *(_partly_reserved(t.candidate) for t in self.takes
+              if t.candidate.free < t.candidate.quantity)]))
         why = "; ".join(details) if details else "no other stock in the warehouse"
         text = f"only {self.allocated} of {self.need.quantity} eligible: {why}"
         return text if len(text) <= REASON_LIMIT else text[:REASON_LIMIT - 1] + "…"
@@ -215,8 +217,13 @@ def _expiry_exclusion(c: Candidate, policy: Policy) -> tuple[Reason, str] | None
 
 def _free_exclusion(c: Candidate) -> tuple[Reason, str] | None:
     if c.free <= 0:
-        return Reason.RESERVED, f"{_lot(c)} at {c.location} is reserved by other orders"
+        return Reason.RESERVED, _partly_reserved(c)
     return None
+
+
+def _partly_reserved(c: Candidate) -> str:
+    return (f"{c.quantity - max(c.free, 0)} of {c.quantity} of {_lot(c)} at {c.location} "
+            "reserved by other orders")
 
 
 def _lot(c: Candidate) -> str:
@@ -291,7 +298,8 @@ def explain(decision: Decision) -> dict[str, Any]:
 def _taken_row(take: Take) -> dict[str, Any]:
     c = take.candidate
     return {"lot": c.lot_no, "serial": c.serial, "expiry": _iso(c.expiry),
-            "location": c.location, "quantity": take.quantity}
+            "location": c.location, "quantity": take.quantity,
+            "reserved_by_others": c.quantity - c.free}
 
 
 def _passed_rows(passed: Sequence[Passed]) -> list[dict[str, Any]]:
