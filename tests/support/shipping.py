@@ -67,8 +67,9 @@ def make_world(s: Session) -> None:
     s.add(Owner(code="SELF", name="本公司 Our company"))
     for code in ("WHA", "WHB"):
         _warehouse(s, code)
-    s.add(Partner(code=CUSTOMER, name="北京协和医院", kind="CUSTOMER", address="北京市东城区帅府园1号",
-                  contact="王医生 010-69156114", updated_at=NOW))
+    s.add(Partner(code=CUSTOMER, name="北京协和医院", kind="CUSTOMER",
+                  address="北京市东城区帅府园1号", contact="王医生 010-69156114",
+                  updated_at=NOW))
     _item(s, "STENT", "冠脉支架", "Coronary stent", "LOT", STENT, None, None)
     _item(s, "COLD", "体外诊断试剂", "IVD reagent", "LOT", COLD, Decimal(2), Decimal(8))
     _item(s, "HIP", "髋关节假体", "Hip implant", "LOT_SERIAL", HIP, None, None)
