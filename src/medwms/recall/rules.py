@@ -1,0 +1,205 @@
+"""Pure recall decisions: what a scope matches, who received what, how long it took.
+
+Plain frozen dataclasses in, decisions out: no database, no clock, no settings.
+A scope is the UNION of its criteria (listed lots, listed serials, lots whose expiry or
+production date falls in a range): a recall that over-blocks is safer than one that misses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from medwms.core.errors import Problem
+
+RISK_CLASSES = ("I", "II", "III")
+RECALLED = "RECALLED"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a recall covers within one item: lots, serials and date ranges (inclusive)."""
+
+    gtin: str
+    lots: tuple[str, ...] = ()
+    serials: tuple[str, ...] = ()
+    expiry_from: date | None = None
+    expiry_to: date | None = None
+    produced_from: date | None = None
+    produced_to: date | None = None
+
+    @property
+    def by_expiry(self) -> bool:
+        return self.expiry_from is not None or self.expiry_to is not None
+
+    @property
+    def by_production(self) -> bool:
+        return self.produced_from is not None or self.produced_to is not None
+
+    def is_empty(self) -> bool:
+        """True when the scope names nothing: such a recall is refused."""
+        return not (self.lots or self.serials or self.by_expiry or self.by_production)
+
+    def as_json(self) -> dict[str, object]:
+        """The scope as stored on the case (dates as ISO text)."""
+        return {"gtin": self.gtin, "lots": list(self.lots), "serials": list(self.serials),
+                "expiry_from": _iso(self.expiry_from), "expiry_to": _iso(self.expiry_to),
+                "produced_from": _iso(self.produced_from),
+                "produced_to": _iso(self.produced_to)}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def scope_problems(scope: Scope, risk_class: str, reason: str) -> list[Problem]:
+    """Everything wrong with a recall's class, reason and date ranges."""
+    found = []
+    if risk_class not in RISK_CLASSES:
+        found.append(Problem("risk class must be I, II or III", column="risk_class",
+                             value=risk_class))
+    if not reason.strip():
+        found.append(Problem("a recall needs a reason", column="reason"))
+    for low, high, name in ((scope.expiry_from, scope.expiry_to, "expiry"),
+                            (scope.produced_from, scope.produced_to, "production date")):
+        if low is not None and high is not None and low > high:
+            found.append(Problem(f"{name} range ends before it starts", column=name,
+                                 value=f"{low}..{high}"))
+    return found
+
+
+def in_range(value: date | None, low: date | None, high: date | None) -> bool:
+    """Whether `value` lies in [low, high]; an open end is unbounded; no value never matches."""
+    if value is None or (low is None and high is None):
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    lot_no: str
+    expiry: date | None
+    production_date: date | None
+
+
+def lot_matches(scope: Scope, lot: LotFacts) -> bool:
+    """Whether the whole lot falls in the scope (listed, or in an expiry/production range)."""
+    return (lot.lot_no in scope.lots
+            or in_range(lot.expiry, scope.expiry_from, scope.expiry_to)
+            or in_range(lot.production_date, scope.produced_from, scope.produced_to))
+
+
+@dataclass(frozen=True)
+class ShippedUnit:
+    """One shipment movement of scope units to a consignee."""
+
+    partner_id: int
+    shipment_no: str
+    shipped_at: datetime
+    quantity: int
+    lot: str | None = None
+    serial: str | None = None
+    expiry: date | None = None
+
+
+@dataclass(frozen=True)
+class ConsigneeTotal:
+    """What one consignee received: total quantity and the units by lot/serial/shipment."""
+
+    partner_id: int
+    shipped_qty: int
+    units: tuple[dict[str, object], ...] = field(default_factory=tuple)
+
+
+def consignees(shipped: Iterable[ShippedUnit]) -> list[ConsigneeTotal]:
+    """Shipments grouped per consignee, units merged per (shipment, lot, serial)."""
+    merged: dict[int, dict[tuple[str, str | None, str | None], dict[str, object]]] = \
+        defaultdict(dict)
+    for unit in shipped:
+        key = (unit.shipment_no, unit.lot, unit.serial)
+        row = merged[unit.partner_id].setdefault(key, {
+            "shipment": unit.shipment_no, "date": unit.shipped_at.isoformat(),
+            "lot": unit.lot, "serial": unit.serial,
+            "expiry": _iso(unit.expiry), "quantity": 0})
+        row["quantity"] = int(str(row["quantity"])) + unit.quantity
+    return [ConsigneeTotal(partner, sum(int(str(u["quantity"])) for u in rows.values()),
+                           tuple(rows.values()))
+            for partner, rows in sorted(merged.items())]
+
+
+def response_ms(opened_at: datetime, listed_at: datetime) -> int:
+    """The recall-response time: from opening to a complete consignee list, in ms."""
+    return max(0, round((listed_at - opened_at).total_seconds() * 1000))
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """A consignee's figures: shipped = used + returned + destroyed + outstanding."""
+
+    shipped: int
+    returned: int = 0
+    destroyed: int = 0
+    used: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.shipped - self.returned - self.destroyed - self.used
+
+
+def report_problems(accounting: Accounting) -> list[Problem]:
+    """A consignee report cannot account for more units than were shipped to them."""
+    found = [Problem("must not be negative", column=name, value=str(value))
+             for name, value in (("used", accounting.used), ("destroyed", accounting.destroyed))
+             if value < 0]
+    if accounting.outstanding < 0:
+        found.append(Problem(
+            f"used + returned + destroyed exceed the {accounting.shipped} shipped",
+            column="quantity", value=str(accounting.shipped - accounting.outstanding)))
+    return found
+
+
+def backorder(allocated: int, picked: int) -> int:
+    """Units of a cancelled allocation the order line still needs: reserved, not picked."""
+    return max(0, allocated - picked)
+
+
+def open_to_return(units: Iterable[dict[str, object]], lot: str | None,
+                   serial: str | None) -> int:
+    """How many units of (lot, serial) a consignee received under the recall."""
+    return sum(int(str(u["quantity"])) for u in units
+               if (lot is None or u.get("lot") == lot)
+               and (serial is None or u.get("serial") == serial))
+
+
+def red_zone(zone_kind: str) -> bool:
+    """Recalled returns go into a REJECTED-kind (red) zone only."""
+    return zone_kind == "REJECTED"
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The recall report's figures: affected = in stock (blocked) + shipped."""
+
+    blocked_in_stock: int
+    shipped: int
+    returned: int
+    destroyed: int
+    used: int
+
+    @property
+    def affected(self) -> int:
+        return self.blocked_in_stock + self.shipped
+
+    @property
+    def unaccounted(self) -> int:
+        return self.shipped - self.returned - self.destroyed - self.used
+
+
+def reconcile(blocked_in_stock: int, rows: Iterable[Accounting]) -> Reconciliation:
+    """Totals over every consignee."""
+    rows = list(rows)
+    return Reconciliation(blocked_in_stock, sum(r.shipped for r in rows),
+                          sum(r.returned for r in rows), sum(r.destroyed for r in rows),
+                          sum(r.used for r in rows))

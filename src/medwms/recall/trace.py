@@ -1,0 +1,304 @@
+"""Trace a lot, a serial or a GTIN's expiry/production range in both directions.
+
+Two indexed reads carry the whole trace: the movements of the lots (movement.lot_id) or
+the serial (movement.serial_id), and their current stock (stock.lot_id / stock.serial_id).
+Origin (RECEIVE), shipments (SHIP) and returns (RETURN) are read off the same movement rows,
+so the cost grows with the lot's history, not with the size of the ledger. The receipt's
+documents (notice, inspection, signature, arrival temperature) are added one layer up, in
+`medwms.documents.trace_origin`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session, aliased
+
+from medwms.auth.tables import User
+from medwms.core.errors import NotFound
+from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, SerialUnit, Stock
+from medwms.masterdata.queries import resolve_gtin
+from medwms.masterdata.tables import Item, Location, Partner, PartnerKind, Warehouse, Zone
+from medwms.recall.errors import NoSuchLot
+from medwms.shipping.tables import Shipment
+
+TOP_KEYS = ("query", "item", "origin", "in_stock", "shipped", "returned", "movements")
+
+
+@dataclass(frozen=True)
+class TraceQuery:
+    """A GTIN with a lot, a serial, or an expiry / production-date range (inclusive)."""
+
+    gtin: str
+    lot: str | None = None
+    serial: str | None = None
+    expiry_from: date | None = None
+    expiry_to: date | None = None
+    produced_from: date | None = None
+    produced_to: date | None = None
+
+    def what(self) -> tuple[str, str]:
+        """(what, key) for a 'no such lot' message."""
+        if self.serial:
+            return "serial", self.serial
+        if self.lot:
+            return "lot", self.lot
+        return "lots in range", (f"expiry {self.expiry_from}..{self.expiry_to} "
+                                 f"production {self.produced_from}..{self.produced_to}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the trace follows: an item and its lot ids, or one serial unit."""
+
+    item: Item
+    gtin: str
+    lot_ids: tuple[int, ...] = ()
+    serial_id: int | None = None
+
+    def movement_filter(self) -> ColumnElement[bool]:
+        if self.serial_id is not None:
+            return Movement.serial_id == self.serial_id
+        return Movement.lot_id.in_(self.lot_ids)
+
+    def stock_filter(self) -> ColumnElement[bool]:
+        if self.serial_id is not None:
+            return Stock.serial_id == self.serial_id
+        return Stock.lot_id.in_(self.lot_ids)
+
+
+@dataclass(frozen=True)
+class MovementLine:
+    at: datetime
+    warehouse: str
+    seq: int
+    kind: str
+    doc_type: str
+    doc_no: str
+    lot: str | None
+    serial: str | None
+    expiry: date | None
+    from_location: str | None
+    to_location: str | None
+    from_status: str | None
+    to_status: str | None
+    quantity: int
+    partner: str | None
+    partner_name: str | None
+    partner_kind: str | None
+    parent: str | None
+    parent_name: str | None
+    actor: str | None
+    reason: str
+    owner_id: int
+
+
+@dataclass(frozen=True)
+class StockLine:
+    warehouse: str
+    location: str
+    zone: str
+    status: str
+    quantity: int
+    lot: str | None
+    serial: str | None
+    expiry: date | None
+    handling_unit: str | None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The whole answer; `as_json()` gives the stable CLI/API shape."""
+
+    query: TraceQuery
+    item: dict[str, Any]
+    movements: tuple[MovementLine, ...]
+    stock: tuple[StockLine, ...]
+    origin: tuple[dict[str, Any], ...]
+    shipped: tuple[dict[str, Any], ...]
+    returned: tuple[dict[str, Any], ...]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """query, item, origin, in_stock, shipped, returned, movements (base units)."""
+        return jsonable({
+            "query": asdict(self.query), "item": self.item, "origin": list(self.origin),
+            "in_stock": [asdict(s) for s in self.stock], "shipped": list(self.shipped),
+            "returned": list(self.returned),
+            "movements": [_public(m) for m in self.movements]})
+
+
+def _public(line: MovementLine) -> dict[str, Any]:
+    out = asdict(line)
+    for name in ("partner_kind", "parent", "parent_name", "owner_id"):
+        out.pop(name)
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and times as ISO text, recursively."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def trace(session: Session, query: TraceQuery) -> Trace:
+    """Backward, history, where it is now and forward, for one lot / serial / range."""
+    target = resolve(session, query)
+    moves = tuple(movement_lines(session, target.movement_filter()))
+    fallback = _shipment_consignees(session, moves)
+    return Trace(query=query, item=item_facts(target.item, target.gtin), movements=moves,
+                 stock=tuple(stock_lines(session, target.stock_filter())),
+                 origin=tuple(origins(moves)), shipped=tuple(shipments(moves, fallback)),
+                 returned=tuple(returns(moves)))
+
+
+def resolve(session: Session, query: TraceQuery) -> Target:
+    """The item and the lot ids (or serial id) the query names, or NoSuchLot."""
+    what, key = query.what()
+    try:
+        item, packaging = resolve_gtin(session, query.gtin)
+    except NotFound:
+        raise NoSuchLot(gtin=query.gtin, what=what, key=key) from None
+    if query.serial:
+        serial_id = session.scalar(select(SerialUnit.id).where(
+            SerialUnit.item_id == item.id, SerialUnit.serial == query.serial))
+        if serial_id is None:
+            raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
+        return Target(item, packaging.gtin, serial_id=serial_id)
+    lot_ids = tuple(session.scalars(_lot_query(item.id, query)))
+    if not lot_ids:
+        raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
+    return Target(item, packaging.gtin, lot_ids=lot_ids)
+
+
+def _lot_query(item_id: int, query: TraceQuery) -> Select[tuple[int]]:
+    lots = select(Lot.id).where(Lot.item_id == item_id).order_by(Lot.id)
+    if query.lot:
+        return lots.where(Lot.lot_no == query.lot)
+    ranged = False
+    for column, low, high in ((Lot.expiry, query.expiry_from, query.expiry_to),
+                              (Lot.production_date, query.produced_from, query.produced_to)):
+        if low is not None:
+            lots, ranged = lots.where(column >= low), True
+        if high is not None:
+            lots, ranged = lots.where(column <= high), True
+    # A bare GTIN is not a trace: it needs a lot, a serial or a range.
+    return lots if ranged else lots.where(Lot.id.is_(None))
+
+
+def item_facts(item: Item, gtin: str) -> dict[str, Any]:
+    """The item as the trace shows it."""
+    return {"code": item.code, "gtin": gtin, "name_zh": item.name_zh, "name_en": item.name_en,
+            "model": item.model, "manufacturer": item.manufacturer,
+            "registration_no": item.registration_no, "tracking": item.tracking,
+            "risk_class": item.risk_class, "implant": item.implant}
+
+
+def movement_lines(session: Session, where: ColumnElement[bool]) -> list[MovementLine]:
+    """The movements matching `where`, oldest first, with codes instead of ids."""
+    source, target = aliased(Location), aliased(Location)
+    parent = aliased(Partner)
+    query = (select(Movement.created_at, Warehouse.code, Movement.seq, Movement.kind,
+                    Movement.doc_type, Movement.doc_no, Lot.lot_no, SerialUnit.serial,
+                    Lot.expiry, source.code, target.code, Movement.from_status,
+                    Movement.to_status, Movement.quantity, Partner.code, Partner.name,
+                    Partner.kind, parent.code, parent.name, User.username, Movement.reason,
+                    Movement.owner_id)
+             .join(Warehouse, Warehouse.id == Movement.warehouse_id)
+             .outerjoin(Lot, Lot.id == Movement.lot_id)
+             .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
+             .outerjoin(source, source.id == Movement.from_location_id)
+             .outerjoin(target, target.id == Movement.to_location_id)
+             .outerjoin(Partner, Partner.id == Movement.partner_id)
+             .outerjoin(parent, parent.id == Partner.parent_id)
+             .outerjoin(User, User.id == Movement.actor_id)
+             .where(where).order_by(Movement.created_at, Movement.id))
+    return [MovementLine(*row) for row in session.execute(query)]
+
+
+def stock_lines(session: Session, where: ColumnElement[bool]) -> list[StockLine]:
+    """Where the units are now: every balance in every warehouse (in transit included)."""
+    query = (select(Warehouse.code, Location.code, Zone.code, Stock.status, Stock.quantity,
+                    Lot.lot_no, SerialUnit.serial, Lot.expiry, HandlingUnit.sscc)
+             .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+             .join(Location, Location.id == Stock.location_id)
+             .join(Zone, Zone.id == Location.zone_id)
+             .outerjoin(Lot, Lot.id == Stock.lot_id)
+             .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
+             .outerjoin(HandlingUnit, HandlingUnit.id == Stock.hu_id)
+             .where(where).order_by(Warehouse.code, Location.code, Stock.id))
+    return [StockLine(*row) for row in session.execute(query)]
+
+
+def origins(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
+    """One entry per (receipt, lot, serial): supplier, warehouse, date, quantity received."""
+    found: dict[tuple[str, str | None, str | None], dict[str, Any]] = {}
+    for m in moves:
+        if m.kind != MovementKind.RECEIVE:
+            continue
+        row = found.setdefault((m.doc_no, m.lot, m.serial), {
+            "receipt": m.doc_no, "doc_type": m.doc_type, "supplier": m.partner,
+            "supplier_name": m.partner_name, "warehouse": m.warehouse, "date": m.at,
+            "quantity": 0, "lot": m.lot, "serial": m.serial, "expiry": m.expiry,
+            "received_by": m.actor})
+        row["quantity"] += m.quantity
+    return list(found.values())
+
+
+def _consignee(m: MovementLine) -> tuple[str | None, str | None, str | None]:
+    """(consignee code, name, department): a department ships to its parent hospital."""
+    if m.partner_kind == PartnerKind.DEPARTMENT and m.parent:
+        return m.parent, m.parent_name, m.partner_name
+    return m.partner, m.partner_name, None
+
+
+def _shipment_consignees(session: Session,
+                         moves: tuple[MovementLine, ...]) -> dict[str, tuple[str, str]]:
+    """shipment no → (consignee code, name) for SHIP movements that carry no partner."""
+    missing = {m.doc_no for m in moves if m.kind == MovementKind.SHIP and m.partner is None}
+    if not missing:
+        return {}
+    rows = session.execute(select(Shipment.shipment_no, Partner.code, Partner.name)
+                           .join(Partner, Partner.id == Shipment.consignee_id)
+                           .where(Shipment.shipment_no.in_(missing)))
+    return {no: (code, name) for no, code, name in rows}
+
+
+def shipments(moves: tuple[MovementLine, ...],
+              fallback: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    """Forward: every SHIP movement with its consignee, department, date, quantity."""
+    out = []
+    for m in moves:
+        if m.kind != MovementKind.SHIP:
+            continue
+        code, name, department = _consignee(m)
+        if code is None and m.doc_no in fallback:
+            code, name = fallback[m.doc_no]
+        out.append({"consignee": code, "consignee_name": name, "department": department,
+                    "shipment": m.doc_no, "date": m.at, "quantity": m.quantity,
+                    "lot": m.lot, "serial": m.serial, "expiry": m.expiry,
+                    "warehouse": m.warehouse, "from_location": m.from_location})
+    return out
+
+
+def returns(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
+    """Units that came back (RETURN movements), with who returned them and where they went."""
+    out = []
+    for m in moves:
+        if m.kind != MovementKind.RETURN:
+            continue
+        code, name, department = _consignee(m)
+        out.append({"consignee": code, "consignee_name": name, "department": department,
+                    "return": m.doc_no, "doc_type": m.doc_type, "date": m.at,
+                    "quantity": m.quantity, "lot": m.lot, "serial": m.serial,
+                    "warehouse": m.warehouse, "location": m.to_location,
+                    "status": m.to_status})
+    return out
