@@ -1,0 +1,59 @@
+"""Errors of the cold chain: unknown sensors and breaches, refused decisions."""
+
+from __future__ import annotations
+
+from medwms.core.errors import Conflict, NotFound, ValidationError
+
+
+class SensorNotFound(NotFound):
+    code = "SENSOR_NOT_FOUND"
+    message_en = "Sensor {sensor} does not exist."
+    message_zh = "温度探头 {sensor} 不存在。"
+
+
+class SensorExists(Conflict):
+    code = "SENSOR_EXISTS"
+    message_en = "Sensor {sensor} already exists."
+    message_zh = "温度探头 {sensor} 已存在。"
+
+
+class BadSensor(ValidationError):
+    code = "BAD_SENSOR"
+    message_en = "Sensor {sensor} is not valid: {summary}"
+    message_zh = "温度探头 {sensor} 设置无效：{summary}"
+
+
+class BreachNotFound(NotFound):
+    code = "BREACH_NOT_FOUND"
+    message_en = "Temperature breach {breach} does not exist."
+    message_zh = "温度超标事件 {breach} 不存在。"
+
+
+class BreachLotNotFound(NotFound):
+    code = "BREACH_LOT_NOT_FOUND"
+    message_en = "Breach {breach} has no affected lot line {line}."
+    message_zh = "超标事件 {breach} 没有受影响批次行 {line}。"
+
+
+class AlreadyDecided(Conflict):
+    code = "BREACH_LOT_DECIDED"
+    message_en = "Lot {lot} of breach {breach} was already decided: {disposition}."
+    message_zh = "超标事件 {breach} 的批次 {lot} 已处理：{disposition}。"
+
+
+class CommentRequired(ValidationError):
+    code = "COMMENT_REQUIRED"
+    message_en = "A comment is required: {summary}"
+    message_zh = "必须填写说明：{summary}"
+
+
+class BreachClosed(Conflict):
+    code = "BREACH_CLOSED"
+    message_en = "Breach {breach} is closed."
+    message_zh = "超标事件 {breach} 已关闭。"
+
+
+class BadReadingFile(ValidationError):
+    code = "BAD_READING_FILE"
+    message_en = "The logger file could not be read: {summary}"
+    message_zh = "无法读取记录仪文件：{summary}"
