@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -264,8 +265,10 @@ def stock_of(db: Database, lot_id: int) -> dict[tuple[str, str], int]:
 
 
 def row_of(db: Database, model: Any, row_id: int) -> Any:
+    """A detached copy of one row's column values."""
     with db.reading() as s:
-        return s.get_one(model, row_id)
+        row = s.get_one(model, row_id)
+        return SimpleNamespace(**{c.key: getattr(row, c.key) for c in model.__table__.columns})
 
 
 __all__ = ["History", "build_history", "stock_of", "row_of", "Item"]

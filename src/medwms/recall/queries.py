@@ -100,8 +100,8 @@ def _usernames(session: Session, ids: set[int | None]) -> dict[int | None, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-                .tuples().all())
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
 
 
 def _gtin(session: Session, item_id: int) -> str:
