@@ -1,4 +1,4 @@
-"""The picking station service: accepted picks move units to staging; every refusal writes nothing."""
+"""The picking station service: accepted picks move units to staging; refusals write nothing."""
 
 from __future__ import annotations
 

@@ -1,0 +1,122 @@
+"""The picking and verification (复核) stations over HTTP.
+
+Picking, per stop: POST /waves/{no}/location {raw} checks the location scan and returns
+what to pick there (writes nothing); then, per unit, POST /waves/{no}/picks
+{scan_id, location_raw, raw, quantity?} — the station keeps the scanned location and sends
+it with every unit. Verification: POST /orders/{no}/verification starts it, then
+/verifications/{no}/scans per unit, /finish, and a manager's /discrepancies/{id}/resolve.
+Stations send `Idempotency-Key: <scan id>` and the scan id in the body; a resubmitted scan id
+returns the first result. Refusals are problem+json with a stable `code`
+(see medwms.picking.pick_errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from medwms.api.deps import ActorDep, DbDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.picking import picks, verification
+from medwms.picking import verification_queries as records
+
+router = APIRouter(tags=["picking"])
+
+
+class LocationIn(BaseModel):
+    raw: str = Field(description="the location scan (#L:<CODE>, GLN+254) or the typed code")
+
+
+class PickIn(BaseModel):
+    scan_id: str = Field(min_length=1, max_length=64, description="the station's scan id")
+    location_raw: str = Field(description="the location scanned before the unit")
+    raw: str = Field(description="the unit's barcode (GTIN + lot (+ serial) (+ expiry))")
+    quantity: int | None = Field(None, gt=0, le=100000,
+                                 description="packs of the scanned GTIN (default 1; "
+                                             "AI 30/37 in the barcode wins)")
+
+
+class VerifyScanIn(BaseModel):
+    scan_id: str = Field(min_length=1, max_length=64)
+    raw: str
+    quantity: int | None = Field(None, gt=0, le=100000, description="packs of the GTIN")
+
+
+class ResolveIn(BaseModel):
+    action: str = Field(description="MISSING: FOUND or SHORT_SHIP; others: REMOVED")
+    resolution: str = Field(min_length=1, max_length=280, description="the reason, in words")
+
+
+@router.get("/waves/{wave_no}/picklist")
+def get_picklist(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The picking station's list: stops in route order, each with what is left to pick."""
+    return asdict(picks.pick_list(db, actor=actor, wave_no=wave_no))
+
+
+@router.post("/waves/{wave_no}/location")
+def check_location(wave_no: str, body: LocationIn, db: DbDep,
+                   actor: ActorDep) -> dict[str, Any]:
+    """Check a location scan: the stop and what to pick there, or LOCATION_NOT_ON_WAVE."""
+    return asdict(picks.check_location(db, actor=actor, wave_no=wave_no,
+                                       location_raw=body.raw))
+
+
+@router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED)
+def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Pick one scanned unit at the scanned location to the wave's staging location."""
+    return asdict(picks.pick_unit(db, actor=actor, wave_no=wave_no,
+                                  location_raw=body.location_raw, raw=body.raw,
+                                  scan_id=body.scan_id, packs=body.quantity))
+
+
+@router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED)
+def start_verification(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Start (or continue) the verification of a picked order by a second person."""
+    return asdict(verification.start_verification(db, actor=actor, order_no=order_no))
+
+
+@router.post("/verifications/{verification_no}/scans", status_code=status.HTTP_201_CREATED)
+def verify_scan(verification_no: str, body: VerifyScanIn, db: DbDep,
+                actor: ActorDep) -> dict[str, Any]:
+    """Re-scan one unit: `discrepancy` is "" for a match, else the kind (status BLOCKED)."""
+    return asdict(verification.scan_unit(db, actor=actor, verification_no=verification_no,
+                                         raw=body.raw, scan_id=body.scan_id,
+                                         packs=body.quantity))
+
+
+@router.post("/verifications/{verification_no}/finish")
+def finish_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Compare re-scanned with picked: MISSING lines block, else PASSED (order VERIFIED)."""
+    return asdict(verification.finish(db, actor=actor, verification_no=verification_no))
+
+
+@router.post("/verifications/{verification_no}/discrepancies/{line_id}/resolve")
+def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db: DbDep,
+                        actor: ActorDep) -> dict[str, Any]:
+    """A manager resolves one discrepancy with an action and a reason."""
+    return asdict(verification.resolve(db, actor=actor, verification_no=verification_no,
+                                       line_id=line_id, action=body.action,
+                                       resolution=body.resolution))
+
+
+@router.get("/verifications/{verification_no}")
+def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The GSP outbound review record: who, when, each line, each discrepancy, resolution."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(records.record(s, records.verification_by_no(s, verification_no)))
+
+
+@router.get("/kpi/pick-accuracy")
+def get_pick_accuracy(db: DbDep, actor: ActorDep, warehouse: str | None = None,
+                      since: datetime | None = None,
+                      until: datetime | None = None) -> dict[str, Any]:
+    """Pick scans, units, errors found at verification, and the pick accuracy."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        return asdict(records.pick_accuracy(s, warehouse=warehouse, since=since, until=until))
