@@ -277,3 +277,32 @@ def test_a_location_check_names_what_to_pick_there(db, std, picker):
     with pytest.raises(DomainError) as caught:
         picks.check_location(db, actor=picker, wave_no="WAV-1", location_raw=at("A-03"))
     assert caught.value.code == "LOCATION_NOT_ON_WAVE"
+
+
+def queries_of(db, action):
+    from sqlalchemy import event
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_pick_scan_costs_a_fixed_number_of_queries(db, std, picker):
+    pick(db, picker, unit(STENT_GTIN, "L1"), scan_id="q0")  # the order starts PICKING
+    first = queries_of(db, lambda: pick(db, picker, unit(STENT_GTIN, "L1"), scan_id="q1"))
+    with db.unit_of_work() as uow:
+        s = uow.session
+        for n in range(20):
+            lot(s, std.floor, "STENT", f"M{n}", date(2028, 1, 1))
+            stock(s, std.floor, "STENT", f"M{n}", 3, "A-03")
+        uow.commit()
+    second = queries_of(db, lambda: pick(db, picker, unit(STENT_GTIN, "L1"), scan_id="q2"))
+    assert second == first
+    assert first <= 40
