@@ -39,7 +39,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "lot": ("lot", "lot_no", "批号"),
     "serial": ("serial", "序列号"),
 }
-REQUIRED = ("order_no", "warehouse", "quantity")
+REQUIRED = ("order_no", "warehouse", "quantity")  # columns
+REQUIRED_CELLS = ("order_no", "quantity")  # on every row; the warehouse once per order
 HEADER = ("kind", "warehouse", "consignee", "to_warehouse", "owner", "reference",
           "requested_ship_date", "delivery_date")
 PARSERS: dict[str, Callable[[object], Any]] = {
@@ -84,7 +85,7 @@ def _cells(row: int, raw: dict[str, object], columns: dict[str, str],
     for name, column in columns.items():
         value = raw.get(column)
         if fields.is_blank(value):
-            if name in REQUIRED:
+            if name in REQUIRED_CELLS:
                 found.append(problem("required", "必填", column=name, row=row))
             continue
         try:
@@ -114,6 +115,9 @@ def _group(rows: list[tuple[int, dict[str, Any]]],
             quantity=values.get("quantity", 1), item=values.get("item"),
             gtin=values.get("gtin"), lot=values.get("lot"), serial=values.get("serial"),
             row=row))
+    found += [problem(f"order {number} names no warehouse", f"出库单 {number} 未填写仓库",
+                      column="warehouse", row=row)
+              for number, (row, head) in heads.items() if not head.get("warehouse")]
     return [_order(number, row, head, tuple(lines[number]))
             for number, (row, head) in heads.items()]
 
