@@ -1,0 +1,209 @@
+"""Trace, recall cases (real and mock), notices, reports and the EPCIS 2.0 export."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from medwms.api.deps import ActorDep, DbDep, LangDep
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.core.clock import utc_now
+from medwms.documents.recall_notice import recall_notice_pdf, recall_report_pdf
+from medwms.documents.trace_origin import full_trace
+from medwms.recall import queries, service
+from medwms.recall.epcis import epcis_document
+from medwms.recall.rules import Scope
+from medwms.recall.trace import TraceQuery, jsonable
+
+router = APIRouter(tags=["recall"])
+Lang = Literal["zh-CN", "en"]
+
+
+def _query(gtin: str, lot: str | None, serial: str | None, expiry_from: date | None,
+           expiry_to: date | None, produced_from: date | None,
+           produced_to: date | None) -> TraceQuery:
+    return TraceQuery(gtin=gtin, lot=lot or None, serial=serial or None,
+                      expiry_from=expiry_from, expiry_to=expiry_to,
+                      produced_from=produced_from, produced_to=produced_to)
+
+
+@router.get("/trace")
+def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
+          serial: str | None = None, expiry_from: date | None = None,
+          expiry_to: date | None = None, produced_from: date | None = None,
+          produced_to: date | None = None) -> dict[str, Any]:
+    """Trace a GTIN + lot, + serial, or + expiry/production range, backward and forward."""
+    require(actor, Perm.STOCK_READ)
+    query = _query(gtin, lot, serial, expiry_from, expiry_to, produced_from, produced_to)
+    with db.reading() as session:
+        return full_trace(session, query).as_json()
+
+
+@router.get("/trace/epcis", response_class=JSONResponse)
+def epcis(db: DbDep, actor: ActorDep, gtin: str | None = None, lot: str | None = None,
+          serial: str | None = None, since: datetime | None = None,
+          until: datetime | None = None,
+          prefix_length: Annotated[int, Query(ge=6, le=12)] = 7) -> JSONResponse:
+    """The events of a lot or serial (and/or a period) as an EPCIS 2.0 JSON-LD document."""
+    require(actor, Perm.STOCK_READ)
+    query = TraceQuery(gtin=gtin, lot=lot, serial=serial) if gtin else None
+    with db.reading() as session:
+        document = epcis_document(session, query=query, since=since, until=until,
+                                  now=utc_now(), prefix_length=prefix_length)
+    return JSONResponse(document, media_type="application/ld+json")
+
+
+class OpenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    gtin: str = Field(min_length=8, max_length=14)
+    reason: str = Field(min_length=1, max_length=2000)
+    risk_class: Literal["I", "II", "III"]
+    lots: list[str] = Field(default_factory=list, max_length=1000)
+    serials: list[str] = Field(default_factory=list, max_length=10000)
+    expiry_from: date | None = None
+    expiry_to: date | None = None
+    produced_from: date | None = None
+    produced_to: date | None = None
+    mock: bool = Field(default=False, description="a drill: lists consignees, blocks nothing")
+
+    def scope(self) -> Scope:
+        return Scope(self.gtin, tuple(self.lots), tuple(self.serials), self.expiry_from,
+                     self.expiry_to, self.produced_from, self.produced_to)
+
+
+def _out(view: queries.RecallView) -> dict[str, Any]:
+    out: dict[str, Any] = jsonable(asdict(view))
+    return out
+
+
+@router.post("/recalls", status_code=status.HTTP_201_CREATED)
+def open_recall(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Open a recall (blocks every unit in scope at once) or a mock recall."""
+    view = service.open_recall(db, actor=actor, scope=body.scope(), reason=body.reason,
+                               risk_class=body.risk_class, mock=body.mock)
+    return _out(view)
+
+
+@router.get("/recalls")
+def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
+                 mock: bool | None = None) -> list[dict[str, Any]]:
+    """Recall cases, newest first."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        rows: list[dict[str, Any]] = jsonable(queries.list_recalls(session, status=status,
+                                                                   mock=mock))
+        return rows
+
+
+@router.get("/recalls/kpi/response")
+def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[str, Any]:
+    """The recall-response KPI (opening → complete consignee list)."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        out: dict[str, Any] = jsonable(queries.response_kpi(session, mock=mock))
+        return out
+
+
+@router.get("/recalls/{recall_no}")
+def get_recall(recall_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """One recall with its consignees, reconciliation and timeline."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        view = queries.recall_view(session, recall_no)
+        out = _out(view)
+        out["timeline"] = jsonable(queries.timeline(session, view))
+        return out
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
+@router.get("/recalls/{recall_no}/report.pdf")
+def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
+               lang: Lang | None = None) -> Response:
+    """The recall report: timeline and reconciliation."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        view = queries.recall_view(session, recall_no)
+        events = queries.timeline(session, view)
+    return _pdf(recall_report_pdf(view, events, language=lang or language), recall_no)
+
+
+@router.get("/recalls/{recall_no}/consignees/{partner}/notice.pdf")
+def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, language: LangDep,
+               lang: Lang | None = None) -> Response:
+    """The recall notice to one consignee with the units they received."""
+    require(actor, Perm.STOCK_READ)
+    with db.reading() as session:
+        view = queries.recall_view(session, recall_no)
+    return _pdf(recall_notice_pdf(view, partner, language=lang or language),
+                f"{recall_no}-{partner}")
+
+
+@router.post("/recalls/{recall_no}/consignees/{partner}/notified")
+def notified(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Record that the notice went to the consignee (server time)."""
+    return _out(service.record_notification(db, actor=actor, recall_no=recall_no,
+                                            partner=partner))
+
+
+@router.post("/recalls/{recall_no}/consignees/{partner}/acknowledged")
+def acknowledged(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Record the consignee's acknowledgement (server time)."""
+    return _out(service.record_acknowledgement(db, actor=actor, recall_no=recall_no,
+                                               partner=partner))
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    used: int = Field(ge=0)
+    destroyed: int = Field(ge=0)
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/recalls/{recall_no}/consignees/{partner}/report")
+def consignee_report(recall_no: str, partner: str, body: ReportIn, db: DbDep,
+                     actor: ActorDep) -> dict[str, Any]:
+    """What the consignee reports: used on patients and destroyed (totals so far)."""
+    return _out(service.record_consignee_report(db, actor=actor, recall_no=recall_no,
+                                                partner=partner, used=body.used,
+                                                destroyed=body.destroyed, note=body.note))
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    partner: str = Field(min_length=1, max_length=40)
+    location: str = Field(min_length=1, max_length=80, description="a red-zone location")
+    quantity: int = Field(gt=0)
+    lot: str | None = Field(default=None, max_length=20)
+    serial: str | None = Field(default=None, max_length=20)
+
+
+@router.post("/recalls/{recall_no}/returns")
+def recall_return(recall_no: str, body: ReturnIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Receive returned units against the recall, RECALLED, into the red zone."""
+    return _out(service.receive_recall_return(db, actor=actor, recall_no=recall_no,
+                                              partner=body.partner, location=body.location,
+                                              quantity=body.quantity, lot=body.lot,
+                                              serial=body.serial))
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    report: str = Field(default="", max_length=10000)
+    password: str = Field(default="", description="the signer's password: the e-signature")
+
+
+@router.post("/recalls/{recall_no}/close")
+def close(recall_no: str, body: CloseIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Close the recall with an electronic signature and the closing report."""
+    return _out(service.close_recall(db, actor=actor, recall_no=recall_no,
+                                     password=body.password, report=body.report))
