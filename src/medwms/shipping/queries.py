@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medwms.barcode.labels import HandlingUnitLabel
 from medwms.core.errors import NotFound
 from medwms.ledger.queries import StockFilter, StockRow, stock
 from medwms.ledger.tables import HandlingUnit, Lot, SerialUnit, Status
@@ -216,3 +217,19 @@ def return_view(s: Session, return_no: str) -> ReturnView:
                             line.scanned_at) for line, item, lot, serial in rows]
     return ReturnView(found.return_no, shipment.shipment_no, partner.code if partner else None,
                       found.status, found.reason, found.opened_at, lines)
+
+
+def unit_label(s: Session, shipment_no: str, sscc: str) -> HandlingUnitLabel:
+    """The SSCC label of one shipping unit: ship-to and up to six lines of contents."""
+    view = shipment_view(s, shipment_no)
+    unit = next((u for u in view.units if u.sscc == sscc.strip()), None)
+    if unit is None:
+        raise errors.ShippingUnitNotFound(sscc=sscc, shipment_no=view.shipment_no)
+    lines = [f"{line.item} {line.lot or ''} {line.serial or ''} x{line.quantity}"
+             .replace("  ", " ")[:80] for line in view.lines if line.sscc == unit.sscc]
+    if unit.cold:
+        lines.insert(0, f"COLD CHAIN {unit.box_id} logger {unit.logger_id}"[:80])
+    if len(lines) > 6:
+        lines = [*lines[:5], f"... +{len(lines) - 5} more"]
+    return HandlingUnitLabel(sscc=unit.sscc, contents=tuple(lines),
+                             ship_to=f"{view.consignee_name} {view.shipment_no}"[:120])
