@@ -19,7 +19,7 @@ from medwms.core.errors import Conflict, NotFound, ValidationError
 class NoSuchLot(NotFound):
     code = "NO_SUCH_LOT"
     message_en = "No such lot: GTIN {gtin} has no {what} {key} in this system."
-    message_zh = "无此批次：GTIN {gtin} 在本系统中没有{what} {key}。"
+    message_zh = "无此批次：GTIN {gtin} 在本系统中找不到 {key}。"
 
 
 class RecallNotFound(NotFound):
