@@ -14,7 +14,8 @@ from medwms.coldchain import rules
 from medwms.coldchain.errors import BreachNotFound, SensorNotFound
 from medwms.coldchain.rules import Limits, Point
 from medwms.coldchain.tables import Breach, BreachLot, Reading, RejectedReading, Sensor
-from medwms.ledger.tables import Lot
+from medwms.core.clock import utc_now
+from medwms.ledger.tables import Lot, Movement
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone
 
 OPEN = ("OPEN", "ACKNOWLEDGED")
@@ -273,3 +274,64 @@ def breaches_of_sensor(session: Session, sensor_id: int, start: datetime,
     return list(session.scalars(select(Breach).where(
         Breach.sensor_id == sensor_id, Breach.started_at <= end,
         (Breach.ended_at.is_(None)) | (Breach.ended_at >= start)).order_by(Breach.started_at)))
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A time a lot spent at a location, and what its sensors saw then."""
+
+    location: str
+    zone: str
+    arrived_at: datetime
+    left_at: datetime | None
+    sensors: list[str]
+    readings: int
+    min_celsius: float | None
+    max_celsius: float | None
+    mkt_celsius: float | None
+    breaches: list[str]
+
+
+def lot_temperatures(session: Session, *, item: str, lot: str,
+                     now: datetime | None = None) -> list[Stay]:
+    """The temperature history on a lot's trace, stay by stay (from its movements)."""
+    now = now or utc_now()
+    lot_id = session.scalar(select(Lot.id).join(Item, Item.id == Lot.item_id).where(
+        Item.code == item.upper(), Lot.lot_no == lot))
+    if lot_id is None:
+        return []
+    balance: dict[int, int] = {}
+    opened: dict[int, datetime] = {}
+    spans: list[tuple[int, datetime, datetime | None]] = []
+    for m in session.scalars(select(Movement).where(Movement.lot_id == lot_id)
+                             .order_by(Movement.created_at, Movement.id)):
+        for loc, delta in ((m.from_location_id, -m.quantity), (m.to_location_id, m.quantity)):
+            if loc is None or m.from_location_id == m.to_location_id:
+                continue  # a status change stays where it is
+            before = balance.get(loc, 0)
+            balance[loc] = before + delta
+            if before <= 0 < balance[loc]:
+                opened[loc] = m.created_at
+            elif before > 0 >= balance[loc]:
+                spans.append((loc, opened.pop(loc), m.created_at))
+    spans += [(loc, at, None) for loc, at in opened.items()]
+    return [_stay(session, loc, start, end, now) for loc, start, end in
+            sorted(spans, key=lambda span: span[1])]
+
+
+def _stay(session: Session, location_id: int, start: datetime, end: datetime | None,
+          now: datetime) -> Stay:
+    location = session.get(Location, location_id)
+    assert location is not None
+    zone = session.get(Zone, location.zone_id)
+    found = list(session.scalars(select(Sensor).where(
+        (Sensor.location_id == location_id) | (Sensor.zone_id == location.zone_id))))
+    values = [p.centi / 100 for s in found for p in points(session, s.id, start, end or now)]
+    hits = [b.breach_no for s in found for b in breaches_of_sensor(session, s.id, start,
+                                                                    end or now)]
+    mkt = rules.mkt(values)
+    return Stay(location=location.code, zone=zone.code if zone else "", arrived_at=start,
+                left_at=end, sensors=[s.code for s in found], readings=len(values),
+                min_celsius=min(values) if values else None,
+                max_celsius=max(values) if values else None,
+                mkt_celsius=round(mkt, 2) if mkt is not None else None, breaches=hits)
