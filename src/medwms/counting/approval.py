@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, union, update
+from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
@@ -44,6 +44,7 @@ from medwms.masterdata.tables import Item, Location
 APPROVE = Perm.STOCK_ADJUST
 DOC_TYPE = "CNT"
 MEANING = "approved"
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -145,12 +146,14 @@ def _refuse_unready(session: Session, plan: CountPlan, actor: Actor) -> None:
 def adjustment_lines(session: Session, plan: CountPlan) -> list[Line]:
     """The COUNT movement lines of a plan: surpluses in, shortages out of today's stock."""
     surplus = [_surplus(row) for row in session.execute(
-        select(CountLine).where(CountLine.plan_id == plan.id, CountLine.variance > 0)
-        .order_by(CountLine.id)).scalars()]
+        select(CountLine.owner_id, CountLine.item_id, CountLine.lot_id, CountLine.serial_id,
+               CountLine.variance, CountLine.location_id, CountLine.status,
+               CountLine.reason_code)
+        .where(CountLine.plan_id == plan.id, CountLine.variance > 0).order_by(CountLine.id))]
     return surplus + _shortages(session, plan)
 
 
-def _surplus(line: CountLine) -> Line:
+def _surplus(line: Any) -> Line:
     return Line(kind=MovementKind.COUNT, owner_id=line.owner_id, item_id=line.item_id,
                 lot_id=line.lot_id, serial_id=line.serial_id, quantity=line.variance,
                 to_location_id=line.location_id, to_status=line.status,
@@ -159,26 +162,33 @@ def _surplus(line: CountLine) -> Line:
 
 def _shortages(session: Session, plan: CountPlan) -> list[Line]:
     """Shortage lines split over today's stock rows of each key (loose stock first)."""
-    query = (select(CountLine.id, CountLine.variance, CountLine.owner_id, CountLine.item_id,
-                    CountLine.lot_id, CountLine.serial_id, CountLine.location_id,
-                    CountLine.status, CountLine.reason_code, Stock.hu_id, Stock.quantity)
-             .outerjoin(Stock, and_(
-                 Stock.location_id == CountLine.location_id,
-                 Stock.item_id == CountLine.item_id, Stock.owner_id == CountLine.owner_id,
-                 Stock.status == CountLine.status,
-                 Stock.lot_id.is_not_distinct_from(CountLine.lot_id),
-                 Stock.serial_id.is_not_distinct_from(CountLine.serial_id)))
-             .where(CountLine.plan_id == plan.id, CountLine.variance < 0)
-             .order_by(CountLine.id))
-    keys: dict[int, Any] = {}
-    rows: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
-    for row in session.execute(query):
-        keys[row.id] = row
-        if row.quantity is not None:
-            rows[row.id].append((row.hu_id, row.quantity))
+    keys = {row.id: row for row in session.execute(
+        select(CountLine.id, CountLine.variance, CountLine.owner_id, CountLine.item_id,
+               CountLine.lot_id, CountLine.serial_id, CountLine.location_id, CountLine.status,
+               CountLine.reason_code)
+        .where(CountLine.plan_id == plan.id, CountLine.variance < 0).order_by(CountLine.id))}
+    on_hand = _stock_rows(session, sorted({row.location_id for row in keys.values()}))
+    rows = {i: on_hand.get(_stock_key(row), []) for i, row in keys.items()}
     _refuse_moved_away(session, keys, rows)
     return [_shortage(keys[i], hu, quantity) for i in keys
             for hu, quantity in rules.takes(-keys[i].variance, rows[i])]
+
+
+def _stock_key(row: Any) -> tuple[Any, ...]:
+    return (row.location_id, row.owner_id, row.item_id, row.lot_id, row.serial_id, row.status)
+
+
+def _stock_rows(session: Session,
+                location_ids: list[int]) -> dict[tuple[Any, ...], list[tuple[int | None, int]]]:
+    """Today's stock rows at the locations, by key (in chunks: one query per 500 places)."""
+    out: dict[tuple[Any, ...], list[tuple[int | None, int]]] = defaultdict(list)
+    for start in range(0, len(location_ids), CHUNK):
+        for row in session.execute(
+                select(Stock.location_id, Stock.owner_id, Stock.item_id, Stock.lot_id,
+                       Stock.serial_id, Stock.status, Stock.hu_id, Stock.quantity)
+                .where(Stock.location_id.in_(location_ids[start:start + CHUNK]))):
+            out[_stock_key(row)].append((row.hu_id, row.quantity))
+    return out
 
 
 def _shortage(row: Any, hu_id: int | None, quantity: int) -> Line:

@@ -425,3 +425,14 @@ def _row(task: CountTask, j: Judged, costs: dict[int, Decimal | None]) -> dict[s
             "value": None if cost is None else (cost * r.variance).quantize(Decimal("0.01")),
             "within_tolerance": j.within, "needs_recount": j.needs_recount,
             "reason_code": "", "adjusted": 0}
+
+
+def my_scans(db: Database, *, actor: Actor, task_id: int) -> tuple[TaskOpened, list[
+        queries.EntryView]]:
+    """The counter's own scans at a location they are counting (never expected figures)."""
+    require(actor, COUNT)
+    with db.reading() as session:
+        task, plan, location = _counting_task(session, task_id, actor)
+        rows = queries.entries(session, task.id)
+        return TaskOpened(task.id, plan.plan_no, location.code, task.round, task.status,
+                          len(rows)), rows
