@@ -1,0 +1,26 @@
+"""The scenarios of `medwms bench run`, in the order they run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from medwms.bench.scenarios import (
+    count_approve,
+    fefo_allocate,
+    ledger_post,
+    parse,
+    scan_latency,
+    stock_query,
+    trace,
+)
+from medwms.bench.scenarios.base import Context, Result
+
+SCENARIOS: dict[str, Callable[[Context], Result]] = {
+    "parse": parse.run,
+    "stock_query": stock_query.run,
+    "trace": trace.run,
+    "ledger_post": ledger_post.run,
+    "fefo_allocate": fefo_allocate.run,
+    "count_approve": count_approve.run,
+    "scan_latency": scan_latency.run,
+}
