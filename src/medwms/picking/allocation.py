@@ -203,7 +203,7 @@ def _allocate_line(line: OrderLine, order: OutboundOrder, candidates: list[Candi
     line.backorder_qty = line.quantity - line.allocated_qty
     line.backorder_reason = decision.backorder_reason
     line.explanation = json.dumps(rules.explain(decision), ensure_ascii=False)
-    return [{"order_line_id": line.id, "wave_id": wave_id, "owner_id": p.owner_id,
+    return [{"order_line_id": line.id, "wave_id": wave_id or order.wave_id, "owner_id": p.owner_id,
              "item_id": p.item_id, "lot_id": p.lot_id, "serial_id": p.serial_id,
              "location_id": p.location_id, "hu_id": p.hu_id, "quantity": take.quantity,
              "picked_qty": 0, "status": AllocationStatus.OPEN.value, "created_at": now}

@@ -114,8 +114,8 @@ def _staging(s: Session, warehouse: Warehouse, code: str | None) -> Location:
 
 def _join(s: Session, orders: list[OutboundOrder], wave: Wave, now: datetime) -> None:
     """Allocate what is open, put every OPEN allocation of the orders in the wave."""
-    allocate_locked(s, [o for o in orders if o.status in ALLOCATABLE_ORDERS - {
-        OrderStatus.ALLOCATED}], now=now, wave_id=wave.id)
+    allocate_locked(s, [o for o in orders if o.status in ALLOCATABLE_ORDERS], now=now,
+                    wave_id=wave.id)
     s.flush()
     order_ids = [order.id for order in orders]
     lines = select(OrderLine.id).where(OrderLine.order_id.in_(order_ids))

@@ -180,3 +180,12 @@ def test_the_stored_route_is_json_location_codes(db, world):
     with db.reading() as s:
         stored = s.scalar(select(Wave.route).where(Wave.wave_no == wave.wave_no))
     assert json.loads(stored) == ["WH1-SHIP-01", "WH1-A-01", "WH1-SHIP-01"]
+
+
+def test_a_backorder_allocated_later_joins_the_orders_wave(db, world):
+    order(db, "SO-1", 40)  # only 30 in stock
+    wave = waves.create_wave(db, actor=MANAGER, order_nos=["SO-1"], now=NOW)
+    stock_in(db, world, "L7", date(2027, 2, 1), 10, at="A-06")
+    again = allocation.allocate_order(db, actor=MANAGER, order_no="SO-1", now=NOW)
+    assert again.status == "ALLOCATED"
+    assert {a.wave for a in again.lines[0].allocations} == {wave.wave_no}
