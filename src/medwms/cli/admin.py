@@ -50,8 +50,10 @@ def _counts_table(summary: DemoSummary) -> Table:
 
 
 def _users_table(summary: DemoSummary) -> Table:
-    table = Table("username / 用户名", "role / 角色", "name / 姓名", "password / 密码",
+    table = Table("username / 用户名", "role / 角色", "name / 姓名",
                   title="Demo users (change these passwords before real use) / 演示用户")
+    # A password must never be cut short with an ellipsis, however narrow the terminal.
+    table.add_column("password / 密码", no_wrap=True, min_width=20)
     for user in summary.users:
         table.add_row(user.username, user.role, user.display_name, user.password)
     return table
