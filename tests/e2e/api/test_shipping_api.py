@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from medwms.api.app import create_app
 from medwms.api.deps import get_actor
@@ -179,3 +179,33 @@ def test_a_return_of_a_unit_never_shipped_is_refused_then_accepted_flagged(packe
     assert flagged.json()["flagged"]
     view = receiver.get(f"{API}/returns/{return_no}").json()
     assert [bool(line["flagged"]) for line in view["lines"]] == [False, True]
+
+
+def statements_of(db, call):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 201, response.text
+    return len(seen)
+
+
+def test_a_pack_scan_costs_the_same_queries_however_many_orders_exist(packer, db):
+    for number in range(3):
+        verified_order(db, f"SO-X{number}", [Unit("STENT", f"X{number}", 1)])
+    shipment_no = packer.post(f"{API}/orders/SO-1/shipment").json()["shipment_no"]
+    sscc = packer.post(f"{API}/shipments/{shipment_no}/units", json={}).json()["sscc"]
+    url = f"{API}/shipments/{shipment_no}/units/{sscc}/scans"
+    first = statements_of(db, lambda: packer.post(url, json={"scan_id": "a",
+                                                             "raw": udi(STENT, "L1")}))
+    for number in range(3, 12):
+        verified_order(db, f"SO-X{number}", [Unit("STENT", f"X{number}", 1)])
+    second = statements_of(db, lambda: packer.post(url, json={"scan_id": "b",
+                                                              "raw": udi(STENT, "L1")}))
+    assert first == second

@@ -111,3 +111,12 @@ def test_a_return_against_a_shipment_not_yet_shipped_is_refused(outbound):
     verified_order(outbound, "SO-2", [Unit("STENT", "L1", 1)])
     shipment_no = open_shipment(outbound, actor=PACKER, order_no="SO-2", now=NOW).shipment_no
     refused("SHIPMENT_NOT_SHIPPED", lambda: opened(outbound, shipment_no), outbound)
+
+
+def test_a_serial_still_in_our_stock_cannot_come_back(shipped, outbound):
+    verified_order(outbound, "SO-3", [Unit("HIP", "H1", 1, serial="SN-002")])
+    return_no = opened(outbound, shipped)
+    error = refused("RETURN_SERIAL_IN_STOCK",
+                    lambda: scan(outbound, return_no, "s1", udi(HIP, "H1", "SN-002"),
+                                 accept_flagged=True), outbound)
+    assert "SN-002" in error.message("zh-CN")
