@@ -1,0 +1,110 @@
+"""Cold-chain pages: the live board, a sensor's chart, the breach list and detail.
+
+Server-rendered; the chart is the same server-side SVG the API serves, embedded inline.
+The disposition form posts here (CSRF token in the form) and comes back to the breach.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.coldchain import chart, disposition, queries
+from medwms.coldchain.disposition import Decision
+from medwms.core.clock import utc_now
+from medwms.web import session
+from medwms.web.deps import DbDep, SettingsDep, VisitorDep
+from medwms.web.menu import N_
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+PERIODS = {"6": N_("6 hours"), "24": N_("24 hours"), "168": N_("7 days"), "720": N_("30 days")}
+
+
+@router.get("/coldchain", response_class=HTMLResponse)
+def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Every sensor's latest reading, green / yellow / red; refreshes itself every minute."""
+    require(visitor.actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        tiles = queries.board(s, utc_now())
+        open_ = queries.breaches(s, status="OPEN")
+    return render(request, "coldchain/board.html", visitor=visitor, tiles=tiles,
+                  open_breaches=open_)
+
+
+@router.get("/coldchain/sensors/{code}", response_class=HTMLResponse)
+def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
+                settings: SettingsDep, hours: str = "24",
+                end: str | None = None) -> HTMLResponse:
+    """A sensor's chart over a chosen period, with the range band and breaches."""
+    require(visitor.actor, Perm.STOCK_READ)
+    span = int(hours) if hours in PERIODS else 24
+    until = _moment(end) or utc_now()
+    with db.reading() as s:
+        view = queries.sensor_view(s, queries.sensor_by_code(s, code))
+        svg = chart.sensor_chart(s, code, start=until - timedelta(hours=span), end=until,
+                                 hours=span, timezone=settings.timezone)
+    return render(request, "coldchain/sensor.html", visitor=visitor, sensor=view,
+                  svg=Markup(svg), hours=str(span), periods=PERIODS,  # noqa: S704 — ours, escaped
+                  end=end or "")
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text).astimezone() if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/coldchain/breaches", response_class=HTMLResponse)
+def breaches_page(request: Request, db: DbDep, visitor: VisitorDep,
+                  status: str = "OPEN") -> HTMLResponse:
+    """Breaches, open ones first by default."""
+    require(visitor.actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        rows = queries.breaches(s, status=status or None)
+    return render(request, "coldchain/breaches.html", visitor=visitor, rows=rows,
+                  status=status)
+
+
+@router.get("/coldchain/breaches/{breach_no}", response_class=HTMLResponse)
+def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep,
+                settings: SettingsDep, error: str = "") -> HTMLResponse:
+    """One breach: its curve, the affected lots and the disposition form."""
+    require(visitor.actor, Perm.STOCK_READ)
+    with db.reading() as s:
+        view = queries.breach_view(s, breach_no)
+        end = (view.ended_at or utc_now()) + timedelta(hours=2)
+        svg = chart.sensor_chart(s, view.sensor, start=view.started_at - timedelta(hours=2),
+                                 end=end, hours=0, timezone=settings.timezone)
+    return render(request, "coldchain/breach.html", visitor=visitor, b=view,
+                  svg=Markup(svg), error=error,  # noqa: S704 — our own escaped SVG
+                  can_decide=visitor.actor.can(disposition.DECIDE))
+
+
+@router.post("/coldchain/breaches/{breach_no}/lots/{line_id}")
+def decide_form(breach_no: str, line_id: int, db: DbDep, visitor: VisitorDep,
+                settings: SettingsDep, decision: Annotated[str, Form()],
+                comment: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
+    """The signed decision on one lot, from the breach page."""
+    session.check_csrf(settings, visitor.token, csrf_token)
+    disposition.decide_lot(db, actor=visitor.actor, breach_no=breach_no,
+                           decision=Decision(line_id, decision, comment), password=password)
+    return RedirectResponse(f"/coldchain/breaches/{breach_no}", status_code=303)
+
+
+@router.post("/coldchain/breaches/{breach_no}/acknowledge")
+def acknowledge_form(breach_no: str, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
+                     comment: Annotated[str, Form()] = "",
+                     csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Acknowledge an ongoing breach from its page."""
+    session.check_csrf(settings, visitor.token, csrf_token)
+    disposition.acknowledge(db, actor=visitor.actor, breach_no=breach_no, comment=comment)
+    return RedirectResponse(f"/coldchain/breaches/{breach_no}", status_code=303)
