@@ -271,4 +271,4 @@ def row_of(db: Database, model: Any, row_id: int) -> Any:
         return SimpleNamespace(**{c.key: getattr(row, c.key) for c in model.__table__.columns})
 
 
-__all__ = ["History", "build_history", "stock_of", "row_of", "Item"]
+__all__ = ["History", "Item", "build_history", "row_of", "stock_of"]

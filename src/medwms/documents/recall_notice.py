@@ -52,7 +52,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "affected": ("受影响总数", "Affected"), "blocked_in_stock": ("库存已封存", "Blocked in stock"),
     "unaccounted": ("未说明去向", "Unaccounted"), "status": ("状态", "Status"),
     "signature": ("关闭签名", "Closing signature"), "closing": ("关闭报告", "Closing report"),
-    "response": ("响应时间（毫秒）", "Response time (ms)"), "mock": ("模拟召回（演练）", "MOCK RECALL (drill)"),
+    "response": ("响应时间（毫秒）", "Response time (ms)"),
+    "mock": ("模拟召回（演练）", "MOCK RECALL (drill)"),
     "opened_event": ("发起召回", "Recall opened"), "consignees_listed": ("收货单位清单完成",
                                                                     "Consignee list complete"),
     "blocked": ("库存封存", "Stock blocked"), "closed": ("召回关闭", "Recall closed"),
@@ -93,9 +94,11 @@ def _document(title: str, build: list[Any]) -> bytes:
 
 
 def _case_rows(view: RecallView, lang: str) -> list[list[object]]:
+    """The case's header rows: number, class, reason and the product."""
     zh, en = CLASSES.get(view.risk_class, (view.risk_class, view.risk_class))
     name = (view.item_name_en or view.item_name) if lang == "en" else view.item_name
-    return [[_t("recall_no", lang), view.recall_no], [_t("class", lang), en if lang == "en" else zh],
+    return [[_t("recall_no", lang), view.recall_no],
+            [_t("class", lang), en if lang == "en" else zh],
             [_t("reason", lang), view.reason], [_t("product", lang), f"{name} ({view.item})"],
             [_t("model", lang), view.model or "—"], [_t("gtin", lang), view.gtin],
             [_t("registration_no", lang), view.registration_no or "—"],
@@ -107,8 +110,8 @@ def _title(view: RecallView, key: str, lang: str, st: Styles) -> list[Any]:
     out: list[Any] = [_p(_t(key, lang), st.title)]
     if view.mock:
         out.append(_p(_t("mock", lang), st.heading))
-    return out + [Spacer(1, 2 * mm), Code128Flowable(DOCUMENT_PREFIX + view.recall_no,
-                                                      module=0.3), Spacer(1, 3 * mm)]
+    return [*out, Spacer(1, 2 * mm),
+            Code128Flowable(DOCUMENT_PREFIX + view.recall_no, module=0.3), Spacer(1, 3 * mm)]
 
 
 def consignee_of(view: RecallView, partner: str) -> ConsigneeView:
@@ -124,18 +127,22 @@ def recall_notice_pdf(view: RecallView, partner: str, *, language: str = "zh-CN"
     """The notice to one consignee: the case, the units they received, what to do."""
     lang, st = language_of(language), styles(font_path)
     row = consignee_of(view, partner)
-    head = _case_rows(view, lang) + [
+    head: list[list[object]] = [
+        *_case_rows(view, lang),
         [_t("to", lang), f"{row.name} ({row.partner})"], [_t("address", lang), row.address],
-        [_t("contact", lang), row.contact], [_t("printed", lang), local_text(utc_now(), TIMEZONE)]]
-    units = [[_t(k, lang) for k in ("shipment", "date", "lot", "serial", "expiry", "quantity")]]
+        [_t("contact", lang), row.contact],
+        [_t("printed", lang), local_text(utc_now(), TIMEZONE)]]
+    units: list[list[object]] = [
+        [_t(k, lang) for k in ("shipment", "date", "lot", "serial", "expiry", "quantity")]]
     units += [[u.get("shipment"), str(u.get("date", ""))[:10], u.get("lot") or "—",
                u.get("serial") or "—", u.get("expiry") or "—", u.get("quantity")]
               for u in row.units]
     units.append([_t("total", lang), "", "", "", "", row.shipped])
-    story = _title(view, "notice", lang, st) + [
-        _table(head, [45, 135], st), Spacer(1, 5 * mm), _p(_t("units", lang), st.heading),
-        Spacer(1, 1.5 * mm), _table(units, [32, 24, 30, 36, 26, 32], st, header=True),
-        Spacer(1, 5 * mm), _p(_t("actions", lang), st.heading), _p(_t("action_text", lang), st.body)]
+    story = [*_title(view, "notice", lang, st),
+             _table(head, [45, 135], st), Spacer(1, 5 * mm), _p(_t("units", lang), st.heading),
+             Spacer(1, 1.5 * mm), _table(units, [32, 24, 30, 36, 26, 32], st, header=True),
+             Spacer(1, 5 * mm), _p(_t("actions", lang), st.heading),
+             _p(_t("action_text", lang), st.body)]
     return _document(f"{_t('notice', lang)} {view.recall_no} {row.partner}", story)
 
 
@@ -143,16 +150,18 @@ def recall_report_pdf(view: RecallView, timeline: list[dict[str, Any]], *,
                       language: str = "zh-CN", font_path: Path | str | None = None) -> bytes:
     """The recall report: the case, its timeline, and the reconciliation per consignee."""
     lang, st = language_of(language), styles(font_path)
-    head = _case_rows(view, lang) + [[_t("status", lang), view.status],
-                                     [_t("response", lang), view.response_ms]]
+    head: list[list[object]] = [*_case_rows(view, lang), [_t("status", lang), view.status],
+            [_t("response", lang), view.response_ms]]
     if view.closing_report:
         head += [[_t("closing", lang), view.closing_report.get("text", "")],
                  [_t("signature", lang), view.closing_report.get("signature", "")]]
-    events = [[_t("time", lang), _t("event", lang), _t("detail", lang)]] + [
-        [local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang), e["detail"]]
-        for e in timeline]
-    story = _title(view, "report", lang, st) + [
-        _table(head, [45, 135], st), Spacer(1, 5 * mm), _p(_t("timeline", lang), st.heading),
+    events: list[list[object]] = [
+        [_t("time", lang), _t("event", lang), _t("detail", lang)],
+        *([local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang), e["detail"]]
+          for e in timeline)]
+    story = [
+        *_title(view, "report", lang, st), _table(head, [45, 135], st), Spacer(1, 5 * mm),
+        _p(_t("timeline", lang), st.heading),
         _table(events, [50, 45, 85], st, header=True), Spacer(1, 5 * mm),
         _p(_t("reconciliation", lang), st.heading), _totals(view, lang, st), Spacer(1, 3 * mm),
         _per_consignee(view, lang, st)]

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.quality.queries import inspections_of_receipt
-from medwms.receiving.tables import AdvanceNotice, Receipt
 from medwms.recall.trace import Trace, TraceQuery, trace
+from medwms.receiving.tables import AdvanceNotice, Receipt
 
 
 def full_trace(session: Session, query: TraceQuery) -> Trace:

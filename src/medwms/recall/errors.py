@@ -79,4 +79,5 @@ class ReturnExceedsShipped(Conflict):
     code = "RECALL_RETURN_EXCEEDS"
     message_en = ("{partner} can return at most {open_qty} of lot {lot} under recall "
                   "{recall_no}; {quantity} given.")
-    message_zh = "{partner} 在召回单 {recall_no} 下批号 {lot} 最多可退回 {open_qty}，登记了 {quantity}。"
+    message_zh = ("{partner} 在召回单 {recall_no} 下批号 {lot} 最多可退回 {open_qty}，"
+                  "登记了 {quantity}。")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, aliased
@@ -124,11 +124,12 @@ class Trace:
 
     def as_json(self) -> dict[str, Any]:
         """query, item, origin, in_stock, shipped, returned, movements (base units)."""
-        return jsonable({
+        out: dict[str, Any] = jsonable({
             "query": asdict(self.query), "item": self.item, "origin": list(self.origin),
             "in_stock": [asdict(s) for s in self.stock], "shipped": list(self.shipped),
             "returned": list(self.returned),
             "movements": [_public(m) for m in self.movements]})
+        return out
 
 
 def _public(line: MovementLine) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def resolve(session: Session, query: TraceQuery) -> Target:
     return Target(item, packaging.gtin, lot_ids=lot_ids)
 
 
-def _lot_query(item_id: int, query: TraceQuery) -> Select[tuple[int]]:
+def _lot_query(item_id: int, query: TraceQuery) -> Select[int]:
     lots = select(Lot.id).where(Lot.item_id == item_id).order_by(Lot.id)
     if query.lot:
         return lots.where(Lot.lot_no == query.lot)
@@ -221,7 +222,7 @@ def movement_lines(session: Session, where: ColumnElement[bool]) -> list[Movemen
              .outerjoin(parent, parent.id == Partner.parent_id)
              .outerjoin(User, User.id == Movement.actor_id)
              .where(where).order_by(Movement.created_at, Movement.id))
-    return [MovementLine(*row) for row in session.execute(query)]
+    return [MovementLine(*cast(tuple[Any, ...], row)) for row in session.execute(query)]
 
 
 def stock_lines(session: Session, where: ColumnElement[bool]) -> list[StockLine]:
