@@ -257,3 +257,16 @@ def test_a_lot_item_without_lot_is_refused(db, world):
     with pytest.raises(errors.LotRequired):
         counting.scan_unit(db, actor=crew.ann, task_id=task.task_id,
                            raw=f"]d201{gtin('0690000001001')}", scan_id="n")
+
+
+def test_a_cycle_plan_picks_locations_by_rule(db, world):
+    """Never-counted locations holding class-C stock are due; the pick-error SQL runs."""
+    from medwms.counting import plans
+    from medwms.counting.rules import CycleRule
+    _store, crew = world
+    made = plans.create_plan(db, actor=crew.max, warehouse="WH1", kind="CYCLE",
+                             cycle=CycleRule(abc_due=("C",), pick_error_days=30))
+    assert made.locations == 3  # bins 1–3 hold stock; bin 4 is empty
+    with pytest.raises(errors.NothingToCount):
+        plans.create_plan(db, actor=crew.max, warehouse="WH1", kind="CYCLE",
+                          cycle=CycleRule(variance_days=30))
