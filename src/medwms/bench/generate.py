@@ -154,7 +154,7 @@ def _items(s: Session, scale: Scale, now: datetime) -> list[flows.ItemRef]:
              "manufacturer": "Bench Medical", "shelf_life_days": 1095, "updated_at": now}
             for n in range(1, scale.items + 1)]
     s.execute(insert(Item), rows)
-    ids = dict(s.execute(select(Item.code, Item.id)).tuples().all())
+    ids = dict(s.execute(select(Item.code, Item.id)).all())
     packs, refs = [], []
     for n, row in enumerate(rows, start=1):
         item_id, implant = ids[str(row["code"])], bool(row["implant"])

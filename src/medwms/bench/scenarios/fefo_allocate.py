@@ -85,7 +85,7 @@ def _load(db: Database, lots: int) -> list[str]:
                                  "expiry": now.date() + timedelta(days=200 + n % 900)}
                                 for n in range(lots)])
         locations = dict(s.execute(select(Location.id, Location.warehouse_id).where(
-            Location.warehouse_id == site.id)).tuples().all())
+            Location.warehouse_id == site.id)).all())
         uow.commit()
     _stock(db, locations, now)
     return [f"FEFO{n:03d}" for n in range(ITEMS)]

@@ -75,7 +75,7 @@ def _master(db: Database) -> list[str]:
         s.execute(insert(Item), [{"code": c, "name_zh": f"扫描{c}", "updated_at": now,
                                   "registration_no": f"国械注准{c}",
                                   "registration_expiry": LICENCE_END} for c in codes])
-        ids = dict(s.execute(select(Item.code, Item.id).where(Item.code.in_(codes))).tuples().all())
+        ids = dict(s.execute(select(Item.code, Item.id).where(Item.code.in_(codes))).all())
         gtins = [gtin(0, 90000 + n) for n in range(ITEMS)]
         s.execute(insert(Packaging), [{"gtin": g, "item_id": ids[c], "quantity": 1}
                                       for g, c in zip(gtins, codes, strict=True)])
@@ -99,7 +99,7 @@ def _stock(db: Database, units: int) -> None:
         bins = dict(s.execute(select(Location.id, Location.warehouse_id)
                               .join(Zone, Zone.id == Location.zone_id)
                               .join(Warehouse, Warehouse.id == Location.warehouse_id)
-                              .where(Warehouse.code == CODE)).tuples().all())
+                              .where(Warehouse.code == CODE)).all())
         storage = sorted(s.scalars(select(Location.id).join(Zone, Zone.id == Location.zone_id)
                                    .join(Warehouse, Warehouse.id == Location.warehouse_id)
                                    .where(Warehouse.code == CODE, Zone.kind == "STORAGE")))
