@@ -6,6 +6,7 @@ image/svg+xml. Breaches are shaded red (HIGH/LOW) or grey (NO_DATA) bands with a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -145,7 +146,7 @@ def _curve(chart: Chart, x: XFn, y: YFn) -> list[str]:
     # Break the line where readings are missing for more than a tenth of the period.
     gap = max((chart.end - chart.start) / 10, timedelta(minutes=30))
     segments: list[list[Point]] = [[points[0]]]
-    for before, after in zip(points, points[1:], strict=False):
+    for before, after in itertools.pairwise(points):
         if after.at - before.at > gap:
             segments.append([])
         segments[-1].append(after)

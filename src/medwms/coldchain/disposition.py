@@ -140,7 +140,7 @@ def _release_lines(s: Session, breach: Breach, line: BreachLot, held: list[Stock
             Movement.to_location_id == line.location_id)):
         if m.lot_id == line.lot_id and m.from_status:
             before[(m.owner_id, m.serial_id, m.to_hu_id)][m.from_status] += m.quantity
-    lines = []
+    lines: list[Line] = []
     for row in held:
         for status, quantity in sorted(before[(row.owner_id, row.serial_id, row.hu_id)].items()):
             take = min(quantity, row.quantity - sum(x.quantity for x in lines

@@ -65,18 +65,20 @@ def _stock_at(s: Session, locations: list[int]) -> list[Stock]:
 
 def _there_in_time(s: Session, rows: list[Stock], locations: list[int],
                    end: datetime) -> list[Stock]:
-    arrived = {tuple(r) for r in s.execute(select(Movement.to_location_id, Movement.item_id, Movement.lot_id)
-                            .where(Movement.to_location_id.in_(locations),
-                                   Movement.created_at <= end).distinct())}
+    query = (select(Movement.to_location_id, Movement.item_id, Movement.lot_id)
+             .where(Movement.to_location_id.in_(locations),
+                    Movement.created_at <= end).distinct())
+    arrived = {tuple(r) for r in s.execute(query)}
     return [r for r in rows if (r.location_id, r.item_id, r.lot_id) in arrived]
 
 
 def _held_elsewhere(s: Session, locations: list[int], breach_id: int) -> list[Stock]:
     """HOLD stock there that another breach still has to decide."""
-    pending = {tuple(r) for r in s.execute(select(BreachLot.item_id, BreachLot.lot_id, BreachLot.location_id)
-                            .where(BreachLot.location_id.in_(locations),
-                                   BreachLot.disposition == "",
-                                   BreachLot.breach_id != breach_id))}
+    query = (select(BreachLot.item_id, BreachLot.lot_id, BreachLot.location_id)
+             .where(BreachLot.location_id.in_(locations),
+                    BreachLot.disposition == "",
+                    BreachLot.breach_id != breach_id))
+    pending = {tuple(r) for r in s.execute(query)}
     held = s.scalars(select(Stock).where(Stock.location_id.in_(locations),
                                          Stock.status == Status.HOLD))
     return [r for r in held if (r.item_id, r.lot_id, r.location_id) in pending]

@@ -224,7 +224,7 @@ def _slot_columns(sensor: SensorMonth, tz: str, lang: str, groups: int = 4) -> l
             index = g * per + i
             row += cells[index] if index < len(cells) else ["", "", ""]
         rows.append(row)
-    return [head] + rows
+    return [head, *rows]
 
 
 def _grid(rows: list[list[str]], style: ParagraphStyle, font: str,

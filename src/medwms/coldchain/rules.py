@@ -16,6 +16,7 @@ Breaches (excursions that matter):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -258,7 +259,7 @@ def gaps(points: Sequence[Point], interval_minutes: int) -> list[Excursion]:
     ordered = in_order(points)
     return [Excursion(Kind.NO_DATA, Mode.GAP, before.at, after.at, None, None,
                       math.ceil((after.at - before.at).total_seconds() / 60))
-            for before, after in zip(ordered, ordered[1:], strict=False)
+            for before, after in itertools.pairwise(ordered)
             if after.at - before.at > allowed]
 
 

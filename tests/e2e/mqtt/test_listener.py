@@ -153,7 +153,8 @@ def test_the_cli_listens_for_a_while_and_reports(db, prefix, monkeypatch):
 
     def run() -> None:
         result["out"] = CliRunner().invoke(coldchain_cli, [
-            "listen", "--prefix", prefix, "--client-id", f"cli-{time.monotonic_ns()}", "--once-for", "3", "--flush", "0.05"])
+            "listen", "--prefix", prefix,
+            "--client-id", f"cli-{time.monotonic_ns()}", "--once-for", "3", "--flush", "0.05"])
 
     thread = threading.Thread(target=run)
     thread.start()

@@ -85,7 +85,7 @@ def test_a_decision_needs_a_comment_and_the_right_password(db, room):
     with pytest.raises(ValidationError):
         disposition.decide_lot(db, actor=room.manager, breach_no=breach.breach_no,
                                decision=Decision(line.id, "RELEASE", "  "), password=PASSWORD)
-    with pytest.raises(Exception, match="(?i)password"):
+    with pytest.raises(Exception, match=r"(?i)password"):
         disposition.decide_lot(db, actor=room.manager, breach_no=breach.breach_no,
                                decision=Decision(line.id, "RELEASE", "ok"), password="wrong")
     assert statuses(db, room.cold_bins) == {"HOLD": 20}

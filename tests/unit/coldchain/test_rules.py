@@ -51,24 +51,24 @@ def test_an_ongoing_run_counts_to_its_last_reading():
 def test_cumulative_breach_when_short_runs_add_up_past_the_threshold():
     # Four runs of 8 minutes (each under 10) within 4 hours: 32 > 30 minutes outside.
     temps = ([9.0] * 8 + [5.0] * 22) * 4
-    found = rules.excursions(every_minute([5.0] + temps), FRIDGE)
+    found = rules.excursions(every_minute([5.0, *temps]), FRIDGE)
     assert [(e.kind, e.mode) for e in found] == [(Kind.HIGH, Mode.CUMULATIVE)]
     assert found[0].minutes_outside == 32
 
 
 def test_exactly_the_cumulative_threshold_is_no_breach():
     temps = ([9.0] * 6 + [5.0] * 24) * 5  # 5 × 6 = 30 minutes: not more than 30
-    assert kinds(every_minute([5.0] + temps)) == []
+    assert kinds(every_minute([5.0, *temps])) == []
 
 
 def test_runs_outside_the_rolling_window_do_not_add_up():
     spaced = ([9.0] * 8 + [5.0] * 112) * 4  # 8 minutes every 2 hours: ≤ 24 min per 4 h
-    assert kinds(every_minute([5.0] + spaced)) == []
+    assert kinds(every_minute([5.0, *spaced])) == []
 
 
 def test_high_and_low_minutes_are_counted_separately():
     temps = ([9.0] * 8 + [5.0] * 7 + [1.0] * 8 + [5.0] * 7) * 2  # 16 high, 16 low
-    assert kinds(every_minute([5.0] + temps)) == []
+    assert kinds(every_minute([5.0, *temps])) == []
 
 
 def test_a_gap_longer_than_the_interval_is_no_data():
