@@ -31,6 +31,8 @@ class Perm(StrEnum):
     PUTAWAY_OVERRIDE = "putaway.override"
     ORDERS_MANAGE = "orders.manage"
     RESOLVE_DISCREPANCY = "picking.resolve"
+    COUNT = "counting.count"
+    RECALL_MANAGE = "recall.manage"
     USERS_MANAGE = "users.manage"
     AUDIT_READ = "audit.read"
     SYSTEM_ADMIN = "system.admin"
@@ -43,10 +45,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.MANAGER: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.STOCK_MOVE, Perm.STOCK_ADJUST,
                                      Perm.STOCK_STATUS, Perm.RECEIVE, Perm.INSPECT, Perm.PICK,
                                      Perm.VERIFY, Perm.AUDIT_READ, Perm.PUTAWAY_OVERRIDE,
-                                     Perm.ORDERS_MANAGE, Perm.RESOLVE_DISCREPANCY}),
-    Role.RECEIVER: frozenset(_READ | {Perm.RECEIVE, Perm.STOCK_MOVE}),
+                                     Perm.ORDERS_MANAGE, Perm.RESOLVE_DISCREPANCY, Perm.COUNT,
+                                     Perm.RECALL_MANAGE}),
+    Role.RECEIVER: frozenset(_READ | {Perm.RECEIVE, Perm.STOCK_MOVE, Perm.COUNT}),
     Role.INSPECTOR: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS}),
-    Role.PICKER: frozenset(_READ | {Perm.PICK, Perm.STOCK_MOVE}),
+    Role.PICKER: frozenset(_READ | {Perm.PICK, Perm.STOCK_MOVE, Perm.COUNT}),
     Role.VERIFIER: frozenset(_READ | {Perm.VERIFY}),
     Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_READ}),
     Role.INTEGRATOR: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.RECEIVE, Perm.STOCK_MOVE,

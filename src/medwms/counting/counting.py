@@ -45,7 +45,7 @@ from medwms.ledger.tables import Lot, SerialUnit, Status, Stock
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Tracking
 
-COUNT = Perm.STOCK_MOVE  # a dedicated Perm.COUNT is proposed to the lead
+COUNT = Perm.COUNT
 LINE = cast(Table, CountLine.__table__)
 TASK = cast(Table, CountTask.__table__)
 
