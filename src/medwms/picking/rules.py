@@ -27,7 +27,7 @@ from enum import StrEnum
 from itertools import groupby
 from typing import Any
 
-from medwms.core.clock import is_expired, local_date
+from medwms.core.clock import is_expired
 
 ALLOCATABLE = "AVAILABLE"
 EXCLUDED_STATUSES = frozenset({"QUARANTINE", "HOLD", "REJECTED", "RECALLED", "EXPIRED",
@@ -274,11 +274,6 @@ def free_after(free: dict[Place, int], decision: Decision) -> None:
     """Subtract what a decision took from the free quantities (the next line sees the rest)."""
     for take in decision.takes:
         free[take.candidate.place] = free.get(take.candidate.place, 0) - take.quantity
-
-
-def today_of(policy: Policy) -> date:
-    """The policy's calendar day in the warehouse's time zone."""
-    return local_date(policy.now, policy.timezone)
 
 
 def explain(decision: Decision) -> dict[str, Any]:
