@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from medwms.core.errors import Problem
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class StockKey:
     """The identity of a balance: owner, item, lot, serial, location, status, handling unit."""
 
@@ -27,6 +27,11 @@ class StockKey:
         return ":".join("" if v is None else str(v) for v in (
             self.owner_id, self.item_id, self.lot_id, self.serial_id, self.location_id,
             self.status, self.hu_id))
+
+
+def by_text(key: StockKey) -> str:
+    """The fixed order of stock keys (the order their rows are locked in)."""
+    return key.text
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def deltas(lines: Iterable[Line]) -> dict[StockKey, int]:
 def first_shortfall(balances: dict[StockKey, int],
                     change: dict[StockKey, int]) -> tuple[StockKey, int, int] | None:
     """The first balance (in key order) that the change drives below zero: key, have, need."""
-    for key in sorted(change):
+    for key in sorted(change, key=by_text):
         have = balances.get(key, 0)
         if have + change[key] < 0:
             return key, have, -change[key]
@@ -116,7 +121,7 @@ def first_shortfall(balances: dict[StockKey, int],
 def serial_overflow(balances: dict[StockKey, int],
                     change: dict[StockKey, int]) -> StockKey | None:
     """A serialised balance that would exceed one unit (the same serial twice)."""
-    for key in sorted(change):
+    for key in sorted(change, key=by_text):
         if key.serial_id is not None and balances.get(key, 0) + change[key] > 1:
             return key
     return None

@@ -1,7 +1,9 @@
 """Read-only questions of acceptance inspection: what waits in quarantine, and the records.
 
-Quality learns what arrived from the ledger: RECEIVE movements with doc_type "RCV" and
-to_status QUARANTINE, grouped by (receipt number = doc_no, item, lot). A receipt's share
+Quality learns what arrived from the ledger: arrivals into QUARANTINE — RECEIVE movements
+of receipts (doc_type "RCV"), RETURN movements of customer returns ("RET") and TRANSFER_IN
+movements of transfers whose cold chain broke ("SHP") — grouped by (the arrival's document
+number = doc_no, item, lot). A receipt's share
 of a quarantined balance is what it received there, capped by what is still there.
 """
 
@@ -14,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
@@ -52,6 +54,15 @@ class ReceivedLot:
         return hold_reasons(self.reasons)
 
 
+# (movement kind, document type) of everything that arrives for acceptance inspection.
+ARRIVALS = (("RECEIVE", "RCV"), ("RETURN", "RET"), ("TRANSFER_IN", "SHP"))
+
+
+def arrival(m: type[Movement] = Movement) -> ColumnElement[bool]:
+    """The movements that bring stock in for inspection."""
+    return or_(*[and_(m.kind == kind, m.doc_type == doc_type) for kind, doc_type in ARRIVALS])
+
+
 def _received_query(pending_only: bool) -> Any:
     m, s = Movement, Stock
     same = and_(s.status == "QUARANTINE", s.owner_id == m.owner_id, s.item_id == m.item_id,
@@ -62,7 +73,7 @@ def _received_query(pending_only: bool) -> Any:
                     m.to_location_id, m.to_hu_id, m.quantity, m.actor_id, m.reason,
                     m.created_at, s.id.label("stock_id"), s.quantity.label("stock_qty"))
              .join(s, same)
-             .where(m.kind == "RECEIVE", m.doc_type == "RCV", m.to_status == "QUARANTINE"))
+             .where(arrival(m), m.to_status == "QUARANTINE"))
     if pending_only:
         done = (select(Inspection.id).where(
             Inspection.receipt_no == m.doc_no, Inspection.item_id == m.item_id,
@@ -114,7 +125,7 @@ def receipt_history(session: Session, receipt_no: str, item_id: int,
                     lot_id: int | None) -> tuple[tuple[str, ...], set[int]]:
     """Hold reasons and receivers of a lot's RECEIVE movements, whatever its stock now."""
     rows = session.execute(select(Movement.reason, Movement.actor_id).where(
-        Movement.kind == "RECEIVE", Movement.doc_type == "RCV", Movement.doc_no == receipt_no,
+        arrival(), Movement.doc_no == receipt_no,
         Movement.item_id == item_id, Movement.lot_id.is_not_distinct_from(lot_id))).all()
     return hold_reasons([r.reason for r in rows]), {r.actor_id for r in rows if r.actor_id}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -227,23 +227,15 @@ def staging_of(s: Session, order: OutboundOrder) -> int:
 
 def _move_into_unit(s: Session, actor: Actor, shipment: Shipment, order: OutboundOrder,
                     hu: HandlingUnit, key: Key, quantity: int, now: datetime) -> None:
-    """Loose units at staging → the same units in the shipping unit, at staging.
-
-    Posted as two half-lines (out of loose stock, into the SSCC) in two posts of the same
-    document: ledger.rules sorts StockKeys as tuples, which fails on two keys that differ
-    only in hu_id when one is None. One MOVE line once the ledger sorts by `key.text`.
-    """
+    """Loose units at staging → the same units in the shipping unit, at staging."""
     staging = staging_of(s, order)
     item, lot, serial = key
-    whole = Line(kind=MovementKind.MOVE, owner_id=order.owner_id, item_id=item,
-                 quantity=quantity, lot_id=lot, serial_id=serial,
-                 reason=f"packed into SSCC {hu.sscc}")
-    halves = (replace(whole, from_location_id=staging, from_status=Status.AVAILABLE),
-              replace(whole, to_location_id=staging, to_status=Status.AVAILABLE,
-                      to_hu_id=hu.id))
-    for half in halves:
-        post(s, actor=actor, doc_type="SHP", doc_no=shipment.shipment_no, now=now,
-             lines=[half])
+    move = Line(kind=MovementKind.MOVE, owner_id=order.owner_id, item_id=item,
+                quantity=quantity, lot_id=lot, serial_id=serial,
+                from_location_id=staging, from_status=Status.AVAILABLE,
+                to_location_id=staging, to_status=Status.AVAILABLE, to_hu_id=hu.id,
+                reason=f"packed into SSCC {hu.sscc}")
+    post(s, actor=actor, doc_type="SHP", doc_no=shipment.shipment_no, now=now, lines=[move])
 
 
 def _add_line(s: Session, shipment: Shipment, unit: ShippingUnit, key: Key,

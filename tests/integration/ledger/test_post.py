@@ -234,3 +234,26 @@ def test_deleting_the_last_movement_is_found(db, world):
     with db.reading() as s:
         report = verify(s)
     assert any("chain head" in p for p in report.problems)
+
+
+def test_packing_loose_units_into_a_handling_unit_at_the_same_place(db, world):
+    from medwms.ledger.tables import HandlingUnit
+
+    site, item, lot = world
+    with db.unit_of_work() as uow:
+        box = HandlingUnit(sscc="069012340000000017", warehouse_id=site.warehouse.id,
+                           created_at=NOW)
+        uow.session.add(box)
+        uow.session.flush()
+        post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no="R1",
+             lines=[receive(site, item, lot, 5)])
+        post(uow.session, actor=SYSTEM, doc_type="SHP", doc_no="S1", lines=[Line(
+            kind="MOVE", owner_id=site.owner.id, item_id=item.id, lot_id=lot.id, quantity=3,
+            from_location_id=site.locations[0].id, from_status="AVAILABLE",
+            to_location_id=site.locations[0].id, to_status="AVAILABLE", to_hu_id=box.id)])
+        uow.commit()
+    with db.reading() as s:
+        rows = sorted((r.hu_id is not None, r.quantity)
+                      for r in s.execute(select(Stock.hu_id, Stock.quantity)))
+        assert verify(s).ok
+    assert rows == [(False, 2), (True, 3)]
