@@ -63,8 +63,10 @@ def optional(module: str, *names: str) -> ModuleType | str:
     """The feature module when it exists with every name, else the reason it does not."""
     try:
         found = importlib.import_module(module)
-    except ImportError as error:
-        return f"{module} is not there yet ({error})"
+    except ModuleNotFoundError as error:
+        if error.name is None or not module.startswith(error.name):
+            raise  # the module is there but broken: an error, not a skip
+        return f"{module} is not there yet"
     missing = [name for name in names if not hasattr(found, name)]
     if missing:
         return f"{module} has no {', '.join(missing)} yet"
