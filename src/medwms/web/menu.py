@@ -26,9 +26,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Receiving"), "/stations/receiving", Perm.RECEIVE, N_("Stations")),
     MenuItem(N_("Inspection"), "/stations/inspection", Perm.INSPECT, N_("Stations")),
     MenuItem(N_("Putaway"), "/stations/putaway", Perm.STOCK_MOVE, N_("Stations")),
+    MenuItem(N_("Picking"), "/stations/picking", Perm.PICK, N_("Stations")),
+    MenuItem(N_("Verification"), "/stations/verification", Perm.VERIFY, N_("Stations")),
+    MenuItem(N_("Shipping"), "/stations/shipping", Perm.PICK, N_("Stations")),
     MenuItem(N_("Scan check"), "/stations/scan", Perm.STOCK_READ, N_("Stations")),
     MenuItem(N_("Stock"), "/stock", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Receipts"), "/receipts", Perm.RECEIVE, N_("Records")),
+    MenuItem(N_("Orders"), "/orders", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Awaiting inspection"), "/inspections", Perm.INSPECT, N_("Records")),
 )
 

@@ -15,11 +15,21 @@ from medwms.web import home, session
 from medwms.web.deps import LoginRequired
 from medwms.web.pages import auth, inbound, stock
 from medwms.web.render import render
-from medwms.web.stations import inspection, putaway, receiving, scan
+from medwms.web.stations import (
+    inspection,
+    orders,
+    picking,
+    putaway,
+    receiving,
+    scan,
+    shipping,
+    verification,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
                                   receiving.router, putaway.router, inspection.router,
-                                  inbound.router)
+                                  inbound.router, orders.router, picking.router,
+                                  verification.router, shipping.router)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,155 @@
+"""What the outbound pages read from the picking and shipping features (their queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.core.db import Database
+from medwms.masterdata.tables import Item, Partner, PartnerKind, Warehouse
+from medwms.picking import queries as orders
+from medwms.picking import verification_queries as records
+from medwms.picking.pick_rules import UnitKey
+from medwms.picking.queries import OrderSummary, OrderView, WaveView
+from medwms.picking.tables import OrderStatus, OutboundOrder, Verification, Wave
+from medwms.picking.verification_queries import VerificationRecord
+from medwms.shipping import queries as shipping
+from medwms.shipping.queries import ShipmentView
+from medwms.shipping.tables import Shipment
+
+FINISHED_WAVES = ("CANCELLED", "SHIPPED", "CLOSED")
+
+
+@dataclass(frozen=True)
+class ToPack:
+    """One verified stock key of an order and how much of it is packed."""
+
+    item: str
+    lot: str | None
+    serial: str | None
+    shippable: int
+    packed: int
+    storage: str
+
+    @property
+    def left(self) -> int:
+        return max(self.shippable - self.packed, 0)
+
+
+@dataclass(frozen=True)
+class OpenDoc:
+    """A document waiting at a station: its number, its order and its status."""
+
+    number: str
+    order_no: str
+    status: str
+    consignee: str | None
+
+
+def order_list(db: Database, *, status: str | None = None) -> list[OrderSummary]:
+    """Orders, newest first (optionally of one status)."""
+    with db.reading() as s:
+        return orders.list_orders(s, status=status, limit=300)
+
+
+def order_detail(db: Database, order_no: str) -> tuple[OrderView, dict[str, Any]]:
+    """One order with its lines and the allocation explanation (ORDER_NOT_FOUND)."""
+    with db.reading() as s:
+        return orders.order_view(s, order_no), orders.explanation(s, order_no)
+
+
+def order_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
+    """Warehouses, consignees (customers, departments) and items for the order form."""
+    kinds = (PartnerKind.CUSTOMER, PartnerKind.DEPARTMENT)
+    with db.reading() as s:
+        return {
+            "warehouses": _pairs(s, select(Warehouse.code, Warehouse.name)
+                                 .order_by(Warehouse.code)),
+            "consignees": _pairs(s, select(Partner.code, Partner.name).where(
+                Partner.kind.in_(kinds), Partner.active.is_(True)).order_by(Partner.code)),
+            "items": _pairs(s, select(Item.code, Item.name_zh).order_by(Item.code)),
+        }
+
+
+def _pairs(s: Session, query: Any) -> list[tuple[str, str]]:
+    return [(str(a), str(b)) for a, b in s.execute(query)]
+
+
+def wave(db: Database, wave_no: str) -> WaveView:
+    """One wave with its route and lengths (WAVE_NOT_FOUND)."""
+    with db.reading() as s:
+        return orders.wave_view(s, wave_no.removeprefix("#D:"))
+
+
+def open_waves(db: Database) -> list[WaveView]:
+    """Waves still being picked, newest first."""
+    with db.reading() as s:
+        numbers = s.scalars(select(Wave.wave_no).where(Wave.status.not_in(FINISHED_WAVES))
+                            .order_by(Wave.created_at.desc(), Wave.id.desc()).limit(100))
+        return [orders.wave_view(s, number) for number in numbers]
+
+
+def to_verify(db: Database) -> list[OpenDoc]:
+    """Picked orders without a verification, and verifications not yet passed."""
+    with db.reading() as s:
+        going = s.execute(select(Verification.verification_no, OutboundOrder.order_no,
+                                 Verification.status, Partner.name)
+                          .join(OutboundOrder, OutboundOrder.id == Verification.order_id)
+                          .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
+                          .where(Verification.status != "PASSED")
+                          .order_by(Verification.id.desc())).all()
+        busy = {order for _, order, _, _ in going}
+        picked = _orders_of_status(s, OrderStatus.PICKED)
+    docs = [OpenDoc(number, order, status, name) for number, order, status, name in going]
+    return docs + [doc for doc in picked if doc.order_no not in busy]
+
+
+def to_ship(db: Database) -> list[OpenDoc]:
+    """Shipments being packed, and verified orders not yet opened for packing."""
+    with db.reading() as s:
+        packing = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no,
+                                   Shipment.status, Partner.name)
+                            .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
+                            .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
+                            .where(Shipment.status == "PACKING")
+                            .order_by(Shipment.id.desc())).all()
+        busy = {order for _, order, _, _ in packing}
+        verified = _orders_of_status(s, OrderStatus.VERIFIED)
+    docs = [OpenDoc(number, order, status, name) for number, order, status, name in packing]
+    return docs + [doc for doc in verified if doc.order_no not in busy]
+
+
+def _orders_of_status(s: Session, status: str) -> list[OpenDoc]:
+    rows = s.execute(select(OutboundOrder.order_no, OutboundOrder.status, Partner.name)
+                     .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
+                     .where(OutboundOrder.status == status)
+                     .order_by(OutboundOrder.id.desc()).limit(200))
+    return [OpenDoc("", order_no, st, name) for order_no, st, name in rows]
+
+
+def verification(db: Database, verification_no: str) -> VerificationRecord:
+    """The outbound review record (VERIFICATION_NOT_FOUND)."""
+    with db.reading() as s:
+        return records.record(s, records.verification_by_no(s, verification_no))
+
+
+def shipment(db: Database, shipment_no: str) -> tuple[ShipmentView, list[ToPack]]:
+    """One shipment and what of its order is (still) to be packed (SHIPMENT_NOT_FOUND)."""
+    with db.reading() as s:
+        view = shipping.shipment_view(s, shipment_no.removeprefix("#D:"))
+        order_id = s.scalars(select(OutboundOrder.id).where(
+            OutboundOrder.order_no == view.order_no)).one()
+        shippable = records.shippable_units(s, order_id)
+        return view, [_to_pack(s, key, n, view) for key, n in sorted(shippable.items())]
+
+
+def _to_pack(s: Session, key: UnitKey, shippable: int, view: ShipmentView) -> ToPack:
+    item, lot_no, serial = records.unit_names(s, key)
+    lot = lot_no if key.lot_id else None
+    packed = sum(line.quantity for line in view.lines
+                 if (line.item, line.lot, line.serial) == (item, lot, serial))
+    storage = shipping.storage_text(s.get_one(Item, key.item_id))
+    return ToPack(item, lot, serial, shippable, packed, storage)

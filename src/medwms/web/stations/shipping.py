@@ -1,0 +1,34 @@
+"""The shipping station: pack verified orders into SSCC units, then confirm the shipment."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.web import outbound
+from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.menu import N_
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+WORDS = (N_("PACKING"), N_("RECEIVED"))
+
+
+@router.get("/stations/shipping", response_class=HTMLResponse)
+def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Step 1: shipments being packed and verified orders waiting to be packed."""
+    require(visitor.actor, Perm.PICK)
+    return render(request, "stations/shipping_open.html", visitor=visitor,
+                  docs=outbound.to_ship(db))
+
+
+@router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse)
+def pack(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm."""
+    require(visitor.actor, Perm.STOCK_READ)
+    shipment, to_pack = outbound.shipment(db, shipment_no)
+    return render(request, "stations/shipping.html", visitor=visitor, shipment=shipment,
+                  to_pack=to_pack, left=sum(p.left for p in to_pack),
+                  cold_needed=any(p.storage and p.left for p in to_pack))

@@ -1,0 +1,37 @@
+"""The verification station (复核): a second person re-scans every picked unit of an order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Perm
+from medwms.web import outbound
+from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.menu import N_
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+WORDS = (N_("MISSING"), N_("EXTRA"), N_("WRONG_ITEM"), N_("WRONG_LOT"), N_("WRONG_SERIAL"),
+         N_("OVER"), N_("FOUND"), N_("SHORT_SHIP"), N_("REMOVED"), N_("BLOCKED"),
+         N_("PASSED"))
+
+
+@router.get("/stations/verification", response_class=HTMLResponse)
+def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Step 1: picked orders and open verifications; scanning an order label starts one."""
+    require(visitor.actor, Perm.STOCK_READ)
+    return render(request, "stations/verification_open.html", visitor=visitor,
+                  docs=outbound.to_verify(db))
+
+
+@router.get("/stations/verification/{verification_no}", response_class=HTMLResponse)
+def verify(request: Request, verification_no: str, db: DbDep,
+           visitor: VisitorDep) -> HTMLResponse:
+    """Step 2: re-scan, finish; a manager resolves the discrepancies with a reason."""
+    require(visitor.actor, Perm.STOCK_READ)
+    record = outbound.verification(db, verification_no)
+    return render(request, "stations/verification.html", visitor=visitor, record=record,
+                  mine=record.verifier == visitor.actor.username,
+                  can_resolve=visitor.actor.can(Perm.RESOLVE_DISCREPANCY))
