@@ -22,3 +22,13 @@ def local_date(moment: datetime, timezone: str = "Asia/Shanghai") -> date:
 def is_expired(expiry: date | None, moment: datetime, timezone: str = "Asia/Shanghai") -> bool:
     """A unit is usable through the end of its expiry day, in the warehouse's time zone."""
     return expiry is not None and local_date(moment, timezone) > expiry
+
+
+def days_remaining(expiry: date, day: date) -> int:
+    """Whole days of shelf life left on `day`: 0 on the expiry day, still usable that day."""
+    return (expiry - day).days
+
+
+def has_shelf_life(expiry: date | None, day: date, min_days: int) -> bool:
+    """The unit still has `min_days` of shelf life on `day` (no expiry: always)."""
+    return expiry is None or days_remaining(expiry, day) >= min_days

@@ -254,3 +254,12 @@ def _duplicate(column: str, value: str, first: int | None, row: int | None) -> P
     return problem(f"duplicate: {value} is already on row {first} of this file",
                    f"重复：{value} 已在本文件第 {first} 行出现", column=column, row=row,
                    value=value)
+
+
+def credential_problem(number: str, expiry: date | None, day: date) -> str | None:
+    """Why a licence or registration is not valid on `day`: "missing", "expired" or None."""
+    if not number.strip():
+        return "missing"
+    if expiry is not None and expiry < day:
+        return "expired"
+    return None

@@ -28,8 +28,9 @@ from medwms.core.ids import new_doc_no
 from medwms.masterdata.fields import FieldError, bilingual
 from medwms.masterdata.fields import code as code_field
 from medwms.masterdata.fields import gtin as gtin_field
+from medwms.masterdata.rules import credential_problem
 from medwms.masterdata.tables import Item, Owner, Packaging, Partner, PartnerKind, Warehouse
-from medwms.picking import queries, rules
+from medwms.picking import queries
 from medwms.picking.errors import (
     CustomerNotQualified,
     ItemNotRegistered,
@@ -289,7 +290,7 @@ def _write(s: Session, actor: Actor, order: OrderIn, r: _Resolved, now: datetime
 def check_gsp(consignee: Partner | None, items: Sequence[Item], today: date, kind: str) -> None:
     """G24: a SALE needs a qualified customer; G23: sold items need a valid registration."""
     if kind == OrderKind.SALE and consignee is not None:
-        why = "inactive" if not consignee.active else rules.document_problem(
+        why = "inactive" if not consignee.active else credential_problem(
             consignee.licence_no, consignee.licence_expiry, today)
         if why:
             raise CustomerNotQualified(customer=consignee.code, licence=consignee.licence_no or "—",
@@ -298,7 +299,7 @@ def check_gsp(consignee: Partner | None, items: Sequence[Item], today: date, kin
     if kind == OrderKind.TRANSFER:
         return
     for item in items:
-        why = rules.document_problem(item.registration_no, item.registration_expiry, today)
+        why = credential_problem(item.registration_no, item.registration_expiry, today)
         if why:
             raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
                                     why_en=_why_en(why, item.registration_expiry),

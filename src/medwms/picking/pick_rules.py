@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from medwms.core.clock import has_shelf_life
+
 
 @dataclass(frozen=True)
 class Open:
@@ -69,11 +71,6 @@ def expires_no_later(scanned: date | None, allocated: date | None) -> bool:
     return scanned is not None and scanned <= allocated
 
 
-def meets_min_shelf_life(expiry: date | None, delivery: date, min_days: int) -> bool:
-    """The unit still has `min_days` of shelf life on the delivery date (usable through expiry)."""
-    return expiry is None or (expiry - delivery).days >= min_days
-
-
 @dataclass(frozen=True)
 class SwapFacts:
     """What decides a swap besides the allocation: the scanned lot's expiry, its free units."""
@@ -97,7 +94,7 @@ def swap_refusal(allocated: Open, facts: SwapFacts) -> Refusal | None:
         return Refusal.REQUIRED_LOT
     if not expires_no_later(facts.expiry, allocated.expiry):
         return Refusal.LATER_EXPIRY
-    if not meets_min_shelf_life(facts.expiry, allocated.delivery, allocated.min_days):
+    if not has_shelf_life(facts.expiry, allocated.delivery, allocated.min_days):
         return Refusal.SHELF_LIFE
     if facts.free < facts.quantity:
         return Refusal.NOT_FREE

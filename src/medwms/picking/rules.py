@@ -27,7 +27,7 @@ from enum import StrEnum
 from itertools import groupby
 from typing import Any
 
-from medwms.core.clock import is_expired
+from medwms.core.clock import days_remaining, is_expired
 
 ALLOCATABLE = "AVAILABLE"
 EXCLUDED_STATUSES = frozenset({"QUARANTINE", "HOLD", "REJECTED", "RECALLED", "EXPIRED",
@@ -149,11 +149,6 @@ class Decision:
         why = "; ".join(details) if details else "no other stock in the warehouse"
         text = f"only {self.allocated} of {self.need.quantity} eligible: {why}"
         return text if len(text) <= REASON_LIMIT else text[:REASON_LIMIT - 1] + "…"
-
-
-def days_remaining(expiry: date, day: date) -> int:
-    """Whole days of shelf life left on `day`: 0 on the expiry day, still usable that day."""
-    return (expiry - day).days
 
 
 def delivery_day(delivery: date | None, ship: date | None, today: date) -> date:
@@ -317,10 +312,3 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def document_problem(number: str, expiry: date | None, day: date) -> str | None:
-    """Why a licence or registration is not valid on `day`: "missing", "expired" or None."""
-    if not number.strip():
-        return "missing"
-    if expiry is not None and expiry < day:
-        return "expired"
-    return None

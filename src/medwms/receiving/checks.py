@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import Scan, ScanWarning, parse_scan
-from medwms.core.clock import is_expired, local_date
+from medwms.core.clock import days_remaining, is_expired, local_date
 from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata.queries import resolve_gtin
+from medwms.masterdata.rules import credential_problem
 from medwms.masterdata.tables import Item, Location, Packaging, Partner
 from medwms.receiving import queries, rules
 from medwms.receiving.errors import (
@@ -129,13 +130,13 @@ def _merge(what: str, scanned: T | None, typed: T | None) -> T | None:
 def check_qualified(s: Session, receipt: Receipt, unit: Unit, today: date) -> None:
     """首营: the supplier's licence and the item's registration are valid today."""
     supplier = s.get_one(Partner, receipt.supplier_id)
-    why = rules.document_problem(supplier.licence_no, supplier.licence_expiry, today)
+    why = credential_problem(supplier.licence_no, supplier.licence_expiry, today)
     if why:
         en, zh = _why(why, supplier.licence_expiry)
         raise SupplierNotQualified(supplier=supplier.code, licence=supplier.licence_no or "—",
                                    why_en=en, why_zh=zh, day=today)
     item = unit.item
-    why = rules.document_problem(item.registration_no, item.registration_expiry, today)
+    why = credential_problem(item.registration_no, item.registration_expiry, today)
     if why:
         en, zh = _why(why, item.registration_expiry)
         raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
@@ -197,7 +198,7 @@ def check_shelf_life(unit: Unit, known: Lot | None, now: datetime, timezone: str
     required = unit.item.min_remaining_days
     if rules.shelf_life_short(expiry, today, required):
         raise ShelfLifeTooShort(item=unit.item.code, lot=lot, expiry=expiry,
-                                days_left=rules.days_left(expiry, today),
+                                days_left=days_remaining(expiry, today),
                                 required_days=required)
 
 

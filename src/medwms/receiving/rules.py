@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from medwms.core.clock import days_remaining
+
 COLD_MAX = Decimal(8)
 Bucket = tuple[int, str | None]
 
@@ -36,23 +38,10 @@ def missing_value(tracking: str, *, lot: str | None, serial: str | None,
     return None
 
 
-def days_left(expiry: date, today: date) -> int:
-    """Whole days from today to the expiry day (0 on the expiry day itself)."""
-    return (expiry - today).days
-
-
 def shelf_life_short(expiry: date | None, today: date, required_days: int) -> bool:
     """True when fewer than `required_days` remain before expiry."""
-    return expiry is not None and required_days > 0 and days_left(expiry, today) < required_days
-
-
-def document_problem(number: str, expiry: date | None, day: date) -> str | None:
-    """Why a licence or registration is not valid on `day`: "missing", "expired" or None."""
-    if not number.strip():
-        return "missing"
-    if expiry is not None and expiry < day:
-        return "expired"
-    return None
+    return (expiry is not None and required_days > 0
+            and days_remaining(expiry, today) < required_days)
 
 
 def fmt_temp(value: Decimal) -> str:

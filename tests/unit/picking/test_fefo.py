@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from medwms.core.clock import days_remaining
 from medwms.picking.rules import (
     EXCLUDED_STATUSES,
     Candidate,
@@ -14,7 +15,6 @@ from medwms.picking.rules import (
     Policy,
     Reason,
     allocate,
-    days_remaining,
     delivery_day,
 )
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medwms.core.clock import is_expired
+from medwms.core.clock import days_remaining, is_expired
 from medwms.picking.rules import (
     ALLOCATABLE,
     EXCLUDED_STATUSES,
@@ -18,7 +18,6 @@ from medwms.picking.rules import (
     Policy,
     Reason,
     allocate,
-    days_remaining,
 )
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from medwms.core.clock import has_shelf_life
 from medwms.picking.pick_rules import (
     Match,
     Open,
@@ -14,7 +15,6 @@ from medwms.picking.pick_rules import (
     SwapFacts,
     decide,
     expires_no_later,
-    meets_min_shelf_life,
 )
 
 DELIVERY = date(2026, 12, 1)
@@ -82,9 +82,9 @@ def test_a_lot_level_allocation_takes_any_serial_of_its_lot():
 
 
 def test_min_shelf_life_counts_the_expiry_day_itself():
-    assert meets_min_shelf_life(date(2026, 12, 31), DELIVERY, 30)
-    assert not meets_min_shelf_life(date(2026, 12, 30), DELIVERY, 30)
-    assert meets_min_shelf_life(None, DELIVERY, 10_000)
+    assert has_shelf_life(date(2026, 12, 31), DELIVERY, 30)
+    assert not has_shelf_life(date(2026, 12, 30), DELIVERY, 30)
+    assert has_shelf_life(None, DELIVERY, 10_000)
 
 
 def test_fefo_puts_lots_without_expiry_last():

@@ -8,6 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from medwms.core.clock import days_remaining
+from medwms.masterdata.rules import credential_problem
 from medwms.receiving import rules
 from medwms.receiving.rules import NoticeLine, Received
 
@@ -23,8 +25,8 @@ def got(lot, quantity, item_id=1, serial=None):
 
 
 def test_days_left_counts_whole_days_to_the_expiry_day():
-    assert rules.days_left(date(2026, 12, 1), TODAY) == 6
-    assert rules.days_left(TODAY, TODAY) == 0
+    assert days_remaining(date(2026, 12, 1), TODAY) == 6
+    assert days_remaining(TODAY, TODAY) == 0
 
 
 def test_shelf_life_is_short_below_the_items_minimum():
@@ -50,10 +52,10 @@ def test_tracking_asks_for_lot_then_serial_then_expiry():
 
 
 def test_a_licence_is_missing_expired_or_valid():
-    assert rules.document_problem(" ", None, TODAY) == "missing"
-    assert rules.document_problem("X", date(2026, 11, 24), TODAY) == "expired"
-    assert rules.document_problem("X", TODAY, TODAY) is None
-    assert rules.document_problem("X", None, TODAY) is None
+    assert credential_problem(" ", None, TODAY) == "missing"
+    assert credential_problem("X", date(2026, 11, 24), TODAY) == "expired"
+    assert credential_problem("X", TODAY, TODAY) is None
+    assert credential_problem("X", None, TODAY) is None
 
 
 def test_cold_items_are_those_stored_at_8_degrees_or_below():
