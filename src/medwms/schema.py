@@ -7,8 +7,8 @@ from sqlalchemy import MetaData
 from medwms.auth import tables as auth_tables
 from medwms.coldchain import tables as coldchain_tables
 from medwms.core import tables as core_tables
-from medwms.counting import tables as counting_tables
 from medwms.core.db import Base
+from medwms.counting import tables as counting_tables
 from medwms.ledger import tables as ledger_tables
 from medwms.masterdata import tables as masterdata_tables
 from medwms.picking import tables as picking_tables
