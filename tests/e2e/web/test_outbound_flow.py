@@ -108,7 +108,19 @@ def pick_by_scanning(page, url: str, wave_no: str) -> None:
         accepted(page, n)
     page.locator(".wave-left", has_text="0").wait_for()
     shot(page, "picking-done-360")
+    picker_may_not_verify(page, url)
     logout(page)
+
+
+def picker_may_not_verify(page, url: str) -> None:
+    """GSP: the picker cannot verify their own picks; the station says why and stays put."""
+    page.goto(f"{url}/stations/verification")
+    with page.expect_event("dialog") as shown:
+        page.locator("button.start").first.click()
+    dialog = shown.value
+    assert "须由另一人复核" in dialog.message
+    dialog.accept()
+    assert "/stations/verification" in page.url and "VER-" not in page.url
 
 
 def verify_with_a_missing_unit(page, url: str, order_no: str) -> str:
@@ -225,3 +237,15 @@ def test_an_order_is_picked_verified_and_shipped_by_scanning(page, server, live_
                      "拣货员 Pete"):
         assert expected in text, expected
     check_the_ledger(page, server.url, live_db, shipment_no, world.customer_id)
+    in_english(page, server.url, order_no)
+
+
+def in_english(page, url: str, order_no: str) -> None:
+    page.goto(f"{url}/lang/en?next=/orders/{order_no}")
+    page.wait_for_url(f"**/orders/{order_no}")
+    assert page.locator(".order-status").inner_text() == "Shipped"
+    assert "Too little shelf life on delivery" in page.locator(".passed").first.inner_text()
+    shot(page, "order-shipped-en-360")
+    page.goto(f"{url}/stations/picking")
+    assert page.locator("h1").inner_text() == "Picking"
+    shot(page, "picking-open-en-360")
