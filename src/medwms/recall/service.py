@@ -47,8 +47,7 @@ from medwms.recall.errors import (
 from medwms.recall.tables import RecallCase, RecallConsignee
 from medwms.shipping.tables import Shipment
 
-# Until the lead adds Perm.RECALL_MANAGE: the closest existing permission (quality managers).
-MANAGE = Perm.STOCK_STATUS
+MANAGE = Perm.RECALL_MANAGE
 DOC_TYPE = "RCL"
 
 
