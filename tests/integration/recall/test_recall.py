@@ -182,3 +182,13 @@ def test_stock_of_recall_is_consistent_with_movements(db, history):
     with db.reading() as s:
         total = sum(s.scalars(select(Stock.quantity).where(Stock.lot_id == history.lot["L1"])))
     assert total == 77
+
+
+def test_only_recall_managers_may_open_a_recall(db, history):
+    from medwms.core.errors import PermissionDenied
+    from tests.support.users import actor_of, make_user
+
+    picker = actor_of(make_user(db, "pete", "picker"))
+    with pytest.raises(PermissionDenied):
+        service.open_recall(db, actor=picker, scope=Scope(STENT_GTIN, lots=("L1",)),
+                            reason="x", risk_class="I")
