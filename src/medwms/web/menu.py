@@ -29,6 +29,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Picking"), "/stations/picking", Perm.PICK, N_("Stations")),
     MenuItem(N_("Verification"), "/stations/verification", Perm.VERIFY, N_("Stations")),
     MenuItem(N_("Shipping"), "/stations/shipping", Perm.PICK, N_("Stations")),
+    MenuItem(N_("Transfer receiving"), "/stations/transfers", Perm.RECEIVE, N_("Stations")),
+    MenuItem(N_("Customer returns"), "/stations/returns", Perm.RECEIVE, N_("Stations")),
     MenuItem(N_("Scan check"), "/stations/scan", Perm.STOCK_READ, N_("Stations")),
     MenuItem(N_("Stock"), "/stock", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Receipts"), "/receipts", Perm.RECEIVE, N_("Records")),

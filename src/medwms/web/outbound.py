@@ -153,3 +153,27 @@ def _to_pack(s: Session, key: UnitKey, shippable: int, view: ShipmentView) -> To
                  if (line.item, line.lot, line.serial) == (item, lot, serial))
     storage = shipping.storage_text(s.get_one(Item, key.item_id))
     return ToPack(item, lot, serial, shippable, packed, storage)
+
+
+def customer_return(db: Database, return_no: str) -> shipping.ReturnView:
+    """One customer return with its scanned lines (RETURN_NOT_FOUND)."""
+    with db.reading() as s:
+        return shipping.return_view(s, return_no.removeprefix("#D:"))
+
+
+def incoming_transfers(db: Database) -> list[OpenDoc]:
+    """Transfer shipments on their way (SHIPPED) or short (SHORT), newest first."""
+    with db.reading() as s:
+        rows = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no, Shipment.status,
+                                Warehouse.name)
+                         .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
+                         .join(Warehouse, Warehouse.id == Shipment.to_warehouse_id)
+                         .where(Shipment.status.in_(("SHIPPED", "SHORT")))
+                         .order_by(Shipment.id.desc()).limit(200)).all()
+    return [OpenDoc(number, order, status, name) for number, order, status, name in rows]
+
+
+def transfer(db: Database, shipment_no: str) -> ShipmentView:
+    """A transfer shipment with its lines, received quantities and discrepancy report."""
+    with db.reading() as s:
+        return shipping.shipment_view(s, shipment_no.removeprefix("#D:"))

@@ -21,6 +21,7 @@ from medwms.web.stations import (
     picking,
     putaway,
     receiving,
+    returns,
     scan,
     shipping,
     verification,
@@ -29,7 +30,7 @@ from medwms.web.stations import (
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
                                   receiving.router, putaway.router, inspection.router,
                                   inbound.router, orders.router, picking.router,
-                                  verification.router, shipping.router)
+                                  verification.router, shipping.router, returns.router)
 
 
 def install(app: FastAPI) -> None:

@@ -42,12 +42,14 @@ def _site(s: Session) -> dict[str, int]:
     s.add_all([wh, Owner(code="SELF", name="本公司")])
     s.flush()
     zones = {kind: Zone(warehouse_id=wh.id, code=code, name=name, kind=kind)
-             for code, name, kind in (("A", "常温库", "STORAGE"), ("D", "发货区", "SHIPPING"))}
+             for code, name, kind in (("A", "常温库", "STORAGE"), ("D", "发货区", "SHIPPING"),
+                                      ("R", "退货区", "RETURNS"))}
     s.add_all(zones.values())
     s.flush()
     places: dict[str, int] = {}
     spots = [(code, "STORAGE", x, y, seq) for code, x, y, seq in BINS]
-    for short, kind, x, y, seq in [*spots, ("SHIP-01", "SHIPPING", 0, 0, 0)]:
+    for short, kind, x, y, seq in [*spots, ("SHIP-01", "SHIPPING", 0, 0, 0),
+                                  ("RET-01", "RETURNS", 0, 9, 0)]:
         location = Location(warehouse_id=wh.id, zone_id=zones[kind].id, code=f"WH1-{short}",
                             barcode=f"#L:WH1-{short}", x=Decimal(x), y=Decimal(y), pick_seq=seq)
         s.add(location)

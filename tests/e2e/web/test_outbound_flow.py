@@ -237,7 +237,29 @@ def test_an_order_is_picked_verified_and_shipped_by_scanning(page, server, live_
                      "拣货员 Pete"):
         assert expected in text, expected
     check_the_ledger(page, server.url, live_db, shipment_no, world.customer_id)
+    customer_returns_one(page, server.url, shipment_no)
     in_english(page, server.url, order_no)
+
+
+def customer_returns_one(page, url: str, shipment_no: str) -> None:
+    """The hospital sends one stent back: scanned against the shipment into quarantine."""
+    logout(page)
+    login(page, url, "mia", PASSWORD)
+    page.goto(f"{url}/stations/returns")
+    page.fill("input[name=shipment_no]", f"#D:{shipment_no}")
+    page.fill("input[name=reason]", "包装破损")
+    page.locator("#return-form button[type=submit]").press("Enter")
+    page.wait_for_url(re.compile(r".*/stations/returns/RET-.*"))
+    scan(page, LOTA)
+    accepted(page, 1)
+    assert "待验" in page.locator(".scan-result.ok").inner_text()
+    shot(page, "return-360")
+    page.goto(f"{url}/stock?lot=LOTA&status=QUARANTINE")
+    row = page.locator("table.stock tbody tr[data-status=QUARANTINE]")
+    assert row.get_attribute("data-location") == "WH1-RET-01"
+    page.goto(f"{url}/stations/transfers")  # renders; no transfer is on its way here
+    assert page.locator("h1").inner_text() == "调拨收货"
+    shot(page, "transfers-open-360")
 
 
 def in_english(page, url: str, order_no: str) -> None:
