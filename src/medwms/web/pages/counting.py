@@ -1,0 +1,115 @@
+"""Count plan pages for managers: the plans and accuracy KPI, a new plan, one plan's variances.
+
+Creating, setting reasons and approving go through the JSON API (/api/v1/counting/...);
+these pages only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.auth.guard import require
+from medwms.auth.rules import Actor, Perm
+from medwms.auth.tables import User, UserRole
+from medwms.core.clock import utc_now
+from medwms.core.db import Database
+from medwms.counting import queries
+from medwms.counting.tables import CountPlan
+from medwms.masterdata.tables import Warehouse, Zone
+from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.menu import N_
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+MANAGE = Perm.STOCK_ADJUST
+KPI_DAYS = 30
+KINDS = {"FULL": N_("Full stocktake"), "ZONES": N_("Zones"), "CYCLE": N_("Cycle count")}
+REASONS = {"DAMAGED": N_("Damaged"), "FOUND": N_("Found"), "MISCOUNTED": N_("Miscounted"),
+           "THEFT": N_("Theft"), "UNRECORDED_MOVE": N_("Unrecorded move"), "OTHER": N_("Other")}
+STATUS_WORDS = (N_("OPEN"), N_("COUNTING"), N_("APPROVED"), N_("CANCELLED"), N_("CLOSED"))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan in the list."""
+
+    plan_no: str
+    warehouse: str
+    kind: str
+    status: str
+    deadline: date | None
+    created_at: datetime
+
+
+def plan_rows(session: Session, limit: int = 100) -> list[PlanRow]:
+    """The newest count plans first."""
+    query = (select(CountPlan.plan_no, Warehouse.code, CountPlan.kind, CountPlan.status,
+                    CountPlan.deadline, CountPlan.created_at)
+             .join(Warehouse, Warehouse.id == CountPlan.warehouse_id)
+             .order_by(CountPlan.id.desc()).limit(limit))
+    return [PlanRow(*row) for row in session.execute(query)]
+
+
+def counters(session: Session) -> list[tuple[str, str]]:
+    """Active users who may count: (username, display name)."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, set()).add(role)
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    return [(u.username, u.display_name or u.username) for u in users
+            if Actor(user_id=u.id, username=u.username,
+                     roles=frozenset(roles.get(u.id, set()))).can(Perm.COUNT)]
+
+
+def plan_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
+    """Warehouses, zones ("WH1", "S", name) and counters for the new plan form."""
+    with db.reading() as s:
+        warehouses = [(r[0], r[1]) for r in s.execute(
+            select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))]
+        zones = [(r[0], r[1], r[2]) for r in s.execute(
+            select(Warehouse.code, Zone.code, Zone.name).join(
+                Warehouse, Warehouse.id == Zone.warehouse_id).order_by(Warehouse.code, Zone.code))]
+        return {"warehouses": warehouses, "zones": zones,  # type: ignore[dict-item]
+                "counters": counters(s)}
+
+
+@router.get("/counting", response_class=HTMLResponse)
+def plans_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """Count plans, newest first, and the stocktake accuracy of the last 30 days."""
+    require(visitor.actor, MANAGE)
+    until = utc_now()
+    with db.reading() as s:
+        rows = plan_rows(s)
+        kpi = queries.count_kpi(s, since=until - timedelta(days=KPI_DAYS), until=until)
+    return render(request, "counting/plans.html", visitor=visitor, plans=rows, kpi=kpi,
+                  kinds=KINDS, days=KPI_DAYS)
+
+
+@router.get("/counting/new", response_class=HTMLResponse)
+def new_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """The form: warehouse, full / zones / cycle rule, counters and a deadline."""
+    require(visitor.actor, MANAGE)
+    return render(request, "counting/new.html", visitor=visitor, kinds=KINDS,
+                  choices=plan_choices(db))
+
+
+@router.get("/counting/plans/{plan_no}", response_class=HTMLResponse)
+def plan_page(request: Request, plan_no: str, db: DbDep, visitor: VisitorDep,
+              all_lines: bool = False) -> HTMLResponse:
+    """Progress, the variance list with value and reasons, signed approval, reports."""
+    require(visitor.actor, MANAGE)
+    with db.reading() as s:
+        plan = queries.plan_view(s, plan_no)
+        lines = queries.variances(s, plan.plan_no, only_variances=not all_lines, limit=2000)
+        times = queries.location_times(s, plan.plan_no)
+    seconds = [t.seconds for t in times if t.seconds is not None]
+    return render(request, "counting/plan.html", visitor=visitor, plan=plan, lines=lines,
+                  times=times, all_lines=all_lines, kinds=KINDS, reasons=REASONS,
+                  mean_seconds=sum(seconds) / len(seconds) if seconds else None,
+                  counted_by_me=visitor.actor.username in {t.counter for t in times})
