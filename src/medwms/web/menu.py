@@ -31,11 +31,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Shipping"), "/stations/shipping", Perm.PICK, N_("Stations")),
     MenuItem(N_("Transfer receiving"), "/stations/transfers", Perm.RECEIVE, N_("Stations")),
     MenuItem(N_("Customer returns"), "/stations/returns", Perm.RECEIVE, N_("Stations")),
+    MenuItem(N_("Counting"), "/stations/counting", Perm.COUNT, N_("Stations")),
     MenuItem(N_("Scan check"), "/stations/scan", Perm.STOCK_READ, N_("Stations")),
     MenuItem(N_("Stock"), "/stock", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Receipts"), "/receipts", Perm.RECEIVE, N_("Records")),
     MenuItem(N_("Orders"), "/orders", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Awaiting inspection"), "/inspections", Perm.INSPECT, N_("Records")),
+    MenuItem(N_("Count plans"), "/counting", Perm.STOCK_ADJUST, N_("Records")),
 )
 
 

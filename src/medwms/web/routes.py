@@ -14,8 +14,10 @@ from medwms.core.errors import DomainError
 from medwms.web import home, session
 from medwms.web.deps import LoginRequired
 from medwms.web.pages import auth, inbound, stock
+from medwms.web.pages import counting as counting_pages
 from medwms.web.render import render
 from medwms.web.stations import (
+    counting,
     inspection,
     orders,
     picking,
@@ -30,7 +32,8 @@ from medwms.web.stations import (
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
                                   receiving.router, putaway.router, inspection.router,
                                   inbound.router, orders.router, picking.router,
-                                  verification.router, shipping.router, returns.router)
+                                  verification.router, shipping.router, returns.router,
+                                  counting.router, counting_pages.router)
 
 
 def install(app: FastAPI) -> None:
