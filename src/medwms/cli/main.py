@@ -7,7 +7,7 @@ import os
 import typer
 from rich.table import Table
 
-from medwms.cli import admin, coldchain, label, scan, transfer, users
+from medwms.cli import admin, coldchain, label, recall, scan, transfer, users
 from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
 from medwms.core import migrate
 
@@ -15,6 +15,8 @@ app = typer.Typer(help="medwms — warehouse management for medical devices.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
+app.add_typer(recall.app, name="recall")
+app.command("trace")(recall.trace)
 app.command("scan")(scan.scan)
 app.command("label")(label.label)
 app.command("demo")(admin.demo)
