@@ -91,9 +91,14 @@ def chart(files: Sequence[Path], out: Path) -> int:
                 series.setdefault(label, []).append((result["scale"]["movements"],
                                                      found["median"]))
     figure, axes = plt.subplots(figsize=(11, 6.5))
+    colours = plt.get_cmap("tab20")
+    paths = sorted({label.split(" (")[0] for label in series})
     for label, points in sorted(series.items()):
         points.sort()
-        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+        path = label.split(" (")[0]
+        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label,
+                  color=colours(paths.index(path) % 20),
+                  linestyle="--" if label.endswith("(sqlite)") else "-")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("movements in the ledger")
