@@ -7,7 +7,7 @@ import os
 import typer
 from rich.table import Table
 
-from medwms.cli import admin, coldchain, label, recall, scan, transfer, users
+from medwms.cli import admin, bench, coldchain, label, recall, scan, transfer, users
 from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
 from medwms.core import migrate
 
@@ -16,6 +16,7 @@ app = typer.Typer(help="medwms — warehouse management for medical devices.",
 app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
 app.add_typer(recall.app, name="recall")
+app.add_typer(bench.app, name="bench")
 app.command("trace")(recall.trace)
 app.command("scan")(scan.scan)
 app.command("label")(label.label)
