@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -75,7 +75,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    kwargs.setdefault("poolclass", StaticPool if memory else NullPool)
+    if memory:
+        kwargs.setdefault("poolclass", StaticPool)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                            **kwargs)
 
