@@ -36,7 +36,7 @@ def page(browser, server):
     SCREENS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=HANDHELD, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
 
@@ -115,11 +115,11 @@ def pick_by_scanning(page, url: str, wave_no: str) -> None:
 def picker_may_not_verify(page, url: str) -> None:
     """GSP: the picker cannot verify their own picks; the station says why and stays put."""
     page.goto(f"{url}/stations/verification")
-    with page.expect_event("dialog") as shown:
-        page.locator("button.start").first.click()
-    dialog = shown.value
-    assert "须由另一人复核" in dialog.message
-    dialog.accept()
+    page.locator("button.start").first.click()
+    refused = page.locator(".start-msg:not([hidden])")
+    refused.wait_for()
+    assert "须由另一人复核" in refused.inner_text()
+    shot(page, "verification-picker-refused-360")
     assert "/stations/verification" in page.url and "VER-" not in page.url
 
 

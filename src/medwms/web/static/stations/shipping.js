@@ -13,6 +13,13 @@
     return MedScan.post(`/api/v1/orders/${encodeURIComponent(number)}/shipment`, {}, id);
   }
 
+  function refuse(text) {  // a refused start, shown in red on the page (no blocking alert)
+    const msg = document.querySelector(".start-msg");
+    msg.hidden = false;
+    msg.textContent = text;
+    MedScan.beep(false);
+  }
+
   const chooser = document.getElementById("order");
   if (chooser) {
     MedScan.attach(chooser, {
@@ -24,7 +31,7 @@
       button.addEventListener("click", async () => {
         const res = await start(button.dataset.order, MedScan.newId());
         if (res.ok) open(res.data.shipment_no);
-        else window.alert(MedScan.message(res.data));
+        else refuse(MedScan.message(res.data));
       });
     }
     return;

@@ -12,6 +12,13 @@
     return MedScan.post(`/api/v1/orders/${encodeURIComponent(number)}/verification`, {}, id);
   }
 
+  function refuse(text) {  // a refused start, shown in red on the page (no blocking alert)
+    const msg = document.querySelector(".start-msg");
+    msg.hidden = false;
+    msg.textContent = text;
+    MedScan.beep(false);
+  }
+
   const chooser = document.getElementById("order");
   if (chooser) {  // step 1: a scanned order label (or a tap) starts or continues a verification
     MedScan.attach(chooser, {
@@ -23,7 +30,7 @@
       button.addEventListener("click", async () => {
         const res = await start(button.dataset.order, MedScan.newId());
         if (res.ok) open(res.data.verification_no);
-        else window.alert(MedScan.message(res.data));
+        else refuse(MedScan.message(res.data));
       });
     }
     return;
