@@ -38,6 +38,10 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Orders"), "/orders", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Awaiting inspection"), "/inspections", Perm.INSPECT, N_("Records")),
     MenuItem(N_("Count plans"), "/counting", Perm.STOCK_ADJUST, N_("Records")),
+    MenuItem(N_("Temperature board"), "/coldchain", Perm.STOCK_READ, N_("Records")),
+    MenuItem(N_("Temperature breaches"), "/coldchain/breaches", Perm.INSPECT, N_("Records")),
+    MenuItem(N_("Trace"), "/trace", Perm.STOCK_READ, N_("Records")),
+    MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
 )
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from medwms.core.errors import DomainError
-from medwms.web import home, session
+from medwms.web import coldchain, home, recall, session
 from medwms.web.deps import LoginRequired
 from medwms.web.pages import auth, inbound, stock
 from medwms.web.pages import counting as counting_pages
@@ -33,7 +33,8 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   receiving.router, putaway.router, inspection.router,
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,
-                                  counting.router, counting_pages.router)
+                                  counting.router, counting_pages.router, coldchain.router,
+                                  recall.router)
 
 
 def install(app: FastAPI) -> None:
