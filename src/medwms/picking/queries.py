@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.ledger.tables import HandlingUnit, Lot, SerialUnit
+from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Partner, Warehouse
 from medwms.picking.errors import OrderNotFound, WaveNotFound
-from medwms.picking.tables import Allocation, AllocationStatus, OrderLine, OutboundOrder, Wave
+from medwms.picking.tables import Allocation, OrderLine, OutboundOrder, Wave
 
 
 @dataclass(frozen=True)
@@ -211,68 +211,3 @@ def wave_view(s: Session, wave_no: str) -> WaveView:
     return WaveView(wave.wave_no, warehouse, wave.status, staging or "",
                     json.loads(wave.route) if wave.route else [], route, plain, saving, orders,
                     wave.created_at)
-
-
-@dataclass(frozen=True)
-class PickLine:
-    allocation_id: int
-    order_no: str
-    line_no: int
-    item: str
-    item_name: str
-    lot: str | None
-    expiry: date | None
-    serial: str | None
-    sscc: str | None
-    quantity: int
-    picked_qty: int
-    status: str
-
-
-@dataclass(frozen=True)
-class PickStop:
-    seq: int
-    location: str
-    picks: list[PickLine]
-
-
-@dataclass(frozen=True)
-class PickList:
-    wave_no: str
-    staging: str
-    route_length: float | None
-    plain_length: float | None
-    stops: list[PickStop]
-
-
-def pick_list(s: Session, wave_no: str) -> PickList:
-    """The wave's stops in route order, each with its allocations (item, lot, serial, qty)."""
-    view = wave_view(s, wave_no)
-    wave = wave_record(s, wave_no)
-    by_location: dict[str, list[PickLine]] = {}
-    for location, line in _wave_lines(s, wave.id):
-        by_location.setdefault(location, []).append(line)
-    order = [code for code in view.route if code in by_location]
-    order += sorted(set(by_location) - set(order))
-    stops = [PickStop(n, code, by_location[code]) for n, code in enumerate(order, start=1)]
-    return PickList(view.wave_no, view.staging, view.route_length, view.plain_length, stops)
-
-
-def _wave_lines(s: Session, wave_id: int) -> list[tuple[str, PickLine]]:
-    rows = s.execute(
-        select(Allocation, Location.code, OutboundOrder.order_no, OrderLine.line_no, Item.code,
-               Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial, HandlingUnit.sscc)
-        .join(OrderLine, OrderLine.id == Allocation.order_line_id)
-        .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
-        .join(Location, Location.id == Allocation.location_id)
-        .join(Item, Item.id == Allocation.item_id)
-        .outerjoin(Lot, Lot.id == Allocation.lot_id)
-        .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-        .outerjoin(HandlingUnit, HandlingUnit.id == Allocation.hu_id)
-        .where(Allocation.wave_id == wave_id,
-               Allocation.status != AllocationStatus.CANCELLED)
-        .order_by(Location.code, OutboundOrder.order_no, OrderLine.line_no, Allocation.id)
-    )
-    return [(loc, PickLine(a.id, order_no, line_no, item, name, lot, expiry, serial, sscc,
-                           a.quantity, a.picked_qty, a.status))
-            for a, loc, order_no, line_no, item, name, lot, expiry, serial, sscc in rows]

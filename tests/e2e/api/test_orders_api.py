@@ -117,9 +117,9 @@ def test_a_wave_shows_its_route_and_pick_list(client):
     assert wave["route_length"] == wave["plain_length"] == 18.0
     assert wave["saving"] == 0.0
     assert client.get(f"/api/v1/waves/{wave['wave_no']}").json() == wave
-    picks = client.get(f"/api/v1/waves/{wave['wave_no']}/pick-list").json()
+    picks = client.get(f"/api/v1/waves/{wave['wave_no']}/picklist").json()
     assert picks["stops"][0]["location"] == "WH1-A-03"
-    first = picks["stops"][0]["picks"][0]
+    first = picks["stops"][0]["tasks"][0]
     assert (first["order_no"], first["item"], first["lot"], first["quantity"]) == (
         "SO-1", "STENT", "GOOD", 4)
 

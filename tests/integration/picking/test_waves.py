@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from medwms.core.errors import PermissionDenied
 from medwms.masterdata.tables import Location, Zone
-from medwms.picking import allocation, orders, queries, waves
+from medwms.picking import allocation, orders, pick_queries, queries, waves
 from medwms.picking.errors import (
     NothingAllocated,
     OrderInWave,
@@ -74,12 +74,12 @@ def test_the_pick_list_follows_the_route_and_lists_each_stops_allocations(db, wo
     order(db, "SO-1", 12)
     wave = waves.create_wave(db, actor=MANAGER, order_nos=["SO-1"], now=NOW)
     with db.reading() as s:
-        picks = queries.pick_list(s, wave.wave_no)
+        picks = pick_queries.pick_list(s, pick_queries.wave_by_no(s, wave.wave_no))
     assert [stop.location for stop in picks.stops] == wave.route[1:-1]
-    listed = [(p.lot, p.quantity, p.order_no, p.line_no) for stop in picks.stops
-              for p in stop.picks]
+    listed = [(t.lot, t.quantity, t.order_no, t.line_no) for stop in picks.stops
+              for t in stop.tasks]
     assert sorted(listed) == [("L1", 5, "SO-1", 1), ("L2", 5, "SO-1", 1), ("L3", 2, "SO-1", 1)]
-    assert picks.stops[0].picks[0].item == "STENT"
+    assert picks.stops[0].tasks[0].item == "STENT"
 
 
 def test_already_allocated_orders_join_with_their_reservations(db, world):

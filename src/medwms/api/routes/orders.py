@@ -126,11 +126,3 @@ def get_wave(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, Perm.STOCK_READ)
     with db.reading() as s:
         return asdict(queries.wave_view(s, wave_no))
-
-
-@router.get("/waves/{wave_no}/pick-list")
-def get_pick_list(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
-    """The stops in route order, each with its allocations (item, lot, serial, quantity)."""
-    require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
-        return asdict(queries.pick_list(s, wave_no))
