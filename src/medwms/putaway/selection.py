@@ -20,7 +20,7 @@ from medwms.barcode.scan import Scan
 from medwms.core.errors import NotFound, ValidationError
 from medwms.ledger.tables import HandlingUnit, Lot, SerialUnit, Stock
 from medwms.masterdata.queries import resolve_gtin
-from medwms.masterdata.tables import Item, Location, Owner, Tracking, Warehouse
+from medwms.masterdata.tables import Item, Location, Owner, Warehouse
 from medwms.putaway import errors, rules
 from medwms.putaway.queries import at_docks
 
@@ -122,9 +122,7 @@ def _scan_filters(session: Session, scan: Scan,
         where.append(Stock.item_id == item.id)
         if scan.lot:
             where.append(Lot.lot_no == scan.lot)
-        # A lot-tracked item's stock carries no serial, even if its label prints one.
-        serial = scan.serial if item.tracking in (Tracking.SERIAL, Tracking.LOT_SERIAL) else None
-        return f"{item.code} {scan.lot or ''}".strip(), None, serial
+        return f"{item.code} {scan.lot or ''}".strip(), None, scan.serial
     if scan.sscc:
         return f"SSCC {scan.sscc}", scan.sscc, None
     raise errors.NotAUnit()
@@ -135,7 +133,9 @@ def _narrow(identity: StockIdentity, where: list[ColumnElement[bool]], sscc: str
     if sscc:
         where.append(HandlingUnit.sscc == sscc)
     if serial:
-        where.append(SerialUnit.serial == serial)
+        # Stock without serials (a lot-tracked item whose label prints one anyway) still
+        # matches; serialised stock must be the scanned serial.
+        where.append(or_(SerialUnit.serial == serial, Stock.serial_id.is_(None)))
     if identity.from_location:
         where.append(Location.code == identity.from_location.upper())
     if identity.status:
