@@ -119,67 +119,7 @@ def setup_store(db: Database, **kwargs: int) -> Store:
     return store
 
 
-# ---------------------------------------------------------------- bulk scenario (tests, bench)
+# The bulk scenario lives with the benchmark, which uses it too.
+from medwms.bench.countload import BulkCount, seed_bulk_count  # noqa: E402
 
-@dataclass
-class BulkCount:
-    """A plan whose locations were all scanned (tasks COUNTING), ready to close and approve."""
-
-    plan_no: str
-    task_ids: list[int]
-    counter: Actor
-    manager: Actor
-    lines: int
-
-
-def seed_bulk_count(db: Database, *, locations: int, items: int, every: int = 10,
-                    password: str = "correct-horse-9") -> BulkCount:
-    """`locations` × `items` stock keys of 10 units; every `every`-th key counted ±1."""
-    counter = actor_of(make_user(db, "bulk-counter", "picker", password=password))
-    manager = actor_of(make_user(db, "bulk-manager", "manager", password=password))
-    with db.unit_of_work() as uow:
-        s = uow.session
-        site = make_site(s, "B1", locations=locations)
-        item_rows = [Item(code=f"BI{i:04d}", name_zh=f"器械{i}", unit_cost=Decimal("3.5"),
-                          updated_at=NOW) for i in range(items)]
-        s.add_all(item_rows)
-        s.flush()
-        lots = [Lot(item_id=it.id, lot_no="BL1") for it in item_rows]
-        s.add_all(lots)
-        s.flush()
-        keys = [(loc.id, it.id, lot.id) for loc in site.locations
-                for it, lot in zip(item_rows, lots, strict=True)]
-        _bulk_stock(s, site.owner.id, keys)
-        plan_no, task_ids = _bulk_plan(s, site, counter, keys, every)
-        uow.commit()
-    return BulkCount(plan_no, task_ids, counter, manager, len(keys))
-
-
-def _bulk_stock(session: Session, owner_id: int, keys: list[tuple[int, int, int]]) -> None:
-    for start in range(0, len(keys), 5000):
-        post(session, actor=SYSTEM, doc_type="RCV", doc_no=f"BULK{start}", now=NOW, lines=[
-            Line(kind="RECEIVE", owner_id=owner_id, item_id=item, lot_id=lot, quantity=10,
-                 to_location_id=loc, to_status="AVAILABLE") for loc, item, lot in
-            keys[start:start + 5000]])
-
-
-def _bulk_plan(session: Session, site: Site, counter: Actor, keys: list[tuple[int, int, int]],
-               every: int) -> tuple[str, list[int]]:
-    from sqlalchemy import insert, select
-
-    from medwms.counting.tables import CountEntry, CountPlan, CountTask
-    plan = CountPlan(plan_no="CNT-BULK", warehouse_id=site.warehouse.id, kind="FULL",
-                     status="COUNTING", created_at=NOW)
-    session.add(plan)
-    session.flush()
-    session.execute(insert(CountTask), [
-        {"plan_id": plan.id, "location_id": loc.id, "round": 1, "status": "COUNTING",
-         "counter_id": counter.user_id, "started_at": NOW} for loc in site.locations])
-    task_of = {loc: tid for tid, loc in session.execute(
-        select(CountTask.id, CountTask.location_id).where(CountTask.plan_id == plan.id))}
-    session.execute(insert(CountEntry), [
-        {"task_id": task_of[loc], "scan_id": f"s{n}", "item_id": item, "lot_id": lot,
-         "quantity": 10 + ((1 if n % 2 else -1) if n % every == 0 else 0),
-         "counted_by": counter.user_id, "at": NOW}
-        for n, (loc, item, lot) in enumerate(keys)])
-    return plan.plan_no, sorted(task_of.values())
+__all__ = ["BulkCount", "seed_bulk_count"]
