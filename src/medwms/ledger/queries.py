@@ -10,7 +10,15 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Stock
-from medwms.masterdata.tables import Item, Location, Owner, Packaging, Warehouse, Zone
+from medwms.masterdata.tables import (
+    Item,
+    Location,
+    Owner,
+    Packaging,
+    Partner,
+    Warehouse,
+    Zone,
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,7 @@ class MovementRow:
     from_status: str | None
     to_status: str | None
     quantity: int
+    partner: str | None  # supplier of a receipt, consignee of a shipment
     actor_id: int | None
     reason: str
     created_at: datetime
@@ -132,13 +141,14 @@ def movements(session: Session, flt: MovementFilter, *, limit: int = 1000) -> li
     """The movement history of a lot, a serial or a location, in time order."""
     source, target = aliased(Location), aliased(Location)
     query = (select(Movement, Warehouse.code, Item.code, Lot.lot_no, SerialUnit.serial,
-                    source.code, target.code)
+                    source.code, target.code, Partner.code)
              .join(Warehouse, Warehouse.id == Movement.warehouse_id)
              .join(Item, Item.id == Movement.item_id)
              .outerjoin(Lot, Lot.id == Movement.lot_id)
              .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
              .outerjoin(source, source.id == Movement.from_location_id)
-             .outerjoin(target, target.id == Movement.to_location_id))
+             .outerjoin(target, target.id == Movement.to_location_id)
+             .outerjoin(Partner, Partner.id == Movement.partner_id))
     if flt.item:
         query = query.where(Item.code == flt.item.upper())
     if flt.lot:
@@ -153,9 +163,10 @@ def movements(session: Session, flt: MovementFilter, *, limit: int = 1000) -> li
 
 
 def _movement_row(row: Any) -> MovementRow:
-    m, warehouse, item, lot, serial, source, target = row
+    m, warehouse, item, lot, serial, source, target, partner = row
     return MovementRow(id=m.id, warehouse=warehouse, seq=m.seq, kind=m.kind,
                        doc_type=m.doc_type, doc_no=m.doc_no, item=item, lot=lot, serial=serial,
                        from_location=source, to_location=target, from_status=m.from_status,
-                       to_status=m.to_status, quantity=m.quantity, actor_id=m.actor_id,
+                       to_status=m.to_status, quantity=m.quantity, partner=partner,
+                       actor_id=m.actor_id,
                        reason=m.reason, created_at=m.created_at)

@@ -213,7 +213,8 @@ def check_the_ledger(page, url: str, live_db, shipment_no: str, customer_id: int
     shipped = [m for m in moves if m["doc_type"] == "SHP" and m["kind"] == "SHIP"]
     assert sum(m["quantity"] for m in shipped) == 3
     assert {m["doc_no"] for m in shipped} == {shipment_no}
-    with live_db.reading() as s:  # the movements API does not return the partner: ask the ledger
+    assert {m["partner"] for m in shipped} == {"HOSP1"}  # the consignee, from the ledger
+    with live_db.reading() as s:
         partners = set(s.scalars(select(Movement.partner_id).where(
             Movement.doc_type == "SHP", Movement.kind == "SHIP")))
     assert partners == {customer_id}
