@@ -261,9 +261,23 @@
     }
   }
 
+  /** The document number a "#D:" label (or a typed number) names. */
+  function docNumber(raw) {
+    return raw.trim().replace(/^#D:/, "");
+  }
+
+  /** A refused station start, shown in red on the page (never a blocking alert). */
+  function refuseStart(text) {
+    const msg = document.querySelector(".start-msg");
+    msg.hidden = false;
+    msg.textContent = text;
+    beep(false);
+  }
+
   window.MedScan = {
     attach: (section, options) => new ScanField(section, options),
     QUESTIONS: QUESTIONS, defaultFields: defaultFields,
     post: post, newId: newId, message: message, beep: beep, t: t, csrf: csrf,
+    docNumber: docNumber, refuseStart: refuseStart,
   };
 })();

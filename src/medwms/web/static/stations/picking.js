@@ -5,14 +5,14 @@
   const t = MedScan.t;
 
   function go(waveNo) {
-    window.location.href = "/stations/picking/" + encodeURIComponent(waveNo.replace(/^#D:/, ""));
+    window.location.href = "/stations/picking/" + encodeURIComponent(MedScan.docNumber(waveNo));
   }
 
   const chooser = document.getElementById("wave");
   if (chooser) {  // step 1: a scanned wave label opens the wave
     MedScan.attach(chooser, {
       request: async (entry) => {
-        const number = entry.raw.trim().replace(/^#D:/, "");
+        const number = MedScan.docNumber(entry.raw);
         const response = await fetch(`/api/v1/waves/${encodeURIComponent(number)}/picklist`,
           {credentials: "same-origin", headers: {"Accept": "application/json",
                                                   "Accept-Language": document.documentElement.lang}});

@@ -2,7 +2,7 @@
 "use strict";
 (function () {
   const t = MedScan.t;
-  const strip = (raw) => raw.trim().replace(/^#D:/, "");
+  const strip = MedScan.docNumber;
 
   function message(form, res) {
     const msg = form.querySelector(".msg");

@@ -8,15 +8,8 @@
   }
 
   async function start(orderNo, id) {
-    const number = orderNo.trim().replace(/^#D:/, "");
+    const number = MedScan.docNumber(orderNo);
     return MedScan.post(`/api/v1/orders/${encodeURIComponent(number)}/verification`, {}, id);
-  }
-
-  function refuse(text) {  // a refused start, shown in red on the page (no blocking alert)
-    const msg = document.querySelector(".start-msg");
-    msg.hidden = false;
-    msg.textContent = text;
-    MedScan.beep(false);
   }
 
   const chooser = document.getElementById("order");
@@ -30,7 +23,7 @@
       button.addEventListener("click", async () => {
         const res = await start(button.dataset.order, MedScan.newId());
         if (res.ok) open(res.data.verification_no);
-        else refuse(MedScan.message(res.data));
+        else MedScan.refuseStart(MedScan.message(res.data));
       });
     }
     return;
