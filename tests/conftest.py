@@ -8,7 +8,9 @@ import pytest
 
 from medwms.auth.rules import SYSTEM, Actor
 from medwms.core.db import Database
+from medwms.ledger.checkpoints import Anchor
 from tests.support.databases import backends, database_fixture, empty_all_tables
+from tests.support.sealing import anchor_in
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -28,3 +30,9 @@ def db(database: Database) -> Iterator[Database]:
 @pytest.fixture
 def admin() -> Actor:
     return SYSTEM
+
+
+@pytest.fixture
+def anchor(tmp_path) -> Anchor:
+    """A seal key and a checkpoint file of this test's own."""
+    return anchor_in(tmp_path)

@@ -36,6 +36,21 @@ class Settings(BaseSettings):
     )
     backup_dir: str = "backups"
     idempotency_hours: int = 48
+    seal_key: str | None = Field(
+        default=None, description="HMAC key that signs chain checkpoints (keep it out of the "
+                                  "database); else the key file")
+    seal_key_file: str | None = Field(
+        default=None, description="File holding the checkpoint key; default <backup_dir>/seal.key, "
+                                  "created by the first sealer")
+    checkpoint_file: str | None = Field(
+        default=None, description="JSON-lines copy of every signed checkpoint, outside the "
+                                  "database; default <backup_dir>/checkpoints.jsonl")
+    seal_witness_url: str | None = Field(
+        default=None, description="Optional webhook that receives every checkpoint (a witness)")
+    seal_interval_ms: int = Field(default=200, description="How often the sealer looks for rows")
+    seal_batch: int = Field(default=2000, description="Rows sealed per sealing transaction")
+    unsealed_max_age_seconds: float = Field(
+        default=60.0, description="verify calls an older unsealed row a problem")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,4 +1,8 @@
-"""The audit log: every change to master data, users and settings, hash-chained."""
+"""The audit log: every change to master data, users and settings, hash-chained.
+
+A command appends its records unsealed, in its own unit of work, and waits on nothing; the
+sealer (`ledger.sealer`) links them into the "audit" chain a moment later.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
 from medwms.auth.tables import AuditRecord
-from medwms.core.chain import lock_head
 from medwms.core.clock import utc_now
-from medwms.core.hashchain import canonical, link_values
+from medwms.core.hashchain import canonical
 
 AUDIT_CHAIN = "audit"
 
@@ -54,21 +57,14 @@ def record_audit(session: Session, *, actor: Actor, action: str, entity: str,
 
 def record_audits(session: Session, *, actor: Actor, changes: Sequence[Change],
                   reason: str = "") -> list[AuditRecord]:
-    """Append one audit record per change, locking the chain head once for the batch."""
+    """Append one unsealed audit record per change, in the caller's unit of work."""
     if not changes:
         return []
-    head = lock_head(session, AUDIT_CHAIN)
     at = utc_now()
-    records = []
-    for change in changes:
-        record = AuditRecord(
-            seq=head.seq + 1, at=at, actor_id=actor.user_id, actor_name=actor.username,
-            action=change.action, entity=change.entity, entity_key=change.entity_key,
-            before=snapshot(change.before), after=snapshot(change.after), reason=reason,
-            prev_hash=head.hash)
-        record.hash = link_values(head.hash, list(audit_fields(record).values()))
-        head.seq, head.hash = record.seq, record.hash
-        records.append(record)
+    records = [AuditRecord(
+        at=at, actor_id=actor.user_id, actor_name=actor.username, action=change.action,
+        entity=change.entity, entity_key=change.entity_key, before=snapshot(change.before),
+        after=snapshot(change.after), reason=reason) for change in changes]
     session.add_all(records)
     return records
 

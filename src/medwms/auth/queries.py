@@ -48,7 +48,7 @@ class AuditView:
     """One audit record, with before/after parsed back into dicts."""
 
     id: int
-    seq: int
+    seq: int | None  # None until the sealer has chained it
     at: datetime
     actor_name: str
     action: str
@@ -142,7 +142,7 @@ def audit_trail(session: Session, *, actor: Actor, entity: str | None = None,
                 entity_key: str | None = None, limit: int = 200) -> list[AuditView]:
     """The latest audit records, newest first, optionally of one entity."""
     require(actor, Perm.AUDIT_READ)
-    query = select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(limit)
+    query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditRecord.entity == entity)
     if entity_key is not None:

@@ -30,7 +30,7 @@ class Signature:
     meaning: str
     record_ref: str
     signed_at: datetime
-    audit_seq: int
+    audit_id: int  # the audit record that carries the signature
 
     def printed(self) -> str:
         """The line shown beside a signed decision: name – date/time – meaning."""
@@ -54,6 +54,7 @@ def reauthenticate(session: Session, *, actor: Actor, password: str, meaning: st
                           entity_key=record_ref[:100],
                           after={"meaning": meaning, "record": record_ref,
                                  "signer": user.username, "name": user.display_name})
+    session.flush()  # the signed record needs the audit record's id
     return Signature(user_id=user.id, username=user.username, display_name=user.display_name,
                      meaning=meaning, record_ref=record_ref, signed_at=record.at,
-                     audit_seq=record.seq)
+                     audit_id=record.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medwms.core.db import Base, UTCDateTime
@@ -47,12 +47,17 @@ class ApiToken(Base):
 
 
 class AuditRecord(Base):
-    """Who changed what, when, before/after and why; hash-chained (chain "audit")."""
+    """Who changed what, when, before/after and why; hash-chained (chain "audit").
+
+    Inserted unsealed; the sealer gives it `seq`, `prev_hash` and `hash` shortly after.
+    """
 
     __tablename__ = "audit_record"
+    __table_args__ = (Index("ix_audit_record_unsealed", "id", sqlite_where=text("seq IS NULL"),
+                            postgresql_where=text("seq IS NULL")),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # None until sealed
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     actor_name: Mapped[str] = mapped_column(String(60))
@@ -62,5 +67,5 @@ class AuditRecord(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import typer
-from rich.table import Table
 
-from medwms.cli import admin, bench, coldchain, label, recall, scan, transfer, users
-from medwms.cli.common import cli_actor, console, database, err_console, report_errors, settings
+from medwms.cli import admin, bench, coldchain, label, ledger, recall, scan, transfer, users
+from medwms.cli.common import cli_actor, console, database, report_errors, settings
 from medwms.core import migrate
 
 app = typer.Typer(help="medwms — warehouse management for medical devices.",
@@ -25,6 +24,9 @@ app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 app.command("import")(transfer.import_data)
 app.command("export")(transfer.export_data)
+app.command("seal")(ledger.seal)
+app.command("verify")(ledger.verify)
+app.command("serve")(ledger.serve)
 
 
 @app.command()
@@ -53,43 +55,3 @@ def migrate_command() -> None:
     with database() as db:
         migrate.upgrade(db.engine)
     console.print("Database schema is up to date.")
-
-
-@app.command()
-@report_errors
-def verify() -> None:
-    """Check that every balance equals its movements and every hash chain is intact."""
-    from medwms.ledger.verify import verify as run_verify
-
-    with database() as db, db.reading() as session:
-        report = run_verify(session)
-    table = Table("checked", "count")
-    table.add_row("stock balances", str(report.balances))
-    table.add_row("movements", str(report.movements))
-    table.add_row("audit records", str(report.audit_records))
-    console.print(table)
-    if not report.ok:
-        for problem in report.problems:
-            err_console.print(f"[red]FAIL[/red] {problem}")
-        raise typer.Exit(1)
-    console.print("[green]OK[/green]: stock equals the sum of movements; all chains intact.")
-
-
-@app.command()
-def serve(host: str | None = None, port: int | None = None,
-          demo: bool = typer.Option(False, help="Load the demo data first if the database is new"),
-          ) -> None:
-    """Run the web and API server."""
-    import uvicorn
-
-    from medwms.api.app import create_app
-
-    config = settings()
-    if demo:
-        admin.demo()
-    with database(config) as db:
-        migrate.upgrade(db.engine)
-    host, port = host or config.host, port or config.port
-    console.print(f"medwms is running at [bold]http://{host}:{port}/[/bold] "
-                  f"(API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs)")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info")

@@ -64,7 +64,7 @@ def decide_lot(db: Database, *, actor: Actor, breach_no: str, decision: Decision
         moved = _move(s, actor, breach, line, decision.disposition, now)
         line.disposition, line.comment = decision.disposition, decision.comment.strip()
         line.decided_by, line.decided_at = actor.user_id, now
-        line.signature_audit_seq = signature.audit_seq
+        line.signature_audit_id = signature.audit_id
         record_audit(s, actor=actor, action="decide", entity="breach_lot",
                      entity_key=f"{breach_no}/{line.id}", reason=line.comment,
                      after={"disposition": line.disposition, "moved": moved})

@@ -112,7 +112,7 @@ class BreachLot(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    signature_audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    signature_audit_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Notification(Base):

@@ -108,7 +108,7 @@ def approve(db: Database, *, actor: Actor, plan_no: str, password: str,
         lines = adjustment_lines(session, plan)
         movements = post(session, actor=actor, doc_type=DOC_TYPE, doc_no=plan.plan_no,
                          lines=lines, now=now).movements if lines else 0
-        adjusted = _mark(session, plan, actor, signature.audit_seq, now)
+        adjusted = _mark(session, plan, actor, signature.audit_id, now)
         record_audit(session, actor=actor, action="approve", entity="count_plan",
                      entity_key=plan.plan_no, after={"lines": adjusted, "movements": movements})
         uow.commit()
@@ -211,11 +211,11 @@ def _refuse_moved_away(session: Session, keys: dict[int, Any],
                                 short=need, on_hand=have, lines=[s[0] for s in short])
 
 
-def _mark(session: Session, plan: CountPlan, actor: Actor, audit_seq: int,
+def _mark(session: Session, plan: CountPlan, actor: Actor, audit_id: int,
           now: datetime) -> int:
     done = session.execute(update(CountLine).where(
         CountLine.plan_id == plan.id, CountLine.variance != 0
     ).values(adjusted=CountLine.variance).execution_options(synchronize_session=False))
     plan.status, plan.approved_at, plan.approved_by = PlanStatus.APPROVED, now, actor.user_id
-    plan.signature_audit_seq, plan.adjustment_doc_no = audit_seq, plan.plan_no
+    plan.signature_audit_id, plan.adjustment_doc_no = audit_id, plan.plan_no
     return int(getattr(done, "rowcount", 0) or 0)

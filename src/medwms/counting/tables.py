@@ -55,7 +55,7 @@ class CountPlan(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    signature_audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    signature_audit_id: Mapped[int | None] = mapped_column(BigInteger)
     adjustment_doc_no: Mapped[str] = mapped_column(String(40), default="")
 
 

@@ -111,7 +111,7 @@ def _stock_row(row: Any) -> StockRow:
 class MovementRow:
     id: int
     warehouse: str
-    seq: int
+    seq: int | None  # its place in the warehouse chain, once sealed
     kind: str
     doc_type: str
     doc_no: str

@@ -1,8 +1,14 @@
 """The ledger's writer: `post()` is the only code that changes `stock`.
 
-Locking: a post first locks the chain head of every warehouse it touches (in warehouse id
-order), then the stock rows it changes (in key order). Posts into one warehouse therefore
-queue on its head; two warehouses never wait on each other; nothing deadlocks.
+A post inserts its movement rows unsealed and waits on nothing but the stock rows it
+changes: the sealer (`ledger.sealer`) chains and signs them a moment later.
+
+The one lock order of medwms (every command keeps to it, so nothing deadlocks):
+  1. the command's own document row (receipt, wave, pick task, count task …), FOR UPDATE;
+  2. stock rows, FOR UPDATE, in `stock.key` order — here, in `_lock_stock`, or by a feature
+     through `lock_stock_keys` before it calls `post()` (post then locks nothing new
+     out of order: the keys it adds are new rows or sort with the rest);
+  3. nothing else: chain heads belong to the sealer alone.
 """
 
 from __future__ import annotations
@@ -16,11 +22,10 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
-from medwms.core.chain import lock_head
 from medwms.core.clock import utc_now
 from medwms.core.errors import InsufficientStock, NotFound
-from medwms.core.hashchain import link_values
 from medwms.ledger import rules
+from medwms.ledger.chains import HASHED, chain_name
 from medwms.ledger.errors import BadMovement, CrossWarehouseMovement, LocationBlocked
 from medwms.ledger.rules import Line, StockKey
 from medwms.ledger.tables import Movement, Status, Stock
@@ -31,23 +36,14 @@ MOVEMENT = cast(Table, Movement.__table__)
 STOCK = cast(Table, Stock.__table__)
 CHUNK = 500
 
-# The movement columns covered by the hash, in one place for post() and verify().
-HASHED = ("warehouse_id", "seq", "kind", "doc_type", "doc_no", "owner_id", "item_id",
-          "lot_id", "serial_id", "from_location_id", "to_location_id", "from_status",
-          "to_status", "from_hu_id", "to_hu_id", "quantity", "partner_id", "actor_id",
-          "reason", "created_at")
+__all__ = ["HASHED", "Posted", "chain_name", "lock_stock_keys", "post"]
 
 
 @dataclass(frozen=True)
 class Posted:
-    """What a post wrote: the number of movements and each warehouse's new chain end."""
+    """What a post wrote: the number of (unsealed) movement rows."""
 
     movements: int
-    last_seq: dict[int, int]
-
-
-def chain_name(warehouse_id: int) -> str:
-    return f"wh:{warehouse_id}"
 
 
 def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
@@ -60,15 +56,14 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     _check_lines(lines)
     now = (now or utc_now()).astimezone(UTC)
     warehouse_of = _warehouses(session, lines)
-    heads = {wh: lock_head(session, chain_name(wh)) for wh in sorted(set(warehouse_of.values()))}
     change = rules.deltas(lines)
     rows = _lock_stock(session, change)
     balances = {key: row["quantity"] for key, row in rows.items()}
     _refuse_shortfall(session, balances, change)
     _write_stock(session, rows, change, warehouse_of, now)
-    movements = _movement_rows(lines, warehouse_of, heads, actor, doc_type, doc_no, now)
+    movements = _movement_rows(lines, warehouse_of, actor, doc_type, doc_no, now, utc_now())
     session.execute(insert(MOVEMENT), movements)
-    return Posted(len(movements), {wh: head.seq for wh, head in heads.items()})
+    return Posted(len(movements))
 
 
 def _check_lines(lines: Sequence[Line]) -> None:
@@ -100,6 +95,15 @@ def _warehouses(session: Session, lines: Sequence[Line]) -> dict[int, int]:
                               found[line.to_location_id or 0].code)
             raise CrossWarehouseMovement(line=number, source=source, target=target)
     return {loc: row.warehouse_id for loc, row in found.items()}
+
+
+def lock_stock_keys(session: Session, keys: Iterable[StockKey]) -> dict[StockKey, int]:
+    """Lock the existing balances of `keys` FOR UPDATE in key order; their quantities.
+
+    For a command that must read balances under lock before it decides (lock order step 2).
+    """
+    return {key: row["quantity"] for key, row in _lock_stock(session, dict.fromkeys(keys, 0))
+            .items()}
 
 
 def _lock_stock(session: Session, change: dict[StockKey, int]) -> dict[StockKey, dict[str, Any]]:
@@ -174,25 +178,18 @@ def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _movement_rows(lines: Iterable[Line], warehouse_of: dict[int, int], heads: dict[int, Any],
-                   actor: Actor, doc_type: str, doc_no: str,
-                   now: datetime) -> list[dict[str, Any]]:
-    rows = []
-    for line in lines:
-        warehouse = warehouse_of[line.from_location_id or line.to_location_id or 0]
-        head = heads[warehouse]
-        row = {
-            "warehouse_id": warehouse, "seq": head.seq + 1, "kind": str(line.kind),
-            "doc_type": doc_type, "doc_no": doc_no, "owner_id": line.owner_id,
-            "item_id": line.item_id, "lot_id": line.lot_id, "serial_id": line.serial_id,
-            "from_location_id": line.from_location_id, "to_location_id": line.to_location_id,
-            "from_status": _text(line.from_status), "to_status": _text(line.to_status),
-            "from_hu_id": line.from_hu_id, "to_hu_id": line.to_hu_id,
-            "quantity": line.quantity, "partner_id": line.partner_id,
-            "actor_id": actor.user_id, "reason": line.reason,
-            "created_at": now, "prev_hash": head.hash,
-        }
-        row["hash"] = link_values(head.hash, [row[name] for name in HASHED])
-        head.seq, head.hash = row["seq"], row["hash"]
-        rows.append(row)
-    return rows
+def _movement_rows(lines: Iterable[Line], warehouse_of: dict[int, int], actor: Actor,
+                   doc_type: str, doc_no: str, now: datetime,
+                   recorded: datetime) -> list[dict[str, Any]]:
+    """The movement rows, unsealed: `seq`, `prev_hash` and `hash` come from the sealer."""
+    return [{
+        "warehouse_id": warehouse_of[line.from_location_id or line.to_location_id or 0],
+        "seq": None, "kind": str(line.kind), "doc_type": doc_type, "doc_no": doc_no,
+        "owner_id": line.owner_id, "item_id": line.item_id, "lot_id": line.lot_id,
+        "serial_id": line.serial_id, "from_location_id": line.from_location_id,
+        "to_location_id": line.to_location_id, "from_status": _text(line.from_status),
+        "to_status": _text(line.to_status), "from_hu_id": line.from_hu_id,
+        "to_hu_id": line.to_hu_id, "quantity": line.quantity, "partner_id": line.partner_id,
+        "actor_id": actor.user_id, "reason": line.reason, "created_at": now,
+        "recorded_at": recorded, "prev_hash": None, "hash": None,
+    } for line in lines]

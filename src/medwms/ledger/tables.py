@@ -1,8 +1,9 @@
 """Ledger tables: lots, serial units, handling units, the `movement` log and `stock` balances.
 
 `movement` is append-only; `stock` is written only by `ledger.service.post()` in the same
-transaction. Every movement row carries the hash of the previous row of its warehouse's
-chain (`chain_head` "wh:<warehouse id>").
+transaction. A movement is inserted unsealed (`seq`, `prev_hash`, `hash` empty); the sealer
+(`ledger.sealer`) later gives it its place in its warehouse's chain (`chain_head`
+"wh:<warehouse id>") and the hash linking it to the row before.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -136,11 +138,15 @@ class Movement(Base):
         Index("ix_movement_document", "doc_type", "doc_no"),
         Index("ix_movement_from_location", "from_location_id"),
         Index("ix_movement_to_location", "to_location_id"),
+        # What the sealer reads: the unsealed rows, oldest first. Stays tiny (rows are sealed
+        # within a second), so it costs the commands almost nothing to maintain.
+        Index("ix_movement_unsealed", "id", sqlite_where=text("seq IS NULL"),
+              postgresql_where=text("seq IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int | None] = mapped_column(BigInteger)  # None until sealed
     kind: Mapped[str] = mapped_column(String(14))
     doc_type: Mapped[str] = mapped_column(String(20), default="")
     doc_no: Mapped[str] = mapped_column(String(40), default="")
@@ -160,5 +166,8 @@ class Movement(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    # When the server wrote the row (created_at is when it happened, which a command may give):
+    # the age of an unsealed row is counted from here. Not covered by the hash.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

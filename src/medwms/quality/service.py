@@ -209,7 +209,7 @@ def _write(s: Session, actor: Actor, row: Inspection, record: SignedRecord, dige
     row.inspector_id = actor.user_id
     row.signed_at = signature.signed_at
     row.signature_meaning = signature.meaning
-    row.signature_audit_seq = signature.audit_seq
+    row.signature_audit_id = signature.audit_id
     row.record_hash = digest
     row.status = InspectionStatus.DONE
     record_audit(s, actor=actor, action="conclude", entity="inspection",

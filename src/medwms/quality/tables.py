@@ -52,6 +52,6 @@ class Inspection(Base):
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     signature_meaning: Mapped[str] = mapped_column(String(40), default="")
-    signature_audit_seq: Mapped[int | None] = mapped_column(Integer)
+    signature_audit_id: Mapped[int | None] = mapped_column(Integer)
     record_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -45,7 +45,7 @@ class EventRow:
     """A movement with everything its event names."""
 
     warehouse: str
-    seq: int
+    movement_id: int
     kind: str
     doc_type: str
     doc_no: str
@@ -85,7 +85,7 @@ def event_rows(session: Session, where: ColumnElement[bool]) -> list[EventRow]:
     place = aliased(Location)
     gtin = (select(Packaging.gtin).where(Packaging.item_id == Movement.item_id)
             .order_by(Packaging.quantity, Packaging.id).limit(1).scalar_subquery())
-    query = (select(Warehouse.code, Movement.seq, Movement.kind, Movement.doc_type,
+    query = (select(Warehouse.code, Movement.id, Movement.kind, Movement.doc_type,
                     Movement.doc_no, Movement.created_at, Movement.quantity,
                     Movement.from_status, Movement.to_status, gtin, Lot.lot_no, Lot.expiry,
                     SerialUnit.serial, Warehouse.gln, Warehouse.timezone, place.code,
@@ -131,7 +131,7 @@ def _offset(moment: datetime, timezone: str) -> str:
 
 
 def _event_id(row: EventRow) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'medwms:{row.warehouse}:{row.seq}')}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'medwms:movement:{row.movement_id}')}"
 
 
 def _action(kind: str) -> str:

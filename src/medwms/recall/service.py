@@ -22,16 +22,15 @@ from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
-from medwms.core.chain import lock_head
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotFound
 from medwms.core.ids import new_doc_no
 from medwms.ledger.rules import Line
-from medwms.ledger.service import chain_name, post
+from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin, zone_of
-from medwms.masterdata.tables import Item, Partner, Warehouse
+from medwms.masterdata.tables import Item, Partner
 from medwms.picking.tables import Allocation, AllocationStatus, OrderLine
 from medwms.recall import queries, rules
 from medwms.recall.errors import (
@@ -65,7 +64,6 @@ def open_recall(db: Database, *, actor: Actor, scope: rules.Scope, reason: str,
         if mock:
             case.blocked_units = _units_in_stock(session, units)
         else:
-            _lock_all_heads(session)
             case.blocked_units = _block_stock(session, actor, case, units, opened)
             _cancel_allocations(session, case, units)
         _list_consignees(session, case, units)
@@ -136,17 +134,29 @@ def _units_in_stock(session: Session, units: Matched) -> int:
     return sum(rows)
 
 
-def _lock_all_heads(session: Session) -> None:
-    """Lock every warehouse's chain head, in id order: nothing posts until we commit."""
-    for warehouse_id in session.scalars(select(Warehouse.id).order_by(Warehouse.id)):
-        lock_head(session, chain_name(warehouse_id))
+def _lock_scope(session: Session, units: Matched) -> list[Stock]:
+    """Every balance of the scope, locked FOR UPDATE in key order, until none is missing.
+
+    A post that moves units of the scope must lock their source balance, which we hold
+    after the first read; one that was already under way when we read has committed by the
+    time our lock was granted, and its new balance (a pick's staging row) shows up in the
+    next read. So we read again until a read finds nothing new: then no unit of the scope
+    can move until we commit. (On SQLite the write lock already serialises everything.)
+    """
+    seen: dict[int, Stock] = {}
+    while True:
+        rows = session.scalars(select(Stock).where(units.of(Stock.lot_id, Stock.serial_id))
+                               .order_by(Stock.key).with_for_update()
+                               .execution_options(populate_existing=True)).all()
+        if {row.id for row in rows} <= seen.keys():
+            return list(rows)
+        seen = {row.id: row for row in rows}
 
 
 def _block_stock(session: Session, actor: Actor, case: RecallCase, units: Matched,
                  now: datetime) -> int:
     """Move every balance of the scope (any status, any warehouse) to RECALLED."""
-    rows = session.scalars(select(Stock).where(units.of(Stock.lot_id, Stock.serial_id))
-                           .order_by(Stock.key)).all()
+    rows = _lock_scope(session, units)
     reason = f"recall {case.recall_no}: {case.reason}"[:300]
     lines = [Line(kind=MovementKind.STATUS, owner_id=row.owner_id, item_id=row.item_id,
                   quantity=row.quantity, lot_id=row.lot_id, serial_id=row.serial_id,
@@ -370,7 +380,7 @@ def close_recall(db: Database, *, actor: Actor, recall_no: str, password: str,
                                    meaning="recall closed", record_ref=f"recall:{recall_no}")
         figures = queries.reconciliation(session, case)
         case.status, case.closed_at, case.closed_by = "CLOSED", utc_now(), actor.user_id
-        case.signature_audit_seq = signature.audit_seq
+        case.signature_audit_id = signature.audit_id
         case.closing_report = json.dumps({"text": report.strip(), "signature":
                                           signature.printed(), **figures},
                                          ensure_ascii=False)

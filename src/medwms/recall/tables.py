@@ -29,7 +29,7 @@ class RecallCase(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closing_report: Mapped[str] = mapped_column(Text, default="")
-    signature_audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    signature_audit_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RecallConsignee(Base):

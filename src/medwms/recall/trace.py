@@ -74,7 +74,7 @@ class Target:
 class MovementLine:
     at: datetime
     warehouse: str
-    seq: int
+    seq: int | None  # its place in the warehouse chain, once sealed
     kind: str
     doc_type: str
     doc_no: str

@@ -1,4 +1,4 @@
-"""The audit log is hash-chained: `verify` finds an altered or removed record."""
+"""The audit log is hash-chained once sealed: `verify` finds an altered or removed record."""
 
 from __future__ import annotations
 
@@ -11,17 +11,22 @@ from medwms.auth.rules import SYSTEM
 from medwms.auth.signatures import reauthenticate
 from medwms.auth.tables import AuditRecord
 from medwms.core.db import Database
+from medwms.ledger.checkpoints import Anchor
 from medwms.ledger.verify import verify
+from tests.support.sealing import checked, seal_all
 from tests.support.users import PASSWORD, actor_of, make_user
 
 
-def three_changes(db: Database) -> None:
+def three_changes(db: Database, anchor: Anchor) -> None:
+    """Three audited changes, sealed."""
     make_user(db, "alice")
     service.set_roles(db, actor=SYSTEM, username="alice", roles=["verifier"])
     service.disable_user(db, actor=SYSTEM, username="alice", reason="left")
+    seal_all(db, anchor)
 
 
 def report(db: Database):
+    """verify without the checkpoints: what the chain alone shows."""
     with db.reading() as s:
         return verify(s)
 
@@ -31,14 +36,14 @@ def row_id(db: Database, seq: int) -> int:
         return int(s.scalars(select(AuditRecord.id).where(AuditRecord.seq == seq)).one())
 
 
-def test_an_untouched_audit_chain_verifies(db):
-    three_changes(db)
-    assert report(db).ok
-    assert report(db).audit_records == 3
+def test_an_untouched_audit_chain_verifies(db, anchor):
+    three_changes(db, anchor)
+    assert checked(db, anchor).ok
+    assert checked(db, anchor).audit_records == 3
 
 
-def test_an_altered_audit_row_is_found_by_id_and_seq(db):
-    three_changes(db)
+def test_an_altered_audit_row_is_found_by_id_and_seq(db, anchor):
+    three_changes(db, anchor)
     with db.engine.begin() as conn:
         conn.execute(text("""UPDATE audit_record SET after = '{"roles":["admin"]}' """
                           "WHERE seq = 2"))
@@ -48,8 +53,8 @@ def test_an_altered_audit_row_is_found_by_id_and_seq(db):
     assert "altered" in found.problems[0]
 
 
-def test_deleting_the_last_audit_row_is_found(db):
-    three_changes(db)
+def test_deleting_the_last_audit_row_is_found(db, anchor):
+    three_changes(db, anchor)
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_record WHERE seq = 3"))
     found = report(db)
@@ -57,14 +62,14 @@ def test_deleting_the_last_audit_row_is_found(db):
     assert "removed from the end" in found.problems[0]
 
 
-def test_deleting_a_middle_audit_row_is_found(db):
-    three_changes(db)
+def test_deleting_a_middle_audit_row_is_found(db, anchor):
+    three_changes(db, anchor)
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_record WHERE seq = 2"))
     assert "seq=3" in report(db).problems[0]
 
 
-def test_a_signature_reauthenticates_and_is_audited_with_its_meaning(db):
+def test_a_signature_reauthenticates_and_is_audited_with_its_meaning(db, anchor):
     alice = actor_of(make_user(db, "alice", "inspector", display_name="Alice Li"))
     with db.unit_of_work() as uow:
         signature = reauthenticate(uow.session, actor=alice, password=PASSWORD,
@@ -76,9 +81,10 @@ def test_a_signature_reauthenticates_and_is_audited_with_its_meaning(db):
     assert signature.printed().endswith(" – released")
     with db.reading() as s:
         last = s.execute(select(AuditRecord.action, AuditRecord.entity_key)
-                         .order_by(AuditRecord.seq.desc())).first()
+                         .order_by(AuditRecord.id.desc())).first()
     assert tuple(last) == ("signature", "lot:42")
-    assert report(db).ok
+    seal_all(db, anchor)
+    assert checked(db, anchor).ok
 
 
 def test_a_signature_with_the_wrong_password_is_refused(db):

@@ -14,6 +14,7 @@ from medwms.ledger.service import post
 from medwms.ledger.tables import Movement, Stock
 from medwms.ledger.verify import verify
 from tests.support.builders import NOW, make_item, make_lot, make_serial, make_site
+from tests.support.sealing import seal_all, sealed_report
 
 
 def receive(site, item, lot, qty, loc=0, status="AVAILABLE"):
@@ -42,7 +43,7 @@ def balances(db: Database) -> dict[str, int]:
         return {r.key: r.quantity for r in s.execute(select(Stock.key, Stock.quantity))}
 
 
-def test_receive_then_move_keeps_balances_equal_to_movements(db, world):
+def test_receive_then_move_keeps_balances_equal_to_movements(db, world, anchor):
     site, item, lot = world
     with db.unit_of_work() as uow:
         post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no="R1",
@@ -52,9 +53,12 @@ def test_receive_then_move_keeps_balances_equal_to_movements(db, world):
         uow.commit()
     assert sorted(balances(db).values()) == [4, 6]
     with db.reading() as s:
-        report = verify(s)
+        unsealed = verify(s)
+    assert unsealed.ok, unsealed.problems
+    assert (unsealed.movements, unsealed.unsealed_movements) == (0, 2)
+    report = sealed_report(db, anchor)
     assert report.ok, report.problems
-    assert report.movements == 2
+    assert (report.movements, report.unsealed_movements, report.checkpoints) == (2, 0, 1)
 
 
 def test_a_move_that_empties_a_balance_removes_its_row(db, world):
@@ -156,7 +160,7 @@ def test_a_line_may_not_cross_warehouses(db, world):
             to_location_id=other.locations[0].id, to_status="AVAILABLE")])
 
 
-def test_each_warehouse_has_its_own_chain(db, world):
+def test_each_warehouse_has_its_own_chain(db, world, anchor):
     site, item, lot = world
     with db.unit_of_work() as uow:
         other = make_site(uow.session, "WH2", owner=uow.session.merge(site.owner))
@@ -164,10 +168,10 @@ def test_each_warehouse_has_its_own_chain(db, world):
             receive(site, item, lot, 2), receive(other, item, lot, 3),
             receive(site, item, lot, 4, loc=1)])
         uow.commit()
+    assert sealed_report(db, anchor).ok
     with db.reading() as s:
         seqs = s.execute(select(Movement.warehouse_id, Movement.seq)
                          .order_by(Movement.id)).all()
-        assert verify(s).ok
     assert [seq for _, seq in seqs] == [1, 1, 2]
 
 
@@ -191,13 +195,14 @@ def test_a_thousand_line_document_posts_in_a_bounded_number_of_statements(db, wo
     assert sum(balances(db).values()) == 1000
 
 
-def test_tampering_with_a_movement_is_found_and_named(db, world):
+def test_tampering_with_a_movement_is_found_and_named(db, world, anchor):
     site, item, lot = world
     with db.unit_of_work() as uow:
         for n in range(3):
             post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no=f"R{n}",
                  lines=[receive(site, item, lot, 5)])
         uow.commit()
+    seal_all(db, anchor)
     with db.engine.begin() as conn:
         victim = conn.execute(text("SELECT id FROM movement WHERE seq = 2")).scalar_one()
         conn.execute(text("UPDATE movement SET quantity = 50 WHERE seq = 2"))
@@ -222,12 +227,13 @@ def test_a_balance_edited_by_hand_is_found(db, world):
     assert any("quantity 6 but its movements sum to 5" in p for p in report.problems)
 
 
-def test_deleting_the_last_movement_is_found(db, world):
+def test_deleting_the_last_movement_is_found(db, world, anchor):
     site, item, lot = world
     with db.unit_of_work() as uow:
         post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no="R1",
              lines=[receive(site, item, lot, 5), receive(site, item, lot, 1, loc=1)])
         uow.commit()
+    seal_all(db, anchor)
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM movement WHERE seq = 2"))
         conn.execute(text("DELETE FROM stock WHERE quantity = 1"))

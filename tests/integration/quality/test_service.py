@@ -99,7 +99,7 @@ def test_release_makes_stock_available_and_signs_the_record_hash(db):
         after = json.loads(signature.after)
         assert after["meaning"] == "released" and view.record_hash in after["record"]
         assert view.record_hash in signature.entity_key
-        assert row.signature_audit_seq == signature.seq
+        assert row.signature_audit_id == signature.id
         assert row.inspector_id == arrival.inspector.user_id
     assert movements == [("STATUS", "QUARANTINE", "AVAILABLE", view.inspection_no,
                           arrival.dock_id, arrival.dock_id)]

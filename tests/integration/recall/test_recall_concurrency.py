@@ -18,6 +18,7 @@ from medwms.ledger.tables import Movement, Stock
 from medwms.recall import service
 from medwms.recall.rules import Scope
 from tests.support.recall import STENT_GTIN, build_history, line
+from tests.support.sealing import seal_all
 
 
 def picker(db, history, stop, outcomes):
@@ -39,7 +40,7 @@ def picker(db, history, stop, outcomes):
         time.sleep(0.001)
 
 
-def test_a_recall_during_picking_leaves_no_recalled_unit_picked_or_shipped(db):
+def test_a_recall_during_picking_leaves_no_recalled_unit_picked_or_shipped(db, anchor):
     history = build_history(db)
     stop, outcomes = threading.Event(), []
     thread = threading.Thread(target=picker, args=(db, history, stop, outcomes))
@@ -51,6 +52,7 @@ def test_a_recall_during_picking_leaves_no_recalled_unit_picked_or_shipped(db):
     thread.join(timeout=30)
     stop.set()
     assert outcomes[-1] == "refused"
+    seal_all(db, anchor)
     with db.reading() as s:
         rows = s.execute(select(Movement.seq, Movement.doc_type).where(
             Movement.lot_id == history.lot["L1"], Movement.warehouse_id ==

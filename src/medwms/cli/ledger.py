@@ -1,0 +1,93 @@
+"""`medwms seal`, `medwms verify` and `medwms serve`: the ledger's sealer and its checks."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from medwms.cli import admin
+from medwms.cli.common import console, database, err_console, report_errors, settings
+from medwms.config import Settings
+from medwms.core import migrate
+from medwms.core.errors import Problem, ValidationError
+from medwms.ledger.checkpoints import Anchor, load_anchor
+
+
+def sealing_anchor(config: Settings) -> Anchor:
+    """The anchor the sealer signs with (its key file is created on first use)."""
+    anchor = load_anchor(config, create_key=True)
+    assert anchor is not None
+    return anchor
+
+
+@report_errors
+def seal() -> None:
+    """Seal every unsealed movement and audit record now, and write signed checkpoints."""
+    from medwms.ledger.sealer import anchor_existing
+    from medwms.ledger.sealer import seal as run_seal
+
+    config = settings()
+    anchor = sealing_anchor(config)
+    with database(config) as db:
+        anchor_existing(db, anchor)
+        sealed = run_seal(db, anchor, batch=config.seal_batch)
+    if sealed.busy:
+        console.print("Another sealer was sealing at the same moment; it seals the rest.")
+    console.print(f"Sealed {sealed.rows} rows; {len(sealed.checkpoints)} checkpoints written "
+                  f"to {anchor.file.path}.")
+
+
+@report_errors
+def verify() -> None:
+    """Check balances, every hash chain, the signed checkpoints and the unsealed rows."""
+    from medwms.ledger.verify import verify as run_verify
+
+    config = settings()
+    with database(config) as db, db.reading() as session:
+        report = run_verify(session, anchor=load_anchor(config),
+                            max_unsealed_age=config.unsealed_max_age_seconds)
+    table = Table("checked", "count")
+    for name, value in (("stock balances", report.balances),
+                        ("sealed movements", report.movements),
+                        ("sealed audit records", report.audit_records),
+                        ("signed checkpoints", report.checkpoints),
+                        ("unsealed movements", report.unsealed_movements),
+                        ("unsealed audit records", report.unsealed_audit_records),
+                        ("oldest unsealed row (s)", report.oldest_unsealed_age_s)):
+        table.add_row(name, str(value))
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[yellow]NOTE[/yellow] {note}")
+    if not report.ok:
+        for problem in report.problems:
+            err_console.print(f"[red]FAIL[/red] {problem}")
+        raise typer.Exit(1)
+    console.print("[green]OK[/green]: stock equals the sum of movements; all chains intact "
+                  "and in agreement with the signed checkpoints.")
+
+
+@report_errors
+def serve(host: str | None = None, port: int | None = None,
+          workers: int = typer.Option(1, min=1, help="Server processes (PostgreSQL only)"),
+          demo: bool = typer.Option(False, help="Load the demo data first if the database is new"),
+          ) -> None:
+    """Run the web and API server, with the sealer, in one or several processes."""
+    import uvicorn
+
+    config = settings()
+    if workers > 1 and not config.database_url.startswith("postgres"):
+        raise ValidationError([Problem(
+            "SQLite is served by one process (it has one writer): run without --workers, or "
+            "use PostgreSQL (MEDWMS_DATABASE_URL=postgresql://…) for several workers",
+            column="workers", value=str(workers))])
+    if demo:
+        admin.demo()
+    with database(config) as db:
+        migrate.upgrade(db.engine)
+    sealing_anchor(config)  # create the key once, before the workers race to
+    host, port = host or config.host, port or config.port
+    console.print(f"medwms is running at [bold]http://{host}:{port}/[/bold] "
+                  f"(API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs), "
+                  f"{workers} process(es), sealing every {config.seal_interval_ms} ms")
+    uvicorn.run("medwms.cli.serving:app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")

@@ -1,0 +1,25 @@
+"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer.
+
+Every process runs a sealer loop; the sealing pass's advisory lock lets exactly one of them
+seal at a time (PostgreSQL), and another takes over when that process stops.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from medwms.api.app import create_app
+from medwms.cli.ledger import sealing_anchor
+from medwms.config import load_settings
+from medwms.ledger.sealer import BackgroundSealer
+
+
+def app() -> FastAPI:
+    """The configured app, with this process's sealer started."""
+    config = load_settings()
+    application = create_app(config)
+    sealer = BackgroundSealer(application.state.db, sealing_anchor(config),
+                              interval=config.seal_interval_ms / 1000, batch=config.seal_batch)
+    sealer.start()
+    application.state.sealer = sealer
+    return application
