@@ -12,10 +12,18 @@ from sqlalchemy.engine import make_url
 
 from medwms.backup import backup as run_backup
 from medwms.backup import restore as run_restore
-from medwms.cli.common import cli_actor, console, database, report_errors, settings
+from medwms.cli.common import (
+    cli_actor,
+    console,
+    database,
+    report_errors,
+    sealing_anchor,
+    settings,
+)
 from medwms.core import migrate
 from medwms.core.clock import local_date, utc_now
 from medwms.demo import DemoSummary, load_demo
+from medwms.ledger.sealer import seal
 
 
 @report_errors
@@ -27,6 +35,7 @@ def demo(seed: Annotated[int, typer.Option(help="Seed of the demo data")] = 7) -
         migrate.upgrade(db.engine)
         summary = load_demo(db, actor=cli_actor(), today=local_date(utc_now(), config.timezone),
                             seed=seed)
+        seal(db, sealing_anchor(config), batch=config.seal_batch)  # the demo starts sealed
     if summary.already_loaded:
         console.print("The demo data is already loaded; nothing was changed. "
                       "/ 演示数据已载入，未做更改。")

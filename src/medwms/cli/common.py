@@ -15,6 +15,7 @@ from medwms.auth.rules import Actor, Role
 from medwms.config import Settings, load_settings
 from medwms.core.db import Database
 from medwms.core.errors import DomainError, ValidationError
+from medwms.ledger.checkpoints import Anchor, load_anchor
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,6 +35,14 @@ def database(config: Settings | None = None) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+def sealing_anchor(config: Settings) -> Anchor:
+    """The anchor the sealer signs with (its key file is created on first use)."""
+    anchor = load_anchor(config, create_key=True)
+    if anchor is None:  # create_key makes one; this is for the type checker
+        raise RuntimeError("no seal key could be created")
+    return anchor
 
 
 def cli_actor() -> Actor:

@@ -6,18 +6,17 @@ import typer
 from rich.table import Table
 
 from medwms.cli import admin
-from medwms.cli.common import console, database, err_console, report_errors, settings
-from medwms.config import Settings
+from medwms.cli.common import (
+    console,
+    database,
+    err_console,
+    report_errors,
+    sealing_anchor,
+    settings,
+)
 from medwms.core import migrate
 from medwms.core.errors import Problem, ValidationError
-from medwms.ledger.checkpoints import Anchor, load_anchor
-
-
-def sealing_anchor(config: Settings) -> Anchor:
-    """The anchor the sealer signs with (its key file is created on first use)."""
-    anchor = load_anchor(config, create_key=True)
-    assert anchor is not None
-    return anchor
+from medwms.ledger.checkpoints import load_anchor
 
 
 @report_errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from medwms.api.app import create_app
-from medwms.cli.ledger import sealing_anchor
+from medwms.cli.common import sealing_anchor
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
 

@@ -16,9 +16,9 @@ from medwms.barcode.checkdigit import has_valid_check_digit
 from medwms.core.db import Database
 from medwms.demo import DemoSummary, load_demo
 from medwms.ledger.tables import Lot, Status, Stock
-from medwms.ledger.verify import verify
 from medwms.masterdata.tables import Item, Location, Packaging, Partner, Warehouse, Zone
 from tests.support.databases import empty_all_tables
+from tests.support.sealing import sealed_report
 
 TODAY = date(2026, 11, 25)
 
@@ -120,10 +120,9 @@ def test_lot_expiries_are_spread_and_none_has_expired(demo):
     assert sum(d >= 365 for d in days) > len(days) / 2
 
 
-def test_the_ledger_verifies_after_loading(demo):
+def test_the_ledger_verifies_after_loading(demo, anchor):
     db, summary = demo
-    with db.reading() as s:
-        report = verify(s)
+    report = sealed_report(db, anchor)
     assert report.ok, report.problems
     assert report.movements == summary.counts["movements"] > 100
     assert report.audit_records == 1

@@ -1,0 +1,57 @@
+"""`medwms seal`, `medwms verify` and `medwms serve --workers` from the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from medwms.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MEDWMS_DATABASE_URL", f"sqlite:///{tmp_path / 'medwms.db'}")
+    monkeypatch.setenv("MEDWMS_BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.setenv("MEDWMS_LANGUAGE", "en")
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+def test_the_demo_is_sealed_and_verifies_against_its_checkpoints(home: Path):
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    assert (home / "backups" / "seal.key").exists()
+    assert (home / "backups" / "checkpoints.jsonl").read_text().count("\n") >= 2
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "signed checkpoints" in result.output
+    assert "OK" in result.output
+
+
+def test_seal_by_hand_then_verify_finds_a_rewritten_checkpoint_file(home: Path):
+    runner.invoke(app, ["demo"])
+    sealed = runner.invoke(app, ["seal"])
+    assert sealed.exit_code == 0, sealed.output
+    assert "Sealed 0 rows" in sealed.output
+    path = home / "backups" / "checkpoints.jsonl"
+    path.write_text(path.read_text().replace('"seq":', '"seq":1', 1))
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 1
+    assert "not genuine" in result.output
+
+
+def test_verify_without_the_seal_key_says_the_checkpoints_were_not_checked(home: Path):
+    runner.invoke(app, ["demo"])
+    (home / "backups" / "seal.key").unlink()
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "not checked: no seal key" in result.output
+
+
+def test_several_workers_on_sqlite_are_refused_with_the_reason(home: Path):
+    result = runner.invoke(app, ["serve", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "SQLite is served by one process" in result.output
