@@ -1,8 +1,12 @@
-"""The server under test: real uvicorn in its own process, with two bench-only additions —
-a query counter (before_cursor_execute) and server-side timing of POST requests, read
-at /__bench/stats (also the resident memory of the process).
+"""The server under test: real uvicorn in its own process, running the sealer as
+`medwms serve` does, with two bench-only additions — a query counter
+(before_cursor_execute) and server-side timing of POST requests, read at /__bench/stats
+(also the resident memory of the process).
 
-    python -m medwms.bench.server DATABASE_URL PORT
+    python -m medwms.bench.server DATABASE_URL PORT SEAL_DIR
+
+Several of them over one PostgreSQL database are the "several server processes" of
+production (one sealer seals at a time among them, under the advisory lock).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from sqlalchemy import event
 from medwms.api.app import create_app
 from medwms.config import Settings
 from medwms.core.db import Database
+from medwms.ledger.checkpoints import load_anchor
+from medwms.ledger.sealer import BackgroundSealer
 
 STATS = "/__bench/stats"
 
@@ -50,16 +56,20 @@ def rss_mb() -> float | None:
     return None
 
 
-def build(url: str) -> Timing:
-    """The app on `url` with the counter and the stats endpoint."""
+def build(url: str, seal_dir: str) -> Timing:
+    """The app on `url` with its sealer, the counter and the stats endpoint."""
     db = Database(url)
+    settings = Settings(database_url=url, backup_dir=seal_dir)
+    anchor = load_anchor(settings, create_key=True)
+    if anchor is not None:
+        BackgroundSealer(db, anchor, interval=settings.seal_interval_ms / 1000).start()
     queries = [0]
 
     def count(*_: Any) -> None:
         queries[0] += 1
 
     event.listen(db.engine, "before_cursor_execute", count)
-    app: FastAPI = create_app(Settings(database_url=url), db=db)
+    app: FastAPI = create_app(settings, db=db)
     timing = Timing(app)
 
     def stats(reset: bool = False) -> dict[str, Any]:
@@ -74,8 +84,8 @@ def build(url: str) -> Timing:
 
 
 def main() -> None:
-    url, port = sys.argv[1], int(sys.argv[2])
-    uvicorn.run(build(url), host="127.0.0.1", port=port, log_level="warning",
+    url, port, seal_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    uvicorn.run(build(url, seal_dir), host="127.0.0.1", port=port, log_level="warning",
                 access_log=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from medwms.core.errors import Problem
 
@@ -21,7 +22,7 @@ class StockKey:
     status: str
     hu_id: int | None
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The unique text form stored in `stock.key` (sorts and locks in a fixed order)."""
         return ":".join("" if v is None else str(v) for v in (

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
@@ -61,8 +61,9 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     balances = {key: row["quantity"] for key, row in rows.items()}
     _refuse_shortfall(session, balances, change)
     _write_stock(session, rows, change, warehouse_of, now)
-    movements = _movement_rows(lines, warehouse_of, actor, doc_type, doc_no, now, utc_now())
-    session.execute(insert(MOVEMENT), movements)
+    movements = _movement_rows(lines, warehouse_of, actor, doc_type,
+                               doc_no, _stored(session, now), _stored(session, utc_now()))
+    _executemany(session, _insert_sql("movement", MOVEMENT_COLUMNS), movements)
     return Posted(len(movements))
 
 
@@ -146,6 +147,7 @@ def _names(session: Session, key: StockKey) -> tuple[str, str]:
 def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
                  change: dict[StockKey, int], warehouse_of: dict[int, int],
                  now: datetime) -> None:
+    stamp = _stored(session, now)
     updates, inserts, empties = [], [], []
     for key, delta in change.items():
         if delta == 0:
@@ -155,23 +157,43 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
             if quantity == 0:
                 empties.append(rows[key]["id"])
             else:
-                updates.append({"id": rows[key]["id"], "quantity": quantity, "updated_at": now})
+                updates.append((quantity, stamp, rows[key]["id"]))
         else:
-            inserts.append(_new_stock(key, delta, warehouse_of, now))
+            inserts.append((key.text, warehouse_of[key.location_id], key.owner_id, key.item_id,
+                            key.lot_id, key.serial_id, key.location_id, str(key.status),
+                            key.hu_id, delta, stamp))
     if updates:
-        session.execute(update(Stock), updates)
+        _executemany(session, "UPDATE stock SET quantity = {0}, updated_at = {0} "
+                              "WHERE id = {0}", updates)
     for start in range(0, len(empties), CHUNK):
         session.execute(delete(Stock).where(Stock.id.in_(empties[start:start + CHUNK])))
     if inserts:
-        session.execute(insert(STOCK), inserts)
+        _executemany(session, _insert_sql("stock", STOCK_COLUMNS), inserts)
 
 
-def _new_stock(key: StockKey, quantity: int, warehouse_of: dict[int, int],
-               now: datetime) -> dict[str, Any]:
-    return {"key": key.text, "warehouse_id": warehouse_of[key.location_id],
-            "owner_id": key.owner_id, "item_id": key.item_id, "lot_id": key.lot_id,
-            "serial_id": key.serial_id, "location_id": key.location_id,
-            "status": str(key.status), "hu_id": key.hu_id, "quantity": quantity, "updated_at": now}
+# Bulk writes go straight to the driver (one executemany, values prepared once): the
+# per-row parameter processing of a compiled statement cost more than the database did.
+STOCK_COLUMNS = ("key", "warehouse_id", "owner_id", "item_id", "lot_id", "serial_id",
+                 "location_id", "status", "hu_id", "quantity", "updated_at")
+MOVEMENT_COLUMNS = (*HASHED, "recorded_at")
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['{0}'] * len(columns))})")
+
+
+def _executemany(session: Session, template: str, rows: list[tuple[Any, ...]]) -> None:
+    connection = session.connection()
+    marker = "?" if connection.dialect.name == "sqlite" else "%s"
+    connection.exec_driver_sql(template.format(marker), rows)
+
+
+def _stored(session: Session, moment: datetime) -> Any:
+    """A UTC timestamp as the driver stores it (what UTCDateTime would bind)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _text(value: str | None) -> str | None:
@@ -179,17 +201,13 @@ def _text(value: str | None) -> str | None:
 
 
 def _movement_rows(lines: Iterable[Line], warehouse_of: dict[int, int], actor: Actor,
-                   doc_type: str, doc_no: str, now: datetime,
-                   recorded: datetime) -> list[dict[str, Any]]:
-    """The movement rows, unsealed: `seq`, `prev_hash` and `hash` come from the sealer."""
-    return [{
-        "warehouse_id": warehouse_of[line.from_location_id or line.to_location_id or 0],
-        "seq": None, "kind": str(line.kind), "doc_type": doc_type, "doc_no": doc_no,
-        "owner_id": line.owner_id, "item_id": line.item_id, "lot_id": line.lot_id,
-        "serial_id": line.serial_id, "from_location_id": line.from_location_id,
-        "to_location_id": line.to_location_id, "from_status": _text(line.from_status),
-        "to_status": _text(line.to_status), "from_hu_id": line.from_hu_id,
-        "to_hu_id": line.to_hu_id, "quantity": line.quantity, "partner_id": line.partner_id,
-        "actor_id": actor.user_id, "reason": line.reason, "created_at": now,
-        "recorded_at": recorded, "prev_hash": None, "hash": None,
-    } for line in lines]
+                   doc_type: str, doc_no: str, now: Any,
+                   recorded: Any) -> list[tuple[Any, ...]]:
+    """The movement rows (MOVEMENT_COLUMNS), unsealed: `seq` and the hashes come later."""
+    return [(
+        warehouse_of[line.from_location_id or line.to_location_id or 0], None, str(line.kind),
+        doc_type, doc_no, line.owner_id, line.item_id, line.lot_id, line.serial_id,
+        line.from_location_id, line.to_location_id, _text(line.from_status),
+        _text(line.to_status), line.from_hu_id, line.to_hu_id, line.quantity, line.partner_id,
+        actor.user_id, line.reason, now, recorded,
+    ) for line in lines]

@@ -10,6 +10,7 @@ from medwms.bench.scenarios import (
     ledger_post,
     parse,
     scan_latency,
+    scan_open_loop,
     stock_query,
     trace,
 )
@@ -23,4 +24,5 @@ SCENARIOS: dict[str, Callable[[Context], Result]] = {
     "fefo_allocate": fefo_allocate.run,
     "count_approve": count_approve.run,
     "scan_latency": scan_latency.run,
+    "scan_open_loop": scan_open_loop.run,
 }

@@ -1,5 +1,6 @@
 """scan_latency: the receiving-scan and pick-confirm endpoints over real HTTP on loopback
-(uvicorn in its own process, httpx clients) under 1, 10 and 50 concurrent clients.
+(uvicorn in its own processes — two on PostgreSQL, one on SQLite — with their sealer;
+httpx clients spread over them) under 1, 10 and 50 concurrent clients, closed loop.
 
 Per level: client-side latency (p50/p99), server-side time of each POST, scans/s, the
 queries per scan (counted in the server by a before_cursor_execute listener), errors.
@@ -10,19 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from medwms.bench.scenarios import scan_setup
 from medwms.bench.scenarios.base import Context, Result, figure, optional, skipped
-from medwms.bench.server import STATS
+from medwms.bench.scenarios.servers import servers, stats, workers_for
 
 LEVELS = (1, 10, 50)
 P99_GOAL, RATE_GOAL = 20.0, 500.0
@@ -30,7 +27,7 @@ Request = tuple[str, dict[str, Any]]
 
 
 def run(ctx: Context) -> Result:
-    """Set the floor up, start the server, measure both endpoints at every level."""
+    """Set the floor up, start the servers, measure both endpoints at every level."""
     for module, name in (("medwms.receiving.service", "receive_scan"),
                          ("medwms.picking.waves", "create_wave")):
         missing = optional(module, name)
@@ -38,18 +35,16 @@ def run(ctx: Context) -> Result:
             return skipped(missing)
     seconds = 0.6 if ctx.quick else 8.0
     floor = scan_setup.build(ctx.db, max(LEVELS), 60 if ctx.quick else 1500)
-    result: Result = {}
-    with _server(ctx.db.url) as base:
+    workers = workers_for(ctx.db)
+    result: Result = {"server_processes": workers}
+    with servers(ctx.db.url, workers) as bases:
         receive = _receiving(floor)
-        result["receiving_scan"] = {f"clients_{n}": _level(base, floor.token, n, seconds,
+        result["receiving_scan"] = {f"clients_{n}": _level(bases, floor.token, n, seconds,
                                                            receive) for n in LEVELS}
-        if _has_pick_route(base):
-            pick = _picking(floor)
-            result["pick_confirm"] = {f"clients_{n}": _level(base, floor.token, n, seconds,
-                                                             pick) for n in LEVELS}
-        else:
-            result["pick_confirm"] = skipped("no POST /api/v1/waves/{wave_no}/picks route yet")
-        result["server_rss_mb"] = httpx.get(base + STATS).json()["rss_mb"]
+        pick = _picking(floor)
+        result["pick_confirm"] = {f"clients_{n}": _level(bases, floor.token, n, seconds,
+                                                         pick) for n in LEVELS}
+        result["server_rss_mb"] = stats(bases)["rss_mb"]
     return result
 
 
@@ -79,11 +74,11 @@ def _picking(floor: scan_setup.Floor) -> Callable[[int, int], Request | None]:
     return make
 
 
-def _level(base: str, token: str, clients: int, seconds: float,
+def _level(bases: list[str], token: str, clients: int, seconds: float,
            make: Callable[[int, int], Request | None]) -> Result:
-    before = httpx.get(base + STATS, params={"reset": True}).json()
-    latencies, errors, elapsed = asyncio.run(_drive(base, token, clients, seconds, make))
-    after = httpx.get(base + STATS, params={"reset": True}).json()
+    before = stats(bases, reset=True)
+    latencies, errors, elapsed = asyncio.run(_drive(bases, token, clients, seconds, make))
+    after = stats(bases, reset=True)
     done = len(latencies)
     server = after["server_ms"]
     return {"clients": clients, "scans": done, "errors": len(errors),
@@ -98,20 +93,24 @@ def _level(base: str, token: str, clients: int, seconds: float,
             "rate_met": done / elapsed >= RATE_GOAL if clients == 50 else None}
 
 
-async def _drive(base: str, token: str, clients: int, seconds: float,
+async def _drive(bases: list[str], token: str, clients: int, seconds: float,
                  make: Callable[[int, int], Request | None]
                  ) -> tuple[list[float], list[str], float]:
     latencies: list[float] = []
     errors: list[str] = []
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
-                                 timeout=60) as http:
+    pools = [httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60)
+             for base in bases]
+    try:
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*[_client(http, c, deadline, make, latencies, errors)
-                               for c in range(clients)])
+        await asyncio.gather(*[_client(pools[c % len(pools)], c, deadline, make, latencies,
+                                       errors) for c in range(clients)])
         return latencies, errors, time.perf_counter() - started
+    finally:
+        for pool in pools:
+            await pool.aclose()
 
 
 async def _client(http: httpx.AsyncClient, client: int, deadline: float,
@@ -129,42 +128,3 @@ async def _client(http: httpx.AsyncClient, client: int, deadline: float,
             errors.append(f"{response.status_code} {response.text[:200]}")
         else:
             latencies.append((time.perf_counter() - started) * 1000)
-
-
-def _has_pick_route(base: str) -> bool:
-    paths = httpx.get(base + "/openapi.json").json().get("paths", {})
-    return "/api/v1/waves/{wave_no}/picks" in paths
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _server(url: str) -> Iterator[str]:
-    """uvicorn on a free loopback port in a child process, until the block ends."""
-    port = _free_port()
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "medwms.bench.server", url, str(port)])
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base, child)
-        yield base
-    finally:
-        child.terminate()
-        child.wait(timeout=30)
-
-
-def _wait(base: str, child: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise RuntimeError("the bench server exited at start-up")
-        try:
-            if httpx.get(base + STATS, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("the bench server did not start within 60 s")

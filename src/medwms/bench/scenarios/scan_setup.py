@@ -38,15 +38,24 @@ def unit_scan(gtin14: str, expiry: date, lot: str) -> str:
     return f"]d201{gtin14}17{expiry:%y%m%d}10{lot}"
 
 
-def build(db: Database, clients: int, units_per_client: int) -> Floor:
-    """Everything the clients need, made through the services where they exist."""
-    gtins = _master(db)
-    _stock(db, units_per_client * clients)
-    auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
-                     password=PASSWORD, roles=["admin"])
+def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO") -> Floor:
+    """Everything the clients need, made through the services where they exist.
+
+    A second build in the same run (another scenario, another `prefix`) reuses the
+    warehouse, items, stock and user of the first and adds its own receipts and waves.
+    """
+    with db.reading() as s:
+        built = s.scalar(select(Warehouse.id).where(Warehouse.code == CODE)) is not None
+    if built:
+        gtins = [gtin(0, 90000 + n) for n in range(ITEMS)]
+    else:
+        gtins = _master(db)
+        _stock(db, units_per_client * clients)
+        auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
+                         password=PASSWORD, roles=["admin"])
     token = auth.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
-    wave_nos = _waves(db, clients, units_per_client)
+    wave_nos = _waves(db, clients, units_per_client, prefix)
     return Floor(token, _receipts(db, clients), gtins, wave_nos,
                  [_tasks(db, number) for number in wave_nos])
 
@@ -120,11 +129,12 @@ def _receipts(db: Database, clients: int) -> list[str]:
                          supplier=f"{CODE}SUP").receipt_no for c in range(clients)]
 
 
-def _waves(db: Database, clients: int, units: int) -> list[str]:
+def _waves(db: Database, clients: int, units: int, prefix: str = "SO") -> list[str]:
     from medwms.picking import orders, waves
 
     lines = 10
-    made = [orders.OrderIn(warehouse=CODE, consignee=f"{CODE}CUS", order_no=f"SO-BS-{c:03d}",
+    made = [orders.OrderIn(warehouse=CODE, consignee=f"{CODE}CUS",
+                           order_no=f"{prefix}-BS-{c:03d}",
                            lines=tuple(orders.LineIn(quantity=max(1, units // lines),
                                                      item=f"SCAN{(c + n) % ITEMS:03d}")
                                        for n in range(lines))) for c in range(clients)]
