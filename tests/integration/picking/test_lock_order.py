@@ -41,7 +41,7 @@ def test_concurrent_picks_and_putaways_into_one_bin_and_lot_never_deadlock(db):
                                 raw=unit(STENT_GTIN, "L1"), scan_id=f"p{n}",
                                 now=datetime.now(UTC))
                 done.append("pick")
-            except (DomainError, Exception) as error:  # noqa: BLE001 — asserted below
+            except (DomainError, Exception) as error:
                 failures.append(error)
 
     def putting_away() -> None:
@@ -52,7 +52,7 @@ def test_concurrent_picks_and_putaways_into_one_bin_and_lot_never_deadlock(db):
                                 raw=unit(STENT_GTIN, "L1"), quantity=1,
                                 override_reason="lock-order test")
                 done.append("putaway")
-            except (DomainError, Exception) as error:  # noqa: BLE001 — asserted below
+            except (DomainError, Exception) as error:
                 failures.append(error)
 
     threads = [threading.Thread(target=picking), threading.Thread(target=putting_away)]
