@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     )
     backup_dir: str = "backups"
     idempotency_hours: int = 48
+    auth_cache_seconds: float = Field(
+        default=2.0, ge=0, le=5,
+        description="How long a process trusts a verified bearer token without reading the "
+                    "user again (0: every request reads); a disabled user, a withdrawn role, "
+                    "a changed password or a revoked API token takes effect within this",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:
