@@ -101,7 +101,8 @@ def free_port() -> int:
 
 def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`medwms serve` on loopback, in a child process; returns once it answers /health."""
-    env = {**os.environ, "MEDWMS_DATABASE_URL": url, "MEDWMS_SECRET_KEY": SECRET}
+    env = {**os.environ, "MEDWMS_DATABASE_URL": url, "MEDWMS_SECRET_KEY": SECRET,
+           "MEDWMS_BACKUP_DIR": str(log.parent / "backups")}  # its key files stay in tmp
     child = subprocess.Popen(
         [sys.executable, "-c", "from medwms.cli.main import app; app()", "serve",
          "--host", "127.0.0.1", "--port", str(port)],
