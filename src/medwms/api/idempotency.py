@@ -15,14 +15,20 @@ claim and the stored response commit together or not at all:
   transaction of its own, and replayed like any answer; a 5xx stores nothing;
 - the same key with a different request body gets 422 IDEMPOTENCY_KEY_REUSED.
 
-Records are kept `idempotency_hours` (`purge_expired`).
+A request unit holds its connection across the thread hops of the request (claim, route,
+store). So that the requests holding one always find a thread to finish on, at most
+`pool capacity − 2` keyed requests hold a request unit at once per event loop; the others
+wait for a slot in the event loop (not in a thread, not in the pool), and two connections
+stay for everything else. Records are kept `idempotency_hours` (`purge_expired`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -48,6 +54,26 @@ log = logging.getLogger("medwms.api")
 HEADER = "Idempotency-Key"
 PENDING = 0
 RECORD = cast(Table, IdempotencyRecord.__table__)
+RESERVED_CONNECTIONS = 2  # for requests without a key, health checks, the sealer
+MAX_SLOTS = 32  # below the threadpool's 40 threads
+
+
+class Slots:
+    """How many request units may be open at once, per event loop (a semaphore is bound
+    to its loop; a test client runs a loop per request)."""
+
+    def __init__(self, db: Database) -> None:
+        self.size = max(1, min(MAX_SLOTS, db.pool_capacity - RESERVED_CONNECTIONS))
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                                 asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+    def here(self) -> asyncio.Semaphore:
+        """The semaphore of the running event loop."""
+        loop = asyncio.get_running_loop()
+        found = self._by_loop.get(loop)
+        if found is None:
+            found = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return found
 
 
 class IdempotencyMiddleware:
@@ -55,6 +81,7 @@ class IdempotencyMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._slots: dict[int, Slots] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _key(scope)
@@ -71,8 +98,16 @@ class IdempotencyMiddleware:
             return
         scope[ACTOR_SCOPE_KEY] = actor
         claim = _claim_of(request, key, actor, body)
-        response = await self._once(scope, receive, request.app.state.db, claim)
+        db: Database = request.app.state.db
+        async with self._slots_of(db).here():
+            response = await self._once(scope, receive, db, claim)
         await response(scope, receive, send)
+
+    def _slots_of(self, db: Database) -> Slots:
+        found = self._slots.get(id(db))
+        if found is None:
+            found = self._slots[id(db)] = Slots(db)
+        return found
 
     async def _once(self, scope: Scope, receive: Receive, db: Database,
                     claim: Claim) -> Response:

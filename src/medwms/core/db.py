@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -38,6 +38,9 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+UNBOUNDED_POOL = 1000
 
 
 class Base(DeclarativeBase):
@@ -239,6 +242,15 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def pool_capacity(self) -> int:
+        """How many connections the pool opens at most (pool_size + max_overflow)."""
+        pool = self.engine.pool
+        if isinstance(pool, QueuePool):
+            overflow: int = pool._max_overflow  # no public accessor
+            return pool.size() + (overflow if overflow >= 0 else UNBOUNDED_POOL)
+        return 1
 
     def unit_of_work(self) -> UnitOfWork:
         """A write transaction for one command (inside a request unit: a part of it)."""
