@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     port: int = 8000
     timezone: str = "Asia/Shanghai"
     token_minutes: int = Field(default=12 * 60, description="Lifetime of a login token")
+    auth_cache_seconds: float = Field(
+        default=2.0, ge=0, le=5,
+        description="How long a process trusts a verified bearer token without reading the "
+                    "user again (0: every request reads); a disabled user, a withdrawn role, "
+                    "a changed password or a revoked API token takes effect within this",
+    )
     scanner_gs_substitutes: tuple[str, ...] = ("<GS>", "␝", "{GS}", "^]")
     cjk_font_path: str | None = Field(
         default=None, description="TrueType CJK font to embed in PDFs (else a CID font)"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from medwms import __version__
 from medwms.api import errors, idempotency, routes
+from medwms.auth.actors import ActorCache
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.web import routes as web
@@ -22,6 +23,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                   docs_url="/docs", redoc_url=None)
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
+    app.state.actors = ActorCache(settings.auth_cache_seconds)
     errors.install(app)
     idempotency.install(app)
     for router in _routers():

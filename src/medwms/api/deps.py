@@ -1,4 +1,11 @@
-"""Typed dependencies for routes, declared once: the database, settings, the actor."""
+"""Typed dependencies for routes, declared once: the database, settings, the actor.
+
+The actor comes from the bearer token, else the web session cookie (with its CSRF header),
+through the process's short-lived cache of verified actors (`auth.actors`): on a hit,
+authentication reads nothing from the database. The Idempotency-Key middleware
+authenticates before the route runs and leaves the actor in the request scope, so the
+route's `get_actor` finds it there.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +13,26 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.utils import get_authorization_scheme_param
+from starlette.concurrency import run_in_threadpool
 
+from medwms.auth.actors import ActorCache, authenticate
 from medwms.auth.rules import Actor
-from medwms.auth.service import actor_from_token
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
 from medwms.web import session as web_session
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+ACTOR_SCOPE_KEY = "medwms.actor"
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -31,13 +41,34 @@ DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_actor(request: Request, db: DbDep, settings: SettingsDep,
-              token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+async def get_actor(request: Request,
+                    token: Annotated[str | None, Depends(oauth2)]) -> Actor:
     """The user behind the bearer token, else the web session cookie (with its CSRF token)."""
-    if not token:
-        token = _cookie_token(request, settings)
-    with db.reading() as session:
-        return actor_from_token(session, settings, token)
+    known: Actor | None = request.scope.get(ACTOR_SCOPE_KEY)
+    if known is not None:
+        return known
+    token = token or _cookie_token(request, request.app.state.settings)
+    cache: ActorCache = request.app.state.actors
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
+    actor: Actor = await run_in_threadpool(
+        authenticate, request.app.state.db, request.app.state.settings, cache, token)
+    return actor
+
+
+async def request_actor(request: Request) -> Actor:
+    """The actor the route will see, before routing: for the Idempotency-Key middleware.
+
+    A test that replaces `get_actor` (app.dependency_overrides, a callable without
+    arguments) is honoured here too, so its actor is also the idempotency principal.
+    """
+    override = request.app.dependency_overrides.get(get_actor)
+    if override is not None:
+        actor: Actor = override()
+        return actor
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    return await get_actor(request, token if scheme.lower() == "bearer" else None)
 
 
 def _cookie_token(request: Request, settings: Settings) -> str:

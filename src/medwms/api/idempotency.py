@@ -1,76 +1,144 @@
 """Idempotency-Key on every POST: the same key replays the first response, posts nothing twice.
 
-The key is claimed first (an insert that a second, concurrent request with the same key
-cannot make), then the request runs, then its response is stored on the claim. A retry
-after a network drop gets the stored response; one that arrives while the first is still
-running gets 409; the same key with a different body gets 422. Keys are per principal
-(the Authorization header, else the web session cookie), kept `idempotency_hours`.
+A plain ASGI middleware. For a POST with an Idempotency-Key it first authenticates (a
+request that fails gets its 401/403 from the route and claims nothing); the key belongs to
+that user. Then, in one write transaction (`Database.request_unit()`), it claims the key
+with one INSERT … ON CONFLICT DO NOTHING, runs the route — whose units of work join that
+transaction — stores the response on the claim and commits once. So the command, the
+claim and the stored response commit together or not at all:
+
+- a retry after the answer was lost gets the stored response (`Idempotent-Replayed: true`);
+- a retry while the first is still running waits for it (PostgreSQL: on the unique index;
+  SQLite: on the write lock) and then gets its stored response;
+- a request killed or rolled back leaves no claim, so its retry runs afresh — once;
+- a refused command (4xx) is rolled back and its refusal stored with the claim in a short
+  transaction of its own, and replayed like any answer; a 5xx stores nothing;
+- the same key with a different request body gets 422 IDEMPOTENCY_KEY_REUSED.
+
+A request unit holds its connection across the thread hops of the request (claim, route,
+store). So that the requests holding one always find a thread to finish on, at most
+`pool capacity − 2` keyed requests hold a request unit at once per event loop; the others
+wait for a slot in the event loop (not in a thread, not in the pool), and two connections
+stay for everything else. Records are kept `idempotency_hours` (`purge_expired`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import cast
 
-from fastapi import FastAPI, Request, Response
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from fastapi import FastAPI
+from sqlalchemy import Insert, Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from medwms.api.deps import ACTOR_SCOPE_KEY, request_actor
 from medwms.api.errors import problem
+from medwms.auth.rules import Actor
 from medwms.core.clock import utc_now
-from medwms.core.db import Database
+from medwms.core.db import Database, RequestUnit
+from medwms.core.errors import DomainError
 from medwms.core.tables import IdempotencyRecord
-from medwms.web.session import session_token
 
+log = logging.getLogger("medwms.api")
 HEADER = "Idempotency-Key"
 PENDING = 0
-STALE_CLAIM = timedelta(minutes=5)
+RECORD = cast(Table, IdempotencyRecord.__table__)
+RESERVED_CONNECTIONS = 2  # for requests without a key, health checks, the sealer
+MAX_SLOTS = 32  # below the threadpool's 40 threads
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def idempotent(request: Request,
-                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        key = request.headers.get(HEADER)
-        if request.method != "POST" or not key:
-            return await call_next(request)
-        return await _once(request, key.strip()[:200], call_next)
+class Slots:
+    """How many request units may be open at once, per event loop (a semaphore is bound
+    to its loop; a test client runs a loop per request)."""
+
+    def __init__(self, db: Database) -> None:
+        self.size = max(1, min(MAX_SLOTS, db.pool_capacity - RESERVED_CONNECTIONS))
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                                 asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+    def here(self) -> asyncio.Semaphore:
+        """The semaphore of the running event loop."""
+        loop = asyncio.get_running_loop()
+        found = self._by_loop.get(loop)
+        if found is None:
+            found = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return found
 
 
-def _principal(request: Request) -> str:
-    credential = request.headers.get("authorization", "") or \
-        "cookie " + (session_token(request) or "")
-    return hashlib.sha256(credential.encode()).hexdigest()[:40]
+class IdempotencyMiddleware:
+    """Run each keyed POST once per user and key; see the module docstring."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._slots: dict[int, Slots] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        receive = _replaying(body, receive)
+        request = Request(scope, receive)
+        try:
+            actor = await request_actor(request)
+        except DomainError:
+            await self.app(scope, receive, send)  # the route refuses it; nothing is claimed
+            return
+        scope[ACTOR_SCOPE_KEY] = actor
+        claim = _claim_of(request, key, actor, body)
+        db: Database = request.app.state.db
+        async with self._slots_of(db).here():
+            response = await self._once(scope, receive, db, claim)
+        await response(scope, receive, send)
+
+    def _slots_of(self, db: Database) -> Slots:
+        found = self._slots.get(id(db))
+        if found is None:
+            found = self._slots[id(db)] = Slots(db)
+        return found
+
+    async def _once(self, scope: Scope, receive: Receive, db: Database,
+                    claim: Claim) -> Response:
+        unit = db.request_unit()
+        closed = False
+        try:
+            earlier = await run_in_threadpool(_claim, unit, claim)
+            if earlier is not None:
+                closed = True
+                return _replay(earlier, claim.fingerprint)
+            with unit.active():
+                answer = await _capture(self.app, scope, receive)
+            if answer.status < 500:
+                callbacks = await run_in_threadpool(_store, unit, claim, answer)
+                closed = True
+                if callbacks:  # outside the request unit: they get units of their own
+                    await run_in_threadpool(_run_callbacks, callbacks)
+            return answer.response()
+        finally:
+            if not closed:
+                await run_in_threadpool(unit.close)
 
 
-async def _once(request: Request, key: str,
-                call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    db: Database = request.app.state.db
-    body = await request.body()
-    # Keyed with the secret: request bodies may hold a signature password.
-    secret = request.app.state.settings.secret_key.encode()
-    fingerprint = hmac.new(secret, request.url.path.encode() + b"\0" + body,
-                           hashlib.sha256).hexdigest()
-    principal = _principal(request)
-    earlier = await run_in_threadpool(_claim, db, key, principal, request, fingerprint)
-    if earlier is not None:
-        return _replay(earlier, fingerprint)
-    try:
-        response = await call_next(request)
-    except Exception:
-        await run_in_threadpool(_release, db, key, principal)
-        raise
-    content = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-    if response.status_code >= 500:
-        await run_in_threadpool(_release, db, key, principal)
-    else:
-        await run_in_threadpool(_store, db, key, principal, response, content)
-    return Response(content=content, status_code=response.status_code,
-                    headers=dict(response.headers), media_type=response.media_type)
+@dataclass(frozen=True)
+class Claim:
+    """Who asks, with which key, for which request (a keyed hash of path and body)."""
+
+    key: str
+    principal: str
+    path: str
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -81,36 +149,148 @@ class Earlier:
     content_type: str
 
 
-def _earlier(record: IdempotencyRecord | None) -> Earlier | None:
-    if record is None:
+@dataclass
+class Answer:
+    """The route's response, held back until it is stored and committed."""
+
+    status: int = 500
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+    @property
+    def content_type(self) -> str:
+        found = [v for k, v in self.headers if k.lower() == b"content-type"]
+        return found[0].decode("latin-1") if found else ""
+
+    def response(self) -> Response:
+        response = Response(content=self.body, status_code=self.status)
+        response.raw_headers = list(self.headers)
+        return response
+
+
+def _key(scope: Scope) -> str | None:
+    if scope["type"] != "http" or scope["method"] != "POST":
         return None
-    return Earlier(record.request_hash, record.status_code, record.response_body,
-                   record.content_type)
-
-
-def _claim(db: Database, key: str, principal: str, request: Request,
-           fingerprint: str) -> Earlier | None:
-    """Claim the key; return the earlier request's outcome if it was already claimed."""
-    now = utc_now()
-    with db.unit_of_work() as uow:
-        earlier = uow.session.get(IdempotencyRecord, (key, principal))
-        if earlier is not None and not (earlier.status_code == PENDING
-                                        and now - earlier.created_at > STALE_CLAIM):
-            return _earlier(earlier)
-        if earlier is not None:
-            uow.session.delete(earlier)
-            uow.session.flush()
-        uow.session.add(IdempotencyRecord(
-            key=key, principal=principal, method=request.method, path=request.url.path,
-            request_hash=fingerprint, status_code=PENDING, response_body="",
-            content_type="", created_at=now))
-        try:
-            uow.commit()
-        except IntegrityError:
-            uow.session.rollback()
-            with db.reading() as session:
-                return _earlier(session.get(IdempotencyRecord, (key, principal)))
+    for name, value in scope["headers"]:
+        if name == b"idempotency-key":
+            key = value.decode("latin-1").strip()[:200]
+            return key or None
     return None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the already-read body once, then the client's own messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+    return replay
+
+
+def _claim_of(request: Request, key: str, actor: Actor, body: bytes) -> Claim:
+    # Keyed with the secret: request bodies may hold a signature password.
+    secret = request.app.state.settings.secret_key.encode()
+    path = request.url.path
+    fingerprint = hmac.new(secret, path.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+    return Claim(key=key, principal=principal(actor), path=path, fingerprint=fingerprint)
+
+
+def principal(actor: Actor) -> str:
+    """Whose key it is: the authenticated user."""
+    return f"user:{actor.user_id}" if actor.user_id is not None else f"name:{actor.username}"
+
+
+async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> Answer:
+    answer = Answer()
+
+    async def hold(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            answer.status = message["status"]
+            answer.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            answer.chunks.append(message.get("body", b""))
+
+    await app(scope, receive, hold)
+    return answer
+
+
+def _insert(unit: RequestUnit, claim: Claim, *, status: int, body: str,
+            content_type: str) -> Insert:
+    dialect = postgresql if unit.db.dialect == "postgresql" else sqlite
+    statement: Insert = dialect.insert(RECORD).values(
+        key=claim.key, principal=claim.principal, method="POST", path=claim.path[:500],
+        request_hash=claim.fingerprint, status_code=status, response_body=body,
+        content_type=content_type[:100], created_at=utc_now(),
+    ).on_conflict_do_nothing(index_elements=["key", "principal"])
+    return statement
+
+
+def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
+    """Claim the key in the request's transaction; else the stored earlier answer.
+
+    A concurrent request holding the same claim makes the INSERT wait until it commits
+    (then the row is there) or rolls back (then the claim is ours).
+    """
+    session = unit.session
+    for _ in range(3):
+        made = session.execute(_insert(unit, claim, status=PENDING, body="", content_type="")
+                               .returning(RECORD.c.key)).first()
+        if made is not None:
+            return None
+        row = session.execute(select(
+            RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,
+            RECORD.c.content_type).where(RECORD.c.key == claim.key,
+                                         RECORD.c.principal == claim.principal)).first()
+        if row is not None:
+            unit.close()
+            return Earlier(*row)
+    raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither claimed nor read")
+
+
+def _store(unit: RequestUnit, claim: Claim, answer: Answer) -> list[Callable[[], None]]:
+    """Store the answer on the claim, commit with the command, close; the callbacks to run."""
+    text = answer.body.decode("utf-8", errors="replace")
+    if unit.failed:  # the command was rolled back, and the claim with it
+        unit.session.execute(_insert(unit, claim, status=answer.status, body=text,
+                                     content_type=answer.content_type))
+    else:
+        unit.session.execute(update(RECORD).where(
+            RECORD.c.key == claim.key, RECORD.c.principal == claim.principal).values(
+            status_code=answer.status, response_body=text,
+            content_type=answer.content_type[:100]))
+    try:
+        return unit.commit()
+    finally:
+        unit.close()
+
+
+def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
+    """After the commit: a failing side effect is logged; the answer stands."""
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback %r failed", callback)
 
 
 def _replay(earlier: Earlier, fingerprint: str) -> Response:
@@ -118,30 +298,14 @@ def _replay(earlier: Earlier, fingerprint: str) -> Response:
         return problem(422, "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_REUSED",
                        "This Idempotency-Key was used for a different request; "
                        "use a new key for a new request.")
-    if earlier.status_code == PENDING:
-        return problem(409, "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_IN_PROGRESS",
-                       "The first request with this Idempotency-Key is still running; "
-                       "retry in a moment.")
     return Response(content=earlier.response_body.encode(), status_code=earlier.status_code,
                     media_type=earlier.content_type or None,
                     headers={"Idempotent-Replayed": "true"})
 
 
-def _store(db: Database, key: str, principal: str, response: Response, content: bytes) -> None:
-    with db.unit_of_work() as uow:
-        record = uow.session.get(IdempotencyRecord, (key, principal))
-        if record is not None:
-            record.status_code = response.status_code
-            record.response_body = content.decode("utf-8", errors="replace")
-            record.content_type = response.media_type or response.headers.get("content-type", "")
-            uow.commit()
-
-
-def _release(db: Database, key: str, principal: str) -> None:
-    with db.unit_of_work() as uow:
-        uow.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.key == key, IdempotencyRecord.principal == principal))
-        uow.commit()
+def install(app: FastAPI) -> None:
+    """Add the middleware to `app`."""
+    app.add_middleware(IdempotencyMiddleware)
 
 
 def purge_expired(db: Database, hours: int) -> int:

@@ -48,6 +48,7 @@ from medwms.auth.tokens import (
     new_api_token,
     password_stamp,
     read_login_token,
+    rights_changed,
 )
 from medwms.config import Settings
 from medwms.core.clock import utc_now
@@ -66,6 +67,14 @@ class LoginResult:
     access_token: str
     expires_in: int
     user: UserView
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The actor a bearer token stands for, and when the token itself runs out (if ever)."""
+
+    actor: Actor
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,7 @@ def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str]
         before = user_view(s, user)
         if Role.ADMIN not in role_set:
             _keep_an_admin(admins, user)
+        uow.after_commit(rights_changed)
         s.execute(delete(UserRole).where(UserRole.user_id == user.id))
         s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
         s.flush()
@@ -154,6 +164,7 @@ def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "")
         before = user_view(s, user)
         _keep_an_admin(admins, user)
         user.active = False
+        uow.after_commit(rights_changed)
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.disable", reason=reason)
 
@@ -179,6 +190,7 @@ def reset_password(db: Database, *, actor: Actor, username: str, new_password: s
         s = uow.session
         user = _lock_user(s, username)
         _set_password(user, new_password)
+        uow.after_commit(rights_changed)
         view = user_view(s, user)
         record_audit(s, actor=actor, action="user.password_reset", entity="user",
                      entity_key=user.username, after={"password": "changed"}, reason=reason)
@@ -198,6 +210,7 @@ def change_own_password(db: Database, *, actor: Actor, old_password: str,
             raise WrongPassword(user=user.username)
         check_policy(new_password, username=user.username)
         _set_password(user, new_password)
+        uow.after_commit(rights_changed)
         record_audit(s, actor=actor, action="user.password_change", entity="user",
                      entity_key=user.username, after={"password": "changed"},
                      reason="changed by the user")
@@ -274,6 +287,7 @@ def revoke_api_token(db: Database, *, actor: Actor, token_id: int,
         before = token_view(token, username)
         if token.revoked_at is None:
             token.revoked_at = utc_now()
+            uow.after_commit(rights_changed)
         after = token_view(token, username)
         record_audit(s, actor=actor, action="api_token.revoke", entity="api_token",
                      entity_key=str(token.id), before=token_snapshot(before),
@@ -284,12 +298,19 @@ def revoke_api_token(db: Database, *, actor: Actor, token_id: int,
 
 def actor_from_token(session: Session, settings: Settings, token: str) -> Actor:
     """The actor behind a bearer token (login token or API token); NotAuthenticated else."""
-    user = _api_token_user(session, token) if is_api_token(token) \
+    return verify_token(session, settings, token).actor
+
+
+def verify_token(session: Session, settings: Settings, token: str) -> Verified:
+    """Check a bearer token against the database: its user exists, is active, and (for a
+    login token) has not changed password since; (for an API token) it is not revoked."""
+    user, expires_at = _api_token_user(session, token) if is_api_token(token) \
         else _login_token_user(session, settings, token)
     if not user.active:
         raise NotAuthenticated()
-    return Actor(user_id=user.id, username=user.username,
-                 roles=frozenset(roles_of(session, user.id)))
+    actor = Actor(user_id=user.id, username=user.username,
+                  roles=frozenset(roles_of(session, user.id)))
+    return Verified(actor=actor, expires_at=expires_at)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -389,19 +410,20 @@ def _require_token_rights(actor: Actor, user_id: int) -> None:
     require(actor, Perm.USERS_MANAGE)
 
 
-def _login_token_user(session: Session, settings: Settings, token: str) -> User:
+def _login_token_user(session: Session, settings: Settings,
+                      token: str) -> tuple[User, datetime | None]:
     claims = read_login_token(token, secret=settings.secret_key)
     user = session.get(User, claims.user_id)
     if user is None or password_stamp(user.password_changed_at) != claims.password_stamp:
         raise NotAuthenticated()
-    return user
+    return user, claims.expires_at
 
 
-def _api_token_user(session: Session, token: str) -> User:
+def _api_token_user(session: Session, token: str) -> tuple[User, datetime | None]:
     row = session.scalars(select(ApiToken).where(
         ApiToken.token_hash == api_token_digest(token))).one_or_none()
     now: datetime = utc_now()
     if row is None or row.revoked_at is not None or (
             row.expires_at is not None and row.expires_at <= now):
         raise NotAuthenticated()
-    return session.get_one(User, row.user_id)
+    return session.get_one(User, row.user_id), row.expires_at

@@ -1,5 +1,10 @@
 """Bearer tokens: signed login tokens (JWT HS256) and random API tokens (only a SHA-256 kept).
 
+Processes keep a verified token's actor for a few seconds (`auth.actors`); a change that
+withdraws rights in this process (disable, roles, password, revoked API token) calls
+`rights_changed()` after its commit, so this process forgets every kept actor at once,
+and the others within their few seconds.
+
 A login token carries `sub` (the user id), `iat`, `exp` and `pwd`, the exact moment the
 user's password last changed (microseconds since the epoch). Changing the password moves
 that moment, so every token issued before it is refused — even one issued in the same
@@ -18,6 +23,7 @@ import jwt
 from medwms.core.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
+_RIGHTS_CHANGES = [0]
 API_TOKEN_PREFIX = "mwk_"  # noqa: S105 — a prefix, not a secret
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -28,6 +34,7 @@ class LoginClaims:
 
     user_id: int
     password_stamp: int
+    expires_at: datetime
 
 
 def password_stamp(changed_at: datetime) -> int:
@@ -49,7 +56,8 @@ def read_login_token(token: str, *, secret: str) -> LoginClaims:
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["exp", "iat", "sub", "pwd"]})
-        return LoginClaims(user_id=int(claims["sub"]), password_stamp=int(claims["pwd"]))
+        return LoginClaims(user_id=int(claims["sub"]), password_stamp=int(claims["pwd"]),
+                           expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC))
     except (jwt.InvalidTokenError, ValueError, TypeError) as error:
         raise NotAuthenticated() from error
 
@@ -68,3 +76,13 @@ def new_api_token() -> tuple[str, str]:
 def api_token_digest(plaintext: str) -> str:
     """The SHA-256 hex digest under which an API token is stored."""
     return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def rights_changed() -> None:
+    """A user's rights changed in this process: actors verified before are not trusted."""
+    _RIGHTS_CHANGES[0] += 1
+
+
+def rights_generation() -> int:
+    """How many times rights changed in this process (compare, don't interpret)."""
+    return _RIGHTS_CHANGES[0]

@@ -5,20 +5,30 @@ It rolls back unless `commit()` was called, so a failed command writes nothing.
 On SQLite a command's transaction starts with BEGIN IMMEDIATE (the write lock is taken
 up front, so two writers queue instead of failing half-way); read-only work uses a
 deferred BEGIN. On PostgreSQL, rows are locked with SELECT … FOR UPDATE where changed.
+
+A request unit (`db.request_unit()`, made active with `with unit.active():`) lets a door
+put a whole request in one transaction: the API's Idempotency-Key middleware claims the
+key, runs the route and stores its response there, and commits once. While it is active,
+`db.unit_of_work()` hands out a unit on that same session whose `commit()` only flushes
+(its after-commit callbacks wait for the real commit), and `db.reading()` yields that
+session, so reads see the request's own writes. A unit that ends without committing rolls
+the request back (the first one) or back to its savepoint (one after an earlier unit
+committed), so each command is still all or nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -28,6 +38,9 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+UNBOUNDED_POOL = 1000
 
 
 class Base(DeclarativeBase):
@@ -135,6 +148,86 @@ class UnitOfWork:
         self.session.close()
 
 
+class RequestUnit:
+    """One request's write transaction, shared by every unit of work the request opens.
+
+    `wrote` says a unit committed into the current transaction (a later unit then takes a
+    savepoint); `failed` says a unit ended without committing and the transaction was
+    rolled back — whatever the door had written before it (an idempotency claim) is gone.
+    """
+
+    def __init__(self, db: Database, session: Session) -> None:
+        self.db = db
+        self.session = session
+        self.wrote = False
+        self.failed = False
+        self._after_commit: list[Callable[[], None]] = []
+
+    @contextmanager
+    def active(self) -> Iterator[RequestUnit]:
+        """Make this the unit that `db.unit_of_work()` and `db.reading()` join."""
+        token = _REQUEST.set(self)
+        try:
+            yield self
+        finally:
+            _REQUEST.reset(token)
+
+    def joined(self, callbacks: list[Callable[[], None]]) -> None:
+        """A unit committed into this transaction; its callbacks wait for the real commit."""
+        self.wrote = True
+        self._after_commit.extend(callbacks)
+
+    def abandon(self) -> None:
+        """A unit failed: roll the whole transaction back, with its queued callbacks."""
+        self.session.rollback()
+        self.failed, self.wrote = True, False
+        self._after_commit.clear()
+
+    def commit(self) -> list[Callable[[], None]]:
+        """Commit the request; returns the callbacks to run now, outside the request."""
+        self.session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        return callbacks
+
+    def close(self) -> None:
+        """Roll back what was not committed and give the connection back."""
+        self._after_commit.clear()
+        self.session.rollback()
+        self.session.close()
+
+
+_REQUEST: ContextVar[RequestUnit | None] = ContextVar("medwms_request_unit", default=None)
+
+
+class JoinedUnitOfWork(UnitOfWork):
+    """A command's unit inside a request unit: `commit()` flushes, the request commits."""
+
+    def __init__(self, request: RequestUnit) -> None:
+        super().__init__(request.session)
+        self._request = request
+        self._savepoint: SessionTransaction | None = (
+            request.session.begin_nested() if request.wrote else None)
+
+    def commit(self) -> None:
+        """Write this command's changes into the request's transaction."""
+        if self._savepoint is not None:
+            self._savepoint.commit()
+        else:
+            self.session.flush()
+        self.committed = True
+        callbacks, self._after_commit = self._after_commit, []
+        self._request.joined(callbacks)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.committed:
+            return
+        if self._savepoint is not None:
+            self._savepoint.rollback()
+        else:
+            self._request.abandon()
+
+
 class Database:
     """The engine and session factories of one database."""
 
@@ -150,13 +243,37 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def pool_capacity(self) -> int:
+        """How many connections the pool opens at most (pool_size + max_overflow)."""
+        pool = self.engine.pool
+        if isinstance(pool, QueuePool):
+            overflow: int = pool._max_overflow  # no public accessor
+            return pool.size() + (overflow if overflow >= 0 else UNBOUNDED_POOL)
+        return 1
+
     def unit_of_work(self) -> UnitOfWork:
-        """A write transaction for one command."""
+        """A write transaction for one command (inside a request unit: a part of it)."""
+        request = self._request()
+        if request is not None:
+            return JoinedUnitOfWork(request)
         return UnitOfWork(self._write())
+
+    def request_unit(self) -> RequestUnit:
+        """A write transaction for a whole request; see the module docstring."""
+        return RequestUnit(self, self._write())
+
+    def _request(self) -> RequestUnit | None:
+        request = _REQUEST.get()
+        return request if request is not None and request.db is self else None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session for queries; always rolled back."""
+        """A read-only session for queries; always rolled back (in a request: its session)."""
+        request = self._request()
+        if request is not None:
+            yield request.session
+            return
         session = self._read()
         try:
             yield session

@@ -51,8 +51,7 @@ def get_visitor(request: Request, db: DbDep, settings: SettingsDep) -> Visitor:
     if not token:
         raise LoginRequired(_here(request))
     try:
-        with db.reading() as s:
-            actor = session.cookie_actor(s, settings, token)
+        actor = session.cookie_actor(request, db, settings, token)
     except NotAuthenticated as error:
         raise LoginRequired(_here(request)) from error
     return Visitor(actor=actor, token=token, lang=session.language(request, settings))

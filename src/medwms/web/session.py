@@ -13,11 +13,11 @@ import hashlib
 import hmac
 
 from fastapi import Request, Response
-from sqlalchemy.orm import Session
 
+from medwms.auth.actors import ActorCache, authenticate
 from medwms.auth.rules import Actor
-from medwms.auth.service import actor_from_token
 from medwms.config import Settings
+from medwms.core.db import Database
 from medwms.core.errors import DomainError
 from medwms.web.i18n import normalise
 
@@ -53,9 +53,11 @@ def check_csrf(settings: Settings, token: str, given: str | None) -> None:
         raise CsrfRefused()
 
 
-def cookie_actor(session: Session, settings: Settings, token: str) -> Actor:
-    """The actor behind the session cookie; NotAuthenticated if it no longer holds."""
-    return actor_from_token(session, settings, token)
+def cookie_actor(request: Request, db: Database, settings: Settings, token: str) -> Actor:
+    """The actor behind the session cookie (through the app's short-lived cache of verified
+    actors); NotAuthenticated if it no longer holds."""
+    cache: ActorCache = request.app.state.actors
+    return authenticate(db, settings, cache, token)
 
 
 def set_session(response: Response, token: str, *, max_age: int, secure: bool) -> None:

@@ -1,21 +1,76 @@
-"""The Idempotency-Key middleware, exercised with POST /users."""
+"""The Idempotency-Key middleware through the real API, with real tokens (no overridden actor):
+one posting per user and key, replays, concurrent duplicates, refusals, and its query cost."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from medwms.api.app import create_app
+from medwms.api.deps import ActorDep, DbDep
 from medwms.auth.tables import User
 from medwms.config import Settings
+from medwms.core.clock import utc_now
+from medwms.core.tables import IdempotencyRecord
+from medwms.ledger.tables import Movement
+from tests.support.receiving import STENT_BOX, UNKNOWN, inbound, udi
 from tests.support.users import PASSWORD, make_user
+
+SECRET = "idem-test-secret-0123456789abcdef"
+API = "/api/v1"
+GOOD = date(2028, 6, 30)
+
+
+@pytest.fixture
+def app(db):
+    inbound(db)
+    make_user(db, "root", "admin")
+    make_user(db, "wang", "receiver")
+    make_user(db, "li", "receiver")
+    return create_app(Settings(database_url=db.url, secret_key=SECRET), db=db)
+
+
+def bearer(app, username: str) -> dict[str, str]:
+    response = TestClient(app).post(f"{API}/auth/token",
+                                    data={"username": username, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def receipt(app) -> str:
+    response = TestClient(app).post(f"{API}/receipts", headers=bearer(app, "wang"), json={
+        "warehouse": "WH1", "po_no": "PO-1", "supplier": "SUP1"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["receipt_no"])
+
+
+def scan(n: int = 1, lot: str = "L1") -> dict[str, str]:
+    return {"raw": udi(STENT_BOX, lot=lot, expiry=GOOD), "scan_id": f"scan-{n}"}
+
+
+def movements(db) -> int:
+    with db.reading() as s:
+        return s.scalar(select(func.count()).select_from(Movement)) or 0
+
+
+def records(db) -> list[tuple[str, str, int]]:
+    with db.reading() as s:
+        return [tuple(r) for r in s.execute(select(
+            IdempotencyRecord.key, IdempotencyRecord.principal, IdempotencyRecord.status_code)
+            .order_by(IdempotencyRecord.principal))]
 
 
 def test_the_same_key_twice_creates_one_user_and_replays_the_response(db):
     make_user(db, "root", "admin")
-    client = TestClient(create_app(Settings(database_url=db.url,
-                                            secret_key="idem-test-secret-0123456789abcdef"),
-                                   db=db))
+    client = TestClient(create_app(Settings(database_url=db.url, secret_key=SECRET), db=db))
     token = client.post("/api/v1/auth/token",
                         data={"username": "root", "password": PASSWORD}).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "create-lin-0001"}
@@ -31,3 +86,191 @@ def test_the_same_key_twice_creates_one_user_and_replays_the_response(db):
     different = client.post("/api/v1/users", json={**body, "username": "other"},
                             headers=headers)
     assert different.status_code == 422
+    assert different.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_a_scan_sent_twice_with_its_key_posts_once_and_replays_the_body(app, db, receipt):
+    headers = {**bearer(app, "wang"), "Idempotency-Key": "scan-1"}
+    client = TestClient(app)
+    first = client.post(f"{API}/receipts/{receipt}/scans", json=scan(), headers=headers)
+    again = client.post(f"{API}/receipts/{receipt}/scans", json=scan(), headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.content == first.content
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert movements(db) == 1
+
+
+@contextmanager
+def slow_postings(db, seconds: float) -> Iterator[None]:
+    """Each movement insert waits `seconds`, so a duplicate arrives while it is in flight."""
+    def slow(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO MOVEMENT"):
+            time.sleep(seconds)
+
+    event.listen(db.engine, "before_cursor_execute", slow)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", slow)
+
+
+def test_concurrent_requests_with_one_key_post_once_and_all_get_the_first_answer(
+        app, db, receipt):
+    headers = {**bearer(app, "wang"), "Idempotency-Key": "scan-1"}
+    answers: list[Any] = []
+    start = threading.Barrier(4)
+
+    def send() -> None:
+        client = TestClient(app)
+        start.wait()
+        answers.append(client.post(f"{API}/receipts/{receipt}/scans", json=scan(),
+                                   headers=headers))
+
+    with slow_postings(db, 0.4):
+        threads = [threading.Thread(target=send) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert len({a.content for a in answers}) == 1
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == \
+        ["", "true", "true", "true"]
+    assert movements(db) == 1
+
+
+def test_a_key_belongs_to_its_user_so_two_users_may_use_the_same_key(app, db, receipt):
+    client = TestClient(app)
+    key = {"Idempotency-Key": "shared-1"}
+    wang = client.post(f"{API}/receipts/{receipt}/scans", json=scan(1),
+                       headers={**bearer(app, "wang"), **key})
+    li = client.post(f"{API}/receipts/{receipt}/scans", json=scan(2),
+                     headers={**bearer(app, "li"), **key})
+    assert wang.status_code == li.status_code == 201, li.text
+    assert "Idempotent-Replayed" not in li.headers
+    assert movements(db) == 2
+    with db.reading() as s:
+        ids = {u: s.scalar(select(User.id).where(User.username == u)) for u in ("wang", "li")}
+    assert records(db) == sorted([("shared-1", f"user:{ids['wang']}", 201),
+                                  ("shared-1", f"user:{ids['li']}", 201)],
+                                 key=lambda r: r[1])
+
+
+def test_a_request_that_fails_authentication_claims_nothing(app, db, receipt):
+    client = TestClient(app)
+    key = {"Idempotency-Key": "scan-1"}
+    forged = client.post(f"{API}/receipts/{receipt}/scans", json=scan(),
+                         headers={"Authorization": "Bearer not-a-token", **key})
+    assert forged.status_code == 401
+    assert forged.json()["code"] == "NOT_AUTHENTICATED"
+    assert records(db) == []
+    real = client.post(f"{API}/receipts/{receipt}/scans", json=scan(),
+                       headers={**bearer(app, "wang"), **key})
+    assert real.status_code == 201
+    assert "Idempotent-Replayed" not in real.headers
+    assert movements(db) == 1
+
+
+def test_a_refused_scan_is_rolled_back_and_its_refusal_replayed(app, db, receipt):
+    client = TestClient(app)
+    headers = {**bearer(app, "wang"), "Idempotency-Key": "scan-9"}
+    body = {"raw": udi(UNKNOWN, lot="L1", expiry=GOOD), "scan_id": "scan-9"}
+    refused = client.post(f"{API}/receipts/{receipt}/scans", json=body, headers=headers)
+    again = client.post(f"{API}/receipts/{receipt}/scans", json=body, headers=headers)
+    assert refused.status_code == again.status_code == 404
+    assert again.json()["code"] == "UNKNOWN_GTIN"
+    assert again.content == refused.content
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["content-type"] == "application/problem+json"
+    assert movements(db) == 0
+    assert [r[2] for r in records(db)] == [404]
+
+
+@pytest.fixture
+def probe(app):
+    """Two routes of a test's own: one trivial command, and one that fails unexpectedly."""
+    @app.post(f"{API}/__probe")
+    def trivial(db: DbDep, actor: ActorDep) -> dict[str, str]:
+        with db.unit_of_work() as uow:
+            uow.session.execute(text("SELECT 1"))
+            uow.commit()
+        return {"by": actor.username}
+
+    @app.post(f"{API}/__broken")
+    def broken(db: DbDep, actor: ActorDep) -> None:
+        with db.unit_of_work() as uow:
+            make_user_row(uow.session)
+            uow.commit()
+        raise RuntimeError("a bug after the command")
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def make_user_row(session: Any) -> None:
+    now = utc_now()
+    session.add(User(username="ghost", display_name="Ghost", password_hash="x", active=True,
+                     language="en", created_at=now, password_changed_at=now))
+
+
+def statements(db, client: TestClient, path: str, headers: dict[str, str]) -> list[str]:
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()[:3]).upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        response = client.post(path, json={}, headers=headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert response.status_code == 200, response.text
+    return [s for s in seen if not s.startswith("BEGIN")]
+
+
+def test_authentication_reads_nothing_and_a_key_adds_two_statements(app, db, probe):
+    headers = bearer(app, "wang")
+    assert probe.post(f"{API}/__probe", json={}, headers=headers).status_code == 200
+    plain = statements(db, probe, f"{API}/__probe", headers)
+    keyed = statements(db, probe, f"{API}/__probe", {**headers, "Idempotency-Key": "p-1"})
+    assert plain == ["SELECT 1"]
+    assert keyed == ["INSERT INTO IDEMPOTENCY_RECORD", "SELECT 1",
+                     "UPDATE IDEMPOTENCY_RECORD SET"]
+
+
+def scan_statements(db, client: TestClient, receipt: str, body: dict[str, str],
+                    headers: dict[str, str]) -> list[str]:
+    seen: list[str] = []
+    listener = lambda *args: seen.append(" ".join(args[2].split()[:3]).upper())  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.post(f"{API}/receipts/{receipt}/scans", json=body, headers=headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 201, response.text
+    return seen
+
+
+def test_a_key_adds_only_its_claim_and_its_stored_answer_to_a_receiving_scan(app, db, receipt):
+    client = TestClient(app)
+    headers = bearer(app, "wang")
+    client.post(f"{API}/receipts/{receipt}/scans", json=scan(0, "WARM"), headers=headers)
+    plain = scan_statements(db, client, receipt, scan(1, "NEW1"), headers)
+    keyed = scan_statements(db, client, receipt, scan(2, "NEW2"),
+                            {**headers, "Idempotency-Key": "scan-2"})
+    ours = ["INSERT INTO IDEMPOTENCY_RECORD", "UPDATE IDEMPOTENCY_RECORD SET"]
+    assert [s for s in keyed if "IDEMPOTENCY_RECORD" in s] == ours
+    assert [s for s in keyed if s not in ours] == plain
+    assert not [s for s in keyed if "APP_USER" in s or "USER_ROLE" in s]
+
+
+def test_a_server_error_stores_nothing_so_the_retry_runs_again(app, db, probe):
+    headers = {**bearer(app, "root"), "Idempotency-Key": "b-1"}
+    first = probe.post(f"{API}/__broken", json={}, headers=headers)
+    assert first.status_code == 500
+    assert records(db) == []
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(User).where(
+            User.username == "ghost")) == 0
+    again = probe.post(f"{API}/__broken", json={}, headers=headers)
+    assert again.status_code == 500
+    assert "Idempotent-Replayed" not in again.headers
