@@ -35,6 +35,8 @@ from medwms.config import Settings
 from medwms.core import migrate
 from medwms.core.db import Database
 from medwms.core.tables import IdempotencyRecord
+from medwms.ledger.checkpoints import load_anchor
+from medwms.ledger.sealer import seal
 from medwms.ledger.tables import Movement
 from medwms.ledger.verify import VerifyReport, verify
 from medwms.receiving.service import open_receipt
@@ -190,11 +192,13 @@ def movements_and_lines_per_receipt(db: Database) -> tuple[dict[str, int], dict[
     return moved, lined
 
 
-def ledger_checked(db: Database) -> VerifyReport:
-    """`medwms verify` on the database (once movements are sealed after the fact, run the
-    sealer first here: `seal_all(db, settings)`)."""
+def ledger_checked(db: Database, backups: Path) -> VerifyReport:
+    """`medwms seal` then `medwms verify` with the server's key and checkpoint file."""
+    anchor = load_anchor(Settings(database_url=db.url, backup_dir=str(backups)))
+    assert anchor is not None, "the server made no seal key"
+    seal(db, anchor)
     with db.reading() as s:
-        return verify(s)
+        return verify(s, anchor=anchor)
 
 
 def test_a_server_killed_mid_scan_posts_every_scan_exactly_once_after_retries(floor, tmp_path):
@@ -231,6 +235,7 @@ def test_a_server_killed_mid_scan_posts_every_scan_exactly_once_after_retries(fl
     assert moved == lined
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(IdempotencyRecord)) == len(sent)
-    report = ledger_checked(db)
+    report = ledger_checked(db, tmp_path / "backups")
     assert report.ok, report.problems
     assert report.movements == len(sent)
+    assert report.checkpoints >= 1
