@@ -31,6 +31,8 @@ class Statement:
     sql: str
     parameters: Any
     rowcount: int = -1  # set once the statement ran
+    vm_steps: int = 0  # SQLite: VM steps from its start to the next statement's (rows
+    # of a SELECT are stepped while they are fetched, after the execute event)
 
 
 @dataclass
@@ -59,7 +61,8 @@ class Statements:
         """The statements, numbered, for an assertion message."""
         lines = [f"{len(self.seen)} statements:"]
         for number, s in enumerate(self.seen, start=1):
-            lines.append(f"{number:3}. [{s.rowcount} rows] {' '.join(s.sql.split())}")
+            lines.append(f"{number:3}. [{s.rowcount} rows, {s.vm_steps} steps] "
+                         f"{' '.join(s.sql.split())}")
         return "\n".join(lines)
 
 
@@ -68,6 +71,7 @@ def count_statements(db: Database) -> Iterator[Statements]:
     """Record every statement `db`'s engine executes inside the block."""
     found = Statements()
     handled: list[Any] = []
+    started: list[int] = []
 
     def tick() -> int:
         found.vm_steps += STEP
@@ -80,6 +84,9 @@ def count_statements(db: Database) -> Iterator[Statements]:
             if all(raw is not other for other in handled):
                 raw.set_progress_handler(tick, STEP)
                 handled.append(raw)
+        if found.seen:
+            found.seen[-1].vm_steps = found.vm_steps - started[-1]
+        started.append(found.vm_steps)
         found.seen.append(Statement(statement, parameters))
 
     def after(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
@@ -90,6 +97,8 @@ def count_statements(db: Database) -> Iterator[Statements]:
     event.listen(db.engine, "after_cursor_execute", after)
     try:
         yield found
+        if found.seen:
+            found.seen[-1].vm_steps = found.vm_steps - started[-1]
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
         event.remove(db.engine, "after_cursor_execute", after)

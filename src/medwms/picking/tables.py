@@ -100,7 +100,8 @@ class Allocation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_line.id"), index=True)
-    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"), index=True)
+    # indexed by ix_allocation_wave_location (wave first), which serves wave look-ups too
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("owner.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))

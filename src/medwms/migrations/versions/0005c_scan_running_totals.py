@@ -45,6 +45,8 @@ def upgrade() -> None:
     with op.batch_alter_table('allocation', schema=None) as batch_op:
         batch_op.create_index('ix_allocation_wave_location',
                               ['wave_id', 'location_id', 'status'], unique=False)
+        # its prefix; left alone, SQLite's planner prefers it and reads the whole wave
+        batch_op.drop_index('ix_allocation_wave_id')
     with op.batch_alter_table('wave', schema=None) as batch_op:
         batch_op.add_column(sa.Column('open_qty', sa.Integer(), nullable=True))
     with op.batch_alter_table('outbound_order', schema=None) as batch_op:
@@ -57,6 +59,7 @@ def downgrade() -> None:
     with op.batch_alter_table('wave', schema=None) as batch_op:
         batch_op.drop_column('open_qty')
     with op.batch_alter_table('allocation', schema=None) as batch_op:
+        batch_op.create_index('ix_allocation_wave_id', ['wave_id'], unique=False)
         batch_op.drop_index('ix_allocation_wave_location')
     with op.batch_alter_table('advance_notice_line', schema=None) as batch_op:
         batch_op.drop_index('ix_advance_notice_line_item')
