@@ -25,7 +25,6 @@ from medwms.auth.tables import User
 from medwms.barcode.errors import ScanError
 from medwms.barcode.front import parse_scan
 from medwms.barcode.scan import Scan
-from medwms.core.chain import lock_head
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotFound
@@ -40,7 +39,6 @@ from medwms.counting.tables import (
     PlanStatus,
     TaskStatus,
 )
-from medwms.ledger.service import chain_name
 from medwms.ledger.tables import Lot, SerialUnit, Status, Stock
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Tracking
@@ -306,7 +304,7 @@ def close_location(db: Database, *, actor: Actor, task_id: int) -> TaskClosed:
     with db.unit_of_work() as uow:
         session = uow.session
         task, plan, location = _counting_task(session, task_id, actor)
-        lock_head(session, chain_name(plan.warehouse_id))
+        _lock_balances(session, location.id)
         judged = reconcile_task(session, task, plan)
         write_lines(session, task, judged)
         if task.round == 1 and any(j.needs_recount for j in judged):
@@ -316,6 +314,12 @@ def close_location(db: Database, *, actor: Actor, task_id: int) -> TaskClosed:
         scans = _scans(session, task.id)
         uow.commit()
     return TaskClosed(task.id, plan.plan_no, location.code, task.round, scans, now)
+
+
+def _lock_balances(session: Session, location_id: int) -> None:
+    """Lock the location's balances in key order: what is expected holds until we commit."""
+    session.execute(select(Stock.id).where(Stock.location_id == location_id)
+                    .order_by(Stock.key).with_for_update())
 
 
 def reconcile_task(session: Session, task: CountTask, plan: CountPlan) -> list[Judged]:

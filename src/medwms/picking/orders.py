@@ -38,6 +38,7 @@ from medwms.picking.errors import (
     OrderInvalid,
     OrderNotCancellable,
 )
+from medwms.picking.pick_progress import forget_pick_progress
 from medwms.picking.tables import (
     Allocation,
     AllocationStatus,
@@ -328,6 +329,8 @@ def cancel_order(db: Database, *, actor: Actor, order_no: str, reason: str) -> q
         s.execute(update(Allocation).where(Allocation.order_line_id.in_(lines),
                                            Allocation.status == AllocationStatus.OPEN)
                   .values(status=AllocationStatus.CANCELLED))
+        forget_pick_progress(s, waves={order.wave_id} if order.wave_id else set(),
+                             orders={order.id})
         before = order.status
         order.status = OrderStatus.CANCELLED
         record_audit(s, actor=actor, action="cancel", entity="outbound_order",

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.barcode import Scan, ScanError, parse_scan
-from medwms.core.errors import NotFound, ScanRefused
+from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
-from medwms.masterdata.queries import resolve_gtin
-from medwms.masterdata.tables import Item, Location, Packaging
+from medwms.masterdata import fields
+from medwms.masterdata.tables import Item, Location, Packaging, Warehouse
 from medwms.picking import pick_errors as errors
 from medwms.picking.pick_rules import UnitKey
 from medwms.picking.tables import (
@@ -56,21 +56,39 @@ class Unit:
 
 
 def read_unit(s: Session, raw: str, packs: int | None, today: date) -> Unit:
-    """Parse a unit scan; quantity = packaging quantity × packs (AI 30/37, else typed, else 1)."""
+    """Parse a unit scan; quantity = packaging quantity × packs (AI 30/37, else typed, else 1).
+
+    The item, packaging level, lot and serial rows are read in one statement.
+    """
     scan = parse_scan(raw, today=today)
-    item, packaging = _resolve(s, _unit_gtin(scan))
+    gtin = _unit_gtin(scan)
     count = scan.quantity or packs or 1
     lot_no = (scan.lot or "").strip()[:MAX_TEXT] or None
     serial_no = (scan.serial or "").strip()[:MAX_TEXT] or None
+    item, packaging, lot, serial = _resolve(s, gtin, lot_no, serial_no)
     if "SERIAL" not in item.tracking:
-        serial_no = None
-    lot = s.scalars(select(Lot).where(Lot.item_id == item.id, Lot.lot_no == lot_no)
-                    ).first() if lot_no else None
-    serial = s.scalars(select(SerialUnit).where(
-        SerialUnit.item_id == item.id, SerialUnit.serial == serial_no)).first() \
-        if serial_no else None
+        serial_no, serial = None, None
     return Unit(item=item, gtin=packaging.gtin, lot_no=lot_no, serial_no=serial_no,
                 expiry=scan.expiry, quantity=packaging.quantity * count, lot=lot, serial=serial)
+
+
+def _resolve(s: Session, gtin: str, lot_no: str | None,
+             serial_no: str | None) -> tuple[Item, Packaging, Lot | None, SerialUnit | None]:
+    try:
+        normalised = fields.gtin(gtin)
+    except fields.FieldError:
+        raise errors.UnknownGtin(gtin=gtin) from None
+    lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot_no else false()
+    serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == serial_no) \
+        if serial_no else false()
+    row = s.execute(select(Item, Packaging, Lot, SerialUnit)
+                    .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
+                    .outerjoin(Lot, lot_on).outerjoin(SerialUnit, serial_on)
+                    .where(Packaging.gtin == normalised)).first()
+    if row is None:
+        raise errors.UnknownGtin(gtin=gtin)
+    item, packaging, lot, serial = row
+    return item, packaging, lot, serial
 
 
 def _unit_gtin(scan: Scan) -> str:
@@ -85,13 +103,6 @@ def _unit_gtin(scan: Scan) -> str:
         raise errors.UnknownGtin(gtin=scan.di)
     raise errors.NotAUnit(kind_en="handling unit (SSCC)", kind_zh="物流单元(SSCC)",
                           value=scan.sscc or scan.raw[:40])
-
-
-def _resolve(s: Session, gtin: str) -> tuple[Item, Packaging]:
-    try:
-        return resolve_gtin(s, gtin)
-    except (NotFound, ScanRefused):
-        raise errors.UnknownGtin(gtin=gtin) from None
 
 
 def location_of(s: Session, raw: str) -> Location:
@@ -128,6 +139,31 @@ def wave_by_no(s: Session, wave_no: str, *, lock: bool = False) -> Wave:
     if wave is None:
         raise errors.WaveNotFound(wave_no=number)
     return wave
+
+
+@dataclass(frozen=True)
+class WaveHead:
+    """The locked wave and what a pick needs with it, read in one statement."""
+
+    wave: Wave
+    timezone: str
+    staging: str
+    earlier_id: int | None
+
+
+def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str) -> WaveHead:
+    """Lock the wave FOR UPDATE with its time zone, staging code and the pick of `scan_id`."""
+    number = doc_no(wave_no)
+    earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
+                                    Pick.scan_id == scan_id).scalar_subquery()
+    row = s.execute(select(Wave, Warehouse.timezone, Location.code, earlier)
+                    .join(Warehouse, Warehouse.id == Wave.warehouse_id)
+                    .join(Location, Location.id == Wave.staging_location_id)
+                    .where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
+    if row is None:
+        raise errors.WaveNotFound(wave_no=number)
+    wave, timezone, staging, earlier_id = row
+    return WaveHead(wave, timezone, staging, earlier_id)
 
 
 def doc_no(text: str) -> str:
@@ -286,14 +322,32 @@ class PickResult:
     wave_status: str
 
 
-def pick_result(s: Session, wave: Wave, pick: Pick, *, replayed: bool) -> PickResult:
-    """The station's answer for `pick` (three queries)."""
+def open_here(wave_id: Any, location_id: Any) -> Any:
+    """A scalar subquery: units the wave still picks at the location (indexed by both)."""
+    return (select(func.coalesce(func.sum(Allocation.quantity - Allocation.picked_qty), 0))
+            .where(Allocation.wave_id == wave_id, Allocation.location_id == location_id,
+                   Allocation.status == AllocationStatus.OPEN).scalar_subquery())
+
+
+def open_in(condition: Any) -> Any:
+    """Units still to pick of the OPEN allocations meeting `condition` (one aggregate)."""
+    return (select(func.coalesce(func.sum(Allocation.quantity - Allocation.picked_qty), 0))
+            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+            .where(condition, Allocation.status == AllocationStatus.OPEN).scalar_subquery())
+
+
+def pick_result(s: Session, head: WaveHead, pick_id: int, *, replayed: bool) -> PickResult:
+    """The station's answer for an earlier pick, with what is left now (one query)."""
+    wave = head.wave
     swapped_lot = aliased(Lot)
+    left = literal(wave.open_qty) if wave.open_qty is not None \
+        else open_in(Allocation.wave_id == wave.id)
     row = s.execute(
-        select(Item.code, Item.name_zh, Item.name_en, Lot.lot_no, Lot.expiry,
+        select(Pick, Item.code, Item.name_zh, Item.name_en, Lot.lot_no, Lot.expiry,
                SerialUnit.serial, Location.code.label("source"), OutboundOrder.order_no,
-               OutboundOrder.status, OrderLine.line_no, swapped_lot.lot_no.label("swapped"))
-        .select_from(Pick)
+               OutboundOrder.status, OrderLine.line_no, swapped_lot.lot_no.label("swapped"),
+               open_here(wave.id, Pick.from_location_id).label("here"),
+               left.label("left"))
         .join(Item, Item.id == Pick.item_id)
         .join(OrderLine, OrderLine.id == Pick.order_line_id)
         .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
@@ -301,27 +355,15 @@ def pick_result(s: Session, wave: Wave, pick: Pick, *, replayed: bool) -> PickRe
         .outerjoin(Lot, Lot.id == Pick.lot_id)
         .outerjoin(SerialUnit, SerialUnit.id == Pick.serial_id)
         .outerjoin(swapped_lot, swapped_lot.id == Pick.swapped_from_lot_id)
-        .where(Pick.id == pick.id)).one()
-    here, left = remaining(s, wave.id, pick.from_location_id)
+        .where(Pick.id == pick_id)).one()
+    pick: Pick = row.Pick
     return PickResult(
         wave_no=wave.wave_no, scan_id=pick.scan_id, pick_id=pick.id, replayed=replayed,
         order_no=row.order_no, line_no=row.line_no, item=row.code, item_name_zh=row.name_zh,
         item_name_en=row.name_en, lot=row.lot_no, expiry=_iso(row.expiry), serial=row.serial,
-        quantity=pick.quantity, from_location=row.source,
-        to_location=s.get_one(Location, wave.staging_location_id).code,
-        swapped_from_lot=row.swapped, location_remaining=here, wave_remaining=left,
-        order_status=row.status, wave_status=wave.status)
-
-
-def remaining(s: Session, wave_id: int, location_id: int) -> tuple[int, int]:
-    """Units still to pick at the location, and in the whole wave."""
-    left = Allocation.quantity - Allocation.picked_qty
-    here, total = s.execute(select(
-        func.coalesce(func.sum(case((Allocation.location_id == location_id, left), else_=0)), 0),
-        func.coalesce(func.sum(left), 0))
-        .where(Allocation.wave_id == wave_id,
-               Allocation.status == AllocationStatus.OPEN)).one()
-    return int(here), int(total)
+        quantity=pick.quantity, from_location=row.source, to_location=head.staging,
+        swapped_from_lot=row.swapped, location_remaining=int(row.here),
+        wave_remaining=int(row.left), order_status=row.status, wave_status=wave.status)
 
 
 def picked_units(s: Session, order_id: int) -> dict[UnitKey, int]:

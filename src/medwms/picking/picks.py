@@ -8,11 +8,11 @@ rows (key order), asks the pure rules, and posts one PICK movement through the l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import require
@@ -22,8 +22,9 @@ from medwms.core.db import Database
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, Status, Stock
-from medwms.masterdata.tables import Location, Partner, Warehouse
+from medwms.masterdata.tables import Location, Partner
 from medwms.picking import pick_errors as errors
+from medwms.picking import pick_progress as progress
 from medwms.picking import pick_queries as queries
 from medwms.picking import pick_rules as rules
 from medwms.picking.pick_queries import PickResult, Stop, Unit
@@ -31,14 +32,13 @@ from medwms.picking.tables import (
     Allocation,
     AllocationStatus,
     OrderLine,
-    OrderStatus,
     OutboundOrder,
     Pick,
     Wave,
 )
 
+LIVE = (AllocationStatus.OPEN, AllocationStatus.PICKED)
 CLOSED_WAVES = frozenset({"CANCELLED", "SHIPPED", "CLOSED", "PICKED"})
-STARTED = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
 
 
 def pick_list(db: Database, *, actor: Actor, wave_no: str) -> queries.PickList:
@@ -67,16 +67,14 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        wave = queries.wave_by_no(s, wave_no, lock=True)
-        earlier = s.scalars(select(Pick).where(Pick.wave_id == wave.id,
-                                               Pick.scan_id == scan_id)).first()
-        if earlier is not None:
-            return queries.pick_result(s, wave, earlier, replayed=True)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id)
+        wave = head.wave
+        if head.earlier_id is not None:
+            return queries.pick_result(s, head, head.earlier_id, replayed=True)
         if wave.status in CLOSED_WAVES:
             raise errors.WaveClosed(wave_no=wave.wave_no, status=wave.status)
         location = queries.location_of(s, location_raw)
-        pick = _accept(s, actor, wave, location, _Scanned(raw, scan_id, packs, now))
-        result = queries.pick_result(s, wave, pick, replayed=False)
+        result = _accept(s, actor, head, location, _Scanned(raw, scan_id, packs, now))
         uow.commit()
     return result
 
@@ -89,23 +87,23 @@ class _Scanned:
     now: datetime
 
 
-def _accept(s: Session, actor: Actor, wave: Wave, location: Location,
-            scanned: _Scanned) -> Pick:
-    timezone = s.get_one(Warehouse, wave.warehouse_id).timezone
+def _accept(s: Session, actor: Actor, head: queries.WaveHead, location: Location,
+            scanned: _Scanned) -> PickResult:
+    wave, timezone = head.wave, head.timezone
     unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone))
     _require_identity(unit)
     facts = load_facts(s, wave, location, unit, local_date(scanned.now, timezone))
     if not facts.opens:
-        raise _not_on_wave(facts, wave, location, unit)
-    _refuse_picked_serial(s, wave, unit)
+        raise _not_on_wave(s, facts, wave, location, unit)
+    _refuse_picked_serial(facts, wave, unit)
     _refuse_unusable(facts, location, unit, scanned.now, timezone)
     decision = rules.decide(facts.opens, unit.key.lot_id, unit.key.serial_id,
                             rules.SwapFacts(expiry=_expiry(unit), free=facts.free,
                                             quantity=unit.quantity))
     if isinstance(decision, rules.Refusal):
-        raise _refusal(decision, facts, wave, location, unit)
+        raise _refusal(s, decision, facts, wave, location, unit)
     allocation = _allocation_for(s, facts, decision, unit, scanned.now)
-    return _record(s, actor, wave, allocation, unit, decision, facts, scanned)
+    return _record(s, actor, head, allocation, unit, decision, facts, scanned, location)
 
 
 def _require_identity(unit: Unit) -> None:
@@ -122,21 +120,18 @@ def _expiry(unit: Unit) -> date | None:
     return unit.lot.expiry if unit.lot is not None else unit.expiry
 
 
-def _not_on_wave(facts: Facts, wave: Wave, location: Location,
+def _not_on_wave(s: Session, facts: Facts, wave: Wave, location: Location,
                  unit: Unit) -> errors.WrongItem | errors.UnitOfAnotherWave:
-    if facts.other_wave:
+    other = _other_wave(s, wave, location, unit)
+    if other:
         return errors.UnitOfAnotherWave(item=unit.item.code, lot=unit.lot_no or "-",
-                                        location=location.code, other_wave=facts.other_wave,
+                                        location=location.code, other_wave=other,
                                         wave_no=wave.wave_no)
     return errors.WrongItem(item=unit.item.code, location=location.code, wave_no=wave.wave_no)
 
 
-def _refuse_picked_serial(s: Session, wave: Wave, unit: Unit) -> None:
-    if unit.serial is None:
-        return
-    twice = s.scalar(select(func.count()).select_from(Pick).where(
-        Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id))
-    if twice:
+def _refuse_picked_serial(facts: Facts, wave: Wave, unit: Unit) -> None:
+    if unit.serial is not None and facts.serial_picked:
         raise errors.SerialAlreadyPicked(serial=unit.serial_no, item=unit.item.code,
                                          wave_no=wave.wave_no)
 
@@ -155,8 +150,8 @@ def _refuse_unusable(facts: Facts, location: Location, unit: Unit, now: datetime
                                    serial=f" / {unit.serial_no}" if unit.serial_no else "")
 
 
-def _refusal(refusal: rules.Refusal, facts: Facts, wave: Wave, location: Location,
-             unit: Unit) -> Exception:
+def _refusal(s: Session, refusal: rules.Refusal, facts: Facts, wave: Wave,
+             location: Location, unit: Unit) -> Exception:
     names = {"item": unit.item.code, "lot": unit.lot_no or "-"}
     target = rules.swap_candidate(facts.opens, unit.quantity) or facts.opens[0]
     expected = facts.lot_names.get(target.lot_id, "-")
@@ -170,9 +165,10 @@ def _refusal(refusal: rules.Refusal, facts: Facts, wave: Wave, location: Locatio
             lot=unit.lot_no, expiry=_expiry(unit), expected=expected,
             customer=facts.customers.get(target.allocation_id, "-"),
             required_days=target.min_days, delivery=target.delivery)
-    if refusal is rules.Refusal.NOT_FREE and facts.other_wave:
-        return errors.UnitOfAnotherWave(**names, location=location.code,
-                                        other_wave=facts.other_wave, wave_no=wave.wave_no)
+    other = _other_wave(s, wave, location, unit) if refusal is rules.Refusal.NOT_FREE else None
+    if other:
+        return errors.UnitOfAnotherWave(**names, location=location.code, other_wave=other,
+                                        wave_no=wave.wave_no)
     if refusal is rules.Refusal.NOT_FREE:
         return errors.LotNotFree(**names, location=location.code, free=facts.free,
                                  quantity=unit.quantity)
@@ -192,6 +188,8 @@ def _allocation_for(s: Session, facts: Facts, match: rules.Match, unit: Unit,
         allocation.lot_id, allocation.serial_id = key.lot_id, key.serial_id
         return allocation
     allocation.quantity -= unit.quantity
+    if allocation.quantity <= allocation.picked_qty:  # what stays was all picked already
+        allocation.status = AllocationStatus.PICKED
     moved = Allocation(order_line_id=allocation.order_line_id, wave_id=allocation.wave_id,
                        owner_id=allocation.owner_id, item_id=allocation.item_id,
                        lot_id=key.lot_id, serial_id=key.serial_id,
@@ -203,8 +201,10 @@ def _allocation_for(s: Session, facts: Facts, match: rules.Match, unit: Unit,
     return moved
 
 
-def _record(s: Session, actor: Actor, wave: Wave, allocation: Allocation, unit: Unit,
-            match: rules.Match, facts: Facts, scanned: _Scanned) -> Pick:
+def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Allocation,
+            unit: Unit, match: rules.Match, facts: Facts, scanned: _Scanned,
+            location: Location) -> PickResult:
+    wave = head.wave
     swapped = match.allocated_lot_id if match.swap and \
         match.allocated_lot_id != unit.key.lot_id else None
     pick = Pick(wave_id=wave.id, allocation_id=allocation.id,
@@ -221,33 +221,27 @@ def _record(s: Session, actor: Actor, wave: Wave, allocation: Allocation, unit: 
         from_location_id=allocation.location_id, from_status=Status.AVAILABLE,
         from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
         to_status=Status.AVAILABLE, reason=_reason(facts, swapped))])
-    _count(s, wave, allocation, unit.quantity)
-    return pick
+    order = facts.orders[allocation.order_line_id]
+    order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
+                                             order=order, quantity=unit.quantity)
+    return PickResult(
+        wave_no=wave.wave_no, scan_id=pick.scan_id, pick_id=pick.id, replayed=False,
+        order_no=order.order_no, line_no=order.line_no, item=unit.item.code,
+        item_name_zh=unit.item.name_zh, item_name_en=unit.item.name_en, lot=unit.lot_no
+        if unit.lot else None, expiry=_iso(unit.lot.expiry if unit.lot else None),
+        serial=unit.serial.serial if unit.serial else None, quantity=unit.quantity,
+        from_location=location.code, to_location=head.staging,
+        swapped_from_lot=facts.lot_names.get(swapped) if swapped else None,
+        location_remaining=facts.open_here - unit.quantity, wave_remaining=wave_left,
+        order_status=order_status, wave_status=wave.status)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _reason(facts: Facts, swapped: int | None) -> str:
     return f"LOT SWAP from {facts.lot_names.get(swapped, '-')}" if swapped else ""
-
-
-def _count(s: Session, wave: Wave, allocation: Allocation, quantity: int) -> None:
-    allocation.picked_qty += quantity
-    if allocation.picked_qty >= allocation.quantity:
-        allocation.status = AllocationStatus.PICKED
-    line = s.get_one(OrderLine, allocation.order_line_id, with_for_update=True)
-    line.picked_qty += quantity
-    order = s.get_one(OutboundOrder, line.order_id, with_for_update=True)
-    s.flush()
-    if order.status in STARTED:
-        order.status = OrderStatus.PICKING
-    if not _open_allocations(s, OrderLine.order_id == order.id):
-        order.status = OrderStatus.PICKED
-    wave.status = "PICKING" if _open_allocations(s, Allocation.wave_id == wave.id) else "PICKED"
-
-
-def _open_allocations(s: Session, condition: object) -> bool:
-    query = (select(Allocation.id).join(OrderLine, OrderLine.id == Allocation.order_line_id)
-             .where(condition, Allocation.status == AllocationStatus.OPEN).limit(1))  # type: ignore[arg-type]
-    return s.scalar(query) is not None
 
 
 # --- the facts a pick decision needs --------------------------------------------------------
@@ -260,38 +254,55 @@ class Facts:
     opens: list[rules.Open]
     lot_names: dict[int | None, str]
     customers: dict[int, str]
+    orders: dict[int, progress.OrderOf] = field(default_factory=dict)  # by order line
+    open_here: int = 0
+    serial_picked: bool = False
     available: int = 0
     blocked_status: str | None = None
     hu_id: int | None = None
     free: int = 0
-    other_wave: str | None = None
 
 
 def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
-    """Load (and lock) what the rules decide on, with a fixed number of queries."""
+    """Load (and lock) what the rules decide on: two statements, whatever the wave's size."""
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
     for row in s.execute(_allocations_query(wave, location, unit)):
         _add_allocation(facts, row, today)
-    owners = {a.owner_id for a in facts.rows.values()}
-    _add_stock(s, facts, location, unit, owners)
-    facts.other_wave = s.scalar(_same_key(select(Wave.wave_no).join(
-        Allocation, Allocation.wave_id == Wave.id), location, unit)
-        .where(Wave.id != wave.id).limit(1))
+    if facts.rows:
+        owners = {a.owner_id for a in facts.rows.values()}
+        _add_stock(s, facts, location, unit, owners)
     return facts
 
 
+def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str | None:
+    """Another wave with OPEN allocations of the scanned stock key here (refusals only)."""
+    other: str | None = s.scalar(_same_key(select(Wave.wave_no).join(
+        Allocation, Allocation.wave_id == Wave.id), location, unit)
+        .where(Wave.id != wave.id).limit(1))
+    return other
+
+
 def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
+    serial_picked = select(Pick.id).where(
+        Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id).exists() \
+        if unit.serial is not None else false()
     return (select(Allocation, Lot.lot_no, Lot.expiry, OrderLine.lot_no.label("required_lot"),
-                   OrderLine.serial.label("required_serial"), OutboundOrder.delivery_date,
+                   OrderLine.serial.label("required_serial"), OrderLine.line_no,
+                   OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
+                   OutboundOrder.status.label("order_status"),
+                   OutboundOrder.open_qty.label("order_open"), OutboundOrder.delivery_date,
                    OutboundOrder.requested_ship_date, Partner.code.label("customer"),
-                   Partner.min_remaining_days)
+                   Partner.min_remaining_days,
+                   queries.open_here(wave.id, location.id).label("open_here"),
+                   serial_picked.label("serial_picked"))
             .join(OrderLine, OrderLine.id == Allocation.order_line_id)
             .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
             .where(Allocation.wave_id == wave.id, Allocation.location_id == location.id,
                    Allocation.item_id == unit.item.id,
-                   Allocation.status != AllocationStatus.CANCELLED)
+                   # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
+                   Allocation.status.in_(LIVE))
             .order_by(Allocation.id).with_for_update(of=Allocation))
 
 
@@ -300,6 +311,9 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
     facts.rows[a.id] = a
     facts.lot_names[a.lot_id] = row.lot_no or "-"
     facts.customers[a.id] = row.customer or "-"
+    facts.orders[a.order_line_id] = progress.OrderOf(row.order_id, row.order_no, row.line_no,
+                                          row.order_status, row.order_open)
+    facts.open_here, facts.serial_picked = int(row.open_here), bool(row.serial_picked)
     facts.opens.append(rules.Open(
         allocation_id=a.id, lot_id=a.lot_id, serial_id=a.serial_id, expiry=row.expiry,
         remaining=a.quantity - a.picked_qty if a.status == AllocationStatus.OPEN else 0,
@@ -310,23 +324,25 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
 
 def _add_stock(s: Session, facts: Facts, location: Location, unit: Unit,
                owners: set[int]) -> None:
+    """Lock the unit's stock rows here (key order) and read what open allocations reserve."""
     if unit.lot_no is not None and unit.lot is None:
         return  # a lot we never received is nowhere in stock
     key = unit.key
-    stocks = s.scalars(select(Stock).where(
+    reserved = _same_key(select(func.coalesce(func.sum(
+        Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
+        Allocation.owner_id.in_(owners)).scalar_subquery()
+    rows = s.execute(select(Stock, reserved.label("reserved")).where(
         Stock.item_id == key.item_id, Stock.location_id == location.id,
         _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
-        Stock.owner_id.in_(owners)).order_by(Stock.key).with_for_update()).all()
+        Stock.owner_id.in_(owners)).order_by(Stock.key).with_for_update(of=Stock)).all()
+    stocks = [row.Stock for row in rows]
     usable = [x for x in stocks if x.status == Status.AVAILABLE]
     blocked = [x for x in stocks if x.status != Status.AVAILABLE]
     facts.available = sum(x.quantity for x in usable)
     facts.blocked_status = blocked[0].status if blocked else None
     if usable:
         facts.hu_id = max(usable, key=lambda x: (x.quantity >= unit.quantity, -x.id)).hu_id
-    reserved = s.scalar(_same_key(select(func.coalesce(func.sum(
-        Allocation.quantity - Allocation.picked_qty), 0)), location, unit)
-        .where(Allocation.owner_id.in_(owners)))
-    facts.free = facts.available - int(reserved or 0)
+    facts.free = facts.available - (int(rows[0].reserved or 0) if rows else 0)
 
 
 def _same_key(query: Any, location: Location, unit: Unit) -> Any:

@@ -61,6 +61,9 @@ class OutboundOrder(Base):
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # Units of OPEN allocations still to pick, kept by each pick once picking started;
+    # NULL: count them afresh.
+    open_qty: Mapped[int | None] = mapped_column(Integer)
 
 
 class OrderLine(Base):
@@ -91,11 +94,14 @@ class Allocation(Base):
     __tablename__ = "allocation"
     __table_args__ = (
         Index("ix_allocation_key", "item_id", "lot_id", "location_id", "status"),
+        # what a wave picks at one location, without reading the rest of the wave
+        Index("ix_allocation_wave_location", "wave_id", "location_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_line.id"), index=True)
-    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"), index=True)
+    # indexed by ix_allocation_wave_location (wave first), which serves wave look-ups too
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("owner.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
@@ -121,6 +127,9 @@ class Wave(Base):
     plain_length: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # Units of OPEN allocations still to pick, kept by each pick; NULL: count them afresh
+    # (a new wave, or one whose allocations were cancelled since).
+    open_qty: Mapped[int | None] = mapped_column(Integer)
 
 
 class Pick(Base):

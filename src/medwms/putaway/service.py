@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
-from medwms.core.chain import lock_head
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import PermissionDenied
 from medwms.core.ids import new_doc_no
-from medwms.ledger.rules import Line
-from medwms.ledger.service import chain_name, post
+from medwms.ledger.rules import Line, StockKey
+from medwms.ledger.service import lock_stock_keys, post
 from medwms.ledger.tables import MovementKind
 from medwms.masterdata.tables import Location
 from medwms.putaway import errors, queries, rules
@@ -94,7 +93,9 @@ def confirm(db: Database, *, actor: Actor, location_raw: str, raw: str | None = 
         session = uow.session
         first = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                            today=local_date(now))
-        lock_head(session, chain_name(first.warehouse_id))
+        lock_stock_keys(session, [StockKey(t.owner_id, t.item_id, t.lot_id, t.serial_id,
+                                           t.location_id, t.status, t.hu_id)
+                                  for t in first.takes])
         # Read again under the lock: a concurrent confirm may have moved the units meanwhile.
         picked = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                             today=local_date(now))

@@ -31,6 +31,7 @@ from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin, zone_of
 from medwms.masterdata.tables import Item, Partner
+from medwms.picking.pick_progress import forget_pick_progress
 from medwms.picking.tables import Allocation, AllocationStatus, OrderLine
 from medwms.recall import queries, rules
 from medwms.recall.errors import (
@@ -190,6 +191,8 @@ def _cancel_allocations(session: Session, case: RecallCase, units: Matched) -> N
         line.allocated_qty = max(0, line.allocated_qty - short)
         line.backorder_qty += short
         line.backorder_reason = reason
+    forget_pick_progress(session, waves={a.wave_id for a in allocations if a.wave_id},
+                         orders={line.order_id for line in lines.values()})
 
 
 def _list_consignees(session: Session, case: RecallCase, units: Matched) -> None:

@@ -1,7 +1,9 @@
 """The checks of one received scan, in the order a receiver meets them.
 
-Each check loads what it needs with a fixed number of queries (indexed look-ups, never a
-scan of lots or stock), asks the pure rules, and raises a receiving error to refuse.
+The unit, its known lot and serial and the receipt's running totals are read in one
+statement (`read_unit`); the checks then ask the pure rules and raise a receiving error to
+refuse. Only a serial seen before costs more look-ups (indexed, never a scan of lots, stock
+or the receipt's lines).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import Scan, ScanWarning, parse_scan
 from medwms.core.clock import days_remaining, is_expired, local_date
-from medwms.core.errors import NotFound, Problem, ValidationError
+from medwms.core.errors import Problem, ScanRefused, ValidationError
 from medwms.ledger.tables import Lot, SerialUnit, Stock
-from medwms.masterdata.queries import resolve_gtin
+from medwms.masterdata import fields
 from medwms.masterdata.rules import credential_problem
-from medwms.masterdata.tables import Item, Location, Packaging, Partner
+from medwms.masterdata.tables import Item, Location, Packaging
 from medwms.receiving import queries, rules
 from medwms.receiving.errors import (
     REQUIRED,
@@ -56,8 +58,36 @@ class Typed:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """What the notice expects of the scanned item and what the receipt holds before the scan.
+
+    `named` / `any_lot`: the notice's base units of this item and lot / of this item without
+    a lot (None when it has no such line); `of_lot` / `of_any_lot`: the receipt's running
+    tallies of this lot and of the item's any-lot bucket.
+    """
+
+    on_notice: bool = False
+    named: int | None = None
+    any_lot: int | None = None
+    of_lot: int = 0
+    of_any_lot: int = 0
+
+    def tally(self, lot_no: str | None) -> rules.Tally:
+        return rules.tally_of(lot_no, on_notice=self.on_notice, named=self.named,
+                              any_lot=self.any_lot)
+
+    def before(self, tally: rules.Tally) -> int:
+        """Base units already counted in `tally` on this receipt."""
+        return self.of_any_lot if tally.key == rules.ANY_LOT else self.of_lot
+
+
+@dataclass(frozen=True)
 class Unit:
-    """A scan resolved: the item, its packaging level, the production identifiers."""
+    """A scan resolved: the item, its packaging level, the production identifiers.
+
+    `known_lot` / `known_serial` are the rows the item's lot and serial already have (read
+    with the item, in the same statement), `counted` the running totals the scan adds to.
+    """
 
     item: Item
     packaging: Packaging
@@ -69,13 +99,21 @@ class Unit:
     packs: int
     quantity: int
     warnings: tuple[ScanWarning, ...] = ()
+    known_lot: Lot | None = None
+    known_serial: SerialUnit | None = None
+    counted: Counted = Counted()
 
 
-def read_unit(s: Session, raw: str, typed: Typed, today: date) -> Unit:
-    """Parse the scan, resolve its GTIN and merge the keyed values (barcode wins, must agree)."""
+def read_unit(s: Session, raw: str, typed: Typed, today: date, receipt: Receipt) -> Unit:
+    """Parse the scan, resolve its GTIN and merge the keyed values (barcode wins, must agree).
+
+    One statement reads the item, packaging, known lot and serial and the running totals.
+    """
     scan = parse_scan(raw, today=today)
     gtin = _unit_gtin(scan)
-    item, packaging = _resolve(s, gtin)
+    found = _resolve(s, gtin, _candidate(scan.lot, typed.lot), _candidate(scan.serial,
+                                                                          typed.serial), receipt)
+    item, packaging = found.item, found.packaging
     packs = scan.quantity or typed.packs
     if packs < 1:
         raise ValidationError([Problem("quantity_packs must be 1 or more",
@@ -86,10 +124,41 @@ def read_unit(s: Session, raw: str, typed: Typed, today: date) -> Unit:
                 serial=serial if "SERIAL" in item.tracking else None,
                 expiry=_merge("expiry", scan.expiry, typed.expiry),
                 production_date=scan.production_date, packs=packs,
-                quantity=packaging.quantity * packs, warnings=scan.warnings)
+                quantity=packaging.quantity * packs, warnings=scan.warnings,
+                known_lot=found.lot, known_serial=found.serial, counted=found.counted)
     if unit.serial and unit.quantity != 1:
         raise SerialNeedsOneUnit(item=item.code, quantity=unit.quantity)
     return unit
+
+
+def _candidate(scanned: str | None, typed: str | None) -> str | None:
+    """The value `_merge` will settle on when the two agree (what to look up)."""
+    return scanned if scanned is not None else ((typed or "").strip() or None)
+
+
+@dataclass(frozen=True)
+class _Found:
+    item: Item
+    packaging: Packaging
+    lot: Lot | None
+    serial: SerialUnit | None
+    counted: Counted
+
+
+def _resolve(s: Session, gtin: str, lot_no: str | None, serial: str | None,
+             receipt: Receipt) -> _Found:
+    try:
+        normalised = fields.gtin(gtin)
+    except fields.FieldError as error:
+        raise ScanRefused(reason=str(error)) from None
+    row = s.execute(queries.unit_query(normalised, lot_no, serial, receipt)).one_or_none()
+    if row is None:
+        raise UnknownGtin(gtin=normalised)
+    item, packaging, lot, unit = row[:4]
+    named, any_lot, of_lot, of_any_lot = row[4:]
+    counted = Counted(on_notice=receipt.notice_id is not None, named=named, any_lot=any_lot,
+                      of_lot=of_lot or 0, of_any_lot=of_any_lot or 0)
+    return _Found(item, packaging, lot if lot_no else None, unit if serial else None, counted)
 
 
 def _unit_gtin(scan: Scan) -> str:
@@ -106,13 +175,6 @@ def _unit_gtin(scan: Scan) -> str:
                    value=scan.sscc or scan.raw[:40])
 
 
-def _resolve(s: Session, gtin: str) -> tuple[Item, Packaging]:
-    try:
-        return resolve_gtin(s, gtin)
-    except NotFound:
-        raise UnknownGtin(gtin=gtin) from None
-
-
 def _text(value: str | None, column: str) -> str | None:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
@@ -127,9 +189,17 @@ def _merge(what: str, scanned: T | None, typed: T | None) -> T | None:
     return scanned if scanned is not None else typed
 
 
-def check_qualified(s: Session, receipt: Receipt, unit: Unit, today: date) -> None:
+@dataclass(frozen=True)
+class Supplier:
+    """The receipt's supplier as the qualification check needs it."""
+
+    code: str
+    licence_no: str
+    licence_expiry: date | None
+
+
+def check_qualified(supplier: Supplier, unit: Unit, today: date) -> None:
     """首营: the supplier's licence and the item's registration are valid today."""
-    supplier = s.get_one(Partner, receipt.supplier_id)
     why = credential_problem(supplier.licence_no, supplier.licence_expiry, today)
     if why:
         en, zh = _why(why, supplier.licence_expiry)
@@ -157,13 +227,10 @@ def require_tracking(unit: Unit) -> None:
         raise REQUIRED[missing](item=unit.item.code, gtin=unit.gtin)
 
 
-def known_lot(s: Session, unit: Unit) -> Lot | None:
+def known_lot(unit: Unit) -> Lot | None:
     """The existing Lot row of item+lot; refused when the barcode contradicts it."""
-    if not unit.lot:
-        return None
-    lot = s.scalars(select(Lot).where(Lot.item_id == unit.item.id,
-                                      Lot.lot_no == unit.lot)).one_or_none()
-    if lot is None:
+    lot = unit.known_lot
+    if not unit.lot or lot is None or lot.lot_no != unit.lot:
         return None
     for en, zh, known, scanned in (("expiry", "失效日期", lot.expiry, unit.expiry),
                                    ("production date", "生产日期", lot.production_date,
@@ -204,11 +271,8 @@ def check_shelf_life(unit: Unit, known: Lot | None, now: datetime, timezone: str
 
 def check_serial(s: Session, receipt: Receipt, unit: Unit, known: Lot | None) -> SerialUnit | None:
     """The known serial row; refused when the serial is in stock or already on this receipt."""
-    if not unit.serial:
-        return None
-    row = s.scalars(select(SerialUnit).where(SerialUnit.item_id == unit.item.id,
-                                             SerialUnit.serial == unit.serial)).one_or_none()
-    if row is None:
+    row = unit.known_serial
+    if not unit.serial or row is None or row.serial != unit.serial:
         return None
     words = {"item": unit.item.code, "serial": unit.serial}
     if s.scalars(select(ReceiptLine.id).where(ReceiptLine.receipt_id == receipt.id,
@@ -235,25 +299,22 @@ def cold_chain_hold(receipt: Receipt, unit: Unit) -> str:
     return rules.temperature_hold(receipt.arrival_temp, item.temp_min, item.temp_max)
 
 
-def against_notice(s: Session, receipt: Receipt, unit: Unit, *, confirm_over: bool,
-                   actor: Actor) -> bool:
-    """True when the scan is over the notice and a manager confirmed; refused unconfirmed."""
-    if receipt.notice_id is None:
-        return False
-    lines = queries.notice_lines(s, receipt.notice_id, item_id=unit.item.id)
-    key = rules.bucket(lines, unit.item.id, unit.lot)
-    if key is None:
-        return False
-    before = rules.received_in(lines, queries.received(s, [receipt.id], item_id=unit.item.id),
-                               key)
-    expected = rules.expected_in(lines, key)
-    if not rules.is_over(expected, before, unit.quantity):
-        return False
+def against_notice(unit: Unit, *, confirm_over: bool, actor: Actor) -> tuple[rules.Tally, bool]:
+    """The scan's tally, and True when it is over the notice and a manager confirmed.
+
+    Refused (OVER_NOTICE) when over the notice and not confirmed.
+    """
+    tally = unit.counted.tally(unit.lot)
+    if tally.expected is None:
+        return tally, False
+    before = unit.counted.before(tally)
+    if not rules.is_over(tally.expected, before, unit.quantity):
+        return tally, False
     if not confirm_over:
-        raise OverNotice(item=unit.item.code, lot=unit.lot or "—", expected=expected,
+        raise OverNotice(item=unit.item.code, lot=unit.lot or "—", expected=tally.expected,
                          received=before, quantity=unit.quantity)
     require(actor, Perm.STOCK_ADJUST)
-    return True
+    return tally, True
 
 
 def new_lot(s: Session, unit: Unit) -> Lot | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, false, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.barcode import ScanWarning
@@ -233,20 +233,64 @@ def find_receipt_no(s: Session, document: str) -> str:
     return found
 
 
-# --- the scan result ------------------------------------------------------------------------
+# --- the scan ------------------------------------------------------------------------------
 
-def scan_result(s: Session, receipt: Receipt, line: ReceiptLine, *, replayed: bool,
-                warnings: Sequence[ScanWarning] = ()) -> ScanResult:
-    """The station's view of one receipt line, with running totals (a fixed query count)."""
-    s.flush()
-    item = s.get_one(Item, line.item_id)
-    pack = s.get_one(Packaging, line.packaging_id)
-    lot = s.get(Lot, line.lot_id) if line.lot_id else None
-    serial = s.get(SerialUnit, line.serial_id) if line.serial_id else None
-    count, total = s.execute(select(func.count(ReceiptLine.id),
-                                    func.coalesce(func.sum(ReceiptLine.quantity), 0))
-                             .where(ReceiptLine.receipt_id == receipt.id)).one()
-    expected, of_lot, unexpected = _lot_state(s, receipt, item.id, lot.lot_no if lot else None)
+def latest(receipt_id: Any, *columns: Any) -> Any:
+    """A scalar subquery: `columns` of the receipt's last line (the running totals)."""
+    return (select(*columns).where(ReceiptLine.receipt_id == receipt_id)
+            .order_by(ReceiptLine.line_no.desc()).limit(1).scalar_subquery())
+
+
+def tally_so_far(receipt_id: Any, item_id: Any, key: Any) -> Any:
+    """A scalar subquery: the receipt's running tally of `item_id` under `key` (or NULL)."""
+    return (select(ReceiptLine.tally)
+            .where(ReceiptLine.receipt_id == receipt_id, ReceiptLine.item_id == item_id,
+                   ReceiptLine.tally_key == key)
+            .order_by(ReceiptLine.line_no.desc()).limit(1).scalar_subquery())
+
+
+def expects(notice_id: int | None, item_id: Any, lot_no: Any) -> Any:
+    """A scalar subquery: the notice's base units of the item and lot (None: no lot), or NULL."""
+    if notice_id is None:
+        return null()
+    lot = AdvanceNoticeLine.lot_no.is_(None) if lot_no is None \
+        else AdvanceNoticeLine.lot_no == lot_no
+    return (select(func.sum(AdvanceNoticeLine.quantity))
+            .where(AdvanceNoticeLine.notice_id == notice_id,
+                   AdvanceNoticeLine.item_id == item_id, lot).scalar_subquery())
+
+
+def unit_query(gtin: str, lot_no: str | None, serial: str | None, receipt: Receipt) -> Any:
+    """Item, packaging, known lot and serial of a scanned GTIN, with what the notice expects
+    of the item and lot and the receipt's tallies of them: one indexed statement."""
+    lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot_no else false()
+    serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == serial) \
+        if serial else false()
+    return (select(Item, Packaging, Lot, SerialUnit,
+                   expects(receipt.notice_id, Item.id, lot_no) if lot_no else null(),
+                   expects(receipt.notice_id, Item.id, None),
+                   tally_so_far(receipt.id, Item.id, rules.lot_key(lot_no)),
+                   tally_so_far(receipt.id, Item.id, rules.ANY_LOT))
+            .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
+            .outerjoin(Lot, lot_on).outerjoin(SerialUnit, serial_on)
+            .where(Packaging.gtin == gtin))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The running totals after a scan."""
+
+    expected: int | None
+    unexpected: bool
+    received_of_lot: int
+    receipt_lines: int
+    receipt_quantity: int
+
+
+def scan_result(receipt: Receipt, line: ReceiptLine, item: Item, pack: Packaging,
+                lot: Lot | None, serial: SerialUnit | None, totals: Totals, *,
+                replayed: bool, warnings: Sequence[ScanWarning] = ()) -> ScanResult:
+    """The station's view of one receipt line, from what the scan already holds."""
     return ScanResult(
         receipt_no=receipt.receipt_no, scan_id=line.scan_id, line_id=line.id, item=item.code,
         item_name_zh=item.name_zh, item_name_en=item.name_en, gtin=pack.gtin,
@@ -255,23 +299,33 @@ def scan_result(s: Session, receipt: Receipt, line: ReceiptLine, *, replayed: bo
         production_date=_iso(lot.production_date) if lot else None,
         serial=serial.serial if serial else None, status="QUARANTINE",
         hold_reason=line.hold_reason, over_notice=line.over_notice,
-        confirmed_by=line.confirmed_by, unexpected=unexpected, expected=expected,
-        received_of_lot=of_lot, receipt_lines=int(count), receipt_quantity=int(total),
+        confirmed_by=line.confirmed_by, unexpected=totals.unexpected,
+        expected=totals.expected, received_of_lot=totals.received_of_lot,
+        receipt_lines=totals.receipt_lines, receipt_quantity=totals.receipt_quantity,
         replayed=replayed, warnings=[{"code": w.code, "message_en": w.message_en,
                                       "message_zh": w.message_zh} for w in warnings])
 
 
-def _lot_state(s: Session, receipt: Receipt, item_id: int,
-               lot_no: str | None) -> tuple[int | None, int, bool]:
-    """Expected (None without a notice bucket), received so far, and whether unexpected."""
-    got = received(s, [receipt.id], item_id=item_id)
-    if receipt.notice_id is None:
-        return None, sum(r.quantity for r in got if r.lot_no == lot_no), False
-    lines = notice_lines(s, receipt.notice_id, item_id=item_id)
-    key = rules.bucket(lines, item_id, lot_no)
-    if key is None:
-        return None, sum(r.quantity for r in got if r.lot_no == lot_no), True
-    return rules.expected_in(lines, key), rules.received_in(lines, got, key), False
+def replayed_scan(s: Session, receipt: Receipt, line_id: int) -> ScanResult:
+    """The answer to a scan id seen before: its line, with today's running totals (one query)."""
+    named = expects(receipt.notice_id, ReceiptLine.item_id, Lot.lot_no)
+    any_lot = expects(receipt.notice_id, ReceiptLine.item_id, None)
+    row = s.execute(
+        select(ReceiptLine, Item, Packaging, Lot, SerialUnit, named, any_lot,
+               tally_so_far(receipt.id, ReceiptLine.item_id, ReceiptLine.tally_key),
+               latest(receipt.id, ReceiptLine.line_no),
+               latest(receipt.id, ReceiptLine.receipt_quantity))
+        .join(Item, Item.id == ReceiptLine.item_id)
+        .join(Packaging, Packaging.id == ReceiptLine.packaging_id)
+        .outerjoin(Lot, Lot.id == ReceiptLine.lot_id)
+        .outerjoin(SerialUnit, SerialUnit.id == ReceiptLine.serial_id)
+        .where(ReceiptLine.id == line_id)).one()
+    line, item, pack, lot, serial, named_qty, any_qty, tally, count, total = row
+    expected = any_qty if line.tally_key == rules.ANY_LOT else (named_qty if lot else None)
+    totals = Totals(expected=expected,
+                    unexpected=receipt.notice_id is not None and expected is None,
+                    received_of_lot=tally, receipt_lines=count, receipt_quantity=total)
+    return scan_result(receipt, line, item, pack, lot, serial, totals, replayed=True)
 
 
 def notice_lines(s: Session, notice_id: int, *,

@@ -118,6 +118,42 @@ def received_in(lines: Sequence[NoticeLine], received: Iterable[Received], key: 
     return sum(r.quantity for r in received if bucket(lines, r.item_id, r.lot_no) == key)
 
 
+ANY_LOT = "*"
+
+
+def lot_key(lot_no: str | None) -> str:
+    """The tally key of a lot (or of no lot)."""
+    return "=" + (lot_no or "")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a scan counts against: its tally key, and the notice bucket's expectation.
+
+    `expected` is None off the notice (no notice, or an unexpected item or lot).
+    """
+
+    key: str
+    expected: int | None
+    unexpected: bool
+
+
+def tally_of(lot_no: str | None, *, on_notice: bool, named: int | None,
+             any_lot: int | None) -> Tally:
+    """The tally a received item+lot counts in, as `bucket` decides it.
+
+    `named` is what the notice expects of this item and lot, `any_lot` of this item
+    without a lot (None when the notice has no such line).
+    """
+    if not on_notice:
+        return Tally(lot_key(lot_no), None, False)
+    if lot_no is not None and named is not None:
+        return Tally(lot_key(lot_no), named, False)
+    if any_lot is not None:
+        return Tally(ANY_LOT, any_lot, False)
+    return Tally(lot_key(lot_no), None, True)
+
+
 def is_over(expected: int, received_before: int, quantity: int) -> bool:
     """True when this scan takes the bucket above what the notice expects."""
     return received_before + quantity > expected

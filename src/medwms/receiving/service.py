@@ -2,17 +2,19 @@
 
 Each command is one unit of work. A scan locks its receipt row first (FOR UPDATE), so
 scans of one receipt queue: running totals, the scan-id replay and the same-serial check
-see every earlier scan. The ledger then locks the warehouse chain head and stock rows.
+see every earlier scan. The ledger then locks the stock rows it changes. A scan's cost does
+not grow with the receipt: each line carries the running totals after it, so a scan reads
+the last line of its tally instead of summing the receipt's lines.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
@@ -224,49 +226,101 @@ def receive_scan(db: Database, *, actor: Actor, receipt_no: str, raw: str, scan_
                  expiry: date | None = None, quantity_packs: int = 1,
                  confirm_over: bool = False, arrival_temp: Decimal | None = None,
                  logger_id: str | None = None, now: datetime | None = None) -> ScanResult:
-    """Receive one scanned unit or carton to the dock as QUARANTINE, after every check."""
+    """Receive one scanned unit or carton to the dock as QUARANTINE, after every check.
+
+    Three statements besides the ledger's post: lock the receipt (with its warehouse,
+    supplier, notice status, the earlier line of this scan id and the running totals),
+    read the unit (item, packaging, known lot and serial, notice expectation, tallies),
+    insert the line carrying the new totals. A lot or serial seen for the first time adds
+    its insert; the first scan of a notice marks it RECEIVING.
+    """
     require(actor, Perm.RECEIVE)
     now = now or utc_now()
     typed = checks.Typed(lot=lot, serial=serial, expiry=expiry, packs=quantity_packs)
     with db.unit_of_work() as uow:
         s = uow.session
-        receipt = lock_receipt(s, receipt_no)
-        earlier = s.scalars(select(ReceiptLine).where(
-            ReceiptLine.receipt_id == receipt.id, ReceiptLine.scan_id == scan_id)).first()
-        if earlier is not None:
-            return queries.scan_result(s, receipt, earlier, replayed=True)
-        require_open(receipt)
+        head = lock_for_scan(s, receipt_no, scan_id)
+        if head.earlier_id is not None:
+            return queries.replayed_scan(s, head.receipt, head.earlier_id)
+        require_open(head.receipt)
         if arrival_temp is not None and logger_id is not None:
-            set_arrival(receipt, arrival_temp, logger_id)
-        line, unit = _accept(s, actor=actor, receipt=receipt, raw=raw, scan_id=scan_id,
-                             typed=typed, confirm_over=confirm_over, now=now)
-        result = queries.scan_result(s, receipt, line, replayed=False, warnings=unit.warnings)
+            set_arrival(head.receipt, arrival_temp, logger_id)
+        result = _accept(s, actor=actor, head=head, scan=_Scan(raw, scan_id, typed,
+                                                               confirm_over, now))
         uow.commit()
     return result
 
 
-def _accept(s: Session, *, actor: Actor, receipt: Receipt, raw: str, scan_id: str,
-            typed: checks.Typed, confirm_over: bool,
-            now: datetime) -> tuple[ReceiptLine, checks.Unit]:
-    warehouse = s.get_one(Warehouse, receipt.warehouse_id)
-    today = local_date(now, warehouse.timezone)
-    unit = checks.read_unit(s, raw, typed, today)
-    checks.check_qualified(s, receipt, unit, today)
+@dataclass(frozen=True)
+class ScanHead:
+    """The locked receipt and what a scan needs with it, read in one statement."""
+
+    receipt: Receipt
+    timezone: str
+    supplier: checks.Supplier
+    notice_status: str | None
+    earlier_id: int | None
+    lines: int
+    quantity: int
+
+
+def lock_for_scan(s: Session, receipt_no: str, scan_id: str) -> ScanHead:
+    """Lock the receipt FOR UPDATE and read its scan context, or RECEIPT_NOT_FOUND."""
+    number = document_no(receipt_no)
+    earlier = (select(ReceiptLine.id).where(ReceiptLine.receipt_id == Receipt.id,
+                                            ReceiptLine.scan_id == scan_id).scalar_subquery())
+    row = s.execute(
+        select(Receipt, Warehouse.timezone, Partner.code, Partner.licence_no,
+               Partner.licence_expiry, AdvanceNotice.status, earlier,
+               queries.latest(Receipt.id, ReceiptLine.line_no),
+               queries.latest(Receipt.id, ReceiptLine.receipt_quantity))
+        .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
+        .join(Partner, Partner.id == Receipt.supplier_id)
+        .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
+        .where(Receipt.receipt_no == number).with_for_update(of=Receipt)).one_or_none()
+    if row is None:
+        raise ReceiptNotFound(receipt_no=number)
+    receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \
+        lines, quantity = row
+    return ScanHead(receipt, timezone, checks.Supplier(code, licence_no, licence_expiry),
+                    notice_status, earlier_id, lines or 0, quantity or 0)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    raw: str
+    scan_id: str
+    typed: checks.Typed
+    confirm_over: bool
+    now: datetime
+
+
+def _accept(s: Session, *, actor: Actor, head: ScanHead, scan: _Scan) -> ScanResult:
+    receipt, now = head.receipt, scan.now
+    today = local_date(now, head.timezone)
+    unit = checks.read_unit(s, scan.raw, scan.typed, today, receipt)
+    checks.check_qualified(head.supplier, unit, today)
     checks.require_tracking(unit)
-    known = checks.known_lot(s, unit)
+    known = checks.known_lot(unit)
     checks.require_expiry(unit, known)
-    checks.check_shelf_life(unit, known, now, warehouse.timezone)
+    checks.check_shelf_life(unit, known, now, head.timezone)
     known_serial = checks.check_serial(s, receipt, unit, known)
     hold = checks.cold_chain_hold(receipt, unit)
-    over = checks.against_notice(s, receipt, unit, confirm_over=confirm_over, actor=actor)
+    tally, over = checks.against_notice(unit, confirm_over=scan.confirm_over, actor=actor)
     lot_row = known or checks.new_lot(s, unit)
     serial_row = known_serial or checks.new_serial(s, unit, lot_row)
+    totals = queries.Totals(
+        expected=tally.expected, unexpected=tally.unexpected,
+        received_of_lot=unit.counted.before(tally) + unit.quantity,
+        receipt_lines=head.lines + 1, receipt_quantity=head.quantity + unit.quantity)
     line = ReceiptLine(
-        receipt_id=receipt.id, scan_id=scan_id, raw=raw[:300], item_id=unit.item.id,
+        receipt_id=receipt.id, scan_id=scan.scan_id, raw=scan.raw[:300], item_id=unit.item.id,
         packaging_id=unit.packaging.id, lot_id=lot_row.id if lot_row else None,
         serial_id=serial_row.id if serial_row else None, quantity=unit.quantity,
         hold_reason=hold, over_notice=over, confirmed_by=actor.user_id if over else None,
-        scanned_at=now, scanned_by=actor.user_id)
+        scanned_at=now, scanned_by=actor.user_id, line_no=totals.receipt_lines,
+        receipt_quantity=totals.receipt_quantity, tally_key=tally.key,
+        tally=totals.received_of_lot)
     s.add(line)
     s.flush()
     post(s, actor=actor, doc_type="RCV", doc_no=receipt.receipt_no, now=now, lines=[Line(
@@ -274,16 +328,11 @@ def _accept(s: Session, *, actor: Actor, receipt: Receipt, raw: str, scan_id: st
         quantity=unit.quantity, lot_id=line.lot_id, serial_id=line.serial_id,
         to_location_id=receipt.location_id, to_status=Status.QUARANTINE,
         reason=f"HOLD: {hold}" if hold else "")])
-    _notice_receiving(s, receipt)
-    return line, unit
-
-
-def _notice_receiving(s: Session, receipt: Receipt) -> None:
-    if receipt.notice_id is None:
-        return
-    notice = s.get_one(AdvanceNotice, receipt.notice_id)
-    if notice.status == NoticeStatus.OPEN:
-        notice.status = NoticeStatus.RECEIVING
+    if head.notice_status == NoticeStatus.OPEN:
+        s.execute(update(AdvanceNotice).where(AdvanceNotice.id == receipt.notice_id)
+                  .values(status=NoticeStatus.RECEIVING))
+    return queries.scan_result(receipt, line, unit.item, unit.packaging, lot_row, serial_row,
+                               totals, replayed=False, warnings=unit.warnings)
 
 
 # --- closing --------------------------------------------------------------------------------

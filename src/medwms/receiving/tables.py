@@ -6,7 +6,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medwms.core.db import Base, UTCDateTime
@@ -42,7 +51,11 @@ class AdvanceNotice(Base):
 
 class AdvanceNoticeLine(Base):
     __tablename__ = "advance_notice_line"
-    __table_args__ = (UniqueConstraint("notice_id", "line_no"),)
+    __table_args__ = (
+        UniqueConstraint("notice_id", "line_no"),
+        # a scan finds what the notice expects of its item and lot without reading the rest
+        Index("ix_advance_notice_line_item", "notice_id", "item_id", "lot_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("advance_notice.id"), index=True)
@@ -85,10 +98,20 @@ class ReceiptLine(Base):
 
     `scan_id` is made by the station page, so a scan resubmitted after a network drop
     is found here and applied once.
+
+    Each line carries the running totals as they stood after it (the way a ledger row
+    carries its balance), so the next scan reads one line per total instead of summing
+    the receipt: `line_no` and `receipt_quantity` for the receipt, `tally` for the units
+    of its item counted under `tally_key` — `=<lot>` for a lot ("=" without a lot), or
+    `*` for the notice's any-lot bucket of the item (see `rules.tally_of`).
     """
 
     __tablename__ = "receipt_line"
-    __table_args__ = (UniqueConstraint("receipt_id", "scan_id"),)
+    __table_args__ = (
+        UniqueConstraint("receipt_id", "scan_id"),
+        UniqueConstraint("receipt_id", "line_no"),
+        Index("ix_receipt_line_tally", "receipt_id", "item_id", "tally_key", "line_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)
@@ -104,3 +127,7 @@ class ReceiptLine(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
     scanned_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    line_no: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the receipt
+    receipt_quantity: Mapped[int] = mapped_column(Integer)  # base units, lines 1…line_no
+    tally_key: Mapped[str] = mapped_column(String(24))
+    tally: Mapped[int] = mapped_column(Integer)  # base units of item + tally_key so far

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from medwms.api.app import create_app
 from medwms.api.deps import get_actor
@@ -23,6 +23,7 @@ from tests.support.receiving import (
     inbound,
     udi,
 )
+from tests.support.statements import count_statements
 from tests.support.users import actor_of, make_user
 
 GOOD = date(2028, 6, 30)
@@ -133,17 +134,9 @@ def add_lots(db, item_ids, count, prefix):
 
 
 def statements_of_a_scan(client, db, receipt, n):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_statements(db) as seen:
         response = client.post(f"{API}/receipts/{receipt}/scans", json={
             "raw": udi(STENT_BOX, lot=f"NEW{n}", expiry=GOOD), "scan_id": f"q-{n}"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 201, response.text
     return len(seen)
 

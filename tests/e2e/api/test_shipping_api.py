@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from medwms.api.app import create_app
 from medwms.api.deps import get_actor
@@ -15,6 +15,7 @@ from medwms.config import Settings
 from medwms.ledger.tables import Movement
 from medwms.ledger.verify import verify
 from tests.support.shipping import COLD, HIP, STENT, Unit, udi, verified_order, world
+from tests.support.statements import count_statements
 from tests.support.users import actor_of, make_user
 
 API = "/api/v1"
@@ -182,16 +183,8 @@ def test_a_return_of_a_unit_never_shipped_is_refused_then_accepted_flagged(packe
 
 
 def statements_of(db, call):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_statements(db) as seen:
         response = call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 201, response.text
     return len(seen)
 

@@ -1,0 +1,96 @@
+"""What a pick leaves to pick: the allocation, the order line, and the order's and wave's
+progress counters.
+
+`OutboundOrder.open_qty` and `Wave.open_qty` hold the units of OPEN allocations still to
+pick, so a pick updates two counters instead of summing the wave (a wave of 10,000 lines
+costs a pick what a wave of one does). A counter is counted afresh (one aggregate) when it
+is NULL — cancelling allocations sets it so — and on the first pick of its order or wave.
+When it reaches zero, an indexed EXISTS confirms that nothing is open before the order or
+wave is marked PICKED; a counter found wrong is counted afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from medwms.picking.pick_queries import open_in
+from medwms.picking.tables import (
+    Allocation,
+    AllocationStatus,
+    OrderLine,
+    OrderStatus,
+    OutboundOrder,
+    Wave,
+)
+
+STARTED = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
+UNSTARTED_WAVE = "OPEN"
+
+
+@dataclass(frozen=True)
+class OrderOf:
+    """The order an allocation serves, as the pick read it with the allocation."""
+
+    order_id: int
+    order_no: str
+    line_no: int
+    status: str
+    open_qty: int | None
+
+
+def count(s: Session, *, wave: Wave, allocation: Allocation, order: OrderOf,
+          quantity: int) -> tuple[str, int]:
+    """Count `quantity` picked on the allocation, its line, order and wave.
+
+    Returns the order's status and the units the wave still has to pick.
+    """
+    of_order = OutboundOrder.id == order.order_id
+    order_left = _before(s, order.open_qty, order.status in STARTED,
+                         OrderLine.order_id == order.order_id) - quantity
+    wave_left = _before(s, wave.open_qty, wave.status == UNSTARTED_WAVE,
+                        Allocation.wave_id == wave.id) - quantity
+    allocation.picked_qty += quantity
+    if allocation.picked_qty >= allocation.quantity:
+        allocation.status = AllocationStatus.PICKED
+    s.execute(update(OrderLine).where(OrderLine.id == allocation.order_line_id)
+              .values(picked_qty=OrderLine.picked_qty + quantity))
+    status = OrderStatus.PICKING if order.status in STARTED else order.status
+    order_left = _settled(s, order_left, OrderLine.order_id == order.order_id)
+    if order_left <= 0:
+        status = OrderStatus.PICKED
+    s.execute(update(OutboundOrder).where(of_order).values(open_qty=order_left, status=status))
+    wave.open_qty = _settled(s, wave_left, Allocation.wave_id == wave.id)
+    wave.status = "PICKING" if wave.open_qty > 0 else "PICKED"
+    return status, wave.open_qty
+
+
+def forget_pick_progress(s: Session, *, waves: set[int], orders: set[int]) -> None:
+    """Have the next pick count these waves and orders afresh (their allocations changed)."""
+    if waves:
+        s.execute(update(Wave).where(Wave.id.in_(waves)).values(open_qty=None))
+    if orders:
+        s.execute(update(OutboundOrder).where(OutboundOrder.id.in_(orders))
+                  .values(open_qty=None))
+
+
+def _before(s: Session, counter: int | None, first: bool, condition: Any) -> int:
+    """The counter before this pick: as kept, or counted afresh."""
+    if counter is not None and not first:
+        return counter
+    return int(s.scalar(select(open_in(condition))) or 0)
+
+
+def _settled(s: Session, left: int, condition: Any) -> int:
+    """`left`, confirmed by an indexed look-up when it claims nothing is open."""
+    if left > 0:
+        return left
+    still_open = s.scalar(select(Allocation.id).join(
+        OrderLine, OrderLine.id == Allocation.order_line_id)
+        .where(condition, Allocation.status == AllocationStatus.OPEN).limit(1))
+    if still_open is None:
+        return 0
+    return int(s.scalar(select(open_in(condition))) or 0)
