@@ -1,11 +1,17 @@
-"""Allocation: reserve FEFO stock for orders, under row locks, and explain the choice.
+"""Allocation: reserve FEFO stock for orders, lock only what is taken, and explain the choice.
 
-Locking: the AVAILABLE stock rows of the orders' items in the shipping warehouse are
-selected FOR UPDATE in key order (the ledger's order, so allocation and posting never
-deadlock); only then are the OPEN allocations summed, so a second allocator waits for the
-first to commit and sees its reservations. On SQLite the unit of work's BEGIN IMMEDIATE
-serialises writers. free = stock quantity − Σ(quantity − picked_qty) of OPEN allocations
-of the same key (picked units have left the key by their PICK movement).
+Reads are set-based and unlocked (medwms.picking.candidates: one query for the FEFO prefix of
+every item ordered, one for the stock passed over, one for what is already reserved); the
+rules decide every line in memory. Then, inside a savepoint, only the stock rows actually
+taken are locked FOR UPDATE in key order (the ledger's order, so allocation and posting never
+deadlock) and re-read with their OPEN reservations: a second allocator waits on the rows the
+first took and, once it commits, sees its reservations. If any taken row changed since it was
+read, the savepoint is rolled back (releasing those locks) and the allocation is decided again
+from a fresh read; after ATTEMPTS such rounds every usable row of the items is locked first
+(as before the change), which always settles. On SQLite the unit of work's BEGIN IMMEDIATE
+serialises writers, so the first round always holds. free = stock quantity −
+Σ(quantity − picked_qty) of OPEN allocations of the same key (picked units have left the key
+by their PICK movement). Allocation rows are written with one executemany.
 No audit record is written here: allocation rows carry their time, and taking the audit
 chain's head after stock locks could deadlock with services that take it first.
 """
@@ -16,22 +22,22 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
-from medwms.ledger.tables import Lot, SerialUnit, Stock
-from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
-from medwms.picking import queries, rules
+from medwms.ledger.tables import Stock
+from medwms.masterdata.tables import Item, Packaging, Partner, Warehouse
+from medwms.picking import candidates, queries, rules
 from medwms.picking.errors import OrderNotAllocatable
 from medwms.picking.orders import check_gsp
-from medwms.picking.rules import Candidate, Need, Place, Policy
+from medwms.picking.rules import Candidate, Decision, Need, Place, Policy
 from medwms.picking.tables import (
     Allocation,
     AllocationStatus,
@@ -44,6 +50,7 @@ from medwms.picking.tables import (
 ALLOCATABLE_ORDERS = frozenset({OrderStatus.OPEN, OrderStatus.PARTIAL})
 WHO = {OrderKind.SALE: "customer", OrderKind.DEPARTMENT: "department",
        OrderKind.TRANSFER: "transfer"}
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,20 @@ def _open_lines(s: Session, order_ids: list[int]) -> dict[int, list[OrderLine]]:
     return found
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One open order line to allocate, with what it needs and its order's policy."""
+
+    order: OutboundOrder
+    line: OrderLine
+    need: Need
+    policy: Policy
+
+    @property
+    def restricted(self) -> bool:
+        return self.need.lot_no is not None or self.need.serial is not None
+
+
 def _allocate_warehouse(s: Session, orders: list[OutboundOrder],
                         lines: dict[int, list[OrderLine]], now: datetime,
                         wave_id: int | None) -> list[Allocated]:
@@ -106,66 +127,113 @@ def _allocate_warehouse(s: Session, orders: list[OutboundOrder],
     items = {line.item_id for order in orders for line in lines[order.id]}
     item_rows = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(items)))}
     today = local_date(now, warehouse.timezone)
+    partners = _partners(s, orders)
     for order in orders:
-        consignee = s.get(Partner, order.consignee_id) if order.consignee_id else None
-        check_gsp(consignee, [item_rows[line.item_id] for line in lines[order.id]], today,
-                  order.kind)
-    candidates = load_candidates(s, warehouse.id, items)
-    free = {c.place: c.free for c in candidates if c.status == rules.ALLOCATABLE}
-    by_item: dict[int, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_item[candidate.place.item_id].append(candidate)
+        check_gsp(partners.get(order.consignee_id or 0),
+                  [item_rows[line.item_id] for line in lines[order.id]], today, order.kind)
     packs = _pack_sizes(s, items)
-    rows: list[dict[str, Any]] = []
-    done = []
+    asks = []
     for order in orders:
-        policy = _policy(s, order, warehouse.timezone, now, today)
-        for line in lines[order.id]:
-            rows += _allocate_line(line, order, by_item[line.item_id], free, policy, packs,
-                                   now, wave_id)
-        done.append(_settle(order, lines[order.id]))
+        policy = _policy(order, partners, warehouse.timezone, now, today)
+        asks += [_ask(order, line, policy, packs) for line in lines[order.id]
+                 if line.quantity > line.allocated_qty]
+    rows: list[dict[str, Any]] = []
+    if asks:
+        for ask, decision in zip(asks, _decide_locked(s, _demand(warehouse.id, asks), asks),
+                                 strict=True):
+            rows += _apply(ask, decision, now, wave_id)
     if rows:
         s.execute(insert(Allocation), rows)
-    return done
+    return [_settle(order, lines[order.id]) for order in orders]
 
 
-def load_candidates(s: Session, warehouse_id: int, items: set[int]) -> list[Candidate]:
-    """Every balance of `items` in the warehouse; AVAILABLE rows locked FOR UPDATE, key order."""
-    base = (select(Stock, Lot.lot_no, Lot.expiry, SerialUnit.serial, Location.code,
-                   Location.blocked, Zone.kind, Owner.code)
-            .join(Location, Location.id == Stock.location_id)
-            .join(Zone, Zone.id == Location.zone_id)
-            .join(Owner, Owner.id == Stock.owner_id)
-            .outerjoin(Lot, Lot.id == Stock.lot_id)
-            .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
-            .where(Stock.warehouse_id == warehouse_id, Stock.item_id.in_(items)))
-    locked = s.execute(base.where(Stock.status == rules.ALLOCATABLE).order_by(Stock.key)
-                       .with_for_update(of=Stock)).all()
-    others = s.execute(base.where(Stock.status != rules.ALLOCATABLE)
-                       .order_by(Stock.key)).all()
-    reserved = reserved_by_place(s, items)
-    return [_candidate(row, reserved) for row in [*locked, *others]]
+def _partners(s: Session, orders: list[OutboundOrder]) -> dict[int, Partner]:
+    ids = {order.consignee_id for order in orders if order.consignee_id}
+    return {p.id: p for p in s.scalars(select(Partner).where(Partner.id.in_(ids)))} if ids \
+        else {}
 
 
-def _candidate(row: Any, reserved: dict[Place, int]) -> Candidate:
-    stock, lot_no, expiry, serial, location, blocked, zone_kind, owner = row
-    place = Place(stock.owner_id, stock.item_id, stock.lot_id, stock.serial_id,
-                  stock.location_id, stock.hu_id)
-    free = stock.quantity - reserved.get(place, 0) if stock.status == rules.ALLOCATABLE else 0
-    return Candidate(place=place, status=stock.status, quantity=stock.quantity, free=free,
-                     expiry=expiry, location=location, zone_kind=zone_kind, lot_no=lot_no,
-                     serial=serial, owner=owner, blocked=blocked)
+def _ask(order: OutboundOrder, line: OrderLine, policy: Policy, packs: dict[int, int]) -> Ask:
+    need = Need(owner_id=order.owner_id, item_id=line.item_id,
+                quantity=line.quantity - line.allocated_qty, lot_no=line.lot_no,
+                serial=line.serial, pack_size=packs.get(line.item_id, 1))
+    return Ask(order, line, need, policy)
 
 
-def reserved_by_place(s: Session, items: set[int]) -> dict[Place, int]:
-    """Units of each stock place still reserved by OPEN allocations (quantity − picked)."""
-    query = (select(Allocation.owner_id, Allocation.item_id, Allocation.lot_id,
-                    Allocation.serial_id, Allocation.location_id, Allocation.hu_id,
-                    func.sum(Allocation.quantity - Allocation.picked_qty))
-             .where(Allocation.status == AllocationStatus.OPEN, Allocation.item_id.in_(items))
-             .group_by(Allocation.owner_id, Allocation.item_id, Allocation.lot_id,
-                       Allocation.serial_id, Allocation.location_id, Allocation.hu_id))
-    return {Place(*row[:6]): int(row[6] or 0) for row in s.execute(query)}
+def _demand(warehouse_id: int, asks: list[Ask]) -> candidates.Demand:
+    """Units per (item, owner) asked without a lot/serial, and the most lenient expiry."""
+    units: dict[tuple[int, int], int] = defaultdict(int)
+    for ask in asks:
+        units[ask.need.item_id, ask.need.owner_id] += 0 if ask.restricted else ask.need.quantity
+    first_usable = min(ask.policy.delivery_date
+                       + timedelta(days=max(ask.policy.min_remaining_days, 0)) for ask in asks)
+    return candidates.Demand(
+        warehouse_id, dict(units), first_usable,
+        lots=frozenset((a.need.item_id, a.need.lot_no) for a in asks if a.need.lot_no),
+        serials=frozenset((a.need.item_id, a.need.serial) for a in asks if a.need.serial))
+
+
+def _decide_locked(s: Session, demand: candidates.Demand, asks: list[Ask]) -> list[Decision]:
+    """Decide every line from an unlocked read, then lock what is taken and check it held."""
+    complete: set[int] = set()
+    for _ in range(ATTEMPTS):
+        pile, decisions = _decide_read(s, demand, asks, complete)
+        savepoint = s.begin_nested()
+        if _lock_taken(s, pile, decisions):
+            savepoint.commit()
+            return decisions
+        savepoint.rollback()  # releases the row locks taken since the savepoint
+    _lock_usable(s, demand)  # contention: hold every usable row of the items, then decide
+    return _decide_read(s, demand, asks, complete)[1]
+
+
+def _decide_read(s: Session, demand: candidates.Demand, asks: list[Ask],
+                 complete: set[int]) -> tuple[candidates.Stockpile, list[Decision]]:
+    """Read and decide; an item whose prefix fell short is read whole and decided again."""
+    while True:
+        pile = candidates.read(s, demand, complete=complete)
+        decisions = _decide(pile, asks)
+        short = {ask.need.item_id for ask, decision in zip(asks, decisions, strict=True)
+                 if ask.need.item_id in pile.truncated and not ask.restricted
+                 and (decision.backorder > 0
+                      or any(t.candidate.place in pile.beyond for t in decision.takes))}
+        if not short - complete:
+            return pile, decisions
+        complete |= short
+
+
+def _decide(pile: candidates.Stockpile, asks: list[Ask]) -> list[Decision]:
+    """The rules' decision for each line in turn; each line sees what the earlier ones left."""
+    free = dict(pile.free)
+    decisions = []
+    for ask in asks:
+        current = [c if c.status != rules.ALLOCATABLE else _with_free(c, free)
+                   for c in pile.for_line(ask.need.item_id, ask.restricted)]
+        decision = rules.allocate(ask.need, current, ask.policy)
+        rules.free_after(free, decision)
+        decisions.append(decision)
+    return decisions
+
+
+def _lock_taken(s: Session, pile: candidates.Stockpile, decisions: list[Decision]) -> bool:
+    """Lock the taken stock rows in key order; True when they and their reservations held."""
+    taken = {take.candidate.place for decision in decisions for take in decision.takes}
+    if not taken:
+        return True
+    rows = {pile.rows[place].stock_id: pile.rows[place] for place in taken}
+    locked = {row.id: row for row in s.execute(
+        select(Stock.id, Stock.quantity, Stock.status).where(Stock.id.in_(list(rows)))
+        .order_by(Stock.key).with_for_update())}
+    if any(row_id not in locked or locked[row_id].quantity != row.quantity
+           or locked[row_id].status != rules.ALLOCATABLE for row_id, row in rows.items()):
+        return False
+    fresh = candidates.reserved_by_place(s, pile.warehouse_id, {p.item_id for p in taken},
+                                         locations={p.location_id for p in taken})
+    return all(fresh.get(place, 0) == pile.reserved.get(place, 0) for place in taken)
+
+
+def _lock_usable(s: Session, demand: candidates.Demand) -> None:
+    s.execute(candidates.usable_rows(demand).order_by(Stock.key).with_for_update(of=Stock))
 
 
 def _pack_sizes(s: Session, items: set[int]) -> dict[int, int]:
@@ -177,9 +245,9 @@ def _pack_sizes(s: Session, items: set[int]) -> dict[int, int]:
     return found
 
 
-def _policy(s: Session, order: OutboundOrder, timezone: str, now: datetime,
-            today: date) -> Policy:
-    partner = s.get(Partner, order.consignee_id) if order.consignee_id else None
+def _policy(order: OutboundOrder, partners: dict[int, Partner], timezone: str,
+            now: datetime, today: date) -> Policy:
+    partner = partners.get(order.consignee_id or 0)
     return Policy(now=now, timezone=timezone,
                   delivery_date=rules.delivery_day(order.delivery_date,
                                                    order.requested_ship_date, today),
@@ -187,26 +255,19 @@ def _policy(s: Session, order: OutboundOrder, timezone: str, now: datetime,
                   who=WHO.get(OrderKind(order.kind), "consignee"))
 
 
-def _allocate_line(line: OrderLine, order: OutboundOrder, candidates: list[Candidate],
-                   free: dict[Place, int], policy: Policy, packs: dict[int, int],
-                   now: datetime, wave_id: int | None) -> list[dict[str, Any]]:
-    wanted = line.quantity - line.allocated_qty
-    if wanted <= 0:
-        return []
-    current = [c if c.status != rules.ALLOCATABLE else _with_free(c, free)
-               for c in candidates]
-    need = Need(owner_id=order.owner_id, item_id=line.item_id, quantity=wanted,
-                lot_no=line.lot_no, serial=line.serial, pack_size=packs.get(line.item_id, 1))
-    decision = rules.allocate(need, current, policy)
-    rules.free_after(free, decision)
+def _apply(ask: Ask, decision: Decision, now: datetime,
+           wave_id: int | None) -> list[dict[str, Any]]:
+    """Record the decision on its line; the allocation rows to insert."""
+    line = ask.line
     line.allocated_qty += decision.allocated
     line.backorder_qty = line.quantity - line.allocated_qty
     line.backorder_reason = decision.backorder_reason
     line.explanation = json.dumps(rules.explain(decision), ensure_ascii=False)
-    return [{"order_line_id": line.id, "wave_id": wave_id or order.wave_id, "owner_id": p.owner_id,
-             "item_id": p.item_id, "lot_id": p.lot_id, "serial_id": p.serial_id,
-             "location_id": p.location_id, "hu_id": p.hu_id, "quantity": take.quantity,
-             "picked_qty": 0, "status": AllocationStatus.OPEN.value, "created_at": now}
+    return [{"order_line_id": line.id, "wave_id": wave_id or ask.order.wave_id,
+             "owner_id": p.owner_id, "item_id": p.item_id, "lot_id": p.lot_id,
+             "serial_id": p.serial_id, "location_id": p.location_id, "hu_id": p.hu_id,
+             "quantity": take.quantity, "picked_qty": 0,
+             "status": AllocationStatus.OPEN.value, "created_at": now}
             for take in decision.takes for p in (take.candidate.place,)]
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -178,29 +179,43 @@ def allocate(need: Need, candidates: Iterable[Candidate], policy: Policy) -> Dec
 
 def exclusion(c: Candidate, need: Need, policy: Policy) -> tuple[Reason, str] | None:
     """Why `c` may not serve `need` (reason and words), or None when it may."""
-    lot = _lot(c)
-    checks: list[tuple[bool, Reason, str]] = [
-        (c.place.owner_id != need.owner_id, Reason.WRONG_OWNER,
-         f"{lot} at {c.location} belongs to owner {c.owner or c.place.owner_id}"),
-        (need.lot_no is not None and c.lot_no != need.lot_no, Reason.OTHER_LOT,
-         f"{lot}: the line requires lot {need.lot_no}"),
-        (need.serial is not None and c.serial != need.serial, Reason.OTHER_SERIAL,
-         f"{lot}: the line requires serial {need.serial}"),
-        (c.status != ALLOCATABLE, Reason.STATUS, f"{lot} at {c.location} is {c.status}"),
-        (c.zone_kind != STORAGE_KIND, Reason.NOT_STORAGE,
-         f"{lot} at {c.location} is not in storage ({c.zone_kind})"),
-        (c.blocked, Reason.LOCATION_BLOCKED, f"{lot}: location {c.location} is blocked"),
-    ]
-    for failed, reason, detail in checks:
-        if failed:
-            return reason, detail
-    return _expiry_exclusion(c, policy) or _free_exclusion(c)
+    # Checked in the order the module docstring gives; the words are only built for a
+    # candidate that fails (most pass, and a wave weighs thousands).
+    return (_identity_exclusion(c, need) or _place_exclusion(c)
+            or _expiry_exclusion(c, policy) or _free_exclusion(c))
+
+
+def _identity_exclusion(c: Candidate, need: Need) -> tuple[Reason, str] | None:
+    if c.place.owner_id != need.owner_id:
+        return Reason.WRONG_OWNER, (f"{_lot(c)} at {c.location} belongs to owner "
+                                    f"{c.owner or c.place.owner_id}")
+    if need.lot_no is not None and c.lot_no != need.lot_no:
+        return Reason.OTHER_LOT, f"{_lot(c)}: the line requires lot {need.lot_no}"
+    if need.serial is not None and c.serial != need.serial:
+        return Reason.OTHER_SERIAL, f"{_lot(c)}: the line requires serial {need.serial}"
+    return None
+
+
+def _place_exclusion(c: Candidate) -> tuple[Reason, str] | None:
+    if c.status != ALLOCATABLE:
+        return Reason.STATUS, f"{_lot(c)} at {c.location} is {c.status}"
+    if c.zone_kind != STORAGE_KIND:
+        return Reason.NOT_STORAGE, f"{_lot(c)} at {c.location} is not in storage ({c.zone_kind})"
+    if c.blocked:
+        return Reason.LOCATION_BLOCKED, f"{_lot(c)}: location {c.location} is blocked"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _expired(expiry: date, now: datetime, timezone: str) -> bool:
+    """core.clock.is_expired, remembered: a wave asks it of the same few dates again and again."""
+    return is_expired(expiry, now, timezone)
 
 
 def _expiry_exclusion(c: Candidate, policy: Policy) -> tuple[Reason, str] | None:
     if c.expiry is None:
         return None
-    if is_expired(c.expiry, policy.now, policy.timezone):
+    if _expired(c.expiry, policy.now, policy.timezone):
         return Reason.EXPIRED, f"{_lot(c)} expired on {c.expiry.isoformat()}"
     left = days_remaining(c.expiry, policy.delivery_date)
     if left < max(policy.min_remaining_days, 0):

@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medwms.picking.route import Stop, nearest_neighbour, plain_order, plan, tour_length
+from medwms.picking.route import (
+    Stop,
+    nearest_neighbour,
+    plain_order,
+    plan,
+    tour_length,
+    two_opt,
+)
 
 STAGING = Stop("STG", 0, 0)
 
@@ -58,3 +65,14 @@ def test_the_staging_location_itself_is_not_a_stop():
     made = plan(STAGING, [Stop("STG", 0, 0), Stop("A", 1, 1)])
     assert made.codes == ["STG", "A", "STG"]
     assert made.length == 4
+
+
+def test_a_spent_budget_stops_two_opt_with_a_tour_no_longer_than_it_started():
+    stops = [Stop(f"L{i:03d}", float(i * 7 % 31), float(i * 13 % 29), i) for i in range(300)]
+    start = nearest_neighbour(STAGING, stops)
+    bounded = two_opt(STAGING, start, budget=1_000)
+    unbounded = two_opt(STAGING, start, budget=10**9)
+    assert sorted(s.code for s in bounded) == sorted(s.code for s in stops)
+    assert tour_length(STAGING, unbounded) <= tour_length(STAGING, bounded) \
+        <= tour_length(STAGING, start)
+    assert bounded != unbounded  # 1,000 weighings are not a full pass over 300 stops

@@ -5,6 +5,7 @@ is timed with the statements it issues."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from typing import Any
 
@@ -16,18 +17,28 @@ from medwms.counting import approval, counting
 from medwms.counting.tables import CountLine, CountPlan
 
 PASSWORD = "bench-password-1"  # noqa: S105 - a bench user of a throwaway database
-ITEMS, GOAL_MS = 50, 1000.0
+ITEMS = 50
+GOALS_MS = {5000: 500.0, 100_000: 10_000.0}  # lines → the approval's goal
 
 
 def run(ctx: Context) -> Result:
-    """Counts of 500 (quick), or 5,000 and 100,000 lines: approval time and statements."""
-    sizes = [ctx.pick(500, 5000)] if ctx.quick else [5000, 100_000]
-    return {f"approve_{lines}_lines": _one(ctx, lines, n) for n, lines in enumerate(sizes)}
+    """Counts of 500 (quick), or 5,000 (three counts) and 100,000 lines (one): approval time
+    (the median where there are several) and the statements of the last approval."""
+    sizes = [(500, 1)] if ctx.quick else [(5000, 3), (100_000, 1)]
+    result: Result = {}
+    for n, (lines, counts) in enumerate(sizes):
+        runs = [_one(ctx, lines, f"CB{n}{k}") for k in range(counts)]
+        ms = [took for took, _ in runs]
+        goal = GOALS_MS.get(lines)
+        result[f"approve_{lines}_lines"] = figure(
+            ms, goal=f"< {goal:.0f} ms for {lines:,} lines" if goal else None,
+            met=statistics.median(ms) < goal if goal else None, **runs[-1][1])
+    return result
 
 
-def _one(ctx: Context, lines: int, number: int) -> Any:
+def _one(ctx: Context, lines: int, code: str) -> tuple[float, dict[str, Any]]:
     bulk = seed_bulk_count(ctx.db, locations=lines // ITEMS, items=ITEMS, password=PASSWORD,
-                           every=10, code=f"CB{number}")
+                           every=10, code=code)
     started = time.perf_counter()
     for task_id in bulk.task_ids:
         counting.close_location(ctx.db, actor=bulk.counter, task_id=task_id)
@@ -48,7 +59,5 @@ def _one(ctx: Context, lines: int, number: int) -> Any:
         ms = (time.perf_counter() - started) * 1000
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", listener)
-    return figure([ms], goal=f"< {GOAL_MS:.0f} ms for 5,000 lines",
-                  met=ms < GOAL_MS if lines == 5000 else None, lines=bulk.lines,
-                  adjusted=done.lines_adjusted, statements=len(statements),
-                  close_all_locations_s=round(closed, 2))
+    return ms, {"lines": bulk.lines, "adjusted": done.lines_adjusted,
+                "statements": len(statements), "close_all_locations_s": round(closed, 2)}

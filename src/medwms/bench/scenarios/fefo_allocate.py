@@ -2,12 +2,15 @@
 (`medwms.picking.waves.create_wave`: allocation under row locks, then the pick path).
 
 The stock is loaded in bulk into its own warehouse (its own hash chain) before timing;
-each round creates fresh orders (untimed) and times the wave that allocates them.
+each round creates fresh orders (untimed) and times the wave that allocates them. Each item's
+lots expire on dates spread over 900 days (two or three lots a date, as batches come in);
+the goal is a median under 2 s at full size.
 """
 
 from __future__ import annotations
 
 import random
+import statistics
 import time
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +27,7 @@ from medwms.masterdata.tables import Item, Location, Owner, Partner, Warehouse, 
 
 CODE = "BF"
 ITEMS = 100
+GOAL_MS = 2000.0
 
 
 def run(ctx: Context) -> Result:
@@ -35,25 +39,20 @@ def run(ctx: Context) -> Result:
     lots, lines = ctx.pick(2_000, 200_000), ctx.pick(100, 1_000)
     items = _load(ctx.db, lots)
     rnd = random.Random(5)  # noqa: S311 - reproducible data, not secrets
-    samples, allocated = [], []
+    samples, stops = [], []
     for number in range(ctx.pick(2, 4)):
         numbers = _orders(ctx.db, orders, items, lines, rnd, number)
         started = time.perf_counter()
-        view = [waves.create_wave(ctx.db, actor=SYSTEM, order_nos=numbers)]
+        view = waves.create_wave(ctx.db, actor=SYSTEM, order_nos=numbers)
         ms = (time.perf_counter() - started) * 1000
         if number:  # the first wave warms caches up
             samples.append(ms)
-            allocated.append(_lines_of(view[0]))
-    return {"wave_1000_lines": figure(samples, lots_in_stock=lots, order_lines=lines,
-                                      wave_lines=allocated)}
-
-
-def _lines_of(view: Any) -> int | None:
-    for name in ("lines", "allocations", "stops"):
-        value = getattr(view, name, None)
-        if isinstance(value, (list, tuple)):
-            return len(value)
-    return None
+            stops.append(len(view.route) - 2)  # the route starts and ends at staging
+    full = lots == 200_000 and lines == 1_000
+    return {"wave_1000_lines": figure(
+        samples, goal=f"< {GOAL_MS:.0f} ms (median) at 200,000 lots and 1,000 lines",
+        met=statistics.median(samples) < GOAL_MS if full else None, lots_in_stock=lots,
+        order_lines=lines, route_stops=stops)}
 
 
 def _load(db: Database, lots: int) -> list[str]:
@@ -82,7 +81,7 @@ def _load(db: Database, lots: int) -> list[str]:
         items = list(s.scalars(select(Item.id).where(Item.code.startswith("FEFO"))
                                .order_by(Item.id)))
         s.execute(insert(Lot), [{"item_id": items[n % ITEMS], "lot_no": f"F{n:07d}",
-                                 "expiry": now.date() + timedelta(days=200 + n % 900)}
+                                 "expiry": now.date() + timedelta(days=200 + n // ITEMS % 900)}
                                 for n in range(lots)])
         locations = dict(s.execute(select(Location.id, Location.warehouse_id).where(
             Location.warehouse_id == site.id)).all())
