@@ -265,8 +265,16 @@ class ScanHead:
 
 
 def lock_for_scan(s: Session, receipt_no: str, scan_id: str) -> ScanHead:
-    """Lock the receipt FOR UPDATE and read its scan context, or RECEIPT_NOT_FOUND."""
+    """Lock the receipt FOR UPDATE and read its scan context, or RECEIPT_NOT_FOUND.
+
+    On PostgreSQL the lock is its own statement first: a statement that waited for a row
+    lock re-checks the locked row but not its subqueries, which would still show the
+    totals from before the scan it waited for. On SQLite the write lock is already held.
+    """
     number = document_no(receipt_no)
+    locking = s.get_bind().dialect.name == "postgresql"
+    if locking:
+        s.execute(select(Receipt.id).where(Receipt.receipt_no == number).with_for_update())
     earlier = (select(ReceiptLine.id).where(ReceiptLine.receipt_id == Receipt.id,
                                             ReceiptLine.scan_id == scan_id).scalar_subquery())
     row = s.execute(
@@ -277,7 +285,7 @@ def lock_for_scan(s: Session, receipt_no: str, scan_id: str) -> ScanHead:
         .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
         .join(Partner, Partner.id == Receipt.supplier_id)
         .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
-        .where(Receipt.receipt_no == number).with_for_update(of=Receipt)).one_or_none()
+        .where(Receipt.receipt_no == number)).one_or_none()
     if row is None:
         raise ReceiptNotFound(receipt_no=number)
     receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \

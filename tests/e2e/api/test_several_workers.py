@@ -53,7 +53,8 @@ def served(tmp_path: Path):
            "MEDWMS_SEAL_INTERVAL_MS": "100"}
     child = subprocess.Popen([sys.executable, "-m", "medwms", "serve", "--workers",
                               "2", "--port", str(port)], env=env, cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             stdout=(tmp_path / "serve.log").open("ab"),
+                             stderr=subprocess.STDOUT)  # a pipe nobody reads would fill up
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -68,7 +69,10 @@ def served(tmp_path: Path):
         yield db, floor, base, Settings(database_url=url, backup_dir=str(tmp_path))
     finally:
         child.terminate()
-        child.wait(timeout=30)
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
         db.dispose()
         drop_postgres(name)
 
