@@ -1,6 +1,7 @@
 """Set-based reads of the stock an allocation may take: the FEFO prefix, read without locks.
 
-One query reads, for each (item, owner) the orders ask for, only the AVAILABLE balances in
+One query (per widening expiry horizon: see _prefix_rounds) reads, for each (item, owner) the
+orders ask for, only the AVAILABLE balances in
 usable storage (a STORAGE zone, not blocked, not expired, shelf life enough for the least
 demanding order) that FEFO reaches first: whole expiry dates, earliest first, until their
 units cover the demand plus what is already reserved of the item — then EXTRA_ROWS balances
@@ -9,7 +10,9 @@ balances that could not be taken (other status, zone, owner; blocked; expired; s
 that expire no later than that prefix, so an explanation names them; lots and serials that a
 line requires are read whole. An item can be read `complete` (every balance) when the prefix
 was not enough. Nothing is locked here: the allocator locks the rows it takes, then checks
-that they are as read.
+that they are as read. The rows are reached through the lot expiry index, never by scanning
+every balance of the items (200,000 of them cost ~0.4 s to scan on SQLite, more when stale
+PostgreSQL statistics pick a poor plan).
 """
 
 from __future__ import annotations
@@ -122,8 +125,9 @@ def _prefix_rounds(s: Session, demand: Demand, wanted: dict[tuple[int, int], int
     """
     pending = dict(wanted)
     span: timedelta | None = FIRST_SPAN
+    start = s.scalar(_earliest(demand)) or demand.first_usable
     while pending:
-        horizon = demand.first_usable + span if span is not None else None
+        horizon = start + span if span is not None else None
         asked = {key: units for key, units in pending.items()
                  if horizon is None or key[0] not in complete}
         rows: dict[tuple[int, int], list[Any]] = defaultdict(list)
@@ -135,6 +139,16 @@ def _prefix_rounds(s: Session, demand: Demand, wanted: dict[tuple[int, int], int
                 yield from ((row, horizon is not None or row.truncated) for row in got)
                 del pending[key]
         span = span * SPAN_GROWTH if span is not None and span < MAX_SPAN else None
+
+
+def _earliest(demand: Demand) -> Any:
+    """The first expiry on or after the first usable day among the items' lots: the horizon
+    counts from there. Lots only, the expiry index walked up to the first match (`+ 0` keeps
+    SQLite off the (item, lot no) index, which reads every lot of the items); a lot with no
+    stock here only makes the first round read less, never wrongly."""
+    return (select(Lot.expiry).where(Lot.expiry >= demand.first_usable,
+                                     (Lot.item_id + 0).in_(demand.items))
+            .order_by(Lot.expiry).limit(1))
 
 
 def _first_two(row: tuple[bool, str, Candidate]) -> tuple[bool, str]:
