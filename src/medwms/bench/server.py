@@ -61,8 +61,9 @@ def build(url: str, seal_dir: str) -> Timing:
     db = Database(url)
     settings = Settings(database_url=url, backup_dir=seal_dir)
     anchor = load_anchor(settings, create_key=True)
-    if anchor is not None:
-        BackgroundSealer(db, anchor, interval=settings.seal_interval_ms / 1000).start()
+    if anchor is not None:  # its own engine: the query counter counts the requests only
+        BackgroundSealer(Database(url), anchor,
+                         interval=settings.seal_interval_ms / 1000).start()
     queries = [0]
 
     def count(*_: Any) -> None:
@@ -85,7 +86,10 @@ def build(url: str, seal_dir: str) -> Timing:
 
 def main() -> None:
     url, port, seal_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    # Keep idle keep-alive connections open longer than a handheld's pause between scans
+    # (uvicorn's default 5 s races with a client reusing the connection as it closes).
     uvicorn.run(build(url, seal_dir), host="127.0.0.1", port=port, log_level="warning",
+                timeout_keep_alive=75,
                 access_log=False)
 
 

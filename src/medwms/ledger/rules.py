@@ -109,6 +109,12 @@ def deltas(lines: Iterable[Line]) -> dict[StockKey, int]:
     return dict(change)
 
 
+def only_adds_loose_units(change: dict[StockKey, int]) -> bool:
+    """Whether every balance only grows and none is a serial (nothing can run short or
+    hold a serial twice): such a change needs no balance read first."""
+    return all(delta > 0 and key.serial_id is None for key, delta in change.items())
+
+
 def first_shortfall(balances: dict[StockKey, int],
                     change: dict[StockKey, int]) -> tuple[StockKey, int, int] | None:
     """The first balance (in key order) that the change drives below zero: key, have, need."""

@@ -50,17 +50,22 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
          lines: Sequence[Line], now: datetime | None = None) -> Posted:
     """Post a whole document's lines in the caller's unit of work, or raise and write nothing.
 
-    Round trips do not grow with the number of lines: locations, heads and stock rows
-    are read in a few set queries, and rows are written with executemany batches.
+    Round trips do not grow with the number of lines: locations and stock rows are read
+    in a few set queries, and rows are written with executemany batches. A document that
+    only adds units without serials (a receipt) cannot run short: its balances are upserted
+    in key order without being read first.
     """
     _check_lines(lines)
     now = (now or utc_now()).astimezone(UTC)
     warehouse_of = _warehouses(session, lines)
     change = rules.deltas(lines)
-    rows = _lock_stock(session, change)
-    balances = {key: row["quantity"] for key, row in rows.items()}
-    _refuse_shortfall(session, balances, change)
-    _write_stock(session, rows, change, warehouse_of, now)
+    if rules.only_adds_loose_units(change):
+        _upsert_stock(session, change, warehouse_of, now)
+    else:
+        rows = _lock_stock(session, change)
+        balances = {key: row["quantity"] for key, row in rows.items()}
+        _refuse_shortfall(session, balances, change)
+        _write_stock(session, rows, change, warehouse_of, now)
     movements = _movement_rows(lines, warehouse_of, actor, doc_type,
                                doc_no, _stored(session, now), _stored(session, utc_now()))
     _executemany(session, _insert_sql("movement", MOVEMENT_COLUMNS), movements)
@@ -159,9 +164,7 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
             else:
                 updates.append((quantity, stamp, rows[key]["id"]))
         else:
-            inserts.append((key.text, warehouse_of[key.location_id], key.owner_id, key.item_id,
-                            key.lot_id, key.serial_id, key.location_id, str(key.status),
-                            key.hu_id, delta, stamp))
+            inserts.append(_stock_row(key, delta, warehouse_of, stamp))
     if updates:
         _executemany(session, "UPDATE stock SET quantity = {0}, updated_at = {0} "
                               "WHERE id = {0}", updates)
@@ -169,6 +172,23 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
         session.execute(delete(Stock).where(Stock.id.in_(empties[start:start + CHUNK])))
     if inserts:
         _executemany(session, _insert_sql("stock", STOCK_COLUMNS), inserts)
+
+
+def _upsert_stock(session: Session, change: dict[StockKey, int], warehouse_of: dict[int, int],
+                  now: datetime) -> None:
+    """Add to the balances in key order (the lock order), creating the missing ones."""
+    stamp = _stored(session, now)
+    rows = [_stock_row(key, delta, warehouse_of, stamp)
+            for key, delta in sorted(change.items(), key=lambda kv: kv[0].text)]
+    _executemany(session, _insert_sql("stock", STOCK_COLUMNS) + " ON CONFLICT (key) DO UPDATE "
+                 "SET quantity = stock.quantity + excluded.quantity, "
+                 "updated_at = excluded.updated_at", rows)
+
+
+def _stock_row(key: StockKey, quantity: int, warehouse_of: dict[int, int],
+               stamp: Any) -> tuple[Any, ...]:
+    return (key.text, warehouse_of[key.location_id], key.owner_id, key.item_id, key.lot_id,
+            key.serial_id, key.location_id, str(key.status), key.hu_id, quantity, stamp)
 
 
 # Bulk writes go straight to the driver (one executemany, values prepared once): the

@@ -32,8 +32,8 @@ from tests.support.users import actor_of, make_user
 # no chain head since movements are sealed later). SQLite counts one more than PostgreSQL:
 # its BEGIN IMMEDIATE is a statement. A keyed request adds 2 (claim, stored answer).
 BUDGETS = {
-    "receive": 8,                    # was 17
-    "receive against a notice": 8,   # was 21
+    "receive": 7,                    # was 17
+    "receive against a notice": 7,   # was 21
     "pick": 15,                      # was 27
     "verification": 13,              # was 14
     "putaway": 15,                   # was 17

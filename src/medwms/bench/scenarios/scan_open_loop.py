@@ -58,6 +58,7 @@ class Handheld:
 class Outcome:
     server_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    retries: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -78,6 +79,7 @@ def run(ctx: Context) -> Result:
     return {"handhelds": HANDHELDS, "load_seconds": seconds, "server_processes": workers,
             "scans": len(server), "by_kind": outcome.by_kind,
             "errors": len(outcome.errors), "first_errors": outcome.errors[:3],
+            "transport_retries": outcome.retries,
             "server": figure(server, goal=f"p99 < {P99_GOAL:.0f} ms, 0 errors",
                              met=p99 is not None and p99 < P99_GOAL and not outcome.errors),
             "unsealed_max_age_s": round(sampler.worst, 3),
@@ -233,10 +235,21 @@ async def _handheld(http: httpx.AsyncClient, client: int, hand: Handheld, deadli
 
 
 async def _send(http: httpx.AsyncClient, made: tuple[str, Request], outcome: Outcome) -> None:
+    """Send one scan; a dropped connection is retried once with the same key, as a
+    handheld does (the key makes the retry safe)."""
     kind, (path, body) = made
     key = body.get("scan_id") or f"{path}-{time.monotonic_ns()}"
-    response = await http.post(path, json=body, headers={"Idempotency-Key": key})
     outcome.by_kind[kind] = outcome.by_kind.get(kind, 0) + 1
-    if response.status_code >= 300:
-        outcome.errors.append(f"{kind} {response.status_code} {response.text[:200]}")
+    for attempt in (1, 2):
+        try:
+            response = await http.post(path, json=body, headers={"Idempotency-Key": key})
+        except httpx.TransportError as error:
+            if attempt == 2:
+                outcome.errors.append(f"{kind} {type(error).__name__}")
+                return
+            outcome.retries += 1
+            continue
+        if response.status_code >= 300:
+            outcome.errors.append(f"{kind} {response.status_code} {response.text[:200]}")
+        return
 
