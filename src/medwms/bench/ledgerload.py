@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
 
-from medwms.core.db import Database
+from medwms.core.db import Database, driver_time
 from medwms.core.hashchain import GENESIS, link_values
 from medwms.ledger.rules import StockKey
 from medwms.ledger.service import HASHED, chain_name
 
 BATCH = 20_000
 COLUMNS = (*HASHED, "prev_hash", "hash")
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class LedgerWriter:
 
     def stored(self, at: datetime) -> Any:
         """A time as this database's raw insert takes it (SQLite: UTC text as SQLAlchemy's)."""
-        return at.astimezone(UTC).strftime(SQLITE_TIME) if self.sqlite else at
+        return driver_time("sqlite" if self.sqlite else "postgresql", at)
 
     def post(self, doc_type: str, doc_no: str, lines: Sequence[Move], at: datetime) -> None:
         """Append one document's lines (all at time `at`, which must be aware UTC)."""

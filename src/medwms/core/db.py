@@ -69,6 +69,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def driver_time(dialect: str, moment: datetime | None) -> Any:
+    """A UTC timestamp as the driver takes it in raw SQL, stored exactly as `UTCDateTime`
+    would bind it (SQLite: naive UTC text with microseconds; PostgreSQL: the aware value)."""
+    if moment is None or dialect != "sqlite":
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever driver the URL names."""
     for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):

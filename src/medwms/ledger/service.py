@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
 from medwms.core.clock import utc_now
+from medwms.core.db import driver_time
 from medwms.core.errors import InsufficientStock, NotFound
 from medwms.ledger import rules
 from medwms.ledger.chains import HASHED, chain_name
@@ -210,10 +211,7 @@ def _executemany(session: Session, template: str, rows: list[tuple[Any, ...]]) -
 
 
 def _stored(session: Session, moment: datetime) -> Any:
-    """A UTC timestamp as the driver stores it (what UTCDateTime would bind)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return driver_time(session.get_bind().dialect.name, moment)
 
 
 def _text(value: str | None) -> str | None:

@@ -18,15 +18,6 @@ app.command("restore")(admin.restore)
 runner = CliRunner()
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("MEDWMS_DATABASE_URL", f"sqlite:///{tmp_path / 'medwms.db'}")
-    monkeypatch.setenv("MEDWMS_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setenv("MEDWMS_LANGUAGE", "en")
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
-
-
 def use(monkeypatch: pytest.MonkeyPatch, database: Path) -> None:
     monkeypatch.setenv("MEDWMS_DATABASE_URL", f"sqlite:///{database}")
 

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from medwms.cli.main import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("MEDWMS_DATABASE_URL", f"sqlite:///{tmp_path / 'medwms.db'}")
-    monkeypatch.setenv("MEDWMS_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setenv("MEDWMS_LANGUAGE", "en")
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
 
 
 def test_the_demo_is_sealed_and_verifies_against_its_checkpoints(home: Path):

@@ -13,7 +13,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Movement, Stock
 from medwms.ledger.verify import verify
-from tests.support.builders import NOW, make_item, make_lot, make_serial, make_site
+from tests.support.builders import NOW, make_serial, make_site
 from tests.support.sealing import seal_all, sealed_report
 
 
@@ -26,16 +26,6 @@ def move(site, item, lot, qty, a, b, status="AVAILABLE"):
     return Line(kind="MOVE", owner_id=site.owner.id, item_id=item.id, lot_id=lot.id,
                 quantity=qty, from_location_id=site.locations[a].id, from_status=status,
                 to_location_id=site.locations[b].id, to_status=status)
-
-
-@pytest.fixture
-def world(db: Database):
-    with db.unit_of_work() as uow:
-        site = make_site(uow.session)
-        item = make_item(uow.session)
-        lot = make_lot(uow.session, item)
-        uow.commit()
-    return site, item, lot
 
 
 def balances(db: Database) -> dict[str, int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +21,11 @@ from medwms.auth.rules import SYSTEM
 from medwms.bench.ledgerload import COLUMNS
 from medwms.bench.scenarios.base import Context, Result, rate_figure
 from medwms.core.clock import utc_now
-from medwms.core.db import Database
+from medwms.core.db import Database, driver_time
 from medwms.ledger.checkpoints import Anchor, CheckpointFile, Signer
 from medwms.ledger.rules import Line, StockKey
 from medwms.ledger.sealer import seal
-from medwms.ledger.service import post
+from medwms.ledger.service import STOCK_COLUMNS, post
 from medwms.ledger.tables import Lot, Movement, Stock
 from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone
 
@@ -114,8 +113,6 @@ def _post(db: Database, lines: list[Line], number: int) -> float:
 
 
 RAW_COLUMNS = (*COLUMNS, "recorded_at")
-STOCK_COLUMNS = ("key", "warehouse_id", "owner_id", "item_id", "lot_id", "serial_id",
-                 "location_id", "status", "hu_id", "quantity", "updated_at")
 
 
 def _raw(db: Database, raw_warehouse: int, number: int) -> float:
@@ -132,7 +129,7 @@ def _raw(db: Database, raw_warehouse: int, number: int) -> float:
                                             row[10], row[12], None, 0, row[19]])
         balance[9] += row[15]
         row[0] = raw_warehouse
-        row[19], row[-1] = _stored(row[19], sqlite), _stored(row[-1], sqlite)
+        row[19], row[-1] = driver_time(db.dialect, row[19]), driver_time(db.dialect, row[-1])
         balance[10] = row[19]
     marker = "?" if sqlite else "%s"
     sql = (f"INSERT INTO movement ({', '.join(RAW_COLUMNS)}) "
@@ -153,9 +150,3 @@ def _raw(db: Database, raw_warehouse: int, number: int) -> float:
     finally:
         connection.close()
     return time.perf_counter() - started
-
-
-def _stored(value: datetime | None, sqlite: bool) -> Any:
-    if value is None or not sqlite:
-        return value
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -95,7 +95,7 @@ class _Floor:
 
 def _floor(db: Database, per_kind: int) -> _Floor:
     floor = scan_setup.build(db, HANDHELDS, per_kind + 5, prefix="OL")
-    checks_waves = scan_setup._waves(db, HANDHELDS, per_kind, prefix="SV")
+    checks_waves = scan_setup.make_waves(db, HANDHELDS, per_kind, prefix="SV")
     verifications = [_picked_and_opened(db, wave) for wave in checks_waves]
     docks = _dock_stock(db, per_kind, floor.gtins)
     clients = [Handheld(receipt=floor.receipts[c], gtin=floor.gtins[c % len(floor.gtins)],
@@ -111,7 +111,7 @@ def _picked_and_opened(db: Database, wave_no: str) -> tuple[str, list[str]]:
     from medwms.picking import picks, verification
     from medwms.picking.tables import OutboundOrder, Wave
 
-    tasks = scan_setup._tasks(db, wave_no)
+    tasks = scan_setup.pick_tasks(db, wave_no)
     for n, (where, raw) in enumerate(tasks):
         picks.pick_unit(db, actor=SYSTEM, wave_no=wave_no, location_raw=where,
                         raw=raw, scan_id=f"setup-{wave_no}-{n}")

@@ -55,9 +55,9 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
                          password=PASSWORD, roles=["admin"])
     token = auth.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
-    wave_nos = _waves(db, clients, units_per_client, prefix)
+    wave_nos = make_waves(db, clients, units_per_client, prefix)
     return Floor(token, _receipts(db, clients), gtins, wave_nos,
-                 [_tasks(db, number) for number in wave_nos])
+                 [pick_tasks(db, number) for number in wave_nos])
 
 
 def _master(db: Database) -> list[str]:
@@ -129,7 +129,7 @@ def _receipts(db: Database, clients: int) -> list[str]:
                          supplier=f"{CODE}SUP").receipt_no for c in range(clients)]
 
 
-def _waves(db: Database, clients: int, units: int, prefix: str = "SO") -> list[str]:
+def make_waves(db: Database, clients: int, units: int, prefix: str = "SO") -> list[str]:
     from medwms.picking import orders, waves
 
     lines = 10
@@ -143,7 +143,7 @@ def _waves(db: Database, clients: int, units: int, prefix: str = "SO") -> list[s
             for o in made]
 
 
-def _tasks(db: Database, wave_no: str) -> list[tuple[str, str]]:
+def pick_tasks(db: Database, wave_no: str) -> list[tuple[str, str]]:
     from medwms.picking.tables import Allocation, Wave
 
     with db.reading() as s:
