@@ -18,6 +18,7 @@ from medwms.coldchain.queries import SensorView
 from medwms.coldchain.tables import Sensor
 from medwms.core.db import Database
 from medwms.core.errors import NotFound, Problem
+from medwms.masterdata.fields import bilingual
 from medwms.masterdata.tables import Location, Warehouse, Zone
 from medwms.shipping.tables import ShippingUnit
 
@@ -105,15 +106,18 @@ def _problems(spec: SensorSpec) -> list[Problem]:
     found = []
     places = [p for p in (spec.zone, spec.location, spec.shipping_unit_id) if p]
     if len(places) != 1:
-        found.append(Problem("name exactly one of zone, location or shipping unit",
-                             column="zone"))
+        found.append(Problem(bilingual("name exactly one of zone, location or shipping unit",
+                                       "请只填写库区、库位或运输单元中的一项"), column="zone"))
     for name in ("interval_minutes", "single_minutes", "cumulative_minutes", "window_minutes"):
         if getattr(spec, name) <= 0:
-            found.append(Problem("must be above zero", column=name, value=str(getattr(spec, name))))
+            found.append(Problem(bilingual("must be above zero", "必须大于零"), column=name,
+                                 value=str(getattr(spec, name))))
     if spec.temp_min is not None and spec.temp_max is not None and spec.temp_min >= spec.temp_max:
-        found.append(Problem("the minimum must be below the maximum", column="temp_min"))
+        found.append(Problem(bilingual("the minimum must be below the maximum",
+                                       "下限必须低于上限"), column="temp_min"))
     if spec.cumulative_minutes > spec.window_minutes:
-        found.append(Problem("cannot exceed the rolling window", column="cumulative_minutes"))
+        found.append(Problem(bilingual("cannot exceed the rolling window", "不能超过滚动时间窗"),
+                             column="cumulative_minutes"))
     return found
 
 

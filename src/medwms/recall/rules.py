@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from medwms.core.errors import Problem
+from medwms.masterdata.fields import bilingual
 
 RISK_CLASSES = ("I", "II", "III")
 RECALLED = "RECALLED"
@@ -58,15 +59,19 @@ def scope_problems(scope: Scope, risk_class: str, reason: str) -> list[Problem]:
     """Everything wrong with a recall's class, reason and date ranges."""
     found = []
     if risk_class not in RISK_CLASSES:
-        found.append(Problem("risk class must be I, II or III", column="risk_class",
-                             value=risk_class))
+        found.append(Problem(bilingual("risk class must be I, II or III",
+                                       "风险级别须为一级、二级或三级"),
+                             column="risk_class", value=risk_class))
     if not reason.strip():
-        found.append(Problem("a recall needs a reason", column="reason"))
-    for low, high, name in ((scope.expiry_from, scope.expiry_to, "expiry"),
-                            (scope.produced_from, scope.produced_to, "production date")):
+        found.append(Problem(bilingual("a recall needs a reason", "召回须填写原因"),
+                             column="reason"))
+    for low, high, name, zh in ((scope.expiry_from, scope.expiry_to, "expiry", "有效期"),
+                                (scope.produced_from, scope.produced_to, "production date",
+                                 "生产日期")):
         if low is not None and high is not None and low > high:
-            found.append(Problem(f"{name} range ends before it starts", column=name,
-                                 value=f"{low}..{high}"))
+            found.append(Problem(bilingual(f"{name} range ends before it starts",
+                                           f"{zh}范围的结束早于开始"),
+                                 column=name, value=f"{low}..{high}"))
     return found
 
 

@@ -2,13 +2,14 @@
 
 Quantities on a notice are base units (eaches), whatever GTIN (packaging level) a line
 names: a line "GTIN of the case, quantity 100" expects 100 units, e.g. one case of 100.
+A line may name the item code instead of a GTIN; it then gets the item's smallest pack's GTIN.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.core.ids import new_doc_no
 from medwms.masterdata import fields
 from medwms.masterdata.rules import problem
-from medwms.masterdata.tables import Packaging, Warehouse
+from medwms.masterdata.tables import Item, Packaging, Warehouse
 from medwms.receiving import queries
 from medwms.receiving.errors import NoticeExists
 from medwms.receiving.service import owner_of, supplier_of
@@ -34,7 +35,9 @@ MAX_TEXT = 20
 
 @dataclass(frozen=True)
 class NoticeLineIn:
-    """One expected line; `row` names it in problems (line number, or spreadsheet row)."""
+    """One expected line; `row` names it in problems (line number, or spreadsheet row).
+
+    `gtin` or, when it is empty, `item` (an item code) names the product."""
 
     gtin: str
     quantity: int
@@ -43,6 +46,7 @@ class NoticeLineIn:
     production_date: date | None = None
     serials: tuple[str, ...] = ()
     row: int | None = None
+    item: str | None = None
 
 
 def create_notice(db: Database, *, actor: Actor, supplier: str, warehouse: str,
@@ -59,6 +63,7 @@ def create_notice(db: Database, *, actor: Actor, supplier: str, warehouse: str,
         found = list(problems)
         refs = _references(s, supplier, warehouse, owner, found)
         number = _number(notice_no, now, found)
+        lines = _by_gtin(s, lines, found)
         items = _items(s, lines, found)
         if not lines and not found:
             found.append(problem("a notice needs at least one line", "到货通知至少需要一行",
@@ -118,6 +123,33 @@ def _number(notice_no: str | None, now: datetime, found: list[Problem]) -> str:
         found.append(problem(error.en, error.zh, column="notice_no", value=notice_no))
         return ""
     return value
+
+
+def _by_gtin(s: Session, lines: Sequence[NoticeLineIn],
+             found: list[Problem]) -> list[NoticeLineIn]:
+    """Every line named by GTIN: an item code becomes its smallest pack's GTIN (quantities are
+    base units whatever the pack); a line with an unknown code is refused and left out."""
+    codes = {line.item.strip().upper() for line in lines if line.item and not line.gtin}
+    gtins: dict[str, str] = {}
+    if codes:
+        for code, gtin in s.execute(select(Item.code, Packaging.gtin)
+                                    .join(Packaging, Packaging.item_id == Item.id)
+                                    .where(Item.code.in_(codes))
+                                    .order_by(Packaging.quantity.desc(), Packaging.gtin.desc())):
+            gtins[code] = gtin
+    named = []
+    for number, line in enumerate(lines, start=1):
+        row = line.row if line.row is not None else number
+        code = (line.item or "").strip().upper()
+        if line.gtin or not code:
+            named.append(replace(line, row=row))
+        elif code in gtins:
+            named.append(replace(line, row=row, gtin=gtins[code]))
+        else:
+            found.append(problem("unknown item code (or an item without a GTIN)",
+                                 "未知的产品编码（或该产品没有 GTIN）", column="item", row=row,
+                                 value=line.item))
+    return named
 
 
 def _items(s: Session, lines: Sequence[NoticeLineIn], found: list[Problem]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.coldchain import chart, disposition, queries
 from medwms.coldchain.disposition import Decision
+from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.core.clock import utc_now
 from medwms.web import session
 from medwms.web.deps import DbDep, SettingsDep, VisitorDep
@@ -35,7 +36,7 @@ def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
         tiles = queries.board(s, utc_now())
         open_ = queries.breaches(s, status="OPEN")
     return render(request, "coldchain/board.html", visitor=visitor, tiles=tiles,
-                  open_breaches=open_)
+                  open_breaches=open_, can_register=visitor.actor.can(MANAGE_SENSORS))
 
 
 @router.get("/coldchain/sensors/{code}", response_class=HTMLResponse)
@@ -52,7 +53,7 @@ def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
                                  hours=span, timezone=settings.timezone)
     return render(request, "coldchain/sensor.html", visitor=visitor, sensor=view,
                   svg=Markup(svg), hours=str(span), periods=PERIODS,  # noqa: S704 — ours, escaped
-                  end=end or "")
+                  end=end or "", can_edit=visitor.actor.can(MANAGE_SENSORS))
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -34,6 +34,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Counting"), "/stations/counting", Perm.COUNT, N_("Stations")),
     MenuItem(N_("Scan check"), "/stations/scan", Perm.STOCK_READ, N_("Stations")),
     MenuItem(N_("Stock"), "/stock", Perm.STOCK_READ, N_("Records")),
+    MenuItem(N_("Advance notices"), "/notices", Perm.RECEIVE, N_("Records")),
     MenuItem(N_("Receipts"), "/receipts", Perm.RECEIVE, N_("Records")),
     MenuItem(N_("Orders"), "/orders", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Awaiting inspection"), "/inspections", Perm.INSPECT, N_("Records")),

@@ -89,7 +89,7 @@ def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
     with db.reading() as session:
         rows = queries.list_recalls(session)
     return render(request, "recall/list.html", visitor=visitor, t=words(visitor.lang),
-                  rows=rows)
+                  rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE))
 
 
 @router.get("/recalls/{recall_no}", response_class=HTMLResponse)

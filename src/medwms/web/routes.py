@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from medwms.core.errors import DomainError
-from medwms.web import coldchain, home, recall, session
+from medwms.web import coldchain, home, recall, recall_form, sensor_form, session
 from medwms.web.deps import LoginRequired
-from medwms.web.pages import auth, inbound, stock
+from medwms.web.pages import auth, inbound, notices, stock
 from medwms.web.pages import counting as counting_pages
 from medwms.web.render import render
 from medwms.web.stations import (
@@ -29,12 +29,15 @@ from medwms.web.stations import (
     verification,
 )
 
+# The form routers come before the pages they extend: /recalls/new is not a recall number,
+# /coldchain/sensors/new not a sensor code.
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
                                   receiving.router, putaway.router, inspection.router,
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,
-                                  counting.router, counting_pages.router, coldchain.router,
-                                  recall.router)
+                                  counting.router, counting_pages.router, sensor_form.router,
+                                  coldchain.router, recall_form.router, recall.router,
+                                  notices.router)
 
 
 def install(app: FastAPI) -> None:

@@ -1,14 +1,21 @@
-"""Order pages: the list, a small form to make an order by hand, the detail, and waves."""
+"""Order pages: the list, a small form to make an order or a transfer by hand, the detail,
+and waves. The form posts here (CSRF token in the form) and calls the service the API's
+POST /orders calls; a refusal comes back as the form with each problem beside its field."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
-from medwms.web import outbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.core.db import Database
+from medwms.core.errors import DomainError, PermissionDenied
+from medwms.picking import orders
+from medwms.picking.errors import OrderInvalid
+from medwms.web import forms, outbound
+from medwms.web.deps import DbDep, Visitor, VisitorDep
+from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -22,6 +29,12 @@ REASONS = {"WRONG_OWNER": N_("Another owner"), "OTHER_LOT": N_("Not the required
            "EXPIRED": N_("Expired"), "SHELF_LIFE": N_("Too little shelf life on delivery"),
            "RESERVED": N_("Reserved by other orders"), "NOT_NEEDED": N_("Not needed (FEFO)")}
 JOINABLE = ("OPEN", "ALLOCATED", "PARTIAL")
+LINE_FIELDS = ("item", "quantity", "lot")
+HEADER_FIELDS = ("kind", "warehouse", "consignee", "to_warehouse", "reference",
+                 "requested_ship_date", "delivery_date")
+# Where each problem column of the order service is shown on the form.
+FIELDS = {name: name for name in HEADER_FIELDS + LINE_FIELDS + ("lines",)} | {
+    "gtin": "item", "serial": "lot", "owner": "warehouse", "order_no": "reference"}
 
 
 @router.get("/orders", response_class=HTMLResponse)
@@ -37,11 +50,57 @@ def orders_page(request: Request, db: DbDep, visitor: VisitorDep,
 
 
 @router.get("/orders/new", response_class=HTMLResponse)
-def new_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
-    """A small form: warehouse, consignee, dates and a few lines of item and quantity."""
+def new_order(request: Request, db: DbDep, visitor: VisitorDep, kind: str = "SALE"
+              ) -> HTMLResponse:
+    """A small form: warehouse, consignee (or, for a TRANSFER, the warehouse it goes to),
+    dates and a few lines of item, quantity and an optional lot."""
     require(visitor.actor, Perm.ORDERS_MANAGE)
+    rows = [dict.fromkeys(LINE_FIELDS, "") for _ in range(3)]
+    return _order_form(request, db, visitor, values={"kind": kind.upper()}, rows=rows)
+
+
+@router.post("/orders/new", response_model=None)
+def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
+    """Create the order and show it; or the form again with every problem beside its field."""
+    forms.check_csrf(request, visitor, form)
+    rows = forms.line_rows(form, LINE_FIELDS)
+    try:
+        read = Reader()
+        order = _order_in(read, forms.values(form), rows)
+        read.check(OrderInvalid)
+        view = orders.create_order(db, actor=visitor.actor, order=order)
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        return _order_form(request, db, visitor, values=forms.values(form), rows=rows,
+                           refusal=forms.refusal(error, visitor.lang, FIELDS),
+                           status_code=forms.status_of(error))
+    return RedirectResponse(f"/orders/{view.order_no}", status_code=303)
+
+
+def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
+              ) -> orders.OrderIn:
+    transfer = values.get("kind", "").upper() == "TRANSFER"
+    lines = tuple(orders.LineIn(quantity=read.whole(row["quantity"], "quantity", n),
+                                item=row["item"] or None, lot=row["lot"] or None, row=n)
+                  for n, row in enumerate(rows, start=1) if not forms.is_blank(row))
+    return orders.OrderIn(
+        kind=values.get("kind", "SALE"), warehouse=values.get("warehouse", ""), lines=lines,
+        consignee=None if transfer else values.get("consignee") or None,
+        to_warehouse=(values.get("to_warehouse") or None) if transfer else None,
+        reference=values.get("reference", ""),
+        requested_ship_date=read.day(values.get("requested_ship_date", ""),
+                                     "requested_ship_date"),
+        delivery_date=read.day(values.get("delivery_date", ""), "delivery_date"))
+
+
+def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
+                rows: list[dict[str, str]], refusal: Refusal | None = None,
+                status_code: int = 200) -> HTMLResponse:
     return render(request, "orders/new.html", visitor=visitor,
-                  choices=outbound.order_choices(db), rows=range(3))
+                  choices=outbound.order_choices(db), values=values, rows=rows,
+                  transfer=values.get("kind", "").upper() == "TRANSFER", refusal=refusal,
+                  status_code=status_code)
 
 
 @router.get("/orders/{order_no}", response_class=HTMLResponse)

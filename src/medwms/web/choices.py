@@ -1,0 +1,63 @@
+"""What the entry forms offer to choose from: master data as (code, label) pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.masterdata.tables import Item, Packaging, Partner, PartnerKind, Warehouse, Zone
+
+
+@dataclass(frozen=True)
+class Product:
+    """One GTIN of an item, as a form's product list shows it."""
+
+    gtin: str
+    item: str
+    name: str
+    level: str
+    quantity: int
+
+
+def item_name(item: Item, lang: str) -> str:
+    """The item's name in the UI language (the Chinese name when there is no English one)."""
+    return item.name_en if lang == "en" and item.name_en else item.name_zh
+
+
+def warehouses(s: Session) -> list[tuple[str, str]]:
+    """Every warehouse: (code, name)."""
+    return [(code, name) for code, name in s.execute(
+        select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))]
+
+
+def suppliers(s: Session) -> list[tuple[str, str]]:
+    """Active suppliers: (code, name)."""
+    return [(code, name) for code, name in s.execute(
+        select(Partner.code, Partner.name).where(Partner.kind == PartnerKind.SUPPLIER,
+                                                 Partner.active.is_(True))
+        .order_by(Partner.code))]
+
+
+def products(s: Session, lang: str) -> list[Product]:
+    """Every GTIN with its item, by item code and pack size."""
+    rows = s.execute(select(Packaging, Item).join(Item, Item.id == Packaging.item_id)
+                     .order_by(Item.code, Packaging.quantity, Packaging.gtin))
+    return [Product(pack.gtin, item.code, item_name(item, lang), pack.level, pack.quantity)
+            for pack, item in rows]
+
+
+def items(s: Session, lang: str) -> list[tuple[str, str]]:
+    """Every item: (code, name in the UI language)."""
+    return [(item.code, item_name(item, lang))
+            for item in s.scalars(select(Item).order_by(Item.code))]
+
+
+def zones(s: Session) -> list[tuple[str, str]]:
+    """Every zone as ("WH1/CR", "WH1/CR · 冷库")."""
+    rows = s.execute(select(Warehouse.code, Zone.code, Zone.name)
+                     .join(Warehouse, Warehouse.id == Zone.warehouse_id)
+                     .order_by(Warehouse.code, Zone.code))
+    return [(f"{wh}/{code}", f"{wh}/{code} · {name}" if name else f"{wh}/{code}")
+            for wh, code, name in rows]
