@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,9 +17,12 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
+from tests.e2e.web.live import login
 from tests.support.builders import gtin
-from tests.support.users import make_user
+from tests.support.users import PASSWORD, make_user
 
+DESK = {"width": 1280, "height": 900}
+HANDHELD = {"width": 360, "height": 740}
 UNIT_GTIN = gtin("0690123600001")
 CARTON_GTIN = gtin("1690123600008")
 EXPIRY = date.today() + timedelta(days=700)
@@ -104,3 +108,14 @@ def prepare(db: Database) -> Forms:
 def carton(lot: str, expiry: date, serial: str) -> str:
     """What a scanner types for a carton's GS1 DataMatrix: ]d2, AIs, GS after the lot."""
     return f"]d201{CARTON_GTIN}17{expiry:%y%m%d}10{lot}\x1d21{serial}"
+
+
+def signed_in(browser: Any, url: str, username: str, viewport: dict[str, int],
+              lang: str) -> tuple[Any, Any]:
+    """A browser context and page signed in as `username`, the UI in `lang`."""
+    context = browser.new_context(viewport=viewport, locale=lang)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    login(page, url, username, PASSWORD)
+    page.goto(f"{url}/lang/{lang}?next=/")
+    return context, page

@@ -13,7 +13,7 @@ from medwms.core.db import Database
 from medwms.core.errors import DomainError, PermissionDenied
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
-from medwms.web import forms, outbound
+from medwms.web import choices, forms, outbound
 from medwms.web.deps import DbDep, Visitor, VisitorDep
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_
@@ -97,8 +97,10 @@ def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
 def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
                 rows: list[dict[str, str]], refusal: Refusal | None = None,
                 status_code: int = 200) -> HTMLResponse:
+    with db.reading() as s:
+        items = choices.items(s, visitor.lang)  # named in the UI language
     return render(request, "orders/new.html", visitor=visitor,
-                  choices=outbound.order_choices(db), values=values, rows=rows,
+                  choices=outbound.order_choices(db) | {"items": items}, values=values, rows=rows,
                   transfer=values.get("kind", "").upper() == "TRANSFER", refusal=refusal,
                   status_code=status_code)
 
