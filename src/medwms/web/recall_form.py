@@ -49,6 +49,7 @@ def new_recall(request: Request, db: DbDep, visitor: VisitorDep,
 def open_recall(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Open the case and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
+    require(visitor.actor, service.MANAGE)
     try:
         view = _open(db, visitor, form)
     except PermissionDenied:
@@ -61,7 +62,6 @@ def open_recall(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep)
 
 
 def _open(db: Database, visitor: Visitor, form: FormData) -> queries.RecallView:
-    require(visitor.actor, service.MANAGE)
     read = Reader()
     kind = forms.text(form, "kind")
     read.require(kind in KINDS, "kind", "choose a mock recall (drill) or a real recall",

@@ -73,6 +73,7 @@ def change_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep,
 def _save(request: Request, db: Database, visitor: Visitor, form: FormData, *,
           editing: SensorView | None) -> Response:
     forms.check_csrf(request, visitor, form)
+    require(visitor.actor, MANAGE)
     try:
         view = save_sensor(db, actor=visitor.actor, spec=_spec(form, editing),
                            create=editing is None)

@@ -59,6 +59,7 @@ def new_notice(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 def create_notice(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Create the notice and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
+    require(visitor.actor, Perm.RECEIVE)
     rows = forms.line_rows(form, LINE_FIELDS)
     try:
         detail = _create(db, visitor, form, rows)

@@ -63,6 +63,7 @@ def new_order(request: Request, db: DbDep, visitor: VisitorDep, kind: str = "SAL
 def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Create the order and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
+    require(visitor.actor, Perm.ORDERS_MANAGE)
     rows = forms.line_rows(form, LINE_FIELDS)
     try:
         read = Reader()
