@@ -41,6 +41,7 @@ VERIFIER = Actor(None, "vf", frozenset({"verifier"}))
 STENT = gtin("0690000000011")
 COLD = gtin("0690000000028")
 HIP = gtin("0690000000035")
+SWAB = gtin("0690000000042")   # cotton swabs, stored at ≤ 30 °C: ambient goods
 CUSTOMER = "HOSP1"
 
 
@@ -63,7 +64,7 @@ class Unit:
 
 
 def make_world(s: Session) -> None:
-    """Warehouses WHA and WHB, the SELF owner, customer HOSP1 and items STENT, COLD, HIP."""
+    """Warehouses WHA and WHB, the SELF owner, customer HOSP1, items STENT, COLD, HIP, SWAB."""
     s.add(Owner(code="SELF", name="本公司 Our company"))
     for code in ("WHA", "WHB"):
         _warehouse(s, code)
@@ -73,6 +74,7 @@ def make_world(s: Session) -> None:
     _item(s, "STENT", "冠脉支架", "Coronary stent", "LOT", STENT, None, None)
     _item(s, "COLD", "体外诊断试剂", "IVD reagent", "LOT", COLD, Decimal(2), Decimal(8))
     _item(s, "HIP", "髋关节假体", "Hip implant", "LOT_SERIAL", HIP, None, None)
+    _item(s, "SWAB", "医用棉签", "Cotton swabs", "LOT", SWAB, None, Decimal(30))
     s.flush()
 
 

@@ -131,7 +131,10 @@ def _scanned_location(session: Session, raw: str, now: datetime) -> Location:
 
 def _task_for(session: Session, plan: CountPlan, location: Location,
               actor: Actor) -> CountTask:
-    """The task to count now: the open recount if any, else the first round."""
+    """The task to count now: the open recount if any, else the first round.
+
+    A recount a manager assigned (an open task with a counter) is only its assignee's.
+    """
     tasks = {t.round: t for t in session.scalars(
         select(CountTask).where(CountTask.plan_id == plan.id,
                                 CountTask.location_id == location.id).with_for_update())}
@@ -143,6 +146,9 @@ def _task_for(session: Session, plan: CountPlan, location: Location,
                                           counter=_username(session, tasks[1].counter_id))
     if task.status == TaskStatus.CLOSED:
         raise errors.LocationAlreadyCounted(location=location.code, plan=plan.plan_no)
+    if task.status == TaskStatus.OPEN and not rules.may_start(task.counter_id, actor.user_id):
+        raise errors.RecountAssigned(location=location.code,
+                                     counter=_username(session, task.counter_id))
     if task.status == TaskStatus.COUNTING and task.counter_id != actor.user_id:
         raise errors.TaskTaken(location=location.code,
                                counter=_username(session, task.counter_id))

@@ -16,7 +16,13 @@
     ├── TaskTaken                TASK_TAKEN: another counter is counting this location
     ├── LocationAlreadyCounted   LOCATION_ALREADY_COUNTED
     ├── RecountBySameCounter     RECOUNT_BY_SAME_COUNTER: a recount needs a second person
+    ├── RecountAssigned          RECOUNT_ASSIGNED: the manager gave this recount to another
+    ├── NoRecountOpen            NO_RECOUNT_OPEN: the location has no recount waiting
     ├── NotAssignedCounter       NOT_ASSIGNED_COUNTER: the user is not a counter of this plan
+    ├── AlreadyACounter          ALREADY_A_COUNTER: the user is already a counter of the plan
+    ├── PlanOpenToAll            PLAN_OPEN_TO_ALL: no counters named, anyone may count
+    ├── NotACountingUser         NOT_A_COUNTING_USER: an inactive user, or one who may not count
+    ├── TooFewCounters           COUNT_NEEDS_TWO_COUNTERS: a recount would find nobody
     ├── CounterCannotApprove     COUNTER_CANNOT_APPROVE: who counted may not approve
     ├── AlreadyApproved          COUNT_ALREADY_APPROVED
     ├── CountNotFinished         COUNT_NOT_FINISHED: locations or recounts still open
@@ -24,7 +30,8 @@
     ├── StockMovedAway           COUNT_STOCK_MOVED_AWAY: a shortage exceeds today's balance
     └── NothingToCount           NOTHING_TO_COUNT: the plan selects no location
     ValidationError (core, 422)
-    └── BadPlan                  COUNT_PLAN_INVALID
+    ├── BadPlan                  COUNT_PLAN_INVALID
+    └── CancelReasonRequired     COUNT_CANCEL_REASON_REQUIRED
 """
 
 from __future__ import annotations
@@ -108,14 +115,54 @@ class LocationAlreadyCounted(Conflict):
 class RecountBySameCounter(Conflict):
     code = "RECOUNT_BY_SAME_COUNTER"
     message_en = ("Location {location} must be recounted by another person than "
-                  "{counter}, who counted it first.")
-    message_zh = "库位 {location} 须由首次盘点人 {counter} 以外的人复盘。"
+                  "{counter}, who counted it first (a manager can assign the recount).")
+    message_zh = "库位 {location} 须由首次盘点人 {counter} 以外的人复盘（主管可指派复盘人）。"
+
+
+class RecountAssigned(Conflict):
+    code = "RECOUNT_ASSIGNED"
+    message_en = "The recount of location {location} is assigned to {counter}."
+    message_zh = "库位 {location} 的复盘已指派给 {counter}。"
+
+
+class NoRecountOpen(Conflict):
+    code = "NO_RECOUNT_OPEN"
+    message_en = "Location {location} has no recount waiting in {plan}."
+    message_zh = "盘点单 {plan} 中库位 {location} 没有待复盘任务。"
 
 
 class NotAssignedCounter(Conflict):
     code = "NOT_ASSIGNED_COUNTER"
-    message_en = "User {user} is not a counter of {plan}."
-    message_zh = "用户 {user} 不是盘点单 {plan} 的盘点人。"
+    message_en = "User {user} is not a counter of {plan}: a manager can add you to the plan."
+    message_zh = "用户 {user} 不是盘点单 {plan} 的盘点人：主管可将您加入盘点人。"
+
+
+class AlreadyACounter(Conflict):
+    code = "ALREADY_A_COUNTER"
+    message_en = "User {user} is already a counter of {plan}."
+    message_zh = "用户 {user} 已是盘点单 {plan} 的盘点人。"
+
+
+class PlanOpenToAll(Conflict):
+    code = "PLAN_OPEN_TO_ALL"
+    message_en = ("Count {plan} names no counters: anyone who may count can count it, "
+                  "so no counter needs adding.")
+    message_zh = "盘点单 {plan} 未指定盘点人：凡有盘点权限者均可盘点，无需添加盘点人。"
+
+
+class NotACountingUser(Conflict):
+    code = "NOT_A_COUNTING_USER"
+    message_en = "User {user} is disabled or may not count."
+    message_zh = "用户 {user} 已停用或没有盘点权限。"
+
+
+class TooFewCounters(Conflict):
+    code = "COUNT_NEEDS_TWO_COUNTERS"
+    message_en = ("Only {counters} person(s) could count this plan: a variance needs a recount "
+                  "by someone other than the first counter. Name a second counter, or confirm "
+                  "that a manager will add one or assign the recount when needed.")
+    message_zh = ("只有 {counters} 人可盘点此计划：出现差异时须由首次盘点人以外的人复盘。"
+                  "请再指定一名盘点人，或确认需要时由主管添加盘点人或指派复盘。")
 
 
 class CounterCannotApprove(Conflict):
@@ -162,3 +209,9 @@ class BadPlan(ValidationError):
     code = "COUNT_PLAN_INVALID"
     message_en = "The count plan is invalid: {summary}"
     message_zh = "盘点计划无效：{summary}"
+
+
+class CancelReasonRequired(ValidationError):
+    code = "COUNT_CANCEL_REASON_REQUIRED"
+    message_en = "Give the reason for cancelling count {plan}."
+    message_zh = "请填写取消盘点单 {plan} 的原因。"

@@ -2,6 +2,12 @@
 
 A plan makes one round-1 CountTask per location, names its counters (none named: any user
 with the counting permission) and a deadline. `rule` stores what chose the locations (JSON).
+
+A plan fewer than two people could count is refused unless the manager accepts it
+(`accept_one_counter`): its first variance needs a recount by someone other than the first
+counter, and only a manager's adding a counter or assigning the recount (counting.running)
+would then let it finish. Refusing by default keeps that stall from being made by accident;
+accepting keeps a one-person night shift possible.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from sqlalchemy.orm import Session
 from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
-from medwms.auth.tables import User
 from medwms.core.clock import utc_now
 from medwms.core.db import Database, UTCDateTime
 from medwms.core.errors import NotFound, Problem
@@ -34,6 +39,7 @@ from medwms.counting.tables import (
     CountPolicy,
     CountTask,
     PlanKind,
+    PlanStatus,
     TaskStatus,
 )
 from medwms.ledger.tables import Movement, MovementKind, Stock
@@ -57,7 +63,8 @@ class PlanMade:
 
 def create_plan(db: Database, *, actor: Actor, warehouse: str, kind: str,
                 zones: tuple[str, ...] = (), cycle: CycleRule | None = None,
-                counters: tuple[str, ...] = (), deadline: date | None = None) -> PlanMade:
+                counters: tuple[str, ...] = (), deadline: date | None = None,
+                accept_one_counter: bool = False) -> PlanMade:
     """Open a count plan: one task per chosen location, its counters and deadline."""
     require(actor, MANAGE)
     _check_kind(kind, zones, cycle)
@@ -68,13 +75,16 @@ def create_plan(db: Database, *, actor: Actor, warehouse: str, kind: str,
         location_ids = _choose(session, site.id, kind, zones, cycle, now)
         if not location_ids:
             raise errors.NothingToCount(warehouse=site.code)
-        users = _users(session, counters)
+        users = queries.named_counters(session, counters)
+        possible = len(users) or len(queries.counting_users(session))
+        if not (rules.recount_possible(possible) or accept_one_counter):
+            raise errors.TooFewCounters(counters=possible)
         plan = CountPlan(plan_no=new_doc_no(PLAN_PREFIX, now), warehouse_id=site.id, kind=kind,
                          rule=_rule_text(zones, cycle), deadline=deadline, created_at=now,
                          created_by=actor.user_id)
         session.add(plan)
         session.flush()
-        session.add_all([CountPlanCounter(plan_id=plan.id, user_id=u.id) for u in users])
+        session.add_all([CountPlanCounter(plan_id=plan.id, user_id=u.user_id) for u in users])
         session.execute(insert(TASK), [{"plan_id": plan.id, "location_id": loc, "round": 1,
                                         "status": TaskStatus.OPEN} for loc in location_ids])
         record_audit(session, actor=actor, action="create", entity="count_plan",
@@ -111,15 +121,6 @@ def _warehouse(session: Session, code: str) -> Warehouse:
     if site is None:
         raise NotFound(what="warehouse", key=code)
     return site
-
-
-def _users(session: Session, names: tuple[str, ...]) -> list[User]:
-    wanted = sorted({n.strip() for n in names if n.strip()})
-    found = list(session.scalars(select(User).where(User.username.in_(wanted))))
-    missing = set(wanted) - {u.username for u in found}
-    if missing:
-        raise NotFound(what="user", key=", ".join(sorted(missing)))
-    return sorted(found, key=lambda u: u.username)
 
 
 def _choose(session: Session, warehouse_id: int, kind: str, zones: tuple[str, ...],
@@ -162,10 +163,12 @@ def _classes_held(session: Session, warehouse_id: int) -> dict[int, set[str]]:
 
 
 def _last_counted(session: Session, warehouse_id: int) -> dict[int, datetime]:
+    """When each location was last counted (a cancelled plan's counts do not count)."""
     rows = session.execute(
         select(CountTask.location_id, func.max(CountTask.closed_at))
         .join(CountPlan, CountPlan.id == CountTask.plan_id)
-        .where(CountPlan.warehouse_id == warehouse_id, CountTask.status == TaskStatus.CLOSED)
+        .where(CountPlan.warehouse_id == warehouse_id, CountTask.status == TaskStatus.CLOSED,
+               CountPlan.status != PlanStatus.CANCELLED)
         .group_by(CountTask.location_id))
     return {loc: at for loc, at in rows if at is not None}
 

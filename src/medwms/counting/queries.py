@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.auth.tables import User
+from medwms.auth.rules import Actor, Perm
+from medwms.auth.tables import AuditRecord, User, UserRole
 from medwms.core.errors import NotFound
+from medwms.counting.errors import NotACountingUser
 from medwms.counting.rules import DEFAULT_POLICIES, Policy, accuracy
 from medwms.counting.tables import (
     AbcClass,
@@ -77,7 +79,10 @@ class CounterTask:
 
 
 def counter_tasks(session: Session, user_id: int | None) -> list[CounterTask]:
-    """Open and in-progress locations of open plans this user may count."""
+    """Open and in-progress locations of open plans this user may count.
+
+    An open task with a counter is a recount a manager assigned: only that counter sees it.
+    """
     first = aliased(CountTask)
     assigned = select(CountPlanCounter.plan_id).where(CountPlanCounter.user_id == user_id)
     unassigned = ~select(CountPlanCounter.plan_id).where(
@@ -92,9 +97,8 @@ def counter_tasks(session: Session, user_id: int | None) -> list[CounterTask]:
                         & (CountTask.round == 2))
              .where(CountPlan.status.in_([PlanStatus.OPEN, PlanStatus.COUNTING]),
                     or_(CountPlan.id.in_(assigned), unassigned),
-                    or_(CountTask.status == TaskStatus.OPEN,
-                        (CountTask.status == TaskStatus.COUNTING)
-                        & (CountTask.counter_id == user_id)),
+                    CountTask.status != TaskStatus.CLOSED,
+                    or_(CountTask.counter_id.is_(None), CountTask.counter_id == user_id),
                     or_(first.id.is_(None), first.counter_id != user_id))
              .order_by(CountPlan.plan_no, CountTask.round.desc(), Location.pick_seq,
                        Location.code))
@@ -137,6 +141,7 @@ class PlanView:
     status: str
     deadline: str | None
     counters: list[str]
+    possible_counters: int  # named counters, or everyone who may count when none is named
     tasks: dict[str, int]
     recounts_open: int
     lines: int
@@ -166,7 +171,9 @@ def plan_view(session: Session, plan_no: str) -> PlanView:
     return PlanView(plan_no=plan.plan_no, warehouse=warehouse.code, kind=plan.kind,
                     rule=plan.rule, status=plan.status,
                     deadline=plan.deadline.isoformat() if plan.deadline else None,
-                    counters=counters, tasks=tasks, recounts_open=recounts, **stats,
+                    counters=counters,
+                    possible_counters=len(counters) or len(counting_users(session)),
+                    tasks=tasks, recounts_open=recounts, **stats,
                     adjustment_doc_no=plan.adjustment_doc_no, approved_at=plan.approved_at,
                     approved_by=approver.username if approver else None)
 
@@ -236,6 +243,89 @@ def _variance_row(row: Any) -> VarianceRow:
                        adjusted=line.adjusted)
 
 
+# ---------------------------------------------------------------- who counts, recounts, cancelling
+
+@dataclass(frozen=True)
+class CountingUser:
+    """An active user whose roles let them count."""
+
+    user_id: int
+    username: str
+    display_name: str
+
+
+def counting_users(session: Session) -> list[CountingUser]:
+    """Every active user who may count, by username."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, set()).add(role)
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    return [CountingUser(u.id, u.username, u.display_name or u.username) for u in users
+            if Actor(u.id, u.username, frozenset(roles.get(u.id, set()))).can(Perm.COUNT)]
+
+
+def named_counters(session: Session, names: Iterable[str]) -> list[CountingUser]:
+    """The counting users of these usernames (NotFound, or NOT_A_COUNTING_USER for one who
+    is disabled or may not count)."""
+    wanted = sorted({n.strip() for n in names if n.strip()})
+    if not wanted:
+        return []
+    known = {u.username: u for u in counting_users(session)}
+    for name in wanted:
+        if name not in known:
+            if session.scalar(select(User.id).where(User.username == name)) is None:
+                raise NotFound(what="user", key=name)
+            raise NotACountingUser(user=name)
+    return [known[name] for name in wanted]
+
+
+@dataclass(frozen=True)
+class RecountView:
+    """A recount still to do: who counted first, who has it (assigned or counting)."""
+
+    task_id: int
+    location: str
+    first_counter: str | None
+    counter: str | None
+    status: str
+
+
+def open_recounts(session: Session, plan_no: str) -> list[RecountView]:
+    """The plan's recounts not yet closed, by location."""
+    plan = plan_by_no(session, plan_no)
+    first, first_user, user = aliased(CountTask), aliased(User), aliased(User)
+    query = (select(CountTask.id, Location.code, first_user.username, user.username,
+                    CountTask.status)
+             .join(Location, Location.id == CountTask.location_id)
+             .join(first, (first.plan_id == CountTask.plan_id)
+                   & (first.location_id == CountTask.location_id) & (first.round == 1))
+             .outerjoin(first_user, first_user.id == first.counter_id)
+             .outerjoin(user, user.id == CountTask.counter_id)
+             .where(CountTask.plan_id == plan.id, CountTask.round == 2,
+                    CountTask.status != TaskStatus.CLOSED)
+             .order_by(Location.code))
+    return [RecountView(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """Who cancelled a plan, when, and why (from the audit log)."""
+
+    by: str
+    at: datetime
+    reason: str
+
+
+def cancellation(session: Session, plan_no: str) -> Cancellation | None:
+    """The cancellation of a plan, if it was cancelled."""
+    row = session.execute(
+        select(AuditRecord.actor_name, AuditRecord.at, AuditRecord.reason)
+        .where(AuditRecord.entity == "count_plan", AuditRecord.action == "cancel",
+               AuditRecord.entity_key == plan_no.strip().upper())
+        .order_by(AuditRecord.id.desc()).limit(1)).first()
+    return None if row is None else Cancellation(*row)
+
+
 # ---------------------------------------------------------------- KPIs
 
 @dataclass(frozen=True)
@@ -278,11 +368,14 @@ class CountKpi:
 
 def count_kpi(session: Session, *, since: datetime, until: datetime,
               warehouse: str | None = None) -> CountKpi:
-    """Accuracy (lines without variance / lines counted) and mean seconds per location."""
+    """Accuracy (lines without variance / lines counted) and mean seconds per location.
+
+    Cancelled plans are left out: their counts were never reconciled into the stock.
+    """
     tasks = select(CountTask.plan_id, CountTask.started_at, CountTask.closed_at).join(
         CountPlan, CountPlan.id == CountTask.plan_id).where(
         CountTask.status == TaskStatus.CLOSED, CountTask.closed_at >= since,
-        CountTask.closed_at < until)
+        CountTask.closed_at < until, CountPlan.status != PlanStatus.CANCELLED)
     if warehouse:
         tasks = tasks.join(Warehouse, Warehouse.id == CountPlan.warehouse_id).where(
             Warehouse.code == warehouse.upper())

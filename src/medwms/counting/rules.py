@@ -280,6 +280,19 @@ def recount_counter_allowed(first_counter: int | None, recounter: int | None) ->
     return recounter is not None and recounter != first_counter
 
 
+MIN_COUNTERS = 2  # the first counter and the one who recounts a variance
+
+
+def recount_possible(possible_counters: int) -> bool:
+    """Whether a variance could be recounted: at least two people may count the plan."""
+    return possible_counters >= MIN_COUNTERS
+
+
+def may_start(assignee: int | None, actor: int | None) -> bool:
+    """An open task is anyone's (of the plan) unless a manager assigned it to someone else."""
+    return assignee is None or assignee == actor
+
+
 @dataclass(frozen=True)
 class Variance:
     """An approved line's adjustment: the key and the signed quantity to post."""

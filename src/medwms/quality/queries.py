@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
 from medwms.ledger.tables import Lot, Movement, Stock
+from medwms.masterdata import storage
 from medwms.masterdata.tables import Item, Location, Warehouse
 from medwms.quality.errors import InspectionNotFound
 from medwms.quality.rules import QuarantineBalance, hold_reasons
 from medwms.quality.tables import Inspection, InspectionStatus
 
-COLD_MAX = Decimal(8)
 GroupKey = tuple[str, int, int | None]  # receipt_no, item_id, lot_id
 
 
@@ -131,8 +130,8 @@ def receipt_history(session: Session, receipt_no: str, item_id: int,
 
 
 def is_cold_chain(item: Item) -> bool:
-    """Cold-chain: the item must be stored at 8 °C or below."""
-    return item.temp_max is not None and item.temp_max <= COLD_MAX
+    """Cold-chain by the item's storage condition (refrigerated or frozen)."""
+    return storage.is_cold_chain(item.temp_min, item.temp_max)
 
 
 @dataclass(frozen=True)

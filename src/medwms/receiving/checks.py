@@ -23,6 +23,7 @@ from medwms.core.errors import Problem, ScanRefused, ValidationError
 from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata import fields
 from medwms.masterdata.rules import credential_problem
+from medwms.masterdata.storage import is_cold_chain
 from medwms.masterdata.tables import Item, Location, Packaging
 from medwms.receiving import queries, rules
 from medwms.receiving.errors import (
@@ -292,7 +293,7 @@ def check_serial(s: Session, receipt: Receipt, unit: Unit, known: Lot | None) ->
 def cold_chain_hold(receipt: Receipt, unit: Unit) -> str:
     """Cold items need the arrival recorded; out of range → the hold reason, else ""."""
     item = unit.item
-    if not rules.is_cold(item.temp_max):
+    if not is_cold_chain(item.temp_min, item.temp_max):
         return ""
     if receipt.arrival_temp is None or not receipt.logger_id:
         raise ArrivalRequired(item=item.code, temp_min=item.temp_min, temp_max=item.temp_max)

@@ -17,13 +17,7 @@ from decimal import Decimal
 
 from medwms.core.clock import days_remaining
 
-COLD_MAX = Decimal(8)
 Bucket = tuple[int, str | None]
-
-
-def is_cold(temp_max: Decimal | None) -> bool:
-    """A cold-chain item: its storage maximum is 8 °C or lower."""
-    return temp_max is not None and temp_max <= COLD_MAX
 
 
 def missing_value(tracking: str, *, lot: str | None, serial: str | None,

@@ -1,6 +1,7 @@
 """Pure shipping decisions: SSCCs, cold-chain boxes, transport records, receipt matching.
 
-Cold chain: an item whose upper limit is at most 8 °C is cold-chain. A cold item may only be
+Cold chain: an item is cold-chain when its storage condition is (masterdata.storage:
+refrigerated or frozen; an item stored at ≤ 30 °C is ambient). A cold item may only be
 packed into a cold shipping unit; an ambient item may ride in a cold box (a cooler is not a
 risk to a room-temperature device, and mixed cold boxes are common for small orders) — but
 the box's dispatch temperature must then lie within the range of *every* item inside.
@@ -14,9 +15,9 @@ from decimal import Decimal
 
 from medwms.barcode.checkdigit import gs1_check_digit
 from medwms.core.errors import Problem
+from medwms.masterdata.storage import is_cold_chain
 
 DEMO_COMPANY_PREFIX = "6901234"  # a demo GS1 China prefix until settings carry the real one
-COLD_LIMIT = Decimal(8)
 OUR_FLEET = "OWN"  # carrier name of our own vehicles: the "waybill" then names plate and driver
 
 Key = tuple[int, int | None, int | None]  # item, lot, serial
@@ -49,8 +50,8 @@ class TempRange:
 
     @property
     def cold(self) -> bool:
-        """Cold-chain: the upper limit is at most 8 °C."""
-        return self.high is not None and self.high <= COLD_LIMIT
+        """Cold-chain by the item's storage condition (refrigerated or frozen)."""
+        return is_cold_chain(self.low, self.high)
 
     def contains(self, temperature: Decimal) -> bool:
         """True when `temperature` is within the range, ends included."""

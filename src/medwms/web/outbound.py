@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.core.db import Database
+from medwms.masterdata.storage import is_cold_chain
 from medwms.masterdata.tables import Item, Partner, PartnerKind, Warehouse
 from medwms.picking import queries as orders
 from medwms.picking import verification_queries as records
@@ -33,6 +34,7 @@ class ToPack:
     shippable: int
     packed: int
     storage: str
+    cold: bool  # cold-chain by its storage condition: it goes into a cold box
 
     @property
     def left(self) -> int:
@@ -151,8 +153,9 @@ def _to_pack(s: Session, key: UnitKey, shippable: int, view: ShipmentView) -> To
     lot = lot_no if key.lot_id else None
     packed = sum(line.quantity for line in view.lines
                  if (line.item, line.lot, line.serial) == (item, lot, serial))
-    storage = shipping.storage_text(s.get_one(Item, key.item_id))
-    return ToPack(item, lot, serial, shippable, packed, storage)
+    stored = s.get_one(Item, key.item_id)
+    return ToPack(item, lot, serial, shippable, packed, shipping.storage_text(stored),
+                  is_cold_chain(stored.temp_min, stored.temp_max))
 
 
 def customer_return(db: Database, return_no: str) -> shipping.ReturnView:

@@ -161,3 +161,34 @@ def test_policies_and_abc_can_be_set(db, floor):
     abc = boss.post("/api/v1/counting/abc", json={"since": "2026-01-01T00:00:00Z",
                                                   "until": "2027-01-01T00:00:00Z"})
     assert abc.status_code == 200 and abc.json()["items"] == 2
+
+
+def test_a_one_counter_plan_gets_its_recount_assigned_and_is_cancelled(db, floor):
+    ann, bob, boss = floor["ann"], floor["bob"], floor["max"]
+    plan = {"warehouse": "WH1", "kind": "FULL", "counters": ["ann"]}
+    refused = boss.post("/api/v1/counting/plans", json=plan)
+    assert (refused.status_code, refused.json()["code"]) == (409, "COUNT_NEEDS_TWO_COUNTERS")
+    made = boss.post("/api/v1/counting/plans", json={**plan, "accept_one_counter": True})
+    assert made.status_code == 201, made.text
+    plan_no = made.json()["plan_no"]
+    count(ann, plan_no, 1, [{"raw": glove_scan()}])               # 10 of 37: recount
+    recounts = boss.get(f"/api/v1/counting/plans/{plan_no}/recounts").json()["recounts"]
+    assert [(r["location"], r["first_counter"], r["counter"], r["status"])
+            for r in recounts] == [("WH1-A-01", "ann", None, "OPEN")]
+    assert bob.get(f"/api/v1/counting/plans/{plan_no}/recounts").status_code == 403
+    given = boss.post(f"/api/v1/counting/plans/{plan_no}/recounts",
+                      json={"location": "WH1-A-01", "counter": "bob"})
+    assert given.status_code == 200, given.text
+    assert (given.json()["counter"], given.json()["added_to_plan"]) == ("bob", True)
+    mine = blind(bob.get("/api/v1/counting/tasks"))["tasks"]
+    assert ("WH1-A-01", 2) in {(t["location"], t["round"]) for t in mine}
+    assert ann.post(f"/api/v1/counting/plans/{plan_no}/cancel",
+                    json={"reason": "mine"}).status_code == 403
+    cancelled = boss.post(f"/api/v1/counting/plans/{plan_no}/cancel",
+                          json={"reason": "urgent shipping during the count"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "CANCELLED"
+    assert boss.get(f"/api/v1/counting/plans/{plan_no}").json()["status"] == "CANCELLED"
+    assert blind(bob.get("/api/v1/counting/tasks"))["tasks"] == []
+    again = boss.post(f"/api/v1/counting/plans/{plan_no}/cancel", json={"reason": "again"})
+    assert (again.status_code, again.json()["code"]) == (409, "PLAN_NOT_OPEN")

@@ -236,7 +236,7 @@ def test_approving_an_unfinished_count_is_refused(db, world):
 
 def test_a_user_not_named_as_counter_is_refused(db, world):
     _store, crew = world
-    plan = new_plan(db, crew, counters=("bob",))
+    plan = new_plan(db, crew, counters=("bob",), accept_one_counter=True)
     with pytest.raises(errors.NotAssignedCounter):
         counting.start_location(db, actor=crew.ann, plan_no=plan, location_raw=bin_scan(1))
 

@@ -23,6 +23,7 @@ from tests.support.shipping import (
     NOW,
     PACKER,
     STENT,
+    SWAB,
     Unit,
     udi,
     verified_order,
@@ -106,6 +107,14 @@ def test_an_ambient_item_may_ride_in_a_cold_box(outbound):
     cold = box(outbound, shipment_no, cold=True)
     pack(outbound, shipment_no, cold, udi(COLD, "C1"))
     assert pack(outbound, shipment_no, cold, udi(STENT, "L1")).left_to_pack == 0
+
+
+def test_goods_stored_at_30_degrees_ship_in_an_ambient_unit_without_cold_details(outbound):
+    shipment_no = shipment_of(outbound, units=[Unit("SWAB", "S1", 2)])
+    ambient = box(outbound, shipment_no)  # no box id, logger or dispatch temperature
+    assert pack(outbound, shipment_no, ambient, udi(SWAB, "S1")).quantity == 1
+    assert pack(outbound, shipment_no, ambient, udi(SWAB, "S1")).left_to_pack == 0
+    assert confirm(outbound, shipment_no).status == "SHIPPED"
 
 
 def test_a_unit_not_picked_for_the_order_is_refused(outbound):

@@ -24,9 +24,11 @@ from medwms.counting.rules import (
     classify,
     found_as,
     judge,
+    may_start,
     missing_reasons,
     reconcile,
     recount_counter_allowed,
+    recount_possible,
     select_locations,
     takes,
     within_tolerance,
@@ -97,6 +99,17 @@ def test_recount_is_routed_to_another_counter():
     assert recount_counter_allowed(first_counter=1, recounter=2)
     assert not recount_counter_allowed(first_counter=1, recounter=1)
     assert not recount_counter_allowed(first_counter=1, recounter=None)
+
+
+def test_a_plan_fewer_than_two_people_could_count_could_never_recount():
+    assert not recount_possible(0) and not recount_possible(1)
+    assert recount_possible(2) and recount_possible(7)
+
+
+def test_an_assigned_task_is_only_its_assignees():
+    assert may_start(assignee=None, actor=5)
+    assert may_start(assignee=5, actor=5)
+    assert not may_start(assignee=5, actor=6)
 
 
 def test_variance_is_against_the_balance_at_close_not_at_the_start():

@@ -58,11 +58,6 @@ def test_a_licence_is_missing_expired_or_valid():
     assert credential_problem("X", None, TODAY) is None
 
 
-def test_cold_items_are_those_stored_at_8_degrees_or_below():
-    assert rules.is_cold(Decimal(8)) and not rules.is_cold(Decimal("8.1"))
-    assert not rules.is_cold(None)
-
-
 def test_arrival_outside_the_items_range_gives_a_hold_reason():
     assert rules.temperature_hold(Decimal(12), Decimal(2), Decimal(8)) == \
         "arrival 12.0 °C outside 2.0–8.0 °C"

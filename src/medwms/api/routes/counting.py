@@ -7,7 +7,8 @@ Counter endpoints (blind — no expected quantity or balance is ever sent):
   GET  /counting/tasks/{id}/scans            my scans at this location
   DELETE /counting/tasks/{id}/scans/{entry}  take a scan back
   POST /counting/tasks/{id}/close            close the location
-Manager endpoints: plans, variances, reasons, signed approval, reports, KPI, ABC, policies.
+Manager endpoints: plans, variances, reasons, signed approval, reports, KPI, ABC, policies;
+a running plan gets a counter added, a recount assigned, or is cancelled (with a reason).
 Refusals are problem+json with a stable `code` (see medwms.counting.errors).
 """
 
@@ -25,7 +26,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, LangDep
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
-from medwms.counting import approval, counting, plans, queries, report
+from medwms.counting import approval, counting, plans, queries, report, running
 from medwms.counting.rules import AbcShares, CycleRule
 from medwms.documents.count_report import count_report_pdf
 
@@ -107,6 +108,9 @@ class PlanIn(BaseModel):
     cycle: CycleIn | None = None
     counters: list[str] = Field([], description="usernames; none: anyone who may count")
     deadline: date | None = None
+    accept_one_counter: bool = Field(
+        False, description="create it although fewer than two people could count it (a "
+                           "variance's recount will need a manager to add a counter)")
 
 
 @router.post("/counting/plans", status_code=status.HTTP_201_CREATED)
@@ -117,7 +121,8 @@ def create_plan(body: PlanIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
         variance_days=body.cycle.variance_days, pick_error_days=body.cycle.pick_error_days)
     made = plans.create_plan(db, actor=actor, warehouse=body.warehouse, kind=body.kind,
                              zones=tuple(body.zones), cycle=cycle,
-                             counters=tuple(body.counters), deadline=body.deadline)
+                             counters=tuple(body.counters), deadline=body.deadline,
+                             accept_one_counter=body.accept_one_counter)
     return asdict(made)
 
 
@@ -127,6 +132,46 @@ def plan(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, MANAGE)
     with db.reading() as session:
         return asdict(queries.plan_view(session, plan_no))
+
+
+class CounterIn(BaseModel):
+    username: str = Field(min_length=1, max_length=60)
+
+
+@router.post("/counting/plans/{plan_no}/counters", status_code=status.HTTP_201_CREATED)
+def add_counter(plan_no: str, body: CounterIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Name one more counter on a running plan."""
+    return asdict(running.add_counter(db, actor=actor, plan_no=plan_no, username=body.username))
+
+
+@router.get("/counting/plans/{plan_no}/recounts")
+def recounts(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """The recounts still to do: location, first counter, who has it."""
+    require(actor, MANAGE)
+    with db.reading() as session:
+        return {"recounts": [asdict(r) for r in queries.open_recounts(session, plan_no)]}
+
+
+class RecountIn(BaseModel):
+    location: str = Field(min_length=1, max_length=60, description="the location code")
+    counter: str = Field(min_length=1, max_length=60, description="the username")
+
+
+@router.post("/counting/plans/{plan_no}/recounts")
+def assign_recount(plan_no: str, body: RecountIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Give a location's waiting recount to a named counter (not its first counter)."""
+    return asdict(running.assign_recount(db, actor=actor, plan_no=plan_no,
+                                         location=body.location, username=body.counter))
+
+
+class CancelIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@router.post("/counting/plans/{plan_no}/cancel")
+def cancel(plan_no: str, body: CancelIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Cancel a running plan with its reason (audited); nothing is posted to the ledger."""
+    return asdict(running.cancel_plan(db, actor=actor, plan_no=plan_no, reason=body.reason))
 
 
 @router.get("/counting/plans/{plan_no}/variances")

@@ -1,7 +1,7 @@
 """Count plan pages for managers: the plans and accuracy KPI, a new plan, one plan's variances.
 
-Creating, setting reasons and approving go through the JSON API (/api/v1/counting/...);
-these pages only read.
+Creating, setting reasons, approving — and, on a running plan, adding a counter, assigning a
+recount or cancelling — go through the JSON API (/api/v1/counting/...); these pages only read.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import require
-from medwms.auth.rules import Actor, Perm
-from medwms.auth.tables import User, UserRole
+from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.counting import queries
-from medwms.counting.tables import CountPlan
+from medwms.counting.tables import CountPlan, PlanStatus
 from medwms.masterdata.tables import Warehouse, Zone
 from medwms.web.deps import DbDep, VisitorDep
 from medwms.web.menu import N_
@@ -33,6 +32,7 @@ KINDS = {"FULL": N_("Full stocktake"), "ZONES": N_("Zones"), "CYCLE": N_("Cycle 
 REASONS = {"DAMAGED": N_("Damaged"), "FOUND": N_("Found"), "MISCOUNTED": N_("Miscounted"),
            "THEFT": N_("Theft"), "UNRECORDED_MOVE": N_("Unrecorded move"), "OTHER": N_("Other")}
 STATUS_WORDS = (N_("OPEN"), N_("COUNTING"), N_("APPROVED"), N_("CANCELLED"), N_("CLOSED"))
+RUNNING = (PlanStatus.OPEN, PlanStatus.COUNTING)
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,7 @@ def plan_rows(session: Session, limit: int = 100) -> list[PlanRow]:
 
 def counters(session: Session) -> list[tuple[str, str]]:
     """Active users who may count: (username, display name)."""
-    roles: dict[int, set[str]] = {}
-    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
-        roles.setdefault(user_id, set()).add(role)
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
-    return [(u.username, u.display_name or u.username) for u in users
-            if Actor(user_id=u.id, username=u.username,
-                     roles=frozenset(roles.get(u.id, set()))).can(Perm.COUNT)]
+    return [(u.username, u.display_name) for u in queries.counting_users(session)]
 
 
 def plan_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
@@ -108,8 +102,12 @@ def plan_page(request: Request, plan_no: str, db: DbDep, visitor: VisitorDep,
         plan = queries.plan_view(s, plan_no)
         lines = queries.variances(s, plan.plan_no, only_variances=not all_lines, limit=2000)
         times = queries.location_times(s, plan.plan_no)
+        recounts, choices = queries.open_recounts(s, plan.plan_no), counters(s)
+        cancelled = queries.cancellation(s, plan.plan_no)
     seconds = [t.seconds for t in times if t.seconds is not None]
     return render(request, "counting/plan.html", visitor=visitor, plan=plan, lines=lines,
                   times=times, all_lines=all_lines, kinds=KINDS, reasons=REASONS,
                   mean_seconds=sum(seconds) / len(seconds) if seconds else None,
-                  counted_by_me=visitor.actor.username in {t.counter for t in times})
+                  counted_by_me=visitor.actor.username in {t.counter for t in times},
+                  running=plan.status in RUNNING, recounts=recounts, choices=choices,
+                  cancelled=cancelled)

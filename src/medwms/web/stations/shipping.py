@@ -31,4 +31,4 @@ def pack(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> 
     shipment, to_pack = outbound.shipment(db, shipment_no)
     return render(request, "stations/shipping.html", visitor=visitor, shipment=shipment,
                   to_pack=to_pack, left=sum(p.left for p in to_pack),
-                  cold_needed=any(p.storage and p.left for p in to_pack))
+                  cold_needed=any(p.cold and p.left for p in to_pack))

@@ -1,4 +1,9 @@
-/* Receiving, step 2: scan cartons into the open receipt; ask for what the barcode lacks. */
+/* Receiving, step 2: scan cartons into the open receipt; ask for what the barcode lacks.
+ *
+ * A scan is posted once, by the person's action. A cold scan refused for want of the arrival
+ * temperature is HELD: shown as held, never re-sent by itself. Once the arrival is recorded
+ * the person posts it (a button) or discards it — a habitual re-scan of the carton posts
+ * that scan alone, and the held one stays offered until they choose. */
 "use strict";
 (function () {
   const section = document.getElementById("receive");
@@ -8,7 +13,33 @@
   const packs = document.getElementById("packs");
   const arrival = document.getElementById("arrival");
   const arrivalForm = document.getElementById("arrival-form");
-  let waiting = null;  // a scan refused for want of the arrival temperature
+  const heldPanel = document.getElementById("held");
+  const postHeld = document.getElementById("post-held");
+  let held = null;  // the scan refused for want of the arrival temperature, not posted
+  let arrivalRecorded = document.querySelector(".arrival-shown").textContent.trim() !== "";
+
+  function showHeld(note) {
+    heldPanel.hidden = held === null;
+    if (held === null) return;
+    heldPanel.querySelector(".held-raw").textContent = held.li.querySelector(".what").textContent;
+    heldPanel.querySelector(".held-note").textContent = t(note);
+    postHeld.disabled = !arrivalRecorded;
+  }
+
+  function hold(entry) {
+    if (held && held !== entry) held.li.querySelector(".why").textContent = t("held_replaced");
+    held = entry;
+    entry.li.className = "wait held";
+    entry.li.querySelector(".why").textContent = t("held");
+    showHeld(arrivalRecorded ? "held_ready" : "held_wait");
+  }
+
+  function release(why) {
+    if (held) held.li.querySelector(".why").textContent = t(why);
+    held = null;
+    showHeld("");
+    field.focus();
+  }
 
   const questions = Object.assign({}, MedScan.QUESTIONS, {
     QUANTITY_OVER_NOTICE: {name: "confirm_over", word: "over_confirm", type: "confirm"},
@@ -21,12 +52,23 @@
       answers),
     onResult: (ok, data, entry) => {
       if (!ok && data.code === "ARRIVAL_REQUIRED") {
-        waiting = entry;
+        hold(entry);
         arrival.open = true;
         arrivalForm.querySelector("input").focus();
+      } else if (ok && held && entry.raw === held.raw) {
+        showHeld("held_rescanned");  // the carton was scanned again: the held one is extra
       }
     },
   });
+
+  postHeld.addEventListener("click", () => {
+    if (!held) return;
+    const again = held;
+    release("held_posted");
+    field.submit(again.raw, Object.assign({}, again.answers,
+                                          {quantity_packs: again.body.quantity_packs}));
+  });
+  document.getElementById("discard-held").addEventListener("click", () => release("discarded"));
 
   arrivalForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -39,8 +81,9 @@
     document.querySelector(".arrival-shown").textContent =
       `${t("arrival_done")}: ${res.data.arrival_temp} °C · ${res.data.logger_id}`;
     arrival.open = false;
-    if (waiting) { const again = waiting; waiting = null; field.submit(again.raw, again.answers); }
-    else field.focus();
+    arrivalRecorded = true;
+    showHeld("held_ready");  // the held scan waits for the person's choice: nothing is re-sent
+    field.focus();
   });
 
   document.getElementById("close-receipt").addEventListener("click", async () => {
