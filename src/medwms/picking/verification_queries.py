@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
+from medwms.barcode import ScanError, parse_scan
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Partner, Warehouse
 from medwms.picking import pick_queries as queries
@@ -118,10 +119,13 @@ def scan_result(s: Session, verification: Verification, line: VerificationLine, 
     counted = tally(s, verification)
     names = unit_names(s, UnitKey(line.item_id or 0, line.lot_id, line.serial_id))
     known = line.item_id is not None
+    lot, serial = names[1] if line.lot_id else None, names[2]
+    if line.discrepancy and line.raw and (lot is None or serial is None):
+        lot, serial = _as_scanned(line.raw, lot, serial)
     return VerifyScan(
         verification_no=verification.verification_no, scan_id=line.scan_id, line_id=line.id,
         replayed=replayed, item=names[0] if known else None,
-        lot=names[1] if line.lot_id else None, serial=names[2], quantity=line.quantity,
+        lot=lot, serial=serial, quantity=line.quantity,
         discrepancy=line.discrepancy, status=verification.status,
         picked=sum(counted.picked.values()), confirmed=sum(counted.confirmed.values()))
 
@@ -225,6 +229,8 @@ def _record_lines(s: Session, verification: Verification) -> list[RecordLine]:
 
 def _record_line(line: VerificationLine, item: Item | None, lot: str | None,
                  expiry: date | None, serial: str | None, resolver: str | None) -> RecordLine:
+    if line.discrepancy and line.raw and (lot is None or serial is None):
+        lot, serial = _as_scanned(line.raw, lot, serial)  # a lot or serial we never had
     return RecordLine(
         id=line.id, scan_id=line.scan_id, raw=line.raw, item=item.code if item else None,
         item_name_zh=item.name_zh if item else None, item_name_en=item.name_en if item else None,
@@ -233,6 +239,15 @@ def _record_line(line: VerificationLine, item: Item | None, lot: str | None,
         expiry=expiry.isoformat() if expiry else None, serial=serial, quantity=line.quantity,
         discrepancy=line.discrepancy, resolution=line.resolution, resolved_by=resolver,
         at=line.at.isoformat())
+
+
+def _as_scanned(raw: str, lot: str | None, serial: str | None) -> tuple[str | None, str | None]:
+    """The lot and serial a discrepancy's barcode names, where no row of ours does."""
+    try:
+        scan = parse_scan(raw)
+    except ScanError:
+        return lot, serial
+    return lot or scan.lot, serial or scan.serial
 
 
 def shippable_units(s: Session, order_id: int) -> dict[UnitKey, int]:

@@ -10,6 +10,10 @@
  *   fields(data) -> [[label, value], ...], questions {CODE: {name, word, type, when(data)}}
  *   (type "confirm" asks for a yes), onResult(ok, data, entry) after each final answer.
  *   endpoint may be a function (raw, answers) -> URL, read when the scan is made.
+ *
+ * Lists under the scan box carry data-live="name": after each accepted scan they are read
+ * again from the page's own URL and swapped in place, so what the scan changed shows at once
+ * (no reload; the scan field keeps its focus and history). Bind events on them by delegation.
  */
 "use strict";
 (function () {
@@ -195,6 +199,7 @@
       if (question) this.openAsk(entry, question);
       else this.focus();
       if (this.opt.onResult) this.opt.onResult(res.ok, res.data, entry);
+      if (res.ok) refreshLive();
     }
 
     show(ok, verdict, fields) {
@@ -261,6 +266,27 @@
     }
   }
 
+  let liveSeq = 0;
+
+  /** Read the page again and swap in its fresh [data-live] parts; a later call supersedes. */
+  async function refreshLive() {
+    if (!document.querySelector("[data-live]")) return;
+    const mine = ++liveSeq;
+    let html = null;
+    try {
+      const response = await fetch(window.location.href, {credentials: "same-origin",
+                                                          headers: {"Accept": "text/html"}});
+      if (response.ok) html = await response.text();
+    } catch (e) { html = null; }
+    if (html === null || mine !== liveSeq) return;
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    for (const part of document.querySelectorAll("[data-live]")) {
+      const next = fresh.querySelector(`[data-live="${CSS.escape(part.dataset.live)}"]`);
+      if (next) part.replaceWith(document.importNode(next, true));
+    }
+    document.body.dataset.liveRefreshed = String(mine);
+  }
+
   /** The document number a "#D:" label (or a typed number) names. */
   function docNumber(raw) {
     return raw.trim().replace(/^#D:/, "");
@@ -278,6 +304,6 @@
     attach: (section, options) => new ScanField(section, options),
     QUESTIONS: QUESTIONS, defaultFields: defaultFields,
     post: post, newId: newId, message: message, beep: beep, t: t, csrf: csrf,
-    docNumber: docNumber, refuseStart: refuseStart,
+    docNumber: docNumber, refuseStart: refuseStart, refreshLive: refreshLive,
   };
 })();

@@ -59,15 +59,16 @@
       window.location.reload();
     });
   }
-  for (const form of document.querySelectorAll("form.resolve")) {
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const data = new FormData(form);
-      const body = {line_id: parseInt(form.dataset.line, 10), outcome: data.get("outcome"),
-                    quantity: parseInt(data.get("quantity"), 10), reason: data.get("reason")};
-      const res = await MedScan.post(`${base}/resolve`, body, MedScan.newId());
-      message(form, res);
-      if (res.ok) window.location.reload();
-    });
-  }
+  // By delegation: the line list is swapped in fresh after each scan (data-live).
+  document.addEventListener("submit", async (ev) => {
+    const form = ev.target.closest("form.resolve");
+    if (!form) return;
+    ev.preventDefault();
+    const data = new FormData(form);
+    const body = {line_id: parseInt(form.dataset.line, 10), outcome: data.get("outcome"),
+                  quantity: parseInt(data.get("quantity"), 10), reason: data.get("reason")};
+    const res = await MedScan.post(`${base}/resolve`, body, MedScan.newId());
+    message(form, res);
+    if (res.ok) window.location.reload();
+  });
 })();
