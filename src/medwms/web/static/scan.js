@@ -94,6 +94,12 @@
     return own || data.detail || data.message || data.code || "";
   }
 
+  /** The warnings of an accepted scan, as text in the page's language (amber on the station). */
+  function warningsOf(data) {
+    const found = Array.isArray(data.warnings) ? data.warnings : [];
+    return found.map((w) => typeof w === "string" ? w : message(w)).filter(Boolean);
+  }
+
   function visible(raw) {
     return raw.split(GS).join("␝");
   }
@@ -188,12 +194,15 @@
     }
 
     finish(entry, res) {
-      const text = res.ok ? (res.replayed ? t("replayed") : t("accepted")) : message(res.data);
-      this.show(res.ok, text, this.opt.fields(res.data));
+      const warnings = res.ok ? warningsOf(res.data) : [];
+      const text = !res.ok ? message(res.data)
+        : (res.replayed ? t("replayed") : (warnings.length ? t("warned") : t("accepted")));
+      this.show(res.ok, text, this.opt.fields(res.data), warnings);
       this.section.dataset.replayed = res.replayed ? "true" : "false";
-      this.mark(entry, res.ok ? "ok" : "bad", res.ok ? this.summary(res.data) : text);
+      this.mark(entry, !res.ok ? "bad" : (warnings.length ? "warn" : "ok"),
+                !res.ok ? text : (warnings[0] || this.summary(res.data)));
       beep(res.ok);
-      this.section.dataset.sound = res.ok ? "ok" : "refused";
+      this.section.dataset.sound = !res.ok ? "refused" : (warnings.length ? "warning" : "ok");
       let question = res.ok ? null : this.opt.questions[res.data.code];
       if (question && question.when && !question.when(res.data)) question = null;
       if (question) this.openAsk(entry, question);
@@ -202,11 +211,13 @@
       if (res.ok) refreshLive();
     }
 
-    show(ok, verdict, fields) {
-      this.section.dataset.state = ok ? "ok" : "refused";
+    show(ok, verdict, fields, warnings) {
+      const warned = ok && warnings && warnings.length > 0;
+      this.section.dataset.state = ok ? (warned ? "warning" : "ok") : "refused";
       this.result.hidden = false;
-      this.result.className = "scan-result " + (ok ? "ok" : "bad");
+      this.result.className = "scan-result " + (ok ? (warned ? "ok warn" : "ok") : "bad");
       this.result.querySelector(".verdict").textContent = verdict;
+      this.showWarnings(warned ? warnings : []);
       const list = this.result.querySelector(".fields");
       list.replaceChildren();
       for (const [label, value] of fields) {
@@ -216,6 +227,21 @@
         dd.textContent = value;
         list.append(dt, dd);
       }
+    }
+
+    showWarnings(warnings) {
+      let box = this.result.querySelector(".scan-warnings");
+      if (!box) {
+        box = document.createElement("ul");
+        box.className = "scan-warnings";
+        this.result.querySelector(".verdict").after(box);
+      }
+      box.replaceChildren(...warnings.map((text) => {
+        const li = document.createElement("li");
+        li.textContent = text;
+        return li;
+      }));
+      box.hidden = warnings.length === 0;
     }
 
     summary(data) {
@@ -287,9 +313,14 @@
     document.body.dataset.liveRefreshed = String(mine);
   }
 
+  /** What a scanner typed, without its AIM symbology identifier (]C0, ]Q1, ]d2 …). */
+  function bare(raw) {
+    return raw.trim().replace(/^\][A-Za-z][0-9A-Za-z]/, "").trim();
+  }
+
   /** The document number a "#D:" label (or a typed number) names. */
   function docNumber(raw) {
-    return raw.trim().replace(/^#D:/, "");
+    return bare(raw).replace(/^#D:/i, "").trim();
   }
 
   /** A refused station start, shown in red on the page (never a blocking alert). */
@@ -304,6 +335,6 @@
     attach: (section, options) => new ScanField(section, options),
     QUESTIONS: QUESTIONS, defaultFields: defaultFields,
     post: post, newId: newId, message: message, beep: beep, t: t, csrf: csrf,
-    docNumber: docNumber, refuseStart: refuseStart, refreshLive: refreshLive,
+    bare: bare, docNumber: docNumber, refuseStart: refuseStart, refreshLive: refreshLive,
   };
 })();

@@ -49,9 +49,9 @@
       body: (raw, answers, scanId) => ({raw: raw, scan_id: scanId,
                                         arrival_temp: arrival.value.trim() || null}),
       questions: {},
-      fields: (data) => data.received ? data.received.map((p) =>
+      fields: (data) => data.received ? data.received.map((p) =>  // warnings: amber, by scan.js
         [`${p.item} ${p.lot || ""} ${p.serial || ""}`, `${p.quantity} · ${t(p.status)}`])
-        .concat(data.warnings.map((w) => ["!", w])) : MedScan.defaultFields(data),
+        : MedScan.defaultFields(data),
     });
     document.getElementById("close-transfer").addEventListener("click", async () => {
       const res = await MedScan.post(`${base}/close`, {}, MedScan.newId());
