@@ -37,6 +37,10 @@ class Settings(BaseSettings):
                     "a changed password or a revoked API token takes effect within this",
     )
     scanner_gs_substitutes: tuple[str, ...] = ("<GS>", "␝", "{GS}", "^]")
+    pick_serial_substitution: bool = Field(
+        default=True, description="A picker may take another serial of an allocated serial's "
+                                  "lot (recorded on the pick and in the ledger) unless the order "
+                                  "names the serial; false: the allocated serial only")
     cjk_font_path: str | None = Field(
         default=None, description="TrueType CJK font to embed in PDFs (else a CID font)"
     )

@@ -1,4 +1,4 @@
-"""The FastAPI application: everything under /api/v1, OpenAPI at /openapi.json."""
+"""The FastAPI application: everything under /api/v1, OpenAPI at /openapi.json, docs at /docs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pkgutil
 from fastapi import APIRouter, FastAPI
 
 from medwms import __version__
-from medwms.api import errors, idempotency, routes
+from medwms.api import docs, errors, idempotency, routes
 from medwms.auth.actors import ActorCache
 from medwms.config import Settings
 from medwms.core.db import Database
@@ -20,7 +20,7 @@ API_PREFIX = "/api/v1"
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """Build the app on `db` (or the configured database)."""
     app = FastAPI(title="medwms", version=__version__, openapi_url="/openapi.json",
-                  docs_url="/docs", redoc_url=None)
+                  docs_url=None, redoc_url=None)  # docs.install serves them offline
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.actors = ActorCache(settings.auth_cache_seconds)
@@ -28,6 +28,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     idempotency.install(app)
     for router in _routers():
         app.include_router(router, prefix=API_PREFIX)
+    docs.install(app)  # before web: its /static/apidocs mount must come ahead of /static
     web.install(app)
     return app
 

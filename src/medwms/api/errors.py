@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from medwms.core.errors import DomainError
 
@@ -20,6 +21,18 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JS
     body = {"type": f"urn:medwms:error:{code.lower()}", "title": title, "status": status,
             "detail": detail, "code": code, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def http_problem(error: HTTPException) -> JSONResponse:
+    """A routing refusal (no such URL, wrong method …) as problem+json."""
+    code = HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+    response = problem(error.status_code, code, code, str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
 
 
 def _language(request: Request) -> str:
@@ -43,6 +56,10 @@ def install(app: FastAPI) -> None:
         if headers:
             response.headers.update(headers)
         return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        return http_problem(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

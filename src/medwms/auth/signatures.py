@@ -17,6 +17,7 @@ from medwms.auth.errors import BadSignatureMeaning, WrongPassword
 from medwms.auth.passwords import password_matches
 from medwms.auth.rules import Actor
 from medwms.auth.tables import User
+from medwms.core.clock import DEFAULT_TIMEZONE, local_text
 from medwms.core.errors import NotAuthenticated, Problem
 
 
@@ -32,10 +33,10 @@ class Signature:
     signed_at: datetime
     audit_id: int  # the audit record that carries the signature
 
-    def printed(self) -> str:
-        """The line shown beside a signed decision: name – date/time – meaning."""
-        return (f"{self.display_name} ({self.username}) – "
-                f"{self.signed_at.isoformat(timespec='seconds')} – {self.meaning}")
+    def printed(self, timezone: str = DEFAULT_TIMEZONE) -> str:
+        """The line shown beside a signed decision: name – local date/time and zone – meaning."""
+        when = local_text(self.signed_at, timezone, seconds=True)
+        return f"{self.display_name} ({self.username}) – {when} – {self.meaning}"
 
 
 def reauthenticate(session: Session, *, actor: Actor, password: str, meaning: str,

@@ -4,6 +4,7 @@ from medwms.barcode.errors import SCAN_ERROR_CODES, ScanError
 from medwms.barcode.front import parse_scan
 from medwms.barcode.gs1 import DEFAULT_GS_SUBSTITUTES
 from medwms.barcode.hibc import pair_hibc
+from medwms.barcode.internal import document_number
 from medwms.barcode.scan import Scan, ScanWarning
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Scan",
     "ScanError",
     "ScanWarning",
+    "document_number",
     "pair_hibc",
     "parse_scan",
 ]

@@ -7,6 +7,7 @@
         ├── UnsupportedSymbologyError UNSUPPORTED_SYMBOLOGY: e.g. ISBT 128
         ├── CapsLockError             CAPS_LOCK: the keyboard wedge typed with Caps Lock on
         ├── BadCheckDigitError        BAD_CHECK_DIGIT: GTIN/SSCC/GLN mod-10 or HIBC mod-43
+        ├── AllZerosError             ALL_ZEROS: a GTIN/SSCC/GLN of zeros (a placeholder)
         ├── BadDateError              BAD_DATE
         ├── UnknownAIError            UNKNOWN_AI: a GS1 AI, HIBC or MA field we do not know
         ├── BadLengthError            BAD_LENGTH
@@ -98,6 +99,14 @@ class BadCheckDigitError(ScanError):
                   "请重新扫描，仍失败请将货品放到一边。")
 
 
+class AllZerosError(ScanError):
+    code = "ALL_ZEROS"
+    message_en = ("The {what_en} {value} is all zeros: a placeholder, not a product. "
+                  "Scan the UDI barcode on the label, or set the item aside.")
+    message_zh = ("{what_zh} {value} 全为零：这是占位符，不是产品。"
+                  "请扫描标签上的UDI条码，或将货品放到一边。")
+
+
 class BadDateError(ScanError):
     code = "BAD_DATE"
     message_en = "The {what_en} {value} is not a valid date: check the label."
@@ -147,8 +156,8 @@ _BY_CODE: dict[str, type[ScanError]] = {
     cls.code: cls
     for cls in (
         EmptyError, NotRecognisedError, UnsupportedSymbologyError, CapsLockError,
-        BadCheckDigitError, BadDateError, UnknownAIError, BadLengthError, BadCharacterError,
-        TruncatedError, MissingRequiredAIError, LinkMismatchError,
+        BadCheckDigitError, AllZerosError, BadDateError, UnknownAIError, BadLengthError,
+        BadCharacterError, TruncatedError, MissingRequiredAIError, LinkMismatchError,
     )
 }
 

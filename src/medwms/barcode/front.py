@@ -133,6 +133,8 @@ def _bare_gtin(data: str, symbology: str | None, length: int, *, raw: str) -> Sc
         raise refuse("BAD_CHARACTER", what="01", value=data)
     if len(data) != length:
         raise refuse("BAD_LENGTH", what="01", value=data)
+    if not data.strip("0"):
+        raise refuse("ALL_ZEROS", what="01", value=data)
     if not has_valid_check_digit(data):
         raise refuse("BAD_CHECK_DIGIT", what="01", value=data)
     gtin = gtin14(data)

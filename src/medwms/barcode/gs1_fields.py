@@ -49,6 +49,8 @@ def build_scan(elements: list[Element], *, today: date, symbology: str | None,
 
 def _check_element(element: Element, today: date) -> None:
     ai, value = element.ai, element.value
+    if ai in CHECKED_AIS and value and not value.strip("0"):
+        raise refuse("ALL_ZEROS", what=ai, value=value)
     if ai in CHECKED_AIS and (element.problem or not has_valid_check_digit(value)):
         raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
     if ai in DATE_AIS:

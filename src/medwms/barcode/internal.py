@@ -15,7 +15,19 @@ from medwms.barcode.scan import Scan
 LOCATION_PREFIX = "#L:"
 DOCUMENT_PREFIX = "#D:"
 _CODE = re.compile(r"[A-Z0-9-]+")
+_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")  # a symbology identifier a scanner puts first
 MAX_CODE_LENGTH = 40
+
+
+def document_number(text: str) -> str:
+    """The document number a scanned `#D:` label or a typed number names, upper-cased.
+
+    The scanner's AIM identifier (`]C0`, `]Q1` …) and the `#D:` prefix are taken off.
+    """
+    value = text.strip()
+    if _AIM.match(value):
+        value = value[3:].strip()
+    return value.removeprefix(DOCUMENT_PREFIX).strip().upper()
 
 
 def parse_internal(data: str, *, symbology: str | None, raw: str) -> Scan:

@@ -32,6 +32,8 @@ def check_gtin(gtin: str, field: str = "gtin") -> str:
     if not gtin.isascii() or not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
         raise ValidationError(f"{field} must be 8, 12, 13 or 14 digits, got {gtin!r}",
                               field=field)
+    if not gtin.strip("0"):
+        raise ValidationError(f"{field} {gtin} is all zeros, a placeholder", field=field)
     if not has_valid_check_digit(gtin):
         raise ValidationError(f"{field} {gtin} has a wrong check digit", field=field)
     return gtin14(gtin)

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from medwms.cli.common import console, database, report_errors
-from medwms.core.clock import utc_now
+from medwms.cli.common import console, database, report_errors, settings
+from medwms.core.clock import local_text, utc_now
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.epcis import epcis_document
@@ -89,7 +89,7 @@ def list_cases(mock: Annotated[bool | None, typer.Option("--mock/--real")] = Non
     table = Table("recall", "mock", "status", "item", "class", "opened", "response ms", "blocked")
     for r in rows:
         table.add_row(r["recall_no"], "yes" if r["mock"] else "", r["status"], r["item"],
-                      r["risk_class"], _cell(r["opened_at"].isoformat()),
+                      r["risk_class"], local_text(r["opened_at"], settings().timezone),
                       str(r["response_ms"]), str(r["blocked_units"]))
     console.print(table)
 

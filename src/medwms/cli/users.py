@@ -10,6 +10,7 @@ from rich.table import Column, Table
 from medwms.auth import queries, service
 from medwms.auth.rules import ROLE_PERMISSIONS, Role
 from medwms.cli.common import cli_actor, console, database, report_errors, settings
+from medwms.core.clock import local_text
 
 app = typer.Typer(help="Users, roles and API tokens / 用户、角色与 API 令牌", no_args_is_help=True)
 
@@ -61,7 +62,7 @@ def list_(active_only: Annotated[bool, typer.Option("--active", help="Hide disab
     for v in views:
         table.add_row(v.username, v.display_name, ", ".join(v.roles),
                       "yes" if v.active else "[red]no[/red]", v.language,
-                      v.password_changed_at.strftime("%Y-%m-%d %H:%M"))
+                      local_text(v.password_changed_at, settings().timezone))
     console.print(table)
 
 

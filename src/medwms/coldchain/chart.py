@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from medwms.coldchain import queries
 from medwms.coldchain.rules import Point
-from medwms.core.clock import utc_now
+from medwms.core.clock import local_text, utc_now
 
 WIDTH, HEIGHT = 900, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 28, 40
@@ -135,6 +135,9 @@ def _axes(chart: Chart, lo: float, hi: float, x: XFn, y: YFn) -> list[str]:
         out.append(f'<text x="{x(at):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" '
                    f'text-anchor="middle">{at.astimezone(zone):%m-%d %H:%M}</text>')
     out.append(f'<text x="12" y="{TOP + 6}" font-size="11">°C</text>')
+    offset = local_text(chart.start, chart.timezone).rsplit(" ", 1)[1]
+    out.append(f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 4}" font-size="11" '
+               f'text-anchor="end">{offset}</text>')  # the zone the axis times are in
     return out
 
 

@@ -28,7 +28,7 @@ from medwms.barcode.fonts import label_font
 from medwms.coldchain import queries, rules
 from medwms.coldchain.queries import BreachView
 from medwms.coldchain.tables import Breach, Reading, Sensor
-from medwms.core.clock import utc_now
+from medwms.core.clock import local_text, utc_now
 from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.masterdata.tables import Location, Warehouse, Zone
 
@@ -156,7 +156,7 @@ def _num(value: float | None) -> str:
 
 
 def _local(moment: datetime | None, tz: str) -> str:
-    return "…" if moment is None else f"{moment.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M}"
+    return local_text(moment, tz, empty="…")
 
 
 def _decisions(breach: BreachView) -> str:

@@ -7,11 +7,28 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 Clock = Callable[[], datetime]
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def utc_now() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def local_text(moment: datetime | None, timezone: str = DEFAULT_TIMEZONE, *,
+               seconds: bool = False, empty: str = "") -> str:
+    """A moment as the warehouse reads it, its zone marked: "2026-12-06 14:05 +08:00".
+
+    Every page, PDF and station shows times in this one form (seconds for signed records);
+    a naive value is taken as UTC, the way times are stored.
+    """
+    if moment is None:
+        return empty
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(ZoneInfo(timezone))
+    offset = local.strftime("%z")
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return f"{local.strftime('%Y-%m-%d ' + clock)} {offset[:3]}:{offset[3:]}"
 
 
 def local_date(moment: datetime, timezone: str = "Asia/Shanghai") -> date:

@@ -25,7 +25,7 @@ from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
-from medwms.core.clock import utc_now
+from medwms.core.clock import DEFAULT_TIMEZONE, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import Problem
 from medwms.counting import errors, queries, rules
@@ -40,7 +40,7 @@ from medwms.counting.tables import (
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import MovementKind, Stock
-from medwms.masterdata.tables import Item, Location
+from medwms.masterdata.tables import Item, Location, Warehouse
 
 APPROVE = Perm.STOCK_ADJUST
 DOC_TYPE = "CNT"
@@ -112,11 +112,12 @@ def approve(db: Database, *, actor: Actor, plan_no: str, password: str,
         adjusted = _mark(session, plan, actor, signature.audit_id, now)
         record_audit(session, actor=actor, action="approve", entity="count_plan",
                      entity_key=plan.plan_no, after={"lines": adjusted, "movements": movements})
+        zone = session.scalar(select(Warehouse.timezone).where(Warehouse.id == plan.warehouse_id))
         uow.commit()
     return Approved(plan.plan_no, plan.plan_no, adjusted, movements,
                     sum(ln.quantity for ln in lines if ln.to_location_id),
                     sum(ln.quantity for ln in lines if ln.from_location_id),
-                    actor.username, signature.printed(), now)
+                    actor.username, signature.printed(zone or DEFAULT_TIMEZONE), now)
 
 
 def _refuse_unready(session: Session, plan: CountPlan, actor: Actor) -> None:

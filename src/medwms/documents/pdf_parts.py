@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -13,6 +12,7 @@ from reportlab.platypus import Flowable
 
 from medwms.barcode.fonts import label_font
 from medwms.barcode.symbols import SymbolKind, symbol_matrix
+from medwms.core import clock
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -45,11 +45,9 @@ def language_of(language: str) -> str:
     return "en" if language.lower().startswith("en") else "zh-CN"
 
 
-def local_text(moment: datetime | None, timezone: str) -> str:
-    """A timestamp in the warehouse's time zone, to the second, with its offset."""
-    if moment is None:
-        return "—"
-    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M:%S %z}"
+def local_text(moment: datetime | None, timezone: str, *, seconds: bool = True) -> str:
+    """A timestamp in the warehouse's time zone with its offset (core.clock's one form)."""
+    return clock.local_text(moment, timezone, seconds=seconds, empty="—")
 
 
 def date_text(value: date | None) -> str:

@@ -185,6 +185,6 @@ def _per_consignee(view: RecallView, lang: str, st: Styles) -> Table:
             "notified", "acknowledged")
     rows: list[list[object]] = [[_t(k, lang) for k in keys]]
     rows += [[f"{c.name} ({c.partner})", c.shipped, c.used, c.returned, c.destroyed,
-              c.outstanding, local_text(c.notified_at, TIMEZONE)[:16],
-              local_text(c.acknowledged_at, TIMEZONE)[:16]] for c in view.consignees]
+              c.outstanding, local_text(c.notified_at, TIMEZONE, seconds=False),
+              local_text(c.acknowledged_at, TIMEZONE, seconds=False)] for c in view.consignees]
     return _table(rows, [40, 16, 16, 16, 16, 18, 29, 29], st, header=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medwms.core.errors import Conflict, ValidationError
+from medwms.core.errors import Conflict, NotFound, ValidationError
 
 
 class BadMovement(ValidationError):
@@ -23,3 +23,9 @@ class CrossWarehouseMovement(Conflict):
                   "use a transfer (out to IN_TRANSIT, then in).")
     message_zh = ("第 {line} 行跨仓库移动（{source} → {target}）："
                   "请使用调拨（先调出为在途，再调入）。")
+
+
+class LotNotFound(NotFound):
+    code = "LOT_NOT_FOUND"
+    message_en = "Item {item} has no lot {lot}."
+    message_zh = "物料 {item} 没有批号 {lot}。"

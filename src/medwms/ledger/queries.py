@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from medwms.ledger.errors import LotNotFound
 from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Stock
 from medwms.masterdata.tables import (
     Item,
@@ -97,6 +98,14 @@ def _stock_query(flt: StockFilter) -> Select[*tuple[Any, ...]]:
         query = query.where(Stock.item_id.in_(
             select(Packaging.item_id).where(Packaging.gtin == flt.gtin.zfill(14))))
     return query
+
+
+def require_lot(session: Session, item: str, lot: str) -> None:
+    """LOT_NOT_FOUND unless item `item` (its code) has a lot numbered `lot`."""
+    found = session.scalar(select(Lot.id).join(Item, Item.id == Lot.item_id)
+                           .where(Item.code == item.upper(), Lot.lot_no == lot).limit(1))
+    if found is None:
+        raise LotNotFound(item=item.upper(), lot=lot)
 
 
 def _stock_row(row: Any) -> StockRow:

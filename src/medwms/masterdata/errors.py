@@ -17,6 +17,14 @@ class RecordNotFound(NotFound):
     message_zh = "未找到{what} {key}。"
 
 
+class UnknownGtin(NotFound):
+    code = "UNKNOWN_GTIN"
+    message_en = ("GTIN {gtin} is not a product in master data: set the unit aside and ask a "
+                  "manager to add the item and its packaging level.")
+    message_zh = ("GTIN {gtin} 不是主数据中的产品："
+                  "请将货品放到一边，并请主管添加该产品及包装层级。")
+
+
 class DuplicateRecord(Conflict):
     code = "MASTERDATA_DUPLICATE"
     message_en = "{what} {key} already exists."

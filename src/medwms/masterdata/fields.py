@@ -94,6 +94,9 @@ def gtin(raw: object) -> str:
         raise FieldError("a GTIN has digits only", "GTIN 只能是数字")
     if len(value) not in GTIN_LENGTHS and not (from_number and len(value) < 14):
         raise FieldError("a GTIN has 8, 12, 13 or 14 digits", "GTIN 应为 8、12、13 或 14 位")
+    if not value.strip("0"):
+        raise FieldError("a GTIN of zeros is a placeholder, not a product",
+                         "全为零的 GTIN 是占位符，不是产品")
     _check_digit(value, "GTIN")
     return value.zfill(14)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from medwms.core.errors import NotFound, ScanRefused
 from medwms.masterdata import fields, store
+from medwms.masterdata.errors import UnknownGtin
 from medwms.masterdata.kinds import Kind
 from medwms.masterdata.tables import Item, Location, Packaging, Warehouse, Zone
 
@@ -93,7 +94,7 @@ def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
     found = session.execute(select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id)
                             .where(Packaging.gtin == normalised)).one_or_none()
     if found is None:
-        raise NotFound(what="GTIN", key=normalised)
+        raise UnknownGtin(gtin=normalised)
     item, packaging = found
     return item, packaging
 

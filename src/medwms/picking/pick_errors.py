@@ -28,6 +28,8 @@
     ├── UnitOfAnotherWave         UNIT_OF_ANOTHER_WAVE
     ├── WrongLot                  WRONG_LOT: not allocated; a swap would expire later
     ├── RequiredLot               REQUIRED_LOT: the order names its lot/serial
+    ├── RequiredSerial            REQUIRED_SERIAL: the order names another serial of the lot
+    ├── AllocatedSerial           ALLOCATED_SERIAL: serials may not be substituted here
     ├── ShelfLifeTooShort         SHELF_LIFE_TOO_SHORT: swap below the customer's minimum
     ├── LotNotFree                LOT_NOT_FREE: the swap lot is reserved for other orders
     ├── UnitExpired               UNIT_EXPIRED
@@ -190,6 +192,21 @@ class RequiredLot(ScanRefused):
     code = "REQUIRED_LOT"
     message_en = "Wrong lot: the order asks for {item} lot {expected}{serial}, not {lot}."
     message_zh = "批号错误：出库单指定 {item} 批号 {expected}{serial}，不是 {lot}。"
+
+
+class RequiredSerial(ScanRefused):
+    code = "REQUIRED_SERIAL"
+    message_en = ("Wrong serial: the order asks for {item} lot {lot} serial {expected}, "
+                  "not {serial}.")
+    message_zh = "序列号错误：出库单指定 {item} 批号 {lot} 序列号 {expected}，不是 {serial}。"
+
+
+class AllocatedSerial(ScanRefused):
+    code = "ALLOCATED_SERIAL"
+    message_en = ("Wrong serial: pick {item} lot {lot} serial {expected}, not {serial} "
+                  "(this warehouse does not substitute serials).")
+    message_zh = ("序列号错误：请拣 {item} 批号 {lot} 序列号 {expected}，不是 {serial}"
+                  "（本仓库不允许替换序列号）。")
 
 
 class ShelfLifeTooShort(ScanRefused):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.barcode import Scan, ScanError, parse_scan
+from medwms.barcode import Scan, ScanError, document_number, parse_scan
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata import fields
@@ -167,9 +167,8 @@ def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str) -> WaveHead:
 
 
 def doc_no(text: str) -> str:
-    """A document number as typed or scanned (`#D:WAV-…`), upper-cased."""
-    value = text.strip()
-    return (value[3:] if value.startswith("#D:") else value).upper()
+    """A document number as typed or scanned (`]C0#D:WAV-…`), upper-cased."""
+    return document_number(text)
 
 
 # --- pick list ------------------------------------------------------------------------------
@@ -320,6 +319,20 @@ class PickResult:
     wave_remaining: int
     order_status: str
     wave_status: str
+    swapped_from_serial: str | None = None
+    warnings: tuple[dict[str, str], ...] = ()
+
+
+def substitution_warnings(serial: str | None, allocated: str | None,
+                          lot: str | None) -> tuple[dict[str, str], ...]:
+    """What the station says in amber when another serial was picked for the allocated one."""
+    if not allocated:
+        return ()
+    return ({"code": "SERIAL_SUBSTITUTED",
+             "message_en": f"Serial {serial} picked in place of the allocated {allocated} "
+                           f"(lot {lot or '-'}): recorded on the pick.",
+             "message_zh": f"已拣序列号 {serial}，替代分配的 {allocated}"
+                           f"（批号 {lot or '-'}）：已记入拣货记录。"},)
 
 
 def open_here(wave_id: Any, location_id: Any) -> Any:
@@ -339,13 +352,14 @@ def open_in(condition: Any) -> Any:
 def pick_result(s: Session, head: WaveHead, pick_id: int, *, replayed: bool) -> PickResult:
     """The station's answer for an earlier pick, with what is left now (one query)."""
     wave = head.wave
-    swapped_lot = aliased(Lot)
+    swapped_lot, swapped_serial = aliased(Lot), aliased(SerialUnit)
     left = literal(wave.open_qty) if wave.open_qty is not None \
         else open_in(Allocation.wave_id == wave.id)
     row = s.execute(
         select(Pick, Item.code, Item.name_zh, Item.name_en, Lot.lot_no, Lot.expiry,
                SerialUnit.serial, Location.code.label("source"), OutboundOrder.order_no,
                OutboundOrder.status, OrderLine.line_no, swapped_lot.lot_no.label("swapped"),
+               swapped_serial.serial.label("swapped_serial"),
                open_here(wave.id, Pick.from_location_id).label("here"),
                left.label("left"))
         .join(Item, Item.id == Pick.item_id)
@@ -355,6 +369,7 @@ def pick_result(s: Session, head: WaveHead, pick_id: int, *, replayed: bool) -> 
         .outerjoin(Lot, Lot.id == Pick.lot_id)
         .outerjoin(SerialUnit, SerialUnit.id == Pick.serial_id)
         .outerjoin(swapped_lot, swapped_lot.id == Pick.swapped_from_lot_id)
+        .outerjoin(swapped_serial, swapped_serial.id == Pick.swapped_from_serial_id)
         .where(Pick.id == pick_id)).one()
     pick: Pick = row.Pick
     return PickResult(
@@ -363,7 +378,9 @@ def pick_result(s: Session, head: WaveHead, pick_id: int, *, replayed: bool) -> 
         item_name_en=row.name_en, lot=row.lot_no, expiry=_iso(row.expiry), serial=row.serial,
         quantity=pick.quantity, from_location=row.source, to_location=head.staging,
         swapped_from_lot=row.swapped, location_remaining=int(row.here),
-        wave_remaining=int(row.left), order_status=row.status, wave_status=wave.status)
+        wave_remaining=int(row.left), order_status=row.status, wave_status=wave.status,
+        swapped_from_serial=row.swapped_serial,
+        warnings=substitution_warnings(row.serial, row.swapped_serial, row.lot_no))
 
 
 def picked_units(s: Session, order_id: int) -> dict[UnitKey, int]:

@@ -1,7 +1,10 @@
 """Pure decisions of the picking and verification stations.
 
 Picking: which of the wave's allocations a scanned unit fills, and whether a unit of another
-lot may replace the allocated one (a FEFO-eligible swap). Verification (复核): what a re-scan
+lot may replace the allocated one (a FEFO-eligible swap). An allocation without a serial takes
+any serial of its lot. An allocation of one serial takes another serial of the same lot only
+when the order line does not name the serial and the warehouse lets serials be substituted;
+the substitution is then recorded. Verification (复核): what a re-scan
 means against what was picked, and which picked units were never re-scanned.
 No database, no clock: the service loads the facts and passes "today" in.
 """
@@ -26,6 +29,7 @@ class Open:
     expiry: date | None
     remaining: int
     lot_required: bool = False  # the order line names its lot (or serial): no swap
+    serial_required: bool = False  # the order line names its serial: that serial only
     delivery: date = date.min   # the order's planned delivery date
     min_days: int = 0           # the customer's minimum remaining shelf life on delivery
 
@@ -36,6 +40,8 @@ class Refusal(StrEnum):
     QUANTITY = "QUANTITY_BEYOND_ALLOCATION"
     LATER_EXPIRY = "WRONG_LOT"
     REQUIRED_LOT = "REQUIRED_LOT"
+    REQUIRED_SERIAL = "REQUIRED_SERIAL"    # the order line names another serial
+    ALLOCATED_SERIAL = "ALLOCATED_SERIAL"  # another serial was allocated; no substitution here
     SHELF_LIFE = "SHELF_LIFE_TOO_SHORT"
     NOT_FREE = "LOT_NOT_FREE"
 
@@ -48,6 +54,7 @@ class Match:
     swap: bool
     allocated_lot_id: int | None
     allocated_expiry: date | None
+    allocated_serial_id: int | None = None  # the serial the unit replaces, on a swap
 
 
 def matches(open_: Open, lot_id: int | None, serial_id: int | None) -> bool:
@@ -73,11 +80,13 @@ def expires_no_later(scanned: date | None, allocated: date | None) -> bool:
 
 @dataclass(frozen=True)
 class SwapFacts:
-    """What decides a swap besides the allocation: the scanned lot's expiry, its free units."""
+    """What decides a swap besides the allocation: the scanned lot's expiry, its free units,
+    and whether the warehouse lets a picker substitute another serial for an allocated one."""
 
     expiry: date | None
     free: int
     quantity: int
+    serial_substitution: bool = True
 
 
 def swap_candidate(allocations: Sequence[Open], quantity: int) -> Open | None:
@@ -92,6 +101,8 @@ def swap_refusal(allocated: Open, facts: SwapFacts) -> Refusal | None:
     """Why the scanned lot may not replace the allocated one, or None when it may."""
     if allocated.lot_required:
         return Refusal.REQUIRED_LOT
+    if allocated.serial_id is not None and not facts.serial_substitution:
+        return Refusal.ALLOCATED_SERIAL
     if not expires_no_later(facts.expiry, allocated.expiry):
         return Refusal.LATER_EXPIRY
     if not has_shelf_life(facts.expiry, allocated.delivery, allocated.min_days):
@@ -99,6 +110,26 @@ def swap_refusal(allocated: Open, facts: SwapFacts) -> Refusal | None:
     if facts.free < facts.quantity:
         return Refusal.NOT_FREE
     return None
+
+
+def serial_of_same_lot(allocations: Sequence[Open], lot_id: int | None,
+                       quantity: int) -> Open | None:
+    """The allocation of another serial of the scanned lot with room (one not named first)."""
+    same = [a for a in allocations if a.lot_id == lot_id and a.serial_id is not None
+            and a.remaining >= quantity]
+    return min(same, key=lambda a: (a.serial_required, a.allocation_id), default=None)
+
+
+def substitute_serial(allocated: Open, facts: SwapFacts) -> Match | Refusal:
+    """Another serial of the allocated lot in place of the allocated one, or why not."""
+    if allocated.serial_required:
+        return Refusal.REQUIRED_SERIAL
+    if not facts.serial_substitution:
+        return Refusal.ALLOCATED_SERIAL
+    if facts.free < facts.quantity:
+        return Refusal.NOT_FREE
+    return Match(allocated.allocation_id, True, allocated.lot_id, allocated.expiry,
+                 allocated.serial_id)
 
 
 def decide(allocations: Sequence[Open], lot_id: int | None, serial_id: int | None,
@@ -109,6 +140,15 @@ def decide(allocations: Sequence[Open], lot_id: int | None, serial_id: int | Non
         return direct
     if any(matches(a, lot_id, serial_id) for a in allocations):
         return Refusal.QUANTITY
+    same_lot = serial_of_same_lot(allocations, lot_id, facts.quantity) \
+        if serial_id is not None else None
+    if same_lot is not None:
+        return substitute_serial(same_lot, facts)
+    return lot_swap(allocations, facts)
+
+
+def lot_swap(allocations: Sequence[Open], facts: SwapFacts) -> Match | Refusal:
+    """A unit of another lot in place of an allocated one (FEFO-eligible), or why not."""
     if all(a.lot_required for a in allocations if a.remaining > 0) and \
             any(a.remaining > 0 for a in allocations):
         return Refusal.REQUIRED_LOT
@@ -118,7 +158,7 @@ def decide(allocations: Sequence[Open], lot_id: int | None, serial_id: int | Non
     refused = swap_refusal(target, facts)
     if refused is not None:
         return refused
-    return Match(target.allocation_id, True, target.lot_id, target.expiry)
+    return Match(target.allocation_id, True, target.lot_id, target.expiry, target.serial_id)
 
 
 # --- verification ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
-from medwms.ledger.tables import Lot, MovementKind, Status, Stock
+from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.tables import Location, Partner
 from medwms.picking import pick_errors as errors
 from medwms.picking import pick_progress as progress
@@ -61,8 +61,13 @@ def check_location(db: Database, *, actor: Actor, wave_no: str, location_raw: st
 
 
 def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, raw: str,
-              scan_id: str, packs: int | None = None, now: datetime | None = None) -> PickResult:
-    """Pick one scanned unit (or pack) at the scanned location to the wave's staging."""
+              scan_id: str, packs: int | None = None, now: datetime | None = None,
+              serial_substitution: bool = True) -> PickResult:
+    """Pick one scanned unit (or pack) at the scanned location to the wave's staging.
+
+    `serial_substitution`: another serial of an allocated serial's lot may be picked in its
+    place (recorded on the pick and in the movement's reason) unless the order names it.
+    """
     require(actor, Perm.PICK)
     now = now or utc_now()
     with db.unit_of_work() as uow:
@@ -74,7 +79,8 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
         if wave.status in CLOSED_WAVES:
             raise errors.WaveClosed(wave_no=wave.wave_no, status=wave.status)
         location = queries.location_of(s, location_raw)
-        result = _accept(s, actor, head, location, _Scanned(raw, scan_id, packs, now))
+        result = _accept(s, actor, head, location,
+                         _Scanned(raw, scan_id, packs, now, serial_substitution))
         uow.commit()
     return result
 
@@ -85,6 +91,7 @@ class _Scanned:
     scan_id: str
     packs: int | None
     now: datetime
+    serial_substitution: bool = True
 
 
 def _accept(s: Session, actor: Actor, head: queries.WaveHead, location: Location,
@@ -99,7 +106,8 @@ def _accept(s: Session, actor: Actor, head: queries.WaveHead, location: Location
     _refuse_unusable(facts, location, unit, scanned.now, timezone)
     decision = rules.decide(facts.opens, unit.key.lot_id, unit.key.serial_id,
                             rules.SwapFacts(expiry=_expiry(unit), free=facts.free,
-                                            quantity=unit.quantity))
+                                            quantity=unit.quantity,
+                                            serial_substitution=scanned.serial_substitution))
     if isinstance(decision, rules.Refusal):
         raise _refusal(s, decision, facts, wave, location, unit)
     allocation = _allocation_for(s, facts, decision, unit, scanned.now)
@@ -153,11 +161,20 @@ def _refuse_unusable(facts: Facts, location: Location, unit: Unit, now: datetime
 def _refusal(s: Session, refusal: rules.Refusal, facts: Facts, wave: Wave,
              location: Location, unit: Unit) -> Exception:
     names = {"item": unit.item.code, "lot": unit.lot_no or "-"}
-    target = rules.swap_candidate(facts.opens, unit.quantity) or facts.opens[0]
-    expected = facts.lot_names.get(target.lot_id, "-")
+    if refusal in (rules.Refusal.REQUIRED_SERIAL, rules.Refusal.ALLOCATED_SERIAL):
+        return _wrong_serial(refusal, facts, unit, names)
     if refusal is rules.Refusal.QUANTITY:
         room = max((o.remaining for o in facts.opens), default=0)
         return errors.QuantityBeyondAllocation(**names, quantity=unit.quantity, remaining=room)
+    return _wrong_lot(s, refusal, facts, (wave, location), unit, names)
+
+
+def _wrong_lot(s: Session, refusal: rules.Refusal, facts: Facts, where: tuple[Wave, Location],
+               unit: Unit, names: dict[str, str]) -> Exception:
+    """Why another lot may not replace the allocated one, naming the lot to pick."""
+    wave, location = where
+    target = rules.swap_candidate(facts.opens, unit.quantity) or facts.opens[0]
+    expected = facts.lot_names.get(target.lot_id, "-")
     if refusal is rules.Refusal.REQUIRED_LOT:
         return errors.RequiredLot(**names, expected=expected, serial="")
     if refusal is rules.Refusal.SHELF_LIFE:
@@ -174,6 +191,16 @@ def _refusal(s: Session, refusal: rules.Refusal, facts: Facts, wave: Wave,
                                  quantity=unit.quantity)
     return errors.WrongLot(**names, expiry=_expiry(unit) or "-", expected=expected,
                            expected_expiry=target.expiry or "-")
+
+
+def _wrong_serial(refusal: rules.Refusal, facts: Facts, unit: Unit,
+                  names: dict[str, str]) -> Exception:
+    """The serial refusal, naming the serial that was allocated (or that the order names)."""
+    allocated = rules.serial_of_same_lot(facts.opens, unit.key.lot_id, unit.quantity)
+    expected = facts.serial_names.get(allocated.serial_id if allocated else None, "-")
+    wrong = errors.RequiredSerial if refusal is rules.Refusal.REQUIRED_SERIAL \
+        else errors.AllocatedSerial
+    return wrong(**names, serial=unit.serial_no or "-", expected=expected)
 
 
 def _allocation_for(s: Session, facts: Facts, match: rules.Match, unit: Unit,
@@ -207,11 +234,14 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
     wave = head.wave
     swapped = match.allocated_lot_id if match.swap and \
         match.allocated_lot_id != unit.key.lot_id else None
+    serial_swapped = match.allocated_serial_id if match.swap and \
+        match.allocated_serial_id not in (None, unit.key.serial_id) else None
     pick = Pick(wave_id=wave.id, allocation_id=allocation.id,
                 order_line_id=allocation.order_line_id, scan_id=scanned.scan_id,
                 raw=scanned.raw[:300], item_id=unit.item.id, lot_id=unit.key.lot_id,
                 serial_id=unit.key.serial_id, from_location_id=allocation.location_id,
                 quantity=unit.quantity, swapped_from_lot_id=swapped,
+                swapped_from_serial_id=serial_swapped,
                 picked_by=actor.user_id, picked_at=scanned.now)
     s.add(pick)
     s.flush()
@@ -220,8 +250,9 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         quantity=unit.quantity, lot_id=unit.key.lot_id, serial_id=unit.key.serial_id,
         from_location_id=allocation.location_id, from_status=Status.AVAILABLE,
         from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
-        to_status=Status.AVAILABLE, reason=_reason(facts, swapped))])
+        to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))])
     order = facts.orders[allocation.order_line_id]
+    was_serial = facts.serial_names.get(serial_swapped) if serial_swapped else None
     order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
                                              order=order, quantity=unit.quantity)
     return PickResult(
@@ -233,15 +264,20 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         from_location=location.code, to_location=head.staging,
         swapped_from_lot=facts.lot_names.get(swapped) if swapped else None,
         location_remaining=facts.open_here - unit.quantity, wave_remaining=wave_left,
-        order_status=order_status, wave_status=wave.status)
+        order_status=order_status, wave_status=wave.status, swapped_from_serial=was_serial,
+        warnings=queries.substitution_warnings(unit.serial_no, was_serial, unit.lot_no))
 
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _reason(facts: Facts, swapped: int | None) -> str:
-    return f"LOT SWAP from {facts.lot_names.get(swapped, '-')}" if swapped else ""
+def _reason(facts: Facts, swapped: int | None, serial_swapped: int | None) -> str:
+    """The movement's reason: which allocated lot and serial the picked unit replaced."""
+    parts = [f"LOT SWAP from {facts.lot_names.get(swapped, '-')}"] if swapped else []
+    if serial_swapped:
+        parts.append(f"SERIAL SWAP from {facts.serial_names.get(serial_swapped, '-')}")
+    return "; ".join(parts)
 
 
 # --- the facts a pick decision needs --------------------------------------------------------
@@ -254,6 +290,7 @@ class Facts:
     opens: list[rules.Open]
     lot_names: dict[int | None, str]
     customers: dict[int, str]
+    serial_names: dict[int | None, str] = field(default_factory=dict)  # allocated serials
     orders: dict[int, progress.OrderOf] = field(default_factory=dict)  # by order line
     open_here: int = 0
     serial_picked: bool = False
@@ -286,7 +323,8 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
     serial_picked = select(Pick.id).where(
         Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id).exists() \
         if unit.serial is not None else false()
-    return (select(Allocation, Lot.lot_no, Lot.expiry, OrderLine.lot_no.label("required_lot"),
+    return (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
+                   OrderLine.lot_no.label("required_lot"),
                    OrderLine.serial.label("required_serial"), OrderLine.line_no,
                    OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
                    OutboundOrder.status.label("order_status"),
@@ -299,6 +337,7 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
             .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
+            .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
             .where(Allocation.wave_id == wave.id, Allocation.location_id == location.id,
                    Allocation.item_id == unit.item.id,
                    # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
@@ -310,6 +349,8 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
     a: Allocation = row.Allocation
     facts.rows[a.id] = a
     facts.lot_names[a.lot_id] = row.lot_no or "-"
+    if a.serial_id is not None:
+        facts.serial_names[a.serial_id] = row.serial or "-"
     facts.customers[a.id] = row.customer or "-"
     facts.orders[a.order_line_id] = progress.OrderOf(row.order_id, row.order_no, row.line_no,
                                           row.order_status, row.order_open)
@@ -318,6 +359,7 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
         allocation_id=a.id, lot_id=a.lot_id, serial_id=a.serial_id, expiry=row.expiry,
         remaining=a.quantity - a.picked_qty if a.status == AllocationStatus.OPEN else 0,
         lot_required=bool(row.required_lot or row.required_serial),
+        serial_required=bool(row.required_serial),
         delivery=row.delivery_date or row.requested_ship_date or today,
         min_days=row.min_remaining_days or 0))
 

@@ -150,6 +150,8 @@ class Pick(Base):
     from_location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     swapped_from_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
+    # another serial of the allocated lot picked in place of the allocated serial
+    swapped_from_serial_id: Mapped[int | None] = mapped_column(ForeignKey("serial_unit.id"))
     picked_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     picked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

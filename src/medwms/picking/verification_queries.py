@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
+from medwms.barcode import ScanError, parse_scan
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Partner, Warehouse
 from medwms.picking import pick_queries as queries
@@ -117,11 +118,14 @@ def scan_result(s: Session, verification: Verification, line: VerificationLine, 
     """The answer for one verification line, with the running totals."""
     counted = tally(s, verification)
     names = unit_names(s, UnitKey(line.item_id or 0, line.lot_id, line.serial_id))
-    known = line.item_id is not None
+    item, lot, serial = names[0] if line.item_id else None, \
+        names[1] if line.lot_id else None, names[2]
+    if line.discrepancy and line.raw:
+        item, lot, serial = _as_scanned(line.raw, item, lot, serial)
     return VerifyScan(
         verification_no=verification.verification_no, scan_id=line.scan_id, line_id=line.id,
-        replayed=replayed, item=names[0] if known else None,
-        lot=names[1] if line.lot_id else None, serial=names[2], quantity=line.quantity,
+        replayed=replayed, item=item,
+        lot=lot, serial=serial, quantity=line.quantity,
         discrepancy=line.discrepancy, status=verification.status,
         picked=sum(counted.picked.values()), confirmed=sum(counted.confirmed.values()))
 
@@ -225,14 +229,31 @@ def _record_lines(s: Session, verification: Verification) -> list[RecordLine]:
 
 def _record_line(line: VerificationLine, item: Item | None, lot: str | None,
                  expiry: date | None, serial: str | None, resolver: str | None) -> RecordLine:
+    code = item.code if item else None
+    if line.discrepancy and line.raw:  # an item, lot or serial we never had: as scanned
+        code, lot, serial = _as_scanned(line.raw, code, lot, serial)
     return RecordLine(
-        id=line.id, scan_id=line.scan_id, raw=line.raw, item=item.code if item else None,
+        id=line.id, scan_id=line.scan_id, raw=line.raw, item=code,
         item_name_zh=item.name_zh if item else None, item_name_en=item.name_en if item else None,
         model=item.model if item else None, manufacturer=item.manufacturer if item else None,
         registration_no=item.registration_no if item else None, lot=lot,
         expiry=expiry.isoformat() if expiry else None, serial=serial, quantity=line.quantity,
         discrepancy=line.discrepancy, resolution=line.resolution, resolved_by=resolver,
         at=line.at.isoformat())
+
+
+def _as_scanned(raw: str, item: str | None, lot: str | None,
+                serial: str | None) -> tuple[str | None, str | None, str | None]:
+    """Item, lot and serial of a discrepancy as its barcode names them where no row of ours
+    does: an unknown item by its GTIN ("GTIN 0690…")."""
+    if item is not None and lot is not None and serial is not None:
+        return item, lot, serial
+    try:
+        scan = parse_scan(raw)
+    except ScanError:
+        return item, lot, serial
+    gtin = scan.gtin or scan.content_gtin or scan.di
+    return item or (f"GTIN {gtin}" if gtin else None), lot or scan.lot, serial or scan.serial
 
 
 def shippable_units(s: Session, order_id: int) -> dict[UnitKey, int]:

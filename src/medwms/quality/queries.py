@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
+from medwms.core.clock import local_text
 from medwms.ledger.tables import Lot, Movement, Stock
 from medwms.masterdata import storage
 from medwms.masterdata.tables import Item, Location, Warehouse
@@ -290,9 +290,8 @@ def printed_signature(user: User | None, row: Inspection, timezone: str) -> str:
     """"name (username) – local date/time – meaning", or "" while unsigned (§11.50)."""
     if user is None or row.signed_at is None:
         return ""
-    local = row.signed_at.astimezone(ZoneInfo(timezone))
-    return (f"{user.display_name} ({user.username}) – {local:%Y-%m-%d %H:%M:%S %z} – "
-            f"{row.signature_meaning}")
+    when = local_text(row.signed_at, timezone, seconds=True)
+    return f"{user.display_name} ({user.username}) – {when} – {row.signature_meaning}"
 
 
 def inspections_of_receipt(session: Session, receipt_no: str) -> list[InspectionView]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, func, null, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.barcode import ScanWarning
+from medwms.barcode import ScanWarning, document_number
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse
 from medwms.receiving import rules
@@ -226,7 +226,7 @@ def receipt_lines(s: Session, receipt_id: int) -> list[ReceiptLineView]:
 
 def find_receipt_no(s: Session, document: str) -> str:
     """The receipt number a scanned `#D:RCV-…` (or typed number) names."""
-    number = document.strip().removeprefix("#D:").upper()
+    number = document_number(document)
     found = s.scalars(select(Receipt.receipt_no).where(Receipt.receipt_no == number)).first()
     if found is None:
         raise ReceiptNotFound(receipt_no=number)
@@ -400,7 +400,7 @@ def list_notices(s: Session, *, status: str | None = None, supplier: str | None 
 
 def get_notice(s: Session, notice_no: str) -> NoticeDetail:
     """A notice with its lines, expected vs received over its receipts, and the receipts."""
-    number = notice_no.strip().removeprefix("#D:").upper()
+    number = document_number(notice_no)
     row = s.execute(_notice_query().where(AdvanceNotice.notice_no == number)).first()
     if row is None:
         raise NoticeNotFound(notice_no=number)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
+from medwms.barcode import document_number
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotFound, Problem, ValidationError
@@ -46,15 +47,10 @@ from medwms.receiving.tables import (
     ReceiptStatus,
 )
 
-DOCUMENT_PREFIX = "#D:"
-
 
 def document_no(text: str) -> str:
-    """A document number as typed or scanned (`#D:RCV-…`), upper-cased."""
-    value = text.strip()
-    if value.startswith(DOCUMENT_PREFIX):
-        value = value[len(DOCUMENT_PREFIX):]
-    return value.upper()
+    """A document number as typed or scanned (`]C0#D:RCV-…`), upper-cased."""
+    return document_number(text)
 
 
 # --- opening --------------------------------------------------------------------------------

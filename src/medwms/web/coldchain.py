@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -46,7 +47,7 @@ def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
     """A sensor's chart over a chosen period, with the range band and breaches."""
     require(visitor.actor, Perm.STOCK_READ)
     span = int(hours) if hours in PERIODS else 24
-    until = _moment(end) or utc_now()
+    until = _moment(end, settings.timezone) or utc_now()
     with db.reading() as s:
         view = queries.sensor_view(s, queries.sensor_by_code(s, code))
         svg = chart.sensor_chart(s, code, start=until - timedelta(hours=span), end=until,
@@ -56,11 +57,15 @@ def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
                   end=end or "", can_edit=visitor.actor.can(MANAGE_SENSORS))
 
 
-def _moment(text: str | None) -> datetime | None:
+def _moment(text: str | None, timezone: str) -> datetime | None:
+    """The "until" field (a datetime-local, no zone) read in the warehouse time zone."""
     try:
-        return datetime.fromisoformat(text).astimezone() if text else None
+        moment = datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment
 
 
 @router.get("/coldchain/breaches", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from medwms.barcode import document_number
 from medwms.core.db import Database
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Partner, PartnerKind, Warehouse
@@ -24,7 +25,7 @@ def receipts(db: Database, *, status: str | None = None, limit: int = 200
 def receipt(db: Database, receipt_no: str) -> ReceiptDetail:
     """One receipt with its lines and progress against the notice (RECEIPT_NOT_FOUND)."""
     with db.reading() as s:
-        return receiving.get_receipt(s, receipt_no.removeprefix("#D:").upper())
+        return receiving.get_receipt(s, document_number(receipt_no))
 
 
 def receiving_choices(db: Database) -> dict[str, list[tuple[str, str]]]:

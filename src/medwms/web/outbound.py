@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medwms.barcode import document_number
 from medwms.core.db import Database
 from medwms.masterdata.storage import is_cold_chain
 from medwms.masterdata.tables import Item, Partner, PartnerKind, Warehouse
@@ -83,7 +84,7 @@ def _pairs(s: Session, query: Any) -> list[tuple[str, str]]:
 def wave(db: Database, wave_no: str) -> WaveView:
     """One wave with its route and lengths (WAVE_NOT_FOUND)."""
     with db.reading() as s:
-        return orders.wave_view(s, wave_no.removeprefix("#D:"))
+        return orders.wave_view(s, document_number(wave_no))
 
 
 def open_waves(db: Database) -> list[WaveView]:
@@ -141,7 +142,7 @@ def verification(db: Database, verification_no: str) -> VerificationRecord:
 def shipment(db: Database, shipment_no: str) -> tuple[ShipmentView, list[ToPack]]:
     """One shipment and what of its order is (still) to be packed (SHIPMENT_NOT_FOUND)."""
     with db.reading() as s:
-        view = shipping.shipment_view(s, shipment_no.removeprefix("#D:"))
+        view = shipping.shipment_view(s, document_number(shipment_no))
         order_id = s.scalars(select(OutboundOrder.id).where(
             OutboundOrder.order_no == view.order_no)).one()
         shippable = records.shippable_units(s, order_id)
@@ -161,7 +162,7 @@ def _to_pack(s: Session, key: UnitKey, shippable: int, view: ShipmentView) -> To
 def customer_return(db: Database, return_no: str) -> shipping.ReturnView:
     """One customer return with its scanned lines (RETURN_NOT_FOUND)."""
     with db.reading() as s:
-        return shipping.return_view(s, return_no.removeprefix("#D:"))
+        return shipping.return_view(s, document_number(return_no))
 
 
 def incoming_transfers(db: Database) -> list[OpenDoc]:
@@ -179,4 +180,4 @@ def incoming_transfers(db: Database) -> list[OpenDoc]:
 def transfer(db: Database, shipment_no: str) -> ShipmentView:
     """A transfer shipment with its lines, received quantities and discrepancy report."""
     with db.reading() as s:
-        return shipping.shipment_view(s, shipment_no.removeprefix("#D:"))
+        return shipping.shipment_view(s, document_number(shipment_no))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -13,6 +12,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from medwms import __version__
+from medwms.core.clock import DEFAULT_TIMEZONE, local_text
 from medwms.web import session
 from medwms.web.deps import Visitor, get_settings
 from medwms.web.i18n import LANGUAGES, normalise, translations
@@ -38,12 +38,11 @@ def environment(lang: str) -> Environment:
 
 
 @pass_context
-def local_time(context: Context, value: datetime | None) -> str:
-    """A UTC time shown in the warehouse time zone, to the minute."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(context.get("timezone", "Asia/Shanghai"))).strftime(
-        "%Y-%m-%d %H:%M")
+def local_time(context: Context, value: datetime | str | None) -> str:
+    """A stored time (or its ISO text) in the warehouse time zone, to the minute, zone marked."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
+    return local_text(value, context.get("timezone", DEFAULT_TIMEZONE))
 
 
 def render(request: Request, name: str, *, visitor: Visitor | None = None,

@@ -9,10 +9,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from medwms.core.errors import DomainError
 from medwms.web import coldchain, home, recall, recall_form, sensor_form, session
 from medwms.web.deps import LoginRequired
+from medwms.web.i18n import gettext_for
+from medwms.web.menu import N_
 from medwms.web.pages import auth, inbound, notices, stock
 from medwms.web.pages import counting as counting_pages
 from medwms.web.render import render
@@ -29,6 +32,7 @@ from medwms.web.stations import (
     verification,
 )
 
+NO_PAGE = N_("There is no page at %(path)s.")
 # The form routers come before the pages they extend: /recalls/new is not a recall number,
 # /coldchain/sensors/new not a sensor code.
 ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
@@ -48,6 +52,7 @@ def install(app: FastAPI) -> None:
         app.include_router(router)
 
     _pages_show_errors(app)
+    _unknown_urls_show_a_page(app)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, error: LoginRequired) -> RedirectResponse:
@@ -70,3 +75,21 @@ def _pages_show_errors(app: FastAPI) -> None:
                       message=error.message(lang), code=error.code)
 
     app.add_exception_handler(DomainError, domain_error)
+
+
+def _unknown_urls_show_a_page(app: FastAPI) -> None:
+    """An unknown URL outside /api is the not-found page; /api keeps its problem+json."""
+    api_handler = app.exception_handlers.get(HTTPException)
+
+    async def no_page(request: Request, error: Exception) -> Response:
+        if not isinstance(error, HTTPException) or api_handler is None:
+            raise error
+        if request.url.path.startswith("/api/") or error.status_code != 404:
+            answer = api_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        lang = session.language(request, request.app.state.settings)
+        message = gettext_for(lang, NO_PAGE) % {"path": request.url.path}
+        return render(request, "error.html", lang=lang, status_code=404, message=message,
+                      code="NOT_FOUND")
+
+    app.add_exception_handler(HTTPException, no_page)

@@ -10,6 +10,7 @@ from medwms.auth.errors import WrongPassword
 from medwms.auth.rules import SYSTEM
 from medwms.auth.signatures import reauthenticate
 from medwms.auth.tables import AuditRecord
+from medwms.core.clock import local_text
 from medwms.core.db import Database
 from medwms.ledger.checkpoints import Anchor
 from medwms.ledger.verify import verify
@@ -79,6 +80,9 @@ def test_a_signature_reauthenticates_and_is_audited_with_its_meaning(db, anchor)
         "alice", "released", "lot:42")
     assert signature.printed().startswith("Alice Li (alice) – ")
     assert signature.printed().endswith(" – released")
+    shown = local_text(signature.signed_at, "Europe/Berlin", seconds=True)
+    assert signature.printed("Europe/Berlin") == f"Alice Li (alice) – {shown} – released"
+    assert shown.endswith((" +01:00", " +02:00"))
     with db.reading() as s:
         last = s.execute(select(AuditRecord.action, AuditRecord.entity_key)
                          .order_by(AuditRecord.id.desc())).first()

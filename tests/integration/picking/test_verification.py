@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from medwms.core.errors import DomainError
 from medwms.picking import picks, verification
+from medwms.picking import verification_queries as records
 from medwms.picking.tables import OrderLine
 from medwms.picking.verification_queries import pick_accuracy, shippable_units
 from tests.support.builders import NOW, gtin
@@ -150,6 +151,20 @@ def test_a_mismatching_scan_blocks(db, picked, raw, kind):
     number = start(db, vera).verification_no
     answer = scan(db, vera, number, raw, "bad")
     assert (answer.discrepancy, answer.status) == (kind, "BLOCKED")
+
+
+def test_a_discrepancy_names_what_was_scanned_when_we_never_had_it(db, picked):
+    vera = picked["vera"]
+    number = start(db, vera).verification_no
+    unknown = gtin("0999999999999")
+    extra = scan(db, vera, number, f"]d201{unknown}10X7", "extra")
+    assert (extra.item, extra.lot, extra.discrepancy) == (f"GTIN {unknown}", "X7", "EXTRA")
+    never = scan(db, vera, number, unit(STENT_GTIN, "L404"), "never")
+    assert (never.item, never.lot, never.discrepancy) == ("STENT", "L404", "WRONG_LOT")
+    with db.reading() as s:
+        shown = records.record(s, records.verification_by_no(s, number))
+    lines = {line.scan_id: line for line in shown.lines}
+    assert (lines["extra"].item, lines["never"].lot) == (f"GTIN {unknown}", "L404")
 
 
 def test_a_wrong_lot_blocks_until_removed_then_passes(db, picked):

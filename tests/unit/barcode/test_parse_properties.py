@@ -24,7 +24,8 @@ def _safe(value: str) -> bool:
     return not any(s in value for s in DEFAULT_GS_SUBSTITUTES) and not _HRI_LIKE.search(value)
 
 
-gtins = st.text("0123456789", min_size=13, max_size=13).map(with_check)
+gtins = st.text("0123456789", min_size=13, max_size=13).filter(lambda body: body.strip("0")).map(
+    with_check)  # a GTIN of zeros is a placeholder, refused (ALL_ZEROS)
 texts = st.text(CSET82, min_size=1, max_size=20).filter(_safe)
 # The GS1 sliding window seen from 2025-06-01 covers 1976-2075.
 dates = st.dates(min_value=date(1976, 1, 1), max_value=date(2075, 12, 31))

@@ -85,6 +85,12 @@ CASES: list[tuple[str, str, dict[str, Any] | str]] = [
      gs1(production_date=D(2024, 1, 15))),
     ("dl-percent-lot", f"https://id.gs1.org/01/{G}/10/A%2FB", gs1(lot="A/B")),
     ("dl-gtin13", f"https://id.gs1.org/01/{EAN13}", gs1(gtin="0" + EAN13)),
+    ("dl-behind-q1-uppercase", f"]Q1HTTPS://ID.GS1.ORG/01/{G}/10/LOTA1?17=280630",
+     gs1(lot="LOTA1", expiry=D(2028, 6, 30), symbology="]Q1")),
+    ("dl-behind-datamatrix", f"]d1https://id.gs1.org/01/{G}/10/LOTA1/21/SN1?17=280630",
+     FULL | {"symbology": "]d1"}),
+    ("dl-behind-q1-query-lot", f"]Q1https://udi.example.cn/01/{G}?10=LOTA1&17=280630",
+     gs1(lot="LOTA1", expiry=D(2028, 6, 30), symbology="]Q1")),
     # linear retail symbols
     ("ean13-bare", EAN13, gs1(gtin="0" + EAN13)),
     ("ean13-prefixed", "]E0" + EAN13, gs1(gtin="0" + EAN13)),
@@ -145,6 +151,13 @@ CASES: list[tuple[str, str, dict[str, Any] | str]] = [
     ("blank", "  \r\n", "EMPTY"),
     ("prefix-only", "]d2", "EMPTY"),
     ("gs-only", GS, "EMPTY"),
+    ("gtin-zeros", f"01{'0' * 14}17280630", "ALL_ZEROS"),
+    ("gtin-zeros-aim", f"]d201{'0' * 14}10L1", "ALL_ZEROS"),
+    ("gtin-zeros-hri", f"(01){'0' * 14}(10)L1", "ALL_ZEROS"),
+    ("gtin-zeros-dl", f"]Q1https://id.gs1.org/01/{'0' * 14}/10/L1", "ALL_ZEROS"),
+    ("ean13-zeros", "0" * 13, "ALL_ZEROS"),
+    ("sscc-zeros", "00" + "0" * 18, "ALL_ZEROS"),
+    ("content-gtin-zeros", f"00{SSCC}02{'0' * 14}375", "ALL_ZEROS"),
     ("gtin-check", f"01{wrong_last(G)}17280630", "BAD_CHECK_DIGIT"),
     ("gtin-check-hri", f"(01){wrong_last(G)}", "BAD_CHECK_DIGIT"),
     ("gtin-check-dl", f"https://id.gs1.org/01/{wrong_last(G)}", "BAD_CHECK_DIGIT"),
@@ -232,4 +245,4 @@ def test_table_has_at_least_eighty_rows_and_every_code() -> None:
     assert len(CASES) >= 80
     assert codes >= {"BAD_CHECK_DIGIT", "BAD_DATE", "UNKNOWN_AI", "BAD_LENGTH", "BAD_CHARACTER",
                      "TRUNCATED", "MISSING_REQUIRED_AI", "UNSUPPORTED_SYMBOLOGY", "EMPTY",
-                     "NOT_RECOGNISED", "CAPS_LOCK"}
+                     "NOT_RECOGNISED", "CAPS_LOCK", "ALL_ZEROS"}

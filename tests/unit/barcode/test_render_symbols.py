@@ -29,6 +29,7 @@ def test_element_string_puts_fixed_fields_first_and_separates_variable_ones_with
     (lambda: UdiData("07612345000016"), "gtin"),
     (lambda: UdiData("0761234500001"), "gtin"),
     (lambda: UdiData("0761234500001X"), "gtin"),
+    (lambda: UdiData("00000000000000"), "gtin"),
     (lambda: a_udi(lot="L" * 21), "lot"),
     (lambda: a_udi(lot=""), "lot"),
     (lambda: a_udi(lot="LOT 1"), "lot"),
@@ -94,7 +95,8 @@ ai_text = st.text(alphabet=CSET82, min_size=1, max_size=20)
 
 @st.composite
 def gtins(draw: st.DrawFn) -> str:
-    body = draw(st.text(alphabet=string.digits, min_size=13, max_size=13))
+    body = draw(st.text(alphabet=string.digits, min_size=13, max_size=13)
+                .filter(lambda digits: digits.strip("0")))  # zeros: a placeholder, refused
     return body + str(gs1_check_digit(body))
 
 

@@ -41,7 +41,15 @@ def test_a_gtin_read_from_an_excel_number_cell_gets_its_leading_zeros_back():
     assert fields.gtin(6901234567892.0) == "06901234567892"
 
 
-@given(st.text("0123456789", min_size=13, max_size=13), st.integers(1, 9))
+@pytest.mark.parametrize("raw", ["00000000000000", "0000000000000", "00000000", 0])
+def test_a_gtin_of_zeros_is_refused_as_a_placeholder(raw):
+    with pytest.raises(FieldError) as refused:
+        fields.gtin(raw)
+    assert "placeholder" in str(refused.value) and "占位符" in str(refused.value)
+
+
+@given(st.text("0123456789", min_size=13, max_size=13).filter(lambda body: body.strip("0")),
+       st.integers(1, 9))
 def test_any_gtin_with_its_check_digit_is_accepted_and_any_other_digit_refused(body, shift):
     good = complete(body)
     assert fields.gtin(good) == good

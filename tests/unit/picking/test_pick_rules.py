@@ -71,9 +71,43 @@ def test_a_required_lot_is_never_swapped():
         Refusal.REQUIRED_LOT
 
 
-def test_another_serial_of_the_same_lot_is_a_swap():
+def test_another_serial_of_the_same_lot_is_a_swap_that_names_the_serial_it_replaces():
     decision = decide([allocated(serial_id=7, remaining=1)], 1, 8, facts(date(2028, 6, 30)))
-    assert isinstance(decision, Match) and decision.swap
+    assert decision == Match(10, True, 1, date(2028, 6, 30), allocated_serial_id=7)
+
+
+def test_a_serial_the_order_names_is_never_substituted():
+    named = allocated(serial_id=7, remaining=1, lot_required=True, serial_required=True)
+    assert decide([named], 1, 8, facts(date(2028, 6, 30))) is Refusal.REQUIRED_SERIAL
+
+
+def test_a_lot_the_order_names_still_takes_another_serial_of_that_lot():
+    named_lot = allocated(serial_id=7, remaining=1, lot_required=True)
+    decision = decide([named_lot], 1, 8, facts(date(2028, 6, 30)))
+    assert isinstance(decision, Match) and decision.allocated_serial_id == 7
+    assert decide([named_lot], 2, 9, facts(date(2027, 1, 1))) is Refusal.REQUIRED_LOT
+
+
+def test_without_serial_substitution_only_the_allocated_serial_is_picked():
+    exact = SwapFacts(expiry=date(2028, 6, 30), free=100, quantity=1, serial_substitution=False)
+    serial_allocated = allocated(serial_id=7, remaining=1)
+    assert decide([serial_allocated], 1, 8, exact) is Refusal.ALLOCATED_SERIAL
+    assert decide([serial_allocated], 2, 9, exact) is Refusal.ALLOCATED_SERIAL  # nor a lot swap
+    assert decide([serial_allocated], 1, 7, exact) == Match(10, False, 1, date(2028, 6, 30))
+    assert isinstance(decide([allocated(remaining=1)], 1, 8, exact), Match)  # lot-level
+
+
+def test_a_substituted_serial_must_be_free():
+    assert decide([allocated(serial_id=7, remaining=1)], 1, 8,
+                  facts(date(2028, 6, 30), free=0)) is Refusal.NOT_FREE
+
+
+def test_the_allocation_not_naming_its_serial_is_the_one_substituted():
+    named = Open(allocation_id=11, lot_id=1, serial_id=6, expiry=date(2028, 6, 30), remaining=1,
+                 lot_required=True, serial_required=True)
+    free = allocated(serial_id=7, remaining=1)
+    decision = decide([named, free], 1, 8, facts(date(2028, 6, 30)))
+    assert isinstance(decision, Match) and decision.allocation_id == 10
 
 
 def test_a_lot_level_allocation_takes_any_serial_of_its_lot():

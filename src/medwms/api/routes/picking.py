@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep
+from medwms.api.deps import ActorDep, DbDep, SettingsDep
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.picking import picks, verification
@@ -67,11 +67,17 @@ def check_location(wave_no: str, body: LocationIn, db: DbDep,
 
 
 @router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED)
-def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
-    """Pick one scanned unit at the scanned location to the wave's staging location."""
+def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep,
+              settings: SettingsDep) -> dict[str, Any]:
+    """Pick one scanned unit at the scanned location to the wave's staging location.
+
+    Another serial of an allocated serial's lot is taken (and recorded, with a warning)
+    unless the order names the serial or MEDWMS_PICK_SERIAL_SUBSTITUTION is false.
+    """
     return asdict(picks.pick_unit(db, actor=actor, wave_no=wave_no,
                                   location_raw=body.location_raw, raw=body.raw,
-                                  scan_id=body.scan_id, packs=body.quantity))
+                                  scan_id=body.scan_id, packs=body.quantity,
+                                  serial_substitution=settings.pick_serial_substitution))
 
 
 @router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode import parse_scan
-from medwms.core.errors import NotFound
+from medwms.masterdata.errors import UnknownGtin
 from medwms.masterdata.queries import resolve_gtin
 
 router = APIRouter(tags=["scan"])
@@ -24,20 +24,28 @@ class ScanIn(BaseModel):
 @router.post("/scan/parse")
 def parse(body: ScanIn, db: DbDep, actor: ActorDep, settings: SettingsDep,
           lang: LangDep) -> dict[str, Any]:
-    """Parse a scan; the item of its GTIN when master data knows it. A refusal is a 422."""
+    """Parse a scan and name the item of its GTIN; an unknown GTIN is a warning naming it.
+
+    A barcode that can't be read (or a GTIN of zeros) is refused with a 422.
+    """
     require(actor, Perm.STOCK_READ)
     scan = parse_scan(body.raw, gs_substitutes=settings.scanner_gs_substitutes)
     out = scan.to_dict(lang)
-    if scan.gtin:
-        out |= _item_of(db, scan.gtin, lang)
+    gtin = scan.gtin or scan.content_gtin
+    if gtin:
+        out |= _item_of(db, gtin, lang, out["warnings"])
     return out
 
 
-def _item_of(db: DbDep, gtin: str, lang: str) -> dict[str, Any]:
+def _item_of(db: DbDep, gtin: str, lang: str, warnings: list[dict[str, str]]
+             ) -> dict[str, Any]:
+    """The item a GTIN means; an unknown GTIN is said first among the warnings, by its number."""
     with db.reading() as session:
         try:
             item, packaging = resolve_gtin(session, gtin)
-        except NotFound:
-            return {"item": None, "item_name": None}
+        except UnknownGtin as unknown:
+            warnings.insert(0, {"code": unknown.code, "message": unknown.message(lang)})
+            return {"item": None, "item_name": None, "known": False}
         name = item.name_en if lang == "en" and item.name_en else item.name_zh
-        return {"item": item.code, "item_name": name, "units": packaging.quantity}
+        return {"item": item.code, "item_name": name, "units": packaging.quantity,
+                "known": True}

@@ -47,9 +47,10 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 @router.get("/lots/{item}/{lot}", response_class=HTMLResponse)
 def lot_page(request: Request, item: str, lot: str, db: DbDep,
              visitor: VisitorDep) -> HTMLResponse:
-    """One lot: its stock, its movements and its inspection record."""
+    """One lot: its stock, its movements and its inspection record (404 for no such lot)."""
     require(visitor.actor, Perm.STOCK_READ)
     with db.reading() as session:
+        queries.require_lot(session, item, lot)
         rows = queries.stock(session, queries.StockFilter(item=item, lot=lot))
         moves = queries.movements(session, queries.MovementFilter(item=item, lot=lot))
     inspections = inbound.inspections_of_lot(db, item=item, lot=lot)

@@ -10,6 +10,10 @@
  *   fields(data) -> [[label, value], ...], questions {CODE: {name, word, type, when(data)}}
  *   (type "confirm" asks for a yes), onResult(ok, data, entry) after each final answer.
  *   endpoint may be a function (raw, answers) -> URL, read when the scan is made.
+ *
+ * Lists under the scan box carry data-live="name": after each accepted scan they are read
+ * again from the page's own URL and swapped in place, so what the scan changed shows at once
+ * (no reload; the scan field keeps its focus and history). Bind events on them by delegation.
  */
 "use strict";
 (function () {
@@ -88,6 +92,12 @@
   function message(data) {
     const own = LANG === "en" ? data.message_en : data.message_zh;
     return own || data.detail || data.message || data.code || "";
+  }
+
+  /** The warnings of an accepted scan, as text in the page's language (amber on the station). */
+  function warningsOf(data) {
+    const found = Array.isArray(data.warnings) ? data.warnings : [];
+    return found.map((w) => typeof w === "string" ? w : message(w)).filter(Boolean);
   }
 
   function visible(raw) {
@@ -184,24 +194,30 @@
     }
 
     finish(entry, res) {
-      const text = res.ok ? (res.replayed ? t("replayed") : t("accepted")) : message(res.data);
-      this.show(res.ok, text, this.opt.fields(res.data));
+      const warnings = res.ok ? warningsOf(res.data) : [];
+      const text = !res.ok ? message(res.data)
+        : (res.replayed ? t("replayed") : (warnings.length ? t("warned") : t("accepted")));
+      this.show(res.ok, text, this.opt.fields(res.data), warnings);
       this.section.dataset.replayed = res.replayed ? "true" : "false";
-      this.mark(entry, res.ok ? "ok" : "bad", res.ok ? this.summary(res.data) : text);
+      this.mark(entry, !res.ok ? "bad" : (warnings.length ? "warn" : "ok"),
+                !res.ok ? text : (warnings[0] || this.summary(res.data)));
       beep(res.ok);
-      this.section.dataset.sound = res.ok ? "ok" : "refused";
+      this.section.dataset.sound = !res.ok ? "refused" : (warnings.length ? "warning" : "ok");
       let question = res.ok ? null : this.opt.questions[res.data.code];
       if (question && question.when && !question.when(res.data)) question = null;
       if (question) this.openAsk(entry, question);
       else this.focus();
       if (this.opt.onResult) this.opt.onResult(res.ok, res.data, entry);
+      if (res.ok) refreshLive();
     }
 
-    show(ok, verdict, fields) {
-      this.section.dataset.state = ok ? "ok" : "refused";
+    show(ok, verdict, fields, warnings) {
+      const warned = ok && warnings && warnings.length > 0;
+      this.section.dataset.state = ok ? (warned ? "warning" : "ok") : "refused";
       this.result.hidden = false;
-      this.result.className = "scan-result " + (ok ? "ok" : "bad");
+      this.result.className = "scan-result " + (ok ? (warned ? "ok warn" : "ok") : "bad");
       this.result.querySelector(".verdict").textContent = verdict;
+      this.showWarnings(warned ? warnings : []);
       const list = this.result.querySelector(".fields");
       list.replaceChildren();
       for (const [label, value] of fields) {
@@ -211,6 +227,21 @@
         dd.textContent = value;
         list.append(dt, dd);
       }
+    }
+
+    showWarnings(warnings) {
+      let box = this.result.querySelector(".scan-warnings");
+      if (!box) {
+        box = document.createElement("ul");
+        box.className = "scan-warnings";
+        this.result.querySelector(".verdict").after(box);
+      }
+      box.replaceChildren(...warnings.map((text) => {
+        const li = document.createElement("li");
+        li.textContent = text;
+        return li;
+      }));
+      box.hidden = warnings.length === 0;
     }
 
     summary(data) {
@@ -261,9 +292,35 @@
     }
   }
 
+  let liveSeq = 0;
+
+  /** Read the page again and swap in its fresh [data-live] parts; a later call supersedes. */
+  async function refreshLive() {
+    if (!document.querySelector("[data-live]")) return;
+    const mine = ++liveSeq;
+    let html = null;
+    try {
+      const response = await fetch(window.location.href, {credentials: "same-origin",
+                                                          headers: {"Accept": "text/html"}});
+      if (response.ok) html = await response.text();
+    } catch (e) { html = null; }
+    if (html === null || mine !== liveSeq) return;
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    for (const part of document.querySelectorAll("[data-live]")) {
+      const next = fresh.querySelector(`[data-live="${CSS.escape(part.dataset.live)}"]`);
+      if (next) part.replaceWith(document.importNode(next, true));
+    }
+    document.body.dataset.liveRefreshed = String(mine);
+  }
+
+  /** What a scanner typed, without its AIM symbology identifier (]C0, ]Q1, ]d2 …). */
+  function bare(raw) {
+    return raw.trim().replace(/^\][A-Za-z][0-9A-Za-z]/, "").trim();
+  }
+
   /** The document number a "#D:" label (or a typed number) names. */
   function docNumber(raw) {
-    return raw.trim().replace(/^#D:/, "");
+    return bare(raw).replace(/^#D:/i, "").trim();
   }
 
   /** A refused station start, shown in red on the page (never a blocking alert). */
@@ -278,6 +335,6 @@
     attach: (section, options) => new ScanField(section, options),
     QUESTIONS: QUESTIONS, defaultFields: defaultFields,
     post: post, newId: newId, message: message, beep: beep, t: t, csrf: csrf,
-    docNumber: docNumber, refuseStart: refuseStart,
+    bare: bare, docNumber: docNumber, refuseStart: refuseStart, refreshLive: refreshLive,
   };
 })();

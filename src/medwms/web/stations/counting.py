@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.barcode import document_number
 from medwms.counting import counting, queries
 from medwms.counting.queries import CounterTask, EntryView
 from medwms.web.deps import DbDep, VisitorDep
@@ -63,7 +64,7 @@ def choose_location(request: Request, plan_no: str, db: DbDep,
                     visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan the location's barcode (or tap it) to start counting it."""
     require(visitor.actor, Perm.COUNT)
-    number = plan_no.removeprefix("#D:").strip().upper()
+    number = document_number(plan_no)
     with db.reading() as s:
         queries.plan_by_no(s, number)  # COUNT_PLAN not found → a clear page
     mine = [p for p in my_plans(db, visitor.actor.user_id) if p.plan_no == number]

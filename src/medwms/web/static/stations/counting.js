@@ -6,7 +6,7 @@
 
   function go(url) { window.location.href = url; }
 
-  function strip(raw) { return raw.trim().replace(/^#D:/i, "").toUpperCase(); }
+  function strip(raw) { return MedScan.docNumber(raw).toUpperCase(); }
 
   async function send(method, url) {
     const response = await fetch(url, {

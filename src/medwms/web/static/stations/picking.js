@@ -34,7 +34,7 @@
   let location = null;  // the raw location scan the units are picked from
 
   function isLocation(raw) {
-    return !location || raw.trim().startsWith("#L:");
+    return !location || MedScan.bare(raw).startsWith("#L:");
   }
 
   function atLocation(raw, code) {
@@ -95,7 +95,8 @@
               [t("left_here"), String(data.location_remaining)],
               [t("wave_left"), String(data.wave_remaining)]]
         .concat(data.swapped_from_lot ? [[t("swapped"), data.swapped_from_lot]] : [])
-        .concat(data.serial ? [[t("serial"), data.serial]] : []);
+        .concat(data.serial ? [[t("serial"), data.serial]] : [])
+        .concat(data.swapped_from_serial ? [[t("swapped_serial"), data.swapped_from_serial]] : []);
     }
     if (data.tasks) return [[t("location"), data.location], [t("left"), String(data.remaining)]];
     return MedScan.defaultFields(data);

@@ -49,9 +49,9 @@
       body: (raw, answers, scanId) => ({raw: raw, scan_id: scanId,
                                         arrival_temp: arrival.value.trim() || null}),
       questions: {},
-      fields: (data) => data.received ? data.received.map((p) =>
+      fields: (data) => data.received ? data.received.map((p) =>  // warnings: amber, by scan.js
         [`${p.item} ${p.lot || ""} ${p.serial || ""}`, `${p.quantity} · ${t(p.status)}`])
-        .concat(data.warnings.map((w) => ["!", w])) : MedScan.defaultFields(data),
+        : MedScan.defaultFields(data),
     });
     document.getElementById("close-transfer").addEventListener("click", async () => {
       const res = await MedScan.post(`${base}/close`, {}, MedScan.newId());
@@ -59,15 +59,16 @@
       window.location.reload();
     });
   }
-  for (const form of document.querySelectorAll("form.resolve")) {
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const data = new FormData(form);
-      const body = {line_id: parseInt(form.dataset.line, 10), outcome: data.get("outcome"),
-                    quantity: parseInt(data.get("quantity"), 10), reason: data.get("reason")};
-      const res = await MedScan.post(`${base}/resolve`, body, MedScan.newId());
-      message(form, res);
-      if (res.ok) window.location.reload();
-    });
-  }
+  // By delegation: the line list is swapped in fresh after each scan (data-live).
+  document.addEventListener("submit", async (ev) => {
+    const form = ev.target.closest("form.resolve");
+    if (!form) return;
+    ev.preventDefault();
+    const data = new FormData(form);
+    const body = {line_id: parseInt(form.dataset.line, 10), outcome: data.get("outcome"),
+                  quantity: parseInt(data.get("quantity"), 10), reason: data.get("reason")};
+    const res = await MedScan.post(`${base}/resolve`, body, MedScan.newId());
+    message(form, res);
+    if (res.ok) window.location.reload();
+  });
 })();

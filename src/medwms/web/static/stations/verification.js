@@ -61,16 +61,17 @@
     });
   }
 
-  for (const form of document.querySelectorAll("form.resolve")) {
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const body = Object.fromEntries(new FormData(form).entries());
-      const res = await MedScan.post(`${base}/discrepancies/${form.dataset.line}/resolve`, body,
-                                     MedScan.newId());
-      const msg = form.querySelector(".msg");
-      msg.hidden = res.ok;
-      msg.textContent = res.ok ? "" : MedScan.message(res.data);
-      if (res.ok) window.location.reload();
-    });
-  }
+  // By delegation: the discrepancy list is swapped in fresh after each scan (data-live).
+  document.addEventListener("submit", async (ev) => {
+    const form = ev.target.closest("form.resolve");
+    if (!form) return;
+    ev.preventDefault();
+    const body = Object.fromEntries(new FormData(form).entries());
+    const res = await MedScan.post(`${base}/discrepancies/${form.dataset.line}/resolve`, body,
+                                   MedScan.newId());
+    const msg = form.querySelector(".msg");
+    msg.hidden = res.ok;
+    msg.textContent = res.ok ? "" : MedScan.message(res.data);
+    if (res.ok) window.location.reload();
+  });
 })();

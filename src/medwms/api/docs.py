@@ -1,0 +1,44 @@
+"""The API documentation page, /docs (Swagger UI), with its assets served from the package.
+
+A warehouse network may be closed: the script and style come from the fastapi-offline
+package (the Swagger UI bundle, MIT), mounted under /static/apidocs, never a CDN. ReDoc is
+not served (its bundle still fetches a logo from the internet): /redoc leads to /docs.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+ASSETS = "/static/apidocs"
+DOCS_URL = "/docs"
+REDOC_URL = "/redoc"
+OAUTH_REDIRECT_URL = "/docs/oauth2-redirect"
+
+
+def install(app: FastAPI) -> None:
+    """Mount the bundled assets and add /docs, its OAuth2 redirect, and /redoc → /docs."""
+    bundle = resources.files("fastapi_offline").joinpath("static")
+    app.mount(ASSETS, StaticFiles(directory=str(bundle)), name="apidocs")
+    openapi_url = app.openapi_url or "/openapi.json"
+    title = f"{app.title} API"
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url, title=title, oauth2_redirect_url=OAUTH_REDIRECT_URL,
+            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS}/favicon.png")
+
+    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False)
+    def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get(REDOC_URL, include_in_schema=False)
+    def redoc() -> RedirectResponse:
+        return RedirectResponse(DOCS_URL)
