@@ -19,6 +19,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
+from medwms.core.reasons import Reason
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, Status, Stock
@@ -39,6 +40,8 @@ from medwms.picking.tables import (
 
 LIVE = (AllocationStatus.OPEN, AllocationStatus.PICKED)
 CLOSED_WAVES = frozenset({"CANCELLED", "SHIPPED", "CLOSED", "PICKED"})
+LOT_SWAP = Reason("LOT_SWAP", "LOT SWAP from {lot}", "换批拣货，原分配批号 {lot}",
+                  "Lot swapped from {lot}")
 
 
 def pick_list(db: Database, *, actor: Actor, wave_no: str) -> queries.PickList:
@@ -241,7 +244,7 @@ def _iso(value: date | None) -> str | None:
 
 
 def _reason(facts: Facts, swapped: int | None) -> str:
-    return f"LOT SWAP from {facts.lot_names.get(swapped, '-')}" if swapped else ""
+    return LOT_SWAP.text(lot=facts.lot_names.get(swapped, "-")) if swapped else ""
 
 
 # --- the facts a pick decision needs --------------------------------------------------------
