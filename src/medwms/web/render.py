@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from medwms import __version__
-from medwms.web import session
+from medwms.web import reasons, session
 from medwms.web.deps import Visitor, get_settings
 from medwms.web.i18n import LANGUAGES, normalise, translations
 from medwms.web.menu import menu_for
@@ -34,6 +34,11 @@ def environment(lang: str) -> Environment:
     env.globals["languages"] = LANGUAGES
     env.globals["colours"] = STATUS_COLOURS
     env.filters["local"] = local_time
+    env.filters["reason"] = reasons.reason
+    env.filters["signed"] = reasons.signed
+    env.filters["resolution"] = reasons.resolution
+    env.filters["name"] = local_name
+    env.globals["doc_words"] = reasons.DOC_WORDS
     return env
 
 
@@ -44,6 +49,14 @@ def local_time(context: Context, value: datetime | None) -> str:
         return ""
     return value.astimezone(ZoneInfo(context.get("timezone", "Asia/Shanghai"))).strftime(
         "%Y-%m-%d %H:%M")
+
+
+@pass_context
+def local_name(context: Context, zh: str | None, en: str | None = None) -> str:
+    """A name in the page's language: the English one in English mode when there is one."""
+    if context.get("lang") == "en" and en:
+        return en
+    return zh or en or ""
 
 
 def render(request: Request, name: str, *, visitor: Visitor | None = None,

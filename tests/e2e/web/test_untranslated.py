@@ -42,6 +42,7 @@ def test_legitimate_chinese_text_has_no_findings():
     ("到货通知 None", ("value", "None")),
     ("Lot page", ("msgid", "Lot page")),
     ("Receiving", ("msgid", "Receiving")),
+    ("10:02 consignees_listed 3 / 120 ms", ("code", "consignees_listed")),
 ])
 def test_untranslated_things_in_chinese_are_found(shown, finding):
     assert finding in kinds_and_texts(shown, "zh-CN")

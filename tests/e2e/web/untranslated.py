@@ -4,7 +4,8 @@
 fails listing them. A finding is one of:
 
 - `code`: a raw enum or status value (`CLOSED`, `PICKED`, `IN_TRANSIT`), a permission code
-  (`picking.verify`) or, in zh-CN, a signature meaning (`released`). Codes are collected from
+  (`picking.verify`), a snake_case key (`consignees_listed`) or, in zh-CN, a signature meaning
+  (`released`). Codes are collected from
   the code itself: every Enum of the medwms package, the upper-case msgids of the catalogue
   (the data words the templates translate) and the status sets kept as plain strings.
   A code glued into a larger code (`RCV-01`, `#D:SHP-…`, `LOTA1`) is not one.
@@ -71,6 +72,7 @@ EMPTY_ANY = ("undefined", "null", "NaN", "True", "False")
 _A = "A-Za-z0-9_"  # ASCII word characters: a code beside Chinese text is still a word
 _CODE = re.compile(rf"(?<![{_A}\-/.#@])(?<!#[A-Z]:)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"
                    rf"(?![{_A}]|[-/.@][{_A}])")
+_SNAKE = re.compile(rf"(?<![{_A}\-/.@])([a-z]+(?:_[a-z0-9]+)+)(?![{_A}@]|[-/.][{_A}])")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9'’.;:!?%°\-–/ ]+")  # split at brackets and commas
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
@@ -202,6 +204,7 @@ _VISIBLE_TEXT_JS = """() => {
 def _codes_in(node: str, *, zh: bool) -> list[Finding]:
     found = [Finding("code", m.group(1), node) for m in _CODE.finditer(node)
              if m.group(1) in codes()]
+    found += [Finding("code", m.group(1), node) for m in _SNAKE.finditer(node)]
     for perm in permission_codes():
         if re.search(rf"(?<![{_A}.])" + re.escape(perm) + rf"(?![{_A}])", node):
             found.append(Finding("code", perm, node))
