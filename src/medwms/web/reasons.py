@@ -34,6 +34,12 @@ DOC_WORDS = {"RCV": N_("Receipt"), "QC": N_("Inspection"), "PUT": N_("Putaway"),
              "STOCK": N_("Opening stock")}
 
 
+def language_of(context: Context) -> str:
+    """The UI language of the template environment (each language has its own), so a filter
+    knows it inside a macro imported without context too."""
+    return str(context.environment.globals["ui_language"])
+
+
 def reason_words(text: str, language: str) -> str:
     """A stored reason in `language` (a reason no feature wrote is shown as it is)."""
     return say(text, STORED, language)
@@ -44,7 +50,7 @@ def reason(context: Context, text: str | None) -> str:
     """Template filter: a stored reason (or a count reason code) in the page's language."""
     if not text:
         return ""
-    language = context.get("lang", "zh-CN")
+    language = language_of(context)
     if text in COUNT_REASONS:
         return gettext_for(language, COUNT_REASONS[text])
     return reason_words(text, language)
@@ -53,10 +59,10 @@ def reason(context: Context, text: str | None) -> str:
 @pass_context
 def resolution(context: Context, text: str | None) -> str:
     """Template filter: a verification line's resolution "ACTION: why", the action worded."""
-    return say(text or "", (RESOLVED,), context.get("lang", "zh-CN"))
+    return say(text or "", (RESOLVED,), language_of(context))
 
 
 @pass_context
 def signed(context: Context, text: str | None) -> str:
     """Template filter: a printed signature "name – time – meaning", its meaning worded."""
-    return signature_words(text or "", context.get("lang", "zh-CN"))
+    return signature_words(text or "", language_of(context))

@@ -31,6 +31,7 @@ def environment(lang: str) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = __version__
+    env.globals["ui_language"] = normalise(lang)
     env.globals["languages"] = LANGUAGES
     env.globals["colours"] = STATUS_COLOURS
     env.filters["local"] = local_time
@@ -54,7 +55,7 @@ def local_time(context: Context, value: datetime | None) -> str:
 @pass_context
 def local_name(context: Context, zh: str | None, en: str | None = None) -> str:
     """A name in the page's language: the English one in English mode when there is one."""
-    if context.get("lang") == "en" and en:
+    if reasons.language_of(context) == "en" and en:
         return en
     return zh or en or ""
 
