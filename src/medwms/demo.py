@@ -27,6 +27,7 @@ from medwms.demo_catalogue import (
     DEPARTMENTS,
     FAMILIES,
     MAKERS,
+    PARTNER_NAMES_EN,
     SUPPLIERS,
     USERS,
     Family,
@@ -175,6 +176,7 @@ def _partners(session: Session, today: date) -> None:
         session.flush()
         for code, name in DEPARTMENTS:
             session.add(Partner(code=f"{spec.code}-{code}", name=f"{spec.name} {name}",
+                                name_en=f"{name.split(' ', 1)[-1]}, {hospital.name_en}",
                                 kind=PartnerKind.DEPARTMENT, parent_id=hospital.id,
                                 min_remaining_days=spec.min_remaining_days,
                                 address=spec.address, updated_at=hospital.updated_at))
@@ -187,7 +189,8 @@ def _partner(spec: PartnerSpec, kind: PartnerKind, today: date) -> Partner:
         expiry = today + timedelta(days=spec.licence_days)
         number = f"{spec.licence_prefix}{expiry.year - 5}{sum(map(ord, spec.code)) % 9000 + 1000}号"
     stamp = datetime.combine(today, time(9, 0), LOCAL).astimezone(UTC)
-    return Partner(code=spec.code, name=spec.name, kind=kind, licence_no=number,
+    return Partner(code=spec.code, name=spec.name, name_en=PARTNER_NAMES_EN.get(spec.code, ""),
+                   kind=kind, licence_no=number,
                    licence_expiry=expiry, min_remaining_days=spec.min_remaining_days,
                    address=spec.address, contact="", active=True, updated_at=stamp)
 

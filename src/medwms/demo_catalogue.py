@@ -158,6 +158,20 @@ CUSTOMERS: tuple[PartnerSpec, ...] = (
                 min_remaining_days=365),
 )
 
+# English names of the partners, shown in English mode (the Chinese name is the official one).
+PARTNER_NAMES_EN: dict[str, str] = {
+    "SUP-SPH": "Sinopharm Holding Shanghai Biomedicine Co., Ltd.",
+    "SUP-JZT": "Jointown Medical Devices Group Co., Ltd.",
+    "SUP-SHY": "Shanghai Pharmaceutical Distribution Holding Co., Ltd.",
+    "SUP-MDT": "Medtronic (Shanghai) Management Co., Ltd.",
+    "SUP-BJYY": "Beijing Pharmaceutical Co., Ltd.",
+    "CUS-RJH": "Ruijin Hospital, Shanghai Jiao Tong University School of Medicine",
+    "CUS-ZSH": "Zhongshan Hospital, Fudan University",
+    "CUS-XHH": "Xinhua Hospital, Shanghai Jiao Tong University School of Medicine",
+    "CUS-PUMCH": "Peking Union Medical College Hospital",
+    "CUS-AZH": "Beijing Anzhen Hospital, Capital Medical University",
+}
+
 DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("CATH", "心内科导管室 Cath lab"),
     ("GKSS", "骨科手术室 Orthopaedic theatre"),

@@ -15,12 +15,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
+from medwms.core.reasons import Reason
 from medwms.demo_catalogue import Family
 from medwms.demo_sites import Site
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status
 from medwms.masterdata.tables import Item, Location, Owner, Tracking
+
+OPENING_STOCK = Reason("OPENING_STOCK", "demo opening stock", "演示期初库存")
 
 
 @dataclass(frozen=True)
@@ -132,5 +135,5 @@ class StockBuilder:
                     item_id=batch.product.item.id, quantity=batch.quantity,
                     lot_id=batch.lot.id if batch.lot else None,
                     serial_id=unit.id if unit else None, to_location_id=batch.location.id,
-                    to_status=batch.status, reason="demo opening stock")
+                    to_status=batch.status, reason=OPENING_STOCK.text())
         self.lines.setdefault(batch.site.warehouse.code, []).append(line)

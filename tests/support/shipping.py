@@ -68,7 +68,8 @@ def make_world(s: Session) -> None:
     s.add(Owner(code="SELF", name="本公司 Our company"))
     for code in ("WHA", "WHB"):
         _warehouse(s, code)
-    s.add(Partner(code=CUSTOMER, name="北京协和医院", kind="CUSTOMER",
+    s.add(Partner(code=CUSTOMER, name="北京协和医院",
+                  name_en="Peking Union Medical College Hospital", kind="CUSTOMER",
                   address="北京市东城区帅府园1号", contact="王医生 010-69156114",
                   updated_at=NOW))
     _item(s, "STENT", "冠脉支架", "Coronary stent", "LOT", STENT, None, None)

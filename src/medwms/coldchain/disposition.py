@@ -27,7 +27,7 @@ from medwms.coldchain.errors import (
     BreachLotNotFound,
     CommentRequired,
 )
-from medwms.coldchain.hold import DOC_TYPE
+from medwms.coldchain.hold import DECIDED, DOC_TYPE
 from medwms.coldchain.queries import BreachView
 from medwms.coldchain.tables import Breach, BreachLot
 from medwms.core.clock import utc_now
@@ -167,7 +167,7 @@ def _status_line(row: Stock, quantity: int, status: str, breach: Breach, what: s
                 from_location_id=row.location_id, to_location_id=row.location_id,
                 from_status=Status.HOLD, to_status=status, from_hu_id=row.hu_id,
                 to_hu_id=row.hu_id,
-                reason=f"Cold-chain breach {breach.breach_no}: {what} by quality decision")
+                reason=DECIDED.text(breach_no=breach.breach_no, decision=what))
 
 
 def acknowledge(db: Database, *, actor: Actor, breach_no: str, comment: str,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.rules import SYSTEM
 from medwms.coldchain.tables import Breach, BreachLot, Notification, Sensor
+from medwms.core.reasons import Reason
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Movement, MovementKind, Status, Stock
@@ -29,12 +30,19 @@ from medwms.shipping.tables import Shipment, ShipmentLine, ShippingUnit
 DOC_TYPE = "CCH"
 HOLDABLE = (Status.AVAILABLE, Status.QUARANTINE)
 NOTIFIED_ROLES = ("manager", "inspector")
+HELD_BY_BREACH = Reason(
+    "HELD_BY_BREACH",
+    "Cold-chain breach {breach_no}: {breach_kind} {breach_mode} since {since} UTC, sensor {sensor}",
+    "冷链温度超标 {breach_no}（{breach_kind}，{breach_mode}），自 {since} UTC 起，探头 {sensor}")
+DECIDED = Reason("BREACH_DECIDED", "Cold-chain breach {breach_no}: {decision} by quality decision",
+                 "冷链温度超标 {breach_no}：质量决定{decision}")
 
 
 def reason_of(breach: Breach, sensor: Sensor) -> str:
     """The movement reason naming the breach."""
-    return (f"Cold-chain breach {breach.breach_no}: {breach.kind} {breach.mode} since "
-            f"{breach.started_at:%Y-%m-%d %H:%M} UTC, sensor {sensor.code}")[:300]
+    return HELD_BY_BREACH.text(breach_no=breach.breach_no, breach_kind=breach.kind,
+                               breach_mode=breach.mode, sensor=sensor.code,
+                               since=f"{breach.started_at:%Y-%m-%d %H:%M}")[:300]
 
 
 def hold_exposed(s: Session, sensor: Sensor, breach: Breach, now: datetime) -> list[BreachLot]:

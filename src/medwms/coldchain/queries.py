@@ -181,6 +181,7 @@ class LotLine:
     comment: str
     decided_by: int | None
     decided_at: datetime | None
+    item_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def lot_lines(session: Session, breach_id: int) -> list[LotLine]:
                     location=location, quantity=bl.quantity,
                     item_temp_min=_float(item.temp_min), item_temp_max=_float(item.temp_max),
                     disposition=bl.disposition, comment=bl.comment, decided_by=bl.decided_by,
-                    decided_at=bl.decided_at)
+                    decided_at=bl.decided_at, item_name_en=item.name_en)
             for bl, item, lot_no, location in session.execute(query)]
 
 

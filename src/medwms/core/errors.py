@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from medwms.core.words import words_of
+
 
 class DomainError(Exception):
     """Base of every error medwms raises on purpose."""
@@ -44,9 +46,13 @@ class DomainError(Exception):
         else:
             template = self._en or self.message_en
         try:
-            return template.format(**self.fields)
+            return template.format(**words_of(self._fields_for(language), language))
         except (KeyError, IndexError, ValueError):
             return template
+
+    def _fields_for(self, language: str) -> dict[str, Any]:
+        """The fields the message is formatted with (a subclass may word them per language)."""
+        return self.fields
 
     def to_dict(self, language: str = "zh-CN") -> dict[str, Any]:
         """A JSON-ready view: code, message, and the structured fields."""
@@ -95,7 +101,7 @@ class PermissionDenied(DomainError):
     code = "PERMISSION_DENIED"
     status = 403
     message_en = "User {user} may not {permission}."
-    message_zh = "用户 {user} 没有权限：{permission}。"
+    message_zh = "用户 {user} 没有权限{permission}。"
 
 
 class NotAuthenticated(DomainError):
@@ -107,21 +113,35 @@ class NotAuthenticated(DomainError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where (row, column), what value, and why."""
+    """One thing wrong with an input: where (row, column), what value, and why (in English,
+    and in Chinese when `message_zh` is given)."""
 
     message: str
     column: str | None = None
     row: int | None = None
     value: str | None = None
+    message_zh: str = ""
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        shown = f" value {self.value!r}" if self.value not in (None, "") else ""
-        return f"{', '.join(where)}:{shown} {self.message}".lstrip(":").strip()
+        return self.describe("en")
+
+    def text(self, language: str = "zh-CN") -> str:
+        """Why, in `language` (English when there is no Chinese)."""
+        zh = language.lower().startswith("zh")
+        return self.message_zh if zh and self.message_zh else self.message
+
+    def describe(self, language: str = "zh-CN") -> str:
+        """Where, what value and why, in `language`."""
+        if not (language.lower().startswith("zh") and self.message_zh):
+            where = [f"row {self.row}"] if self.row is not None else []
+            where += [f"column {self.column}"] if self.column else []
+            shown = f" value {self.value!r}" if self.value not in (None, "") else ""
+            return f"{', '.join(where)}:{shown} {self.message}".lstrip(":").strip()
+        where = [f"第 {self.row} 行"] if self.row is not None else []
+        where += [f"{self.column} 列"] if self.column else []
+        shown = f"（{self.value}）" if self.value not in (None, "") else ""
+        head = "，".join(where) + shown
+        return f"{head}：{self.message_zh}" if head else self.message_zh
 
 
 class ValidationError(DomainError):
@@ -134,16 +154,26 @@ class ValidationError(DomainError):
         if isinstance(problems, str):
             problems = [Problem(problems, column=fields.get("field"))]
         self.problems = problems
-        summary = "; ".join(str(p) for p in problems[:5])
-        if len(problems) > 5:
-            summary += f"; … ({len(problems)} problems in all)"
-        fields.setdefault("summary", summary)
+        self._own_summary = "summary" in fields
+        fields.setdefault("summary", self.summary("en"))
         super().__init__(**fields)
+
+    def summary(self, language: str = "zh-CN") -> str:
+        """The first five problems in `language`."""
+        text = "; ".join(p.describe(language) for p in self.problems[:5])
+        if len(self.problems) > 5:
+            text += f"; … ({len(self.problems)} problems in all)"
+        return text
+
+    def _fields_for(self, language: str) -> dict[str, Any]:
+        if self._own_summary:
+            return self.fields
+        return {**self.fields, "summary": self.summary(language)}
 
     def to_dict(self, language: str = "zh-CN") -> dict[str, Any]:
         out = super().to_dict(language)
         out["problems"] = [
-            {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+            {"row": p.row, "column": p.column, "value": p.value, "message": p.text(language)}
             for p in self.problems
         ]
         return out

@@ -70,6 +70,7 @@ class Scanned:
     serial: str | None
     quantity: int
     scans: int
+    item_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def _scanned(session: Session, entry: CountEntry) -> Scanned:
     serial = session.get(SerialUnit, entry.serial_id) if entry.serial_id else None
     return Scanned(entry.id, entry.task_id, item.code, item.name_zh,
                    lot.lot_no if lot else None, serial.serial if serial else None,
-                   entry.quantity, _scans(session, entry.task_id))
+                   entry.quantity, _scans(session, entry.task_id), item.name_en)
 
 
 def remove_entry(db: Database, *, actor: Actor, task_id: int, entry_id: int) -> int:

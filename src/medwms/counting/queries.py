@@ -117,12 +117,13 @@ class EntryView:
     lot: str | None
     serial: str | None
     quantity: int
+    item_name_en: str = ""
 
 
 def entries(session: Session, task_id: int) -> list[EntryView]:
     """The scans made at one location task, in scan order."""
     query = (select(CountEntry.id, Item.code, Item.name_zh, Lot.lot_no, SerialUnit.serial,
-                    CountEntry.quantity)
+                    CountEntry.quantity, Item.name_en)
              .join(Item, Item.id == CountEntry.item_id)
              .outerjoin(Lot, Lot.id == CountEntry.lot_id)
              .outerjoin(SerialUnit, SerialUnit.id == CountEntry.serial_id)
@@ -212,6 +213,7 @@ class VarianceRow:
     needs_recount: bool
     reason_code: str
     adjusted: int
+    item_name_en: str = ""
 
 
 def variances(session: Session, plan_no: str, *, only_variances: bool = False,
@@ -219,7 +221,7 @@ def variances(session: Session, plan_no: str, *, only_variances: bool = False,
     """The count lines of a plan with value and reason codes, by location and item."""
     plan = plan_by_no(session, plan_no)
     query = (select(CountLine, Location.code, Owner.code, Item.code, Item.name_zh,
-                    Lot.lot_no, SerialUnit.serial, Item.unit_cost)
+                    Lot.lot_no, SerialUnit.serial, Item.unit_cost, Item.name_en)
              .join(Location, Location.id == CountLine.location_id)
              .join(Owner, Owner.id == CountLine.owner_id)
              .join(Item, Item.id == CountLine.item_id)
@@ -233,8 +235,9 @@ def variances(session: Session, plan_no: str, *, only_variances: bool = False,
 
 
 def _variance_row(row: Any) -> VarianceRow:
-    line, loc, owner, item, name, lot, serial, cost = row
+    line, loc, owner, item, name, lot, serial, cost, name_en = row
     return VarianceRow(line_id=line.id, location=loc, owner=owner, item=item, item_name=name,
+                       item_name_en=name_en,
                        lot=lot, serial=serial, status=line.status, expected=line.expected,
                        counted=line.counted, recounted=line.recounted, variance=line.variance,
                        unit_cost=cost, value=line.value,

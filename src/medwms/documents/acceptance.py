@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from medwms.barcode.internal import DOCUMENT_PREFIX
 from medwms.core.clock import utc_now
 from medwms.core.errors import NotFound
+from medwms.core.reasons import say
 from medwms.documents.pdf_parts import (
     Code128Flowable,
     Styles,
@@ -35,6 +36,8 @@ from medwms.documents.pdf_parts import (
 from medwms.masterdata.tables import Item, Packaging, Partner
 from medwms.quality import queries
 from medwms.quality.queries import InspectionView
+from medwms.quality.rules import signature_words
+from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD
 from medwms.receiving.tables import Receipt
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -94,6 +97,11 @@ class Supplier:
     address: str = "—"
     contact: str = "—"
     licence: str = "—"
+    name_en: str = ""
+
+    def name_in(self, lang: str) -> str:
+        """The English name on an English record when there is one, else the name."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,8 @@ def _supplier(partner: Partner | None) -> Supplier:
     if partner is None:
         return Supplier()
     return Supplier(name=partner.name, address=partner.address or "—",
-                    contact=partner.contact or "—", licence=partner.licence_no or "—")
+                    contact=partner.contact or "—", licence=partner.licence_no or "—",
+                    name_en=partner.name_en)
 
 
 def _udi_di(session: Session, views: list[InspectionView]) -> dict[int, str]:
@@ -191,7 +200,7 @@ def _grid(rows: list[tuple[str, object]], lang: str, st: Styles,
 def _header(record: AcceptanceRecord, lang: str, st: Styles) -> Table:
     supplier = record.supplier
     rows: list[tuple[str, object]] = [
-        ("receipt_no", record.receipt_no), ("supplier", supplier.name),
+        ("receipt_no", record.receipt_no), ("supplier", supplier.name_in(lang)),
         ("address", supplier.address), ("contact", supplier.contact),
         ("licence", supplier.licence), ("po_no", record.po_no),
         ("purchase_date", record.purchase_date), ("warehouse", record.warehouse),
@@ -203,17 +212,18 @@ def _lot_rows(view: InspectionView, record: AcceptanceRecord, udi: str,
               lang: str) -> list[tuple[str, object]]:
     name = view.item_name_en or view.item_name if lang == "en" else view.item_name
     checks = "；".join(f"{_t(c, lang)}: {_t(_answer(getattr(view, c)), lang)}" for c in CHECKS)
-    signed = view.signature or _t("unsigned", lang)
+    signed = signature_words(view.signature, lang) if view.signature else _t("unsigned", lang)
     rows: list[tuple[str, object]] = [
         ("name", f"{name} ({view.item})"), ("model", view.model or "—"),
         ("registration_no", view.registration_no or "—"),
         ("manufacturer", view.manufacturer or "—"), ("udi", udi or "—"),
         ("lot", view.lot or "—"), ("production_date", date_text(view.production_date)),
         ("expiry", date_text(view.expiry)), ("quantity", view.quantity_received),
-        ("supplier", record.supplier.name), ("sample_size", view.sample_size),
+        ("supplier", record.supplier.name_in(lang)), ("sample_size", view.sample_size),
         ("checks", checks), ("notes", view.notes or "—")]
     if view.hold_reasons:
-        rows.append(("hold", "; ".join(view.hold_reasons)))
+        rows.append(("hold", "; ".join(say(h, (HELD, ARRIVAL_OUTSIDE), lang)
+                                       for h in view.hold_reasons)))
     rows += [("conclusion", _t(view.conclusion, lang) if view.conclusion else "—"),
              ("accepted", view.accepted_qty), ("rejected", view.rejected_qty)]
     if view.rejected_qty:

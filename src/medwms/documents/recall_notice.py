@@ -129,7 +129,8 @@ def recall_notice_pdf(view: RecallView, partner: str, *, language: str = "zh-CN"
     row = consignee_of(view, partner)
     head: list[list[object]] = [
         *_case_rows(view, lang),
-        [_t("to", lang), f"{row.name} ({row.partner})"], [_t("address", lang), row.address],
+        [_t("to", lang), f"{_name(row, lang)} ({row.partner})"],
+        [_t("address", lang), row.address],
         [_t("contact", lang), row.contact],
         [_t("printed", lang), local_text(utc_now(), TIMEZONE)]]
     units: list[list[object]] = [
@@ -180,11 +181,15 @@ def _totals(view: RecallView, lang: str, st: Styles) -> Table:
                   [25.7] * 7, st, header=True)
 
 
+def _name(consignee: ConsigneeView, lang: str) -> str:
+    return consignee.name_en if lang == "en" and consignee.name_en else consignee.name
+
+
 def _per_consignee(view: RecallView, lang: str, st: Styles) -> Table:
     keys = ("consignee", "shipped", "used", "returned", "destroyed", "outstanding",
             "notified", "acknowledged")
     rows: list[list[object]] = [[_t(k, lang) for k in keys]]
-    rows += [[f"{c.name} ({c.partner})", c.shipped, c.used, c.returned, c.destroyed,
+    rows += [[f"{_name(c, lang)} ({c.partner})", c.shipped, c.used, c.returned, c.destroyed,
               c.outstanding, local_text(c.notified_at, TIMEZONE, seconds=False),
               local_text(c.acknowledged_at, TIMEZONE, seconds=False)] for c in view.consignees]
     return _table(rows, [40, 16, 16, 16, 16, 18, 29, 29], st, header=True)

@@ -139,7 +139,8 @@ def _style(table: Table, header_row: bool) -> Table:
 
 def _header(document: ShippingList, lang: str, st: Styles) -> Table:
     view = document.shipment
-    consignee = view.consignee_name or "—"
+    english = lang == "en" and view.consignee_name_en
+    consignee = (view.consignee_name_en if english else view.consignee_name) or "—"
     if view.to_warehouse:
         consignee = f"{consignee} ({view.to_warehouse}, {_t('transfer', lang)})"
     pairs = [("shipment_no", view.shipment_no), ("order_no", view.order_no),

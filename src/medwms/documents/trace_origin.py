@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medwms.masterdata.tables import Partner
 from medwms.quality.queries import inspections_of_receipt
 from medwms.recall.trace import Trace, TraceQuery, trace
 from medwms.receiving.tables import AdvanceNotice, Receipt
@@ -36,23 +37,35 @@ def with_documents(session: Session, found: Trace) -> Trace:
         no = str(entry["receipt"])
         records = [_inspection(view) for view in inspections[no]
                    if view.item == found.item["code"] and view.lot == entry["lot"]]
-        origin.append({**entry, "receipt_record": headers.get(no), "inspections": records})
+        origin.append({**entry, **_supplier(entry, headers.get(no)),
+                       "receipt_record": headers.get(no), "inspections": records})
     return replace(found, origin=tuple(origin))
+
+
+def _supplier(entry: dict[str, Any], header: dict[str, Any] | None) -> dict[str, Any]:
+    """The receipt's supplier where the movement names none (receipts before it did)."""
+    if entry.get("supplier") or header is None:
+        return {}
+    return {"supplier": header["supplier"], "supplier_name": header["supplier_name"],
+            "supplier_name_en": header["supplier_name_en"]}
 
 
 def receipt_headers(session: Session, numbers: list[str]) -> dict[str, dict[str, Any]]:
     """receipt no → notice, purchase order, transport and arrival temperature."""
     if not numbers:
         return {}
-    rows = session.execute(select(Receipt, AdvanceNotice.notice_no)
+    rows = session.execute(select(Receipt, AdvanceNotice.notice_no, Partner)
                            .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
+                           .join(Partner, Partner.id == Receipt.supplier_id)
                            .where(Receipt.receipt_no.in_(numbers)))
     return {r.receipt_no: {"notice": notice, "po_no": r.po_no, "status": r.status,
+                           "supplier": supplier.code, "supplier_name": supplier.name,
+                           "supplier_name_en": supplier.name_en,
                            "transport_mode": r.transport_mode,
                            "arrival_temp": None if r.arrival_temp is None
                            else str(r.arrival_temp),
                            "logger_id": r.logger_id, "opened_at": r.opened_at,
-                           "closed_at": r.closed_at} for r, notice in rows}
+                           "closed_at": r.closed_at} for r, notice, supplier in rows}
 
 
 def _inspection(view: Any) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class StockRow:
     colour: str
     quantity: int
     hu_id: int | None
+    item_name_en: str = ""
 
 
 def stock(session: Session, flt: StockFilter, *, limit: int = 500,
@@ -72,7 +73,7 @@ def stock_total(session: Session, flt: StockFilter) -> int:
 
 def _stock_query(flt: StockFilter) -> Select[*tuple[Any, ...]]:
     columns = (Stock, Warehouse.code, Zone.code, Location.code, Owner.code, Item.code,
-               Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial)
+               Item.name_zh, Lot.lot_no, Lot.expiry, SerialUnit.serial, Item.name_en)
     query: Select[*tuple[Any, ...]] = (select(*columns)
              .join(Warehouse, Warehouse.id == Stock.warehouse_id)
              .join(Location, Location.id == Stock.location_id)
@@ -109,11 +110,11 @@ def require_lot(session: Session, item: str, lot: str) -> None:
 
 
 def _stock_row(row: Any) -> StockRow:
-    stock_, warehouse, zone, location, owner, item, name, lot, expiry, serial = row
+    stock_, warehouse, zone, location, owner, item, name, lot, expiry, serial, name_en = row
     return StockRow(id=stock_.id, warehouse=warehouse, zone=zone, location=location,
                     owner=owner, item=item, item_name=name, lot=lot, expiry=expiry,
                     serial=serial, status=stock_.status, colour=COLOURS[stock_.status],
-                    quantity=stock_.quantity, hu_id=stock_.hu_id)
+                    quantity=stock_.quantity, hu_id=stock_.hu_id, item_name_en=name_en)
 
 
 @dataclass(frozen=True)

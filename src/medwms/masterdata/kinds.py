@@ -93,6 +93,7 @@ OWNERS = Kind("owners", "owner", (
 PARTNERS = Kind("partners", "partner", (
     _col("code", f.code(40), required=True),
     _col("name", f.text(200), required=True),
+    _col("name_en", f.text(200), default=""),
     _col("kind", f.choice(*PartnerKind), required=True),
     _col("parent_code", f.code(40)),
     _col("licence_no", f.text(100), default=""),

@@ -104,6 +104,7 @@ class Partner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(12))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     licence_no: Mapped[str] = mapped_column(String(100), default="")

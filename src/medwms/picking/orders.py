@@ -25,7 +25,7 @@ from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import Problem, ValidationError
 from medwms.core.ids import new_doc_no
-from medwms.masterdata.fields import FieldError, bilingual
+from medwms.masterdata.fields import FieldError
 from medwms.masterdata.fields import code as code_field
 from medwms.masterdata.fields import gtin as gtin_field
 from medwms.masterdata.rules import credential_problem
@@ -50,6 +50,12 @@ from medwms.picking.tables import (
 
 CONSIGNEE_KIND = {OrderKind.SALE: PartnerKind.CUSTOMER,
                   OrderKind.DEPARTMENT: PartnerKind.DEPARTMENT}
+KIND_WORDS = {OrderKind.SALE: ("销售出库单", "a sales order"),
+              OrderKind.DEPARTMENT: ("科室领用单", "a department issue")}
+CONSIGNEE_WORDS = {
+    PartnerKind.CUSTOMER: ("客户（医院或经销商）", "customer (hospital or distributor)"),
+    PartnerKind.DEPARTMENT: ("临床科室", "clinical department"),
+    PartnerKind.SUPPLIER: ("供货单位", "supplier")}
 CANCELLABLE = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
 WHY = {"missing": ("is missing", "缺失"), "expired": ("has expired", "已过期"),
        "inactive": ("is inactive", "已停用")}
@@ -144,7 +150,7 @@ def _resolve(s: Session, order: OrderIn) -> _Resolved:
 
 def _problem(row: int | None, column: str, value: object, en: str, zh: str) -> Problem:
     shown = None if value is None else str(value)
-    return Problem(bilingual(en, zh), column=column, row=row, value=shown)
+    return Problem(en, column=column, row=row, value=shown, message_zh=zh)
 
 
 def _warehouse(s: Session, code: str | None, column: str, row: int | None,
@@ -166,7 +172,8 @@ def _owner(s: Session, code: str, row: int | None, found: list[Problem]) -> int:
 def _consignee(s: Session, order: OrderIn, kind: OrderKind,
                found: list[Problem]) -> Partner | None:
     if not order.consignee:
-        found.append(_problem(order.row, "consignee", None, f"a {kind} order needs a consignee",
+        found.append(_problem(order.row, "consignee", None,
+                              f"{KIND_WORDS[kind][1]} needs a consignee",
                               "需要收货单位"))
         return None
     partner = s.scalars(select(Partner).where(
@@ -175,9 +182,12 @@ def _consignee(s: Session, order: OrderIn, kind: OrderKind,
         found.append(_problem(order.row, "consignee", order.consignee, "unknown partner",
                               "未知的收货单位"))
     elif partner.kind != CONSIGNEE_KIND[kind]:
+        (want_zh, want_en), (is_zh, is_en) = (CONSIGNEE_WORDS[CONSIGNEE_KIND[kind]],
+                                              CONSIGNEE_WORDS[PartnerKind(partner.kind)])
         found.append(_problem(order.row, "consignee", order.consignee,
-                              f"a {kind} order goes to a {CONSIGNEE_KIND[kind]}, "
-                              f"not a {partner.kind}", "收货单位类型与出库类型不符"))
+                              f"{KIND_WORDS[kind][1]} goes to a {want_en}: {partner.code} is a "
+                              f"{is_en}", f"{KIND_WORDS[kind][0]}的收货单位应为{want_zh}，"
+                              f"{partner.code} 是{is_zh}"))
     return partner
 
 

@@ -19,6 +19,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
+from medwms.core.reasons import Reason
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
@@ -39,6 +40,10 @@ from medwms.picking.tables import (
 
 LIVE = (AllocationStatus.OPEN, AllocationStatus.PICKED)
 CLOSED_WAVES = frozenset({"CANCELLED", "SHIPPED", "CLOSED", "PICKED"})
+LOT_SWAP = Reason("LOT_SWAP", "LOT SWAP from {lot}", "换批拣货，原分配批号 {lot}",
+                  "Lot swapped from {lot}")
+SERIAL_SWAP = Reason("SERIAL_SWAP", "SERIAL SWAP from {serial}",
+                     "换序列号拣货，原分配序列号 {serial}", "Serial swapped from {serial}")
 
 
 def pick_list(db: Database, *, actor: Actor, wave_no: str) -> queries.PickList:
@@ -273,11 +278,12 @@ def _iso(value: date | None) -> str | None:
 
 
 def _reason(facts: Facts, swapped: int | None, serial_swapped: int | None) -> str:
-    """The movement's reason: which allocated lot and serial the picked unit replaced."""
-    parts = [f"LOT SWAP from {facts.lot_names.get(swapped, '-')}"] if swapped else []
+    """The movement's reason: which allocated lot or serial the picked unit replaced."""
+    if swapped:
+        return LOT_SWAP.text(lot=facts.lot_names.get(swapped, "-"))
     if serial_swapped:
-        parts.append(f"SERIAL SWAP from {facts.serial_names.get(serial_swapped, '-')}")
-    return "; ".join(parts)
+        return SERIAL_SWAP.text(serial=facts.serial_names.get(serial_swapped, "-"))
+    return ""
 
 
 # --- the facts a pick decision needs --------------------------------------------------------

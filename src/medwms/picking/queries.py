@@ -42,6 +42,7 @@ class LineView:
     backorder_qty: int
     backorder_reason: str
     allocations: list[AllocationView]
+    item_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class OrderView:
     wave: str | None
     created_at: datetime
     lines: list[LineView]
+    consignee_name_en: str = ""
 
 
 def lock_order(s: Session, order_no: str) -> OutboundOrder:
@@ -83,8 +85,9 @@ def order_view(s: Session, order_no: str) -> OrderView:
     """One order with its lines and their allocations."""
     order = _order(s, order_no)
     target = aliased(Warehouse)
-    warehouse, owner, consignee, name, to_wh, wave = s.execute(
-        select(Warehouse.code, Owner.code, Partner.code, Partner.name, target.code, Wave.wave_no)
+    warehouse, owner, consignee, name, to_wh, wave, name_en = s.execute(
+        select(Warehouse.code, Owner.code, Partner.code, Partner.name, target.code, Wave.wave_no,
+               Partner.name_en)
         .select_from(OutboundOrder)
         .join(Warehouse, Warehouse.id == OutboundOrder.warehouse_id)
         .join(Owner, Owner.id == OutboundOrder.owner_id)
@@ -94,18 +97,18 @@ def order_view(s: Session, order_no: str) -> OrderView:
         .where(OutboundOrder.id == order.id)).one()
     return OrderView(order.order_no, order.kind, order.status, warehouse, owner, consignee, name,
                      to_wh, order.reference, order.requested_ship_date, order.delivery_date,
-                     wave, order.created_at, _lines(s, order.id))
+                     wave, order.created_at, _lines(s, order.id), name_en or "")
 
 
 def _lines(s: Session, order_id: int) -> list[LineView]:
-    rows = s.execute(select(OrderLine, Item.code, Item.name_zh).join(
+    rows = s.execute(select(OrderLine, Item.code, Item.name_zh, Item.name_en).join(
         Item, Item.id == OrderLine.item_id).where(OrderLine.order_id == order_id)
         .order_by(OrderLine.line_no)).all()
-    allocations = _allocations(s, [line.id for line, _, _ in rows])
+    allocations = _allocations(s, [line.id for line, _, _, _ in rows])
     return [LineView(line.line_no, code, name, line.quantity, line.lot_no, line.serial,
                      line.allocated_qty, line.picked_qty, line.backorder_qty,
-                     line.backorder_reason, allocations.get(line.id, []))
-            for line, code, name in rows]
+                     line.backorder_reason, allocations.get(line.id, []), name_en)
+            for line, code, name, name_en in rows]
 
 
 def _allocations(s: Session, line_ids: list[int]) -> dict[int, list[AllocationView]]:

@@ -21,6 +21,7 @@ from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.ids import new_doc_no
+from medwms.core.reasons import Reason
 from medwms.masterdata.tables import Warehouse
 from medwms.picking import pick_errors as errors
 from medwms.picking import pick_queries as queries
@@ -52,6 +53,7 @@ class Action(StrEnum):
 
 
 ALLOWED = {Discrepancy.MISSING: (Action.FOUND, Action.SHORT_SHIP)}
+RESOLVED = Reason("RESOLVED", "{action}: {reason}", "{action}：{reason}")  # a line's resolution
 
 
 def start_verification(db: Database, *, actor: Actor, order_no: str,
@@ -138,7 +140,7 @@ def resolve(db: Database, *, actor: Actor, verification_no: str, line_id: int, a
             _require_rescanned(s, verification, line)
         if chosen is Action.SHORT_SHIP:
             _short_ship(s, verification, line, resolution)
-        line.resolution = f"{chosen}: {resolution.strip()}"[:300]
+        line.resolution = RESOLVED.text(action=chosen.value, reason=resolution.strip())[:300]
         line.resolved_by = actor.user_id
         record_audit(s, actor=actor, action="verification.resolve", entity="verification",
                      entity_key=verification.verification_no, reason=resolution.strip(),

@@ -185,6 +185,7 @@ class VerificationRecord:
     lines: list[RecordLine]
     discrepancies: int
     unresolved: int
+    consignee_name_en: str = ""
 
 
 def record(s: Session, verification: Verification) -> VerificationRecord:
@@ -198,6 +199,7 @@ def record(s: Session, verification: Verification) -> VerificationRecord:
         warehouse=s.get_one(Warehouse, order.warehouse_id).code,
         consignee=partner.code if partner else None,
         consignee_name=partner.name if partner else None,
+        consignee_name_en=partner.name_en if partner else "",
         verifier=username(s, verification.verifier_id), status=verification.status,
         started_at=verification.started_at.isoformat(),
         finished_at=verification.finished_at.isoformat() if verification.finished_at else None,

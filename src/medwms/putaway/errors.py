@@ -160,5 +160,5 @@ class NothingToPutAway(Conflict):
 
 class NoLocationFits(Conflict):
     code = "NO_LOCATION_FITS"
-    message_en = "No location fits {item} lot {lot} ({quantity} units, {stock_status}): {why}."
-    message_zh = "没有适合 {item} 批号 {lot}（{quantity} 个，{stock_status}）的库位：{why}。"
+    message_en = "No location fits {item} lot {lot} ({quantity} units, {stock_status}): {why_en}."
+    message_zh = "没有适合 {item} 批号 {lot}（{quantity} 个，{stock_status}）的库位：{why_zh}。"

@@ -134,7 +134,7 @@ def _task(row: Any, places: list[Candidate]) -> Task:
                   colour=COLOURS[status], quantity=int(quantity))
     if isinstance(choice, NoFit):
         return Task(**common, suggested_location=None, reason="NO_LOCATION_FITS",
-                    why_en=f"no location fits: {choice.why}",
-                    why_zh=f"没有合适的库位：{choice.why}")
+                    why_en=f"no location fits: {choice.why_in('en')}",
+                    why_zh=f"没有合适的库位：{choice.why_in('zh-CN')}")
     return Task(**common, suggested_location=choice.code, reason=choice.reason,
                 why_en=choice.why_en, why_zh=choice.why_zh)

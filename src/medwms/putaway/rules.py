@@ -34,6 +34,11 @@ CAPACITY = "OVER_CAPACITY"
 OCCUPIED = "OCCUPIED"
 CONSOLIDATE = "CONSOLIDATE"
 NEAREST_FREE = "NEAREST_FREE"
+REFUSAL_WORDS = {BLOCKED: ("库位已锁定", "blocked"),
+                 NEEDS_RED_ZONE: ("不合格品须入红区", "needs the red zone"),
+                 NOT_STORAGE: ("非存储区", "not a storage zone"),
+                 TEMPERATURE: ("温度条件不符", "wrong temperature"),
+                 CAPACITY: ("容量不足", "too full"), OCCUPIED: ("已存放其他货品", "occupied")}
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,15 @@ class NoFit:
         if not self.reasons:
             return "no candidate locations"
         return ", ".join(f"{code} ×{count}" for code, count in self.reasons)
+
+    def why_in(self, language: str) -> str:
+        """`why` in words: e.g. 'wrong temperature ×12, occupied ×3' (温度条件不符 ×12 …)."""
+        zh = language.lower().startswith("zh")
+        if not self.reasons:
+            return "没有候选库位" if zh else "no candidate locations"
+        words = [(REFUSAL_WORDS.get(code, (code, code))[0 if zh else 1], count)
+                 for code, count in self.reasons]
+        return ("，" if zh else ", ").join(f"{word} ×{count}" for word, count in words)
 
 
 # A zone without a range (or a side of it) is plain ambient storage: China's GSP 常温 0–30 °C.

@@ -133,7 +133,8 @@ def _proposal(picked: Picked, choice: Suggestion) -> Proposal:
 def _no_fit(picked: Picked, choice: NoFit) -> errors.NoLocationFits:
     return errors.NoLocationFits(item=picked.item.code, lot=picked.lot_no or "-",
                                  quantity=picked.quantity, stock_status=picked.status,
-                                 why=choice.why, reasons=dict(choice.reasons))
+                                 why=choice.why, why_en=choice.why_in("en"),
+                                 why_zh=choice.why_in("zh-CN"), reasons=dict(choice.reasons))
 
 
 def _refuse_unfit(session: Session, picked: Picked, goods: Goods, place: Candidate,

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from medwms.core.errors import Problem
 from medwms.core.hashchain import canonical
+from medwms.core.reasons import Reason, say
 from medwms.ledger.rules import Line
 from medwms.quality.errors import (
     BadInspectionInput,
@@ -29,6 +30,13 @@ MIN_EXPLANATION = 10  # characters of notes that explain accepting a held lot
 MEANINGS = {Conclusion.ACCEPT: "released", Conclusion.REJECT: "rejected",
             Conclusion.PARTIAL: "partially released"}
 CHECK_NAMES = ("packaging_ok", "label_ok", "certificate_ok", "temperature_ok")
+# The signed meanings, stored in English (also the STATUS movements' reason), said in Chinese.
+QC_RELEASED = Reason("QC_RELEASED", "QC released", "验收合格放行", "Released by inspection")
+QC_REJECTED = Reason("QC_REJECTED", "QC rejected: {reason} / {disposition}",
+                     "验收拒收：{reason} / {disposition}", "Rejected by inspection: {reason} / "
+                     "{disposition}")
+MEANING_WORDS = (Reason("RELEASED", "released", "合格放行"), Reason("REJECTED", "rejected", "拒收"),
+                 Reason("PARTLY_RELEASED", "partially released", "部分放行"))
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,12 @@ def _check_temperature(lot: LotUnderInspection, checks: Checks) -> None:
         raise ColdChainUnresolved(lot=lot.lot, hold="; ".join(lot.hold_reasons))
     if lot.cold_chain and checks.temperature_ok is None:
         raise TemperatureNotAnswered(item=lot.item, lot=lot.lot)
+
+
+def signature_words(printed: str, language: str) -> str:
+    """A printed signature "name – date/time – meaning" with its meaning in `language`."""
+    head, dash, meaning = printed.rpartition(" – ")
+    return head + dash + say(meaning, MEANING_WORDS, language) if dash else printed
 
 
 def meaning_of(split: Split) -> str:

@@ -183,10 +183,11 @@ def _signed_record(row: Inspection, item: Item, lot: Lot | None, received: Recei
 
 def _post(s: Session, actor: Actor, row: Inspection, received: ReceivedLot,
           finding: Finding, split: Split, now: datetime) -> None:
-    reject_reason = f"QC rejected: {finding.reason.strip()} / {finding.disposition.strip()}"
+    reject_reason = rules.QC_REJECTED.text(reason=finding.reason.strip(),
+                                           disposition=finding.disposition.strip())
     lines = rules.status_lines(item_id=row.item_id, lot_id=row.lot_id,
                                balances=received.balances, split=split,
-                               accept_reason="QC released", reject_reason=reject_reason)
+                               accept_reason=rules.QC_RELEASED.text(), reject_reason=reject_reason)
     post(s, actor=actor, doc_type="QC", doc_no=row.inspection_no, lines=lines, now=now)
 
 

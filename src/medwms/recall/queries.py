@@ -36,6 +36,7 @@ class ConsigneeView:
     acknowledged_at: datetime | None
     units: list[dict[str, Any]]
     note: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _consignee_view(row: RecallConsignee, partner: Partner) -> ConsigneeView:
         contact=partner.contact, shipped=row.shipped_qty, returned=row.returned_qty,
         destroyed=row.destroyed_qty, used=row.used_qty, outstanding=figures.outstanding,
         notified_at=row.notified_at, acknowledged_at=row.acknowledged_at,
-        units=json.loads(row.units or "[]"), note=row.note)
+        units=json.loads(row.units or "[]"), note=row.note, name_en=partner.name_en)
 
 
 def _figures(blocked: int, consignees: list[ConsigneeView]) -> dict[str, int]:

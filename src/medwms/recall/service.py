@@ -26,6 +26,7 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotFound
 from medwms.core.ids import new_doc_no
+from medwms.core.reasons import Reason
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
@@ -49,6 +50,7 @@ from medwms.shipping.tables import Shipment
 
 MANAGE = Perm.RECALL_MANAGE
 DOC_TYPE = "RCL"
+RETURNED_IN_RECALL = Reason("RECALL_RETURN", "recall {recall_no}", "召回 {recall_no} 退回")
 
 
 def open_recall(db: Database, *, actor: Actor, scope: rules.Scope, reason: str,
@@ -365,7 +367,7 @@ def _return_line(session: Session, case: RecallCase, row: RecallConsignee, locat
                 quantity=quantity, lot_id=lot_id,
                 serial_id=serial_row.id if serial_row else None,
                 to_location_id=location_id, to_status=Status.RECALLED,
-                partner_id=row.partner_id, reason=f"recall {case.recall_no}")
+                partner_id=row.partner_id, reason=RETURNED_IN_RECALL.text(recall_no=case.recall_no))
 
 
 def close_recall(db: Database, *, actor: Actor, recall_no: str, password: str,

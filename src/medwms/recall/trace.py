@@ -94,6 +94,8 @@ class MovementLine:
     actor: str | None
     reason: str
     owner_id: int
+    partner_name_en: str = ""
+    parent_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ class Trace:
 
 def _public(line: MovementLine) -> dict[str, Any]:
     out = asdict(line)
-    for name in ("partner_kind", "parent", "parent_name", "owner_id"):
+    for name in ("partner_kind", "parent", "parent_name", "parent_name_en", "owner_id"):
         out.pop(name)
     return out
 
@@ -212,7 +214,7 @@ def movement_lines(session: Session, where: ColumnElement[bool]) -> list[Movemen
                     Lot.expiry, source.code, target.code, Movement.from_status,
                     Movement.to_status, Movement.quantity, Partner.code, Partner.name,
                     Partner.kind, parent.code, parent.name, User.username, Movement.reason,
-                    Movement.owner_id)
+                    Movement.owner_id, Partner.name_en, parent.name_en)
              .join(Warehouse, Warehouse.id == Movement.warehouse_id)
              .outerjoin(Lot, Lot.id == Movement.lot_id)
              .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
@@ -247,7 +249,8 @@ def origins(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
             continue
         row = found.setdefault((m.doc_no, m.lot, m.serial), {
             "receipt": m.doc_no, "doc_type": m.doc_type, "supplier": m.partner,
-            "supplier_name": m.partner_name, "warehouse": m.warehouse, "date": m.at,
+            "supplier_name": m.partner_name, "supplier_name_en": m.partner_name_en or "",
+            "warehouse": m.warehouse, "date": m.at,
             "quantity": 0, "lot": m.lot, "serial": m.serial, "expiry": m.expiry,
             "received_by": m.actor})
         row["quantity"] += m.quantity
@@ -259,6 +262,14 @@ def _consignee(m: MovementLine) -> tuple[str | None, str | None, str | None]:
     if m.partner_kind == PartnerKind.DEPARTMENT and m.parent:
         return m.parent, m.parent_name, m.partner_name
     return m.partner, m.partner_name, None
+
+
+def _english(m: MovementLine) -> dict[str, str]:
+    """The English names of the consignee and department ("" where there are none)."""
+    if m.partner_kind == PartnerKind.DEPARTMENT and m.parent:
+        return {"consignee_name_en": m.parent_name_en or "",
+                "department_en": m.partner_name_en or ""}
+    return {"consignee_name_en": m.partner_name_en or "", "department_en": ""}
 
 
 def _shipment_consignees(session: Session,
@@ -286,7 +297,8 @@ def shipments(moves: tuple[MovementLine, ...],
         out.append({"consignee": code, "consignee_name": name, "department": department,
                     "shipment": m.doc_no, "date": m.at, "quantity": m.quantity,
                     "lot": m.lot, "serial": m.serial, "expiry": m.expiry,
-                    "warehouse": m.warehouse, "from_location": m.from_location})
+                    "warehouse": m.warehouse, "from_location": m.from_location,
+                    **_english(m)})
     return out
 
 
@@ -301,5 +313,5 @@ def returns(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
                     "return": m.doc_no, "doc_type": m.doc_type, "date": m.at,
                     "quantity": m.quantity, "lot": m.lot, "serial": m.serial,
                     "warehouse": m.warehouse, "location": m.to_location,
-                    "status": m.to_status})
+                    "status": m.to_status, **_english(m)})
     return out

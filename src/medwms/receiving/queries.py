@@ -37,6 +37,7 @@ class ReceiptHeader:
     opened_by: int | None
     closed_at: str | None
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
+    supplier_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class NoticeHeader:
     created_at: str
     lines: int
     quantity: int
+    supplier_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def _iso(value: date | datetime | None) -> str | None:
 
 def _header_query() -> Select[*tuple[Any, ...]]:
     return (select(Receipt, Warehouse.code, Partner.code, Partner.name, Location.code,
-                   AdvanceNotice.notice_no)
+                   AdvanceNotice.notice_no, Partner.name_en)
             .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
             .join(Partner, Partner.id == Receipt.supplier_id)
             .join(Location, Location.id == Receipt.location_id)
@@ -164,7 +166,7 @@ def _header_query() -> Select[*tuple[Any, ...]]:
 
 
 def _header(row: Any) -> ReceiptHeader:
-    r, warehouse, supplier, supplier_name, dock, notice_no = row
+    r, warehouse, supplier, supplier_name, dock, notice_no, supplier_name_en = row
     return ReceiptHeader(
         receipt_no=r.receipt_no, barcode=f"#D:{r.receipt_no}", status=r.status,
         warehouse=warehouse, supplier=supplier, supplier_name=supplier_name,
@@ -172,7 +174,8 @@ def _header(row: Any) -> ReceiptHeader:
         arrival_temp=None if r.arrival_temp is None else f"{r.arrival_temp:.1f}",
         logger_id=r.logger_id, opened_at=_iso(r.opened_at) or "", opened_by=r.opened_by,
         closed_at=_iso(r.closed_at),
-        discrepancies=json.loads(r.discrepancies) if r.discrepancies else [])
+        discrepancies=json.loads(r.discrepancies) if r.discrepancies else [],
+        supplier_name_en=supplier_name_en)
 
 
 def receipt_header(s: Session, receipt: Receipt) -> ReceiptHeader:
@@ -366,7 +369,7 @@ def _notice_query() -> Select[*tuple[Any, ...]]:
               .group_by(AdvanceNoticeLine.notice_id).subquery())
     supplier = aliased(Partner)
     return (select(AdvanceNotice, supplier.code, supplier.name, Warehouse.code, Owner.code,
-                   totals.c.n, totals.c.q)
+                   totals.c.n, totals.c.q, supplier.name_en)
             .join(supplier, supplier.id == AdvanceNotice.supplier_id)
             .join(Warehouse, Warehouse.id == AdvanceNotice.warehouse_id)
             .join(Owner, Owner.id == AdvanceNotice.owner_id)
@@ -374,12 +377,12 @@ def _notice_query() -> Select[*tuple[Any, ...]]:
 
 
 def _notice_header(row: Any) -> NoticeHeader:
-    n, supplier, supplier_name, warehouse, owner, lines, quantity = row
+    n, supplier, supplier_name, warehouse, owner, lines, quantity, supplier_name_en = row
     return NoticeHeader(
         notice_no=n.notice_no, barcode=f"#D:{n.notice_no}", status=n.status,
         supplier=supplier, supplier_name=supplier_name, warehouse=warehouse, owner=owner,
         po_no=n.po_no, expected_on=_iso(n.expected_on), created_at=_iso(n.created_at) or "",
-        lines=int(lines or 0), quantity=int(quantity or 0))
+        lines=int(lines or 0), quantity=int(quantity or 0), supplier_name_en=supplier_name_en)
 
 
 def list_notices(s: Session, *, status: str | None = None, supplier: str | None = None,

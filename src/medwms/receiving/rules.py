@@ -16,7 +16,12 @@ from datetime import date
 from decimal import Decimal
 
 from medwms.core.clock import days_remaining
+from medwms.core.reasons import Reason
 
+ARRIVAL_OUTSIDE = Reason("ARRIVAL_OUTSIDE", "arrival {temperature} °C outside {low}–{high} °C",
+                         "到货温度 {temperature} °C，超出 {low}–{high} °C")
+HELD = Reason("HOLD", "HOLD: {reason}", "暂扣：{reason}",  # the movement reason of a held scan
+              "On hold: {reason}")
 Bucket = tuple[int, str | None]
 
 
@@ -53,7 +58,7 @@ def temperature_hold(arrival: Decimal | None, temp_min: Decimal | None,
         return ""
     low = "" if temp_min is None else fmt_temp(temp_min)
     high = "" if temp_max is None else fmt_temp(temp_max)
-    return f"arrival {fmt_temp(arrival)} °C outside {low}–{high} °C"
+    return ARRIVAL_OUTSIDE.text(temperature=fmt_temp(arrival), low=low, high=high)
 
 
 @dataclass(frozen=True)

@@ -331,7 +331,7 @@ def _accept(s: Session, *, actor: Actor, head: ScanHead, scan: _Scan) -> ScanRes
         kind=MovementKind.RECEIVE, owner_id=receipt.owner_id, item_id=unit.item.id,
         quantity=unit.quantity, lot_id=line.lot_id, serial_id=line.serial_id,
         to_location_id=receipt.location_id, to_status=Status.QUARANTINE,
-        reason=f"HOLD: {hold}" if hold else "")])
+        partner_id=receipt.supplier_id, reason=f"HOLD: {hold}" if hold else "")])
     if head.notice_status == NoticeStatus.OPEN:
         s.execute(update(AdvanceNotice).where(AdvanceNotice.id == receipt.notice_id)
                   .values(status=NoticeStatus.RECEIVING))

@@ -30,6 +30,7 @@ from medwms.masterdata.tables import Warehouse
 from medwms.picking.tables import OrderLine, OutboundOrder, Pick, Wave
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.lookup import ScannedUnit
+from medwms.shipping.reasons import PACKED_INTO
 from medwms.shipping.rules import Key
 from medwms.shipping.tables import Shipment, ShipmentLine, ShippingUnit
 
@@ -234,7 +235,7 @@ def _move_into_unit(s: Session, actor: Actor, shipment: Shipment, order: Outboun
                 quantity=quantity, lot_id=lot, serial_id=serial,
                 from_location_id=staging, from_status=Status.AVAILABLE,
                 to_location_id=staging, to_status=Status.AVAILABLE, to_hu_id=hu.id,
-                reason=f"packed into SSCC {hu.sscc}")
+                reason=PACKED_INTO.text(sscc=hu.sscc))
     post(s, actor=actor, doc_type="SHP", doc_no=shipment.shipment_no, now=now, lines=[move])
 
 

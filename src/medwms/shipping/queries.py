@@ -73,6 +73,7 @@ class ShipmentView:
     units: list[UnitView]
     lines: list[LineView]
     discrepancies: dict[str, Any]
+    consignee_name_en: str = ""
 
 
 def shipment_view(s: Session, shipment_no: str) -> ShipmentView:
@@ -93,7 +94,8 @@ def shipment_view(s: Session, shipment_no: str) -> ShipmentView:
         waybill=shipment.waybill, shipped_at=shipment.shipped_at,
         shipped_by=shipment.shipped_by, received_at=shipment.received_at,
         units=_units(s, shipment, lines), lines=lines,
-        discrepancies=json.loads(shipment.discrepancies) if shipment.discrepancies else {})
+        discrepancies=json.loads(shipment.discrepancies) if shipment.discrepancies else {},
+        consignee_name_en=partner.name_en if partner else "")
 
 
 def _units(s: Session, shipment: Shipment, lines: list[LineView]) -> list[UnitView]:

@@ -29,6 +29,7 @@ from medwms.masterdata.tables import Item, Location, Warehouse, ZoneKind
 from medwms.picking.tables import OutboundOrder
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.lookup import ScannedUnit
+from medwms.shipping.reasons import RETURNED, RETURNED_FLAGGED
 from medwms.shipping.tables import CustomerReturn, ReturnLine, Shipment, ShipmentLine
 
 SHIPPED_STATUSES = ("SHIPPED", "SHORT", "RECEIVED")
@@ -162,7 +163,7 @@ def _record(s: Session, actor: Actor, opened: CustomerReturn, scanned: ScannedUn
     owner = s.get_one(OutboundOrder, shipment.order_id).owner_id
     why = reason.strip() or opened.reason
     flagged = flag.en if flag else ""
-    text = f"RETURN: {why}" + (f" [FLAGGED: {flagged}]" if flagged else "")
+    text = RETURNED_FLAGGED.text(reason=why, flag=flagged) if flagged else RETURNED.text(reason=why)
     post(s, actor=actor, doc_type="RET", doc_no=opened.return_no, now=now, lines=[Line(
         kind=MovementKind.RETURN, owner_id=owner, item_id=scanned.item.id,
         quantity=scanned.quantity, lot_id=lot.id if lot else None,

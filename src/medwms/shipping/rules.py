@@ -16,6 +16,7 @@ from decimal import Decimal
 from medwms.barcode.checkdigit import gs1_check_digit
 from medwms.core.errors import Problem
 from medwms.masterdata.storage import is_cold_chain
+from medwms.shipping.reasons import MORE_RETURNED, NEVER_SHIPPED
 
 DEMO_COMPANY_PREFIX = "6901234"  # a demo GS1 China prefix until settings carry the real one
 OUR_FLEET = "OWN"  # carrier name of our own vehicles: the "waybill" then names plate and driver
@@ -162,10 +163,8 @@ def return_flag(shipped: int, returned: int, quantity: int,
     """None when the customer got at least this many more than they returned (G31)."""
     if shipped == 0:
         what = "serial" if serialised else "lot"
-        return ReturnFlag(f"this {what} was never shipped to this customer",
-                          "该批号/序列号从未发往此客户")
+        return ReturnFlag(NEVER_SHIPPED.text(what=what), "该批号/序列号从未发往此客户")
     if returned + quantity > shipped:
-        return ReturnFlag(f"more returned ({returned + quantity}) than shipped ({shipped}) "
-                          "to this customer",
-                          f"退回数量 {returned + quantity} 超过发往此客户的数量 {shipped}")
+        fields = {"returned": returned + quantity, "shipped": shipped}
+        return ReturnFlag(MORE_RETURNED.text(**fields), MORE_RETURNED.words(fields, "zh-CN"))
     return None

@@ -28,6 +28,7 @@ from medwms.masterdata.tables import Item, Warehouse
 from medwms.picking.tables import OrderStatus, OutboundOrder
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.packing import packed_by_key, packing_shipment, picked_by_key, staging_of
+from medwms.shipping.reasons import SHIPPED_IN
 from medwms.shipping.tables import Shipment, ShipmentLine, ShippingUnit
 
 
@@ -161,7 +162,7 @@ def _line(row: _Packed, kind: MovementKind, staging: int, to_location: int | Non
                 serial_id=row.line.serial_id, from_location_id=staging,
                 to_location_id=to_location, from_status=Status.AVAILABLE, to_status=to_status,
                 from_hu_id=row.hu.id, to_hu_id=row.hu.id if to_location else None,
-                partner_id=partner, reason=f"shipped in SSCC {row.hu.sscc}")
+                partner_id=partner, reason=SHIPPED_IN.text(sscc=row.hu.sscc))
 
 
 def _mark_shipped(shipment: Shipment, order: OutboundOrder, actor: Actor, carrier: str,

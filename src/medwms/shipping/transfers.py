@@ -33,6 +33,7 @@ from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, Seri
 from medwms.masterdata.tables import Item, Warehouse, ZoneKind
 from medwms.picking.tables import OutboundOrder
 from medwms.shipping import errors, lookup, rules
+from medwms.shipping.reasons import LOST_IN_TRANSIT
 from medwms.shipping.tables import Shipment, ShipmentLine, ShippingUnit
 
 OPEN_STATUSES = ("SHIPPED", "SHORT")
@@ -357,4 +358,4 @@ def _write_off(s: Session, actor: Actor, ctx: _Receiving, take: _Take, reason: s
                      item_id=line.item_id, quantity=take.quantity, lot_id=line.lot_id,
                      serial_id=line.serial_id, from_location_id=ctx.transit,
                      from_status=Status.IN_TRANSIT, from_hu_id=take.hu_id,
-                     reason=f"LOST in transit: {reason.strip()}")])
+                     reason=LOST_IN_TRANSIT.text(reason=reason.strip()))])

@@ -28,14 +28,16 @@ def receipt(db: Database, receipt_no: str) -> ReceiptDetail:
         return receiving.get_receipt(s, document_number(receipt_no))
 
 
-def receiving_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """Warehouses and active suppliers (code, name) for the "receive against a PO" form."""
+def receiving_choices(db: Database, lang: str = "zh-CN") -> dict[str, list[tuple[str, str]]]:
+    """Warehouses and active suppliers (code, name in `lang`) for the "receive against a PO"
+    form."""
     with db.reading() as s:
         warehouses = s.execute(select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))
-        suppliers = s.execute(select(Partner.code, Partner.name).where(
+        suppliers = s.execute(select(Partner.code, Partner.name, Partner.name_en).where(
             Partner.kind == PartnerKind.SUPPLIER, Partner.active.is_(True)).order_by(Partner.code))
-        return {"warehouses": [tuple(r) for r in warehouses],  # type: ignore[misc]
-                "suppliers": [tuple(r) for r in suppliers]}  # type: ignore[misc]
+        return {"warehouses": [(code, name) for code, name in warehouses],
+                "suppliers": [(code, en if lang == "en" and en else name)
+                              for code, name, en in suppliers]}
 
 
 def inspections_of_lot(db: Database, *, item: str, lot: str) -> list[InspectionView]:

@@ -12,6 +12,11 @@ def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "trans
     return message
 
 
+def NP_(context: str, message: str) -> str:  # noqa: N802 — pgettext's "translate later"
+    """Mark `message` for the catalogue under `context` (templates use pgettext(context, …))."""
+    return message
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """One entry of the menu: a label (catalogue msgid), a link and who may see it."""

@@ -50,6 +50,7 @@ class OpenDoc:
     order_no: str
     status: str
     consignee: str | None
+    consignee_en: str | None = None
 
 
 def order_list(db: Database, *, status: str | None = None) -> list[OrderSummary]:
@@ -64,21 +65,25 @@ def order_detail(db: Database, order_no: str) -> tuple[OrderView, dict[str, Any]
         return orders.order_view(s, order_no), orders.explanation(s, order_no)
 
 
-def order_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """Warehouses, consignees (customers, departments) and items for the order form."""
+def order_choices(db: Database, lang: str = "zh-CN") -> dict[str, list[tuple[str, str]]]:
+    """Warehouses, consignees (customers, departments) and items for the order form, named
+    in `lang` (the English name in English, where there is one)."""
     kinds = (PartnerKind.CUSTOMER, PartnerKind.DEPARTMENT)
+    english = lang == "en"
     with db.reading() as s:
         return {
-            "warehouses": _pairs(s, select(Warehouse.code, Warehouse.name)
-                                 .order_by(Warehouse.code)),
-            "consignees": _pairs(s, select(Partner.code, Partner.name).where(
-                Partner.kind.in_(kinds), Partner.active.is_(True)).order_by(Partner.code)),
-            "items": _pairs(s, select(Item.code, Item.name_zh).order_by(Item.code)),
+            "warehouses": _pairs(s, select(Warehouse.code, Warehouse.name, Warehouse.name)
+                                 .order_by(Warehouse.code), english),
+            "consignees": _pairs(s, select(Partner.code, Partner.name, Partner.name_en).where(
+                Partner.kind.in_(kinds), Partner.active.is_(True)).order_by(Partner.code),
+                english),
+            "items": _pairs(s, select(Item.code, Item.name_zh, Item.name_en)
+                            .order_by(Item.code), english),
         }
 
 
-def _pairs(s: Session, query: Any) -> list[tuple[str, str]]:
-    return [(str(a), str(b)) for a, b in s.execute(query)]
+def _pairs(s: Session, query: Any, english: bool) -> list[tuple[str, str]]:
+    return [(str(code), str(en if english and en else name)) for code, name, en in s.execute(query)]
 
 
 def wave(db: Database, wave_no: str) -> WaveView:
@@ -99,14 +104,14 @@ def to_verify(db: Database) -> list[OpenDoc]:
     """Picked orders without a verification, and verifications not yet passed."""
     with db.reading() as s:
         going = s.execute(select(Verification.verification_no, OutboundOrder.order_no,
-                                 Verification.status, Partner.name)
+                                 Verification.status, Partner.name, Partner.name_en)
                           .join(OutboundOrder, OutboundOrder.id == Verification.order_id)
                           .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
                           .where(Verification.status != "PASSED")
                           .order_by(Verification.id.desc())).all()
-        busy = {order for _, order, _, _ in going}
+        busy = {order for _, order, _, _, _ in going}
         picked = _orders_of_status(s, OrderStatus.PICKED)
-    docs = [OpenDoc(number, order, status, name) for number, order, status, name in going]
+    docs = [OpenDoc(*row) for row in going]
     return docs + [doc for doc in picked if doc.order_no not in busy]
 
 
@@ -114,23 +119,24 @@ def to_ship(db: Database) -> list[OpenDoc]:
     """Shipments being packed, and verified orders not yet opened for packing."""
     with db.reading() as s:
         packing = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no,
-                                   Shipment.status, Partner.name)
+                                   Shipment.status, Partner.name, Partner.name_en)
                             .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
                             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
                             .where(Shipment.status == "PACKING")
                             .order_by(Shipment.id.desc())).all()
-        busy = {order for _, order, _, _ in packing}
+        busy = {order for _, order, _, _, _ in packing}
         verified = _orders_of_status(s, OrderStatus.VERIFIED)
-    docs = [OpenDoc(number, order, status, name) for number, order, status, name in packing]
+    docs = [OpenDoc(*row) for row in packing]
     return docs + [doc for doc in verified if doc.order_no not in busy]
 
 
 def _orders_of_status(s: Session, status: str) -> list[OpenDoc]:
-    rows = s.execute(select(OutboundOrder.order_no, OutboundOrder.status, Partner.name)
+    rows = s.execute(select(OutboundOrder.order_no, OutboundOrder.status, Partner.name,
+                            Partner.name_en)
                      .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
                      .where(OutboundOrder.status == status)
                      .order_by(OutboundOrder.id.desc()).limit(200))
-    return [OpenDoc("", order_no, st, name) for order_no, st, name in rows]
+    return [OpenDoc("", order_no, st, name, name_en) for order_no, st, name, name_en in rows]
 
 
 def verification(db: Database, verification_no: str) -> VerificationRecord:
@@ -169,12 +175,12 @@ def incoming_transfers(db: Database) -> list[OpenDoc]:
     """Transfer shipments on their way (SHIPPED) or short (SHORT), newest first."""
     with db.reading() as s:
         rows = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no, Shipment.status,
-                                Warehouse.name)
+                                Warehouse.name, Warehouse.name)
                          .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
                          .join(Warehouse, Warehouse.id == Shipment.to_warehouse_id)
                          .where(Shipment.status.in_(("SHIPPED", "SHORT")))
                          .order_by(Shipment.id.desc()).limit(200)).all()
-    return [OpenDoc(number, order, status, name) for number, order, status, name in rows]
+    return [OpenDoc(*row) for row in rows]
 
 
 def transfer(db: Database, shipment_no: str) -> ShipmentView:

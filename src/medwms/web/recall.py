@@ -46,6 +46,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "acknowledged": ("已回执", "Acknowledged"), "notice_pdf": ("召回通知", "Notice"),
     "report_pdf": ("召回报告", "Report"), "reconciliation": ("核对", "Reconciliation"),
     "item": ("产品", "Item"), "event": ("事件", "Event"), "detail": ("说明", "Detail"),
+    "affected": ("涉及数量", "Affected"), "blocked_in_stock": ("库内封存", "Blocked in stock"),
+    "unaccounted": ("未核清", "Unaccounted"), "event_opened": ("发起召回", "Recall opened"),
+    "event_consignees_listed": ("列出收货单位", "Consignees listed"),
+    "event_notified": ("已通知", "Notified"), "event_acknowledged": ("已回执", "Acknowledged"),
+    "event_returned": ("退回", "Returned"), "event_blocked": ("封存", "Blocked"),
+    "event_closed": ("关闭召回", "Recall closed"),
 }
 
 

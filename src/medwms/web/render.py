@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 
 from medwms import __version__
 from medwms.core.clock import DEFAULT_TIMEZONE, local_text
-from medwms.web import session
+from medwms.web import reasons, session
 from medwms.web.deps import Visitor, get_settings
 from medwms.web.i18n import LANGUAGES, normalise, translations
 from medwms.web.menu import menu_for
@@ -31,9 +31,15 @@ def environment(lang: str) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = __version__
+    env.globals["ui_language"] = normalise(lang)
     env.globals["languages"] = LANGUAGES
     env.globals["colours"] = STATUS_COLOURS
     env.filters["local"] = local_time
+    env.filters["reason"] = reasons.reason
+    env.filters["signed"] = reasons.signed
+    env.filters["resolution"] = reasons.resolution
+    env.filters["name"] = local_name
+    env.globals["doc_words"] = reasons.DOC_WORDS
     return env
 
 
@@ -43,6 +49,14 @@ def local_time(context: Context, value: datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if value else None
     return local_text(value, context.get("timezone", DEFAULT_TIMEZONE))
+
+
+@pass_context
+def local_name(context: Context, zh: str | None, en: str | None = None) -> str:
+    """A name in the page's language: the English one in English mode when there is one."""
+    if reasons.language_of(context) == "en" and en:
+        return en
+    return zh or en or ""
 
 
 def render(request: Request, name: str, *, visitor: Visitor | None = None,

@@ -46,4 +46,5 @@ def test_recall_pages_list_and_show_the_case(db, history):
     client = pages(db, history)
     assert view.recall_no in client.get("/recalls").text
     html = client.get(f"/recalls/{view.recall_no}").text
-    assert "HOSP1" in html and "notice.pdf" in html and "consignees_listed" in html
+    assert "HOSP1" in html and "notice.pdf" in html and "Consignees listed" in html
+    assert "consignees_listed" not in html  # the event in words, not its key

@@ -9,23 +9,32 @@ from babel.messages.extract import extract_from_dir
 from medwms.web.i18n import translations
 
 WEB = resources.files("medwms.web")
+KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2)}
+
+
+def marked_entries() -> set[tuple[str | None, str]]:
+    """Every (context, msgid) of the templates (`_()`, `pgettext()`) and of the Python modules
+    (`N_()`, `NP_()`)."""
+    found = set()
+    for _f, _l, msg, _c, context in extract_from_dir(str(WEB / "templates"),
+                                                     method_map=[("**.html", "jinja2")]):
+        found.add((context, msg if isinstance(msg, str) else msg[0]))
+    for _f, _l, msg, _c, context in extract_from_dir(str(WEB), method_map=[("**.py", "python")],
+                                                     keywords=KEYWORDS):
+        found.add((context, msg if isinstance(msg, str) else msg[0]))
+    return found
 
 
 def marked_messages() -> set[str]:
-    """Every msgid of the templates (`_()`) and of the Python modules (`N_()`)."""
-    found = set()
-    for _f, _l, msg, _c, _x in extract_from_dir(str(WEB / "templates"),
-                                                method_map=[("**.html", "jinja2")]):
-        found.add(msg if isinstance(msg, str) else msg[0])
-    for _f, _l, msg, _c, _x in extract_from_dir(str(WEB), method_map=[("**.py", "python")],
-                                                keywords={"N_": None}):
-        found.add(msg if isinstance(msg, str) else msg[0])
-    return found
+    """Every msgid marked in the templates and the Python modules (any context)."""
+    return {msg for _context, msg in marked_entries()}
 
 
 def test_every_marked_message_has_a_chinese_translation():
     zh = translations("zh-CN")
-    missing = sorted(m for m in marked_messages() if zh.gettext(m) == m and m != "GTIN")
+    missing = sorted((context or "", m) for context, m in marked_entries()
+                     if (zh.pgettext(context, m) if context else zh.gettext(m)) == m
+                     and m != "GTIN")
     assert not missing
 
 
@@ -33,3 +42,10 @@ def test_status_words_read_as_words_in_both_languages():
     assert translations("zh-CN").gettext("AVAILABLE") == "合格可用"
     assert translations("en").gettext("QUARANTINE") == "Quarantine"
     assert translations("en").gettext("Stock") == "Stock"
+
+
+def test_an_order_status_is_not_a_quality_word():
+    zh = translations("zh-CN")
+    assert zh.pgettext("order status", "PARTIAL") == "部分分配"
+    assert zh.gettext("PARTIAL") == "部分合格"  # the inspection conclusion
+    assert translations("en").pgettext("order status", "PARTIAL") == "Partly allocated"

@@ -100,6 +100,6 @@ def test_received_cartons_are_released_and_put_away_available(page, server, live
     page.click("table.stock a")
     page.wait_for_url("**/lots/STENT/LOTA1")
     assert "ivan" in page.locator(".record .signature").inner_text()
-    assert page.locator("td", has_text="上架").count() == 1
+    assert page.locator("td.kind", has_text="上架").count() == 1
     assert no_horizontal_scroll(page)
     shot(page, "lot-360")

@@ -153,7 +153,7 @@ def manager_resolves(page, url: str, verification_no: str) -> None:
     form.locator("input[name=resolution]").fill("在托盘下找到，已复扫")
     form.locator("button[type=submit]").click()
     page.locator(".panel.verification[data-status=PASSED]").wait_for()
-    assert "FOUND" in page.locator(".discrepancy.resolved .resolution").inner_text()
+    assert "已找到" in page.locator(".discrepancy.resolved .resolution").inner_text()
     shot(page, "verification-resolved-360")
     logout(page)
 

@@ -60,7 +60,7 @@ def test_chinese_record_has_every_gsp_field_and_value(db):
         assert label in text, label
     for value in ("冠脉支架", "3.0×18 mm", "国械注准20153130541", "上海微创医疗器械", "LOTA1",
                   "2025-01-02", "2028-06-30", "北京康达医疗器械有限公司", "合格", "验收员 Ivan",
-                  "released", RECEIPT, "PO-778", "06900000000014", view.record_hash):
+                  "合格放行", RECEIPT, "PO-778", "06900000000014", view.record_hash):
         assert value in text, value
 
 

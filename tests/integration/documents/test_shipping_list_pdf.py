@@ -66,8 +66,9 @@ def test_english_list_has_english_labels(db, shipment_no):
     for label in ("Shipping list", "Consignee", "Delivery address", "Model / specification",
                   "Registration certificate no.", "Manufacturer", "Lot / serial", "Expiry",
                   "Quantity", "Storage condition", "Shipper", "Verifier", "Dispatch date",
-                  "Coronary stent", "Hip implant"):
+                  "Coronary stent", "Hip implant", "Peking Union Medical College Hospital"):
         assert label in text, label
+    assert "北京协和医院" not in text  # the consignee by its English name
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])

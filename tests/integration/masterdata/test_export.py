@@ -37,12 +37,13 @@ WORLD = {
     "packaging": (["gtin", "item_code", "level", "quantity"],
                   [[gs1("0690123400001"), "STENT-1", "unit", "1"],
                    [gs1("690123400002"), "GLOVE-1", "box", "100"]]),
-    "partners": (["code", "name", "kind", "parent_code", "licence_no", "licence_expiry",
-                  "min_remaining_days", "address", "contact", "active"],
-                 [["H1", "第一医院", "CUSTOMER", "", "L-1", "2029-01-01", "180", "北京", "张三",
-                   "true"],
-                  ["H1-ICU", "重症医学科", "DEPARTMENT", "H1", "", "", "", "", "", "true"],
-                  ["SUP-1", "供应商", "SUPPLIER", "", "L-2", "2028-01-01", "", "", "", "false"]]),
+    "partners": (["code", "name", "name_en", "kind", "parent_code", "licence_no",
+                  "licence_expiry", "min_remaining_days", "address", "contact", "active"],
+                 [["H1", "第一医院", "First Hospital", "CUSTOMER", "", "L-1", "2029-01-01", "180",
+                   "北京", "张三", "true"],
+                  ["H1-ICU", "重症医学科", "", "DEPARTMENT", "H1", "", "", "", "", "", "true"],
+                  ["SUP-1", "供应商", "", "SUPPLIER", "", "L-2", "2028-01-01", "", "", "",
+                   "false"]]),
 }
 
 

@@ -111,6 +111,19 @@ def test_unknown_consignee_and_warehouse_are_named(db, world):
     assert {p.column for p in refused.value.problems} == {"warehouse", "consignee"}
 
 
+def test_a_sale_to_a_department_is_refused_in_words_not_codes(db, world):
+    with db.unit_of_work() as uow:
+        make_partner(uow.session, "HOSP1-ICU", kind="DEPARTMENT")
+        uow.commit()
+    with pytest.raises(OrderInvalid) as refused:
+        orders.create_order(db, actor=MANAGER, now=NOW, order=sale(stent(1),
+                                                                   customer="HOSP1-ICU"))
+    assert refused.value.message("zh-CN").endswith(
+        "销售出库单的收货单位应为客户（医院或经销商），HOSP1-ICU 是临床科室")
+    english = refused.value.message("en")
+    assert "a sales order goes to a customer" in english and "DEPARTMENT" not in english
+
+
 def test_a_repeated_order_number_is_a_conflict(db, world):
     orders.create_order(db, actor=MANAGER, now=NOW, order=sale(stent(1), order_no="SO-1"))
     with pytest.raises(OrderExists):

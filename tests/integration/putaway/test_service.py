@@ -196,7 +196,9 @@ def test_a_blocked_or_full_location_is_refused_with_its_own_code(db, yard, peopl
     assert refused.value.fields["capacity"] == 5
     with pytest.raises(errors.NoLocationFits) as nothing:
         service.suggest(db, actor=people.receiver, raw=scan)
-    assert "LOCATION_BLOCKED" in nothing.value.message("en")
+    assert "LOCATION_BLOCKED" in nothing.value.fields["why"]  # the codes stay in the fields
+    assert "blocked ×1" in nothing.value.message("en")
+    assert "库位已锁定 ×1" in nothing.value.message("zh-CN")
 
 
 def test_a_dock_or_another_warehouse_is_refused(db, yard, people):

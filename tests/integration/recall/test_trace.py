@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from medwms.documents.trace_origin import full_trace
+from medwms.ledger.service import post
+from medwms.masterdata.tables import Warehouse
 from medwms.recall.errors import NoSuchLot
 from medwms.recall.trace import TOP_KEYS, TraceQuery, trace
-from tests.support.recall import PACER_GTIN, STENT_GTIN, at, build_history
+from medwms.receiving.tables import Receipt
+from tests.support.recall import PACER_GTIN, STENT_GTIN, at, build_history, line
 
 
 @pytest.fixture
@@ -67,6 +71,22 @@ def test_trace_lists_the_return_with_its_consignee_and_status(db, history):
     [back] = traced(db, gtin=STENT_GTIN, lot="L1")["returned"]
     assert (back["consignee"], back["return"], back["quantity"], back["location"],
             back["status"]) == ("HOSP1", "RET-1", 3, "WH1-RET", "QUARANTINE")
+
+
+def test_a_receipt_whose_movement_names_no_supplier_takes_it_from_the_receipt(db, history):
+    with db.unit_of_work() as uow:  # a receipt from before RECEIVE movements named a supplier
+        s = uow.session
+        s.add(Receipt(receipt_no="RCV-OLD", supplier_id=history.partner["SUP"],
+                      warehouse_id=s.scalars(select(Warehouse.id)).first(),
+                      owner_id=history.owner_id, location_id=history.loc["WH1-DOCK"],
+                      status="CLOSED", opened_at=at(12)))
+        post(s, actor=history.manager, doc_type="RCV", doc_no="RCV-OLD", now=at(12),
+             lines=[line(history, "RECEIVE", 2, dst=("WH1-DOCK", "QUARANTINE"))])
+        uow.commit()
+    [old] = [o for o in traced(db, gtin=STENT_GTIN, lot="L1")["origin"]
+             if o["receipt"] == "RCV-OLD"]
+    assert (old["supplier"], old["receipt_record"]["notice"]) == ("SUP", None)
+    assert old["supplier_name"]
 
 
 def test_trace_movements_are_in_time_order_with_documents(db, history):

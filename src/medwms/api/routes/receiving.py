@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
-from medwms.receiving import importing, notices, queries, service
+from medwms.core.reasons import say
+from medwms.receiving import importing, notices, queries, rules, service
 
 router = APIRouter(tags=["receiving"])
 
@@ -170,7 +171,8 @@ def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
                  actor: ActorDep) -> dict[str, Any]:
     """The receiving station: one scan in, the decoded unit and running totals out."""
     result = service.receive_scan(db, actor=actor, receipt_no=receipt_no, **body.model_dump())
-    return asdict(result)
+    zh = say(result.hold_reason, (rules.ARRIVAL_OUTSIDE,), "zh-CN")
+    return {**asdict(result), "hold_reason_zh": zh}
 
 
 @router.post("/receipts/{receipt_no}/close")

@@ -112,6 +112,7 @@
     const name = itemName(src);
     if (key === "item") return name ? [src.item, name].filter(Boolean).join(" · ") : src.item;
     if (key === "suggested") return src.suggested_location;
+    if (key === "hold_reason" && LANG !== "en" && src.hold_reason_zh) return src.hold_reason_zh;
     if (key === "status" && typeof src.status === "string") return t(src.status);
     if (key === "progress" && src.received_of_lot !== undefined) {
       return src.expected === null || src.expected === undefined

@@ -16,13 +16,17 @@ from medwms.picking.errors import OrderInvalid
 from medwms.web import choices, forms, outbound
 from medwms.web.deps import DbDep, Visitor, VisitorDep
 from medwms.web.forms import FormDep, Reader, Refusal
-from medwms.web.menu import N_
+from medwms.web.menu import N_, NP_
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
-ORDER_WORDS = (N_("OPEN"), N_("ALLOCATED"), N_("PARTIAL"), N_("PICKING"), N_("PICKED"),
-               N_("VERIFIED"), N_("SHIPPED"), N_("CANCELLED"), N_("SALE"), N_("DEPARTMENT"),
-               N_("TRANSFER"))
+# An order's status has its own words (PARTIAL is "partly allocated", not a partial acceptance).
+ORDER_STATUSES = (NP_("order status", "OPEN"), NP_("order status", "ALLOCATED"),
+                  NP_("order status", "PARTIAL"), NP_("order status", "PICKING"),
+                  NP_("order status", "PICKED"), NP_("order status", "VERIFIED"),
+                  NP_("order status", "SHIPPED"), NP_("order status", "CANCELLED"))
+ORDER_WORDS = (N_("ALLOCATED"), N_("PICKING"), N_("PICKED"), N_("VERIFIED"), N_("SHIPPED"),
+               N_("CANCELLED"), N_("SALE"), N_("DEPARTMENT"), N_("TRANSFER"))
 REASONS = {"WRONG_OWNER": N_("Another owner"), "OTHER_LOT": N_("Not the required lot"),
            "OTHER_SERIAL": N_("Not the required serial"), "STATUS": N_("Status not available"),
            "NOT_STORAGE": N_("Not in a storage zone"), "LOCATION_BLOCKED": N_("Location blocked"),
@@ -44,7 +48,7 @@ def orders_page(request: Request, db: DbDep, visitor: VisitorDep,
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "orders/list.html", visitor=visitor, status=status or "",
                   orders=outbound.order_list(db, status=status or None), joinable=JOINABLE,
-                  statuses=ORDER_WORDS[:8], can_create=visitor.actor.can(Perm.ORDERS_MANAGE),
+                  statuses=ORDER_STATUSES, can_create=visitor.actor.can(Perm.ORDERS_MANAGE),
                   can_wave=visitor.actor.can(Perm.ORDERS_MANAGE)
                   or visitor.actor.can(Perm.PICK))
 
@@ -101,7 +105,8 @@ def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dic
     with db.reading() as s:
         items = choices.items(s, visitor.lang)  # named in the UI language
     return render(request, "orders/new.html", visitor=visitor,
-                  choices=outbound.order_choices(db) | {"items": items}, values=values, rows=rows,
+                  choices=outbound.order_choices(db, visitor.lang) | {"items": items},
+                  values=values, rows=rows,
                   transfer=values.get("kind", "").upper() == "TRANSFER", refusal=refusal,
                   status_code=status_code)
 

@@ -20,7 +20,7 @@ def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResp
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/receiving_open.html", visitor=visitor,
                   receipts=inbound.receipts(db, status="OPEN"),
-                  choices=inbound.receiving_choices(db))
+                  choices=inbound.receiving_choices(db, visitor.lang))
 
 
 @router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse)

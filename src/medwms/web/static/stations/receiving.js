@@ -93,15 +93,27 @@
     box.hidden = false;
     if (!res.ok) { box.textContent = MedScan.message(res.data); return; }
     const found = res.data.discrepancies || [];
+    const panel = document.querySelector(".panel.receipt");
     box.replaceChildren();
     const head = document.createElement("strong");
-    head.textContent = found.length ? t("differences") : t("no_differences");
+    head.textContent = found.length ? t("differences")
+      : (panel.dataset.notice ? t("no_differences") : t("closed"));
     box.append(head);
     for (const d of found) {
       const line = document.createElement("div");
-      line.textContent = `${d.kind} · ${d.item} ${d.lot_no || ""} · ${d.received} / ${d.expected}`;
+      line.textContent = `${t(d.kind)} · ${d.item} ${d.lot_no || ""} · ${d.received} / ${d.expected}`;
       box.append(line);
     }
-    section.hidden = true;
+    stopScanning(panel);
   });
+
+  /** A closed receipt takes no more scans: the field, packs, arrival and close go away. */
+  function stopScanning(panel) {
+    panel.dataset.status = "CLOSED";
+    section.querySelector(".scan-input").disabled = true;
+    for (const el of [section, arrival, packs.closest("label"),
+                      document.querySelector(".close-row")]) {
+      if (el) el.hidden = true;
+    }
+  }
 })();
