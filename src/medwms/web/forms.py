@@ -159,14 +159,22 @@ def _key(name: str, row: int | None) -> str:
     return name if row is None else f"{name}@{row}"
 
 
+def _problem_words(problem: Problem, error: ValidationError, lang: str) -> str:
+    """Why `problem` was refused, in `lang`: its own words when it has them."""
+    if problem.message_zh:
+        return problem.text(lang)
+    if SEPARATOR in problem.message:
+        return in_language(problem.message, lang)
+    return error.message(lang)
+
+
 def refusal(error: DomainError, lang: str, fields: Mapping[str, str]) -> Refusal:
     """What the form shows for `error`; `fields` maps problem columns (or the error's code,
     or the `what` of a NotFound) to the form's field names."""
     if isinstance(error, ValidationError):
         shown = Refusal(gettext_for(lang, CORRECT_BELOW))
         for problem in error.problems:
-            message = (in_language(problem.message, lang) if SEPARATOR in problem.message
-                       else error.message(lang))
+            message = _problem_words(problem, error, lang)
             name = fields.get(problem.column or "")
             if name is None and problem.row is not None:
                 message = f"{gettext_for(lang, LINE) % {'n': problem.row}}: {message}"
