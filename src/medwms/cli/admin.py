@@ -21,7 +21,6 @@ from medwms.cli.common import (
     settings,
 )
 from medwms.core import migrate
-from medwms.core.clock import local_date, utc_now
 from medwms.demo import DemoSummary, load_demo
 from medwms.ledger.sealer import seal
 
@@ -33,8 +32,7 @@ def demo(seed: Annotated[int, typer.Option(help="Seed of the demo data")] = 7) -
     started = time.perf_counter()
     with database(config) as db:
         migrate.upgrade(db.engine)
-        summary = load_demo(db, actor=cli_actor(), today=local_date(utc_now(), config.timezone),
-                            seed=seed)
+        summary = load_demo(db, actor=cli_actor(), seed=seed)
         seal(db, sealing_anchor(config), batch=config.seal_batch)  # the demo starts sealed
     if summary.already_loaded:
         console.print("The demo data is already loaded; nothing was changed. "
