@@ -186,19 +186,21 @@ def _location_layout(label: LocationLabel, size: LabelSize, quantum: float) -> L
     else:
         gs1 = GlnLocationData(label.warehouse_gln, label.code)
         kind, data, hri = SymbolKind.GS1_128, gs1, gs1.hri()
-    return _coded_layout(label.code, label.zone, kind, data, hri, size, quantum)
+    code_pt = 28.0 if size is LabelSize.L100X50 else 20.0
+    return _coded_layout(label.code, label.zone, kind, data, hri, size, quantum, code_pt)
 
 
 def _document_layout(label: DocumentLabel, size: LabelSize, quantum: float) -> Layout:
+    code_pt = 20.0 if size is LabelSize.L100X50 else 14.0  # numbers run up to 40 characters
     return _coded_layout(label.number, label.title, SymbolKind.CODE128,
-                         internal_document_text(label.number), label.number, size, quantum)
+                         internal_document_text(label.number), label.number, size, quantum,
+                         code_pt)
 
 
 def _coded_layout(code: str, subtitle: str, kind: SymbolKind, data: SymbolData, hri: str,
-                  size: LabelSize, quantum: float) -> Layout:
+                  size: LabelSize, quantum: float, code_pt: float) -> Layout:
     """A code in big type with a subtitle, its linear symbol below, the HRI at the bottom."""
     width, height = size.mm
-    code_pt = 28.0 if size is LabelSize.L100X50 else 20.0
     head = _lines(MARGIN, MARGIN, width - 2 * MARGIN, code_pt * PT_MM * LINE_GAP * 1.6,
                   [(code, code_pt), (subtitle, code_pt * 0.4)])
     top = MARGIN + code_pt * PT_MM * LINE_GAP * 1.6 + 1

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from medwms.core.errors import DomainError
 from medwms.web import coldchain, home, recall, session
+from medwms.web import demo as demo_sheet
 from medwms.web.deps import LoginRequired
 from medwms.web.pages import auth, inbound, stock
 from medwms.web.pages import counting as counting_pages
@@ -34,7 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, coldchain.router,
-                                  recall.router)
+                                  recall.router, demo_sheet.router)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,80 @@
+"""The demo barcode sheet: every symbol needed to walk the demo's day, as a page and a PDF.
+
+Symbols are the ones medwms prints (`barcode.symbols`), inline as SVG so a phone screen can
+be scanned; the PDF is the same sheet as A4 labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from medwms.barcode.fonts import find_cjk_font
+from medwms.barcode.labels import DeviceLabel, LocationLabel
+from medwms.barcode.symbols import render_svg
+from medwms.demo.sheet import Code, demo_sheet, symbol_of
+from medwms.demo.sheet_pdf import sheet_pdf
+from medwms.web.deps import DbDep, SettingsDep, VisitorDep
+from medwms.web.menu import N_
+from medwms.web.render import render
+
+router = APIRouter(include_in_schema=False)
+PATH = "/demo/barcodes"
+
+TITLES = {
+    "documents": N_("Document barcodes"),
+    "notice": N_("Units on the advance notice"),
+    "wave": N_("Stock allocated to the wave"),
+    "open_order": N_("Lots the order to allocate can take"),
+    "count": N_("Units in the counted zone"),
+    "recall": N_("The lot of the mock recall"),
+    "locations": N_("Location labels"),
+}
+KINDS = {
+    "notice": N_("Advance notice"), "wave": N_("Wave"), "order": N_("Sales order"),
+    "open_order": N_("Order to allocate"), "count_plan": N_("Count plan"),
+    "shipped_order": N_("Shipped order"), "shipment": N_("Shipment"),
+    "mock_recall": N_("Mock recall"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One symbol as the page shows it: the SVG and the words beside it."""
+
+    svg: Markup
+    what: str  # unit, location or document
+    code: Code
+
+
+def entry(code: Code) -> Entry:
+    """The page entry of a sheet code."""
+    kind, data = symbol_of(code.label)
+    svg = Markup(render_svg(kind, data, scale=2))  # noqa: S704 - zxing-cpp's own SVG
+    if isinstance(code.label, DeviceLabel):
+        return Entry(svg, "unit", code)
+    return Entry(svg, "location" if isinstance(code.label, LocationLabel) else "document", code)
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def barcode_sheet(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+    """The demo's barcodes, section by section."""
+    with db.reading() as session:
+        sheet = demo_sheet(session)
+    sections = [(s.key, [entry(code) for code in s.codes]) for s in sheet.sections if s.codes]
+    return render(request, "demo/barcodes.html", visitor=visitor, sections=sections,
+                  titles=TITLES, kinds=KINDS, loaded=sheet.documents.notice is not None,
+                  documents=sheet.documents)
+
+
+@router.get(PATH + ".pdf")
+def barcode_sheet_pdf(db: DbDep, visitor: VisitorDep, settings: SettingsDep) -> Response:
+    """The same sheet as an A4 PDF of labels."""
+    with db.reading() as session:
+        sheet = demo_sheet(session)
+    pdf = sheet_pdf(sheet, font_path=settings.cjk_font_path or find_cjk_font())
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": 'inline; filename="medwms-demo-barcodes.pdf"'})
