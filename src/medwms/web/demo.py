@@ -6,6 +6,7 @@ be scanned; the PDF is the same sheet as A4 labels.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -50,10 +51,24 @@ class Entry:
     code: Code
 
 
+def inline_svg(svg: str) -> Markup:
+    """zxing-cpp's SVG document as an inline element that scales with its box (a viewBox,
+    crisp module edges, no XML prolog)."""
+    body = svg[svg.index("<svg"):]
+    size = re.match(r'<svg width="(\d+)" height="(\d+)"', body)
+    if size is not None:
+        width, height = size.groups()
+        body = body.replace(size.group(0), f'{size.group(0)} viewBox="0 0 {width} {height}" '
+                            'shape-rendering="crispEdges" role="img"', 1)
+    return Markup(body)  # noqa: S704 - zxing-cpp's own SVG, no user text in it
+
+
 def entry(code: Code) -> Entry:
     """The page entry of a sheet code."""
     kind, data = symbol_of(code.label)
-    svg = Markup(render_svg(kind, data, scale=2))  # noqa: S704 - zxing-cpp's own SVG
+    # A bar a whole CSS pixel wide: a linear symbol must never be scaled to fit (rounded
+    # bar edges become unreadable); it fits 360 px at one pixel per module.
+    svg = inline_svg(render_svg(kind, data, scale=1 if kind.is_linear else 2))
     if isinstance(code.label, DeviceLabel):
         return Entry(svg, "unit", code)
     return Entry(svg, "location" if isinstance(code.label, LocationLabel) else "document", code)
