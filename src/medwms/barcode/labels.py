@@ -14,6 +14,7 @@ from datetime import date
 from medwms.barcode.render_data import (
     SsccData,
     UdiData,
+    check_document_no,
     check_key,
     check_location_code,
 )
@@ -22,6 +23,7 @@ from medwms.core.errors import ValidationError
 __all__ = [
     "A4_MM",
     "DeviceLabel",
+    "DocumentLabel",
     "HandlingUnitLabel",
     "Label",
     "LabelSize",
@@ -99,6 +101,18 @@ class LocationLabel:
 
 
 @dataclass(frozen=True)
+class DocumentLabel:
+    """A document label (notice, order, wave, count plan …): `#D:<number>` as Code 128."""
+
+    number: str
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        check_document_no(self.number)
+        _require_text(self.title, "title", 60)
+
+
+@dataclass(frozen=True)
 class HandlingUnitLabel:
     """A handling-unit (pallet, carton) label: its SSCC as GS1-128 and a contents summary."""
 
@@ -115,4 +129,4 @@ class HandlingUnitLabel:
         _require_text(self.ship_to, "ship_to")
 
 
-Label = DeviceLabel | QcLabel | LocationLabel | HandlingUnitLabel
+Label = DeviceLabel | QcLabel | LocationLabel | DocumentLabel | HandlingUnitLabel

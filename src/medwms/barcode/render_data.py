@@ -18,6 +18,8 @@ from medwms.core.errors import ValidationError
 GS = "\x1d"
 MAX_AI_TEXT = 20
 LOCATION_PREFIX = "#L:"
+DOCUMENT_PREFIX = "#D:"
+MAX_DOCUMENT_NO = 40
 # GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1).
 _CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+")
 _LOCATION_CODE = re.compile(r"[A-Z0-9-]+")
@@ -72,6 +74,15 @@ def check_location_code(code: str, field: str = "code") -> str:
         raise ValidationError(
             f"{field} {code!r} must be 1 to 20 upper-case letters, digits or '-'", field=field)
     return code
+
+
+def check_document_no(number: str, field: str = "number") -> str:
+    """A document number as printed: 1..40 of upper-case letters, digits and '-'."""
+    if not number or len(number) > MAX_DOCUMENT_NO or not _LOCATION_CODE.fullmatch(number):
+        raise ValidationError(
+            f"{field} {number!r} must be 1 to {MAX_DOCUMENT_NO} upper-case letters, digits "
+            "or '-'", field=field)
+    return number
 
 
 def element_string(elements: tuple[Element, ...]) -> str:
@@ -176,3 +187,8 @@ class GlnLocationData(Gs1Data):
 def internal_location_text(code: str) -> str:
     """The plain Code 128 text of a location label without GLN: `#L:<CODE>`."""
     return LOCATION_PREFIX + check_location_code(code)
+
+
+def internal_document_text(number: str) -> str:
+    """The plain Code 128 text of a document label: `#D:<NUMBER>`."""
+    return DOCUMENT_PREFIX + check_document_no(number)

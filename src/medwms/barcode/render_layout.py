@@ -12,13 +12,19 @@ from dataclasses import dataclass
 
 from medwms.barcode.labels import (
     DeviceLabel,
+    DocumentLabel,
     HandlingUnitLabel,
     Label,
     LabelSize,
     LocationLabel,
     QcLabel,
 )
-from medwms.barcode.render_data import GlnLocationData, SsccData, internal_location_text
+from medwms.barcode.render_data import (
+    GlnLocationData,
+    SsccData,
+    internal_document_text,
+    internal_location_text,
+)
 from medwms.barcode.symbols import SymbolData, SymbolKind, symbol_matrix
 
 PT_MM = 25.4 / 72
@@ -174,7 +180,6 @@ def _qc_extra(label: QcLabel, size: LabelSize) -> list[tuple[str, float]]:
 
 
 def _location_layout(label: LocationLabel, size: LabelSize, quantum: float) -> Layout:
-    width, height = size.mm
     data: SymbolData
     if label.warehouse_gln is None:
         kind, data, hri = SymbolKind.CODE128, internal_location_text(label.code), label.code
@@ -182,8 +187,22 @@ def _location_layout(label: LocationLabel, size: LabelSize, quantum: float) -> L
         gs1 = GlnLocationData(label.warehouse_gln, label.code)
         kind, data, hri = SymbolKind.GS1_128, gs1, gs1.hri()
     code_pt = 28.0 if size is LabelSize.L100X50 else 20.0
+    return _coded_layout(label.code, label.zone, kind, data, hri, size, quantum, code_pt)
+
+
+def _document_layout(label: DocumentLabel, size: LabelSize, quantum: float) -> Layout:
+    code_pt = 20.0 if size is LabelSize.L100X50 else 14.0  # numbers run up to 40 characters
+    return _coded_layout(label.number, label.title, SymbolKind.CODE128,
+                         internal_document_text(label.number), label.number, size, quantum,
+                         code_pt)
+
+
+def _coded_layout(code: str, subtitle: str, kind: SymbolKind, data: SymbolData, hri: str,
+                  size: LabelSize, quantum: float, code_pt: float) -> Layout:
+    """A code in big type with a subtitle, its linear symbol below, the HRI at the bottom."""
+    width, height = size.mm
     head = _lines(MARGIN, MARGIN, width - 2 * MARGIN, code_pt * PT_MM * LINE_GAP * 1.6,
-                  [(label.code, code_pt), (label.zone, code_pt * 0.4)])
+                  [(code, code_pt), (subtitle, code_pt * 0.4)])
     top = MARGIN + code_pt * PT_MM * LINE_GAP * 1.6 + 1
     hri_pt = 8.0 if size is LabelSize.L100X50 else 6.0
     bar_h = height - top - MARGIN - hri_pt * PT_MM * LINE_GAP - 1
@@ -221,4 +240,6 @@ def layout_label(label: Label, size: LabelSize, quantum: float = FINE_QUANTUM) -
         return _udi_layout(label.device, size, _qc_extra(label, size), quantum)
     if isinstance(label, LocationLabel):
         return _location_layout(label, size, quantum)
+    if isinstance(label, DocumentLabel):
+        return _document_layout(label, size, quantum)
     return _hu_layout(label, size, quantum)

@@ -21,7 +21,6 @@ from medwms.cli.common import (
     settings,
 )
 from medwms.core import migrate
-from medwms.core.clock import local_date, utc_now
 from medwms.demo import DemoSummary, load_demo
 from medwms.ledger.sealer import seal
 
@@ -33,8 +32,7 @@ def demo(seed: Annotated[int, typer.Option(help="Seed of the demo data")] = 7) -
     started = time.perf_counter()
     with database(config) as db:
         migrate.upgrade(db.engine)
-        summary = load_demo(db, actor=cli_actor(), today=local_date(utc_now(), config.timezone),
-                            seed=seed)
+        summary = load_demo(db, actor=cli_actor(), seed=seed)
         seal(db, sealing_anchor(config), batch=config.seal_batch)  # the demo starts sealed
     if summary.already_loaded:
         console.print("The demo data is already loaded; nothing was changed. "
@@ -43,7 +41,10 @@ def demo(seed: Annotated[int, typer.Option(help="Seed of the demo data")] = 7) -
         console.print(f"Demo data loaded in {time.perf_counter() - started:.1f} s "
                       f"into {_shown(config.database_url)} / 演示数据已载入。")
     console.print(_counts_table(summary))
+    console.print(_documents_table(summary))
     console.print(_users_table(summary))
+    console.print("Demo barcode sheet / 演示条码表: /demo/barcodes on the server "
+                  "(`medwms serve`), as PDF /demo/barcodes.pdf")
 
 
 def _shown(url: str) -> str:
@@ -55,6 +56,24 @@ def _counts_table(summary: DemoSummary) -> Table:
     table = Table("what / 内容", "count / 数量", title="Demo data / 演示数据")
     for name, count in summary.counts.items():
         table.add_row(name, str(count))
+    return table
+
+
+def _documents_table(summary: DemoSummary) -> Table:
+    found = summary.documents
+    table = Table("what / 内容", "number / 单号", title="The demo's day / 演示的一天")
+    rows = (("advance notice / 到货通知", found.notice),
+            ("wave to pick / 待拣波次", found.wave),
+            ("orders in the wave / 波次中的出库单", ", ".join(found.wave_orders)),
+            ("order to allocate / 待分配出库单", found.open_order),
+            ("count plan / 盘点计划", found.count_plan),
+            ("counters / 盘点员", ", ".join(found.counters)),
+            ("shipped yesterday / 昨日发货", f"{found.shipped_order} ({found.shipment})"),
+            ("mock recall (closed) / 模拟召回（已关闭）", found.mock_recall),
+            ("sensors / 温度探头", ", ".join(found.sensors)),
+            ("licensed customers / 客户", ", ".join(found.customers)))
+    for what, number in rows:
+        table.add_row(what, number or "-")
     return table
 
 

@@ -1,14 +1,17 @@
-"""`medwms coldchain`: the MQTT listener and the silence check."""
+"""`medwms coldchain`: the MQTT listener, the silence check and the sensor simulator."""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 from zoneinfo import ZoneInfo
 
 import typer
 
 from medwms.cli.common import console, database, report_errors, settings
+from medwms.config import Settings
+from medwms.core.db import Database
 
 app = typer.Typer(help="Cold chain: temperature sensors over MQTT, breaches.",
                   no_args_is_help=True)
@@ -61,3 +64,50 @@ def check_silence() -> None:
     with database() as db:
         opened = run_check(db)
     console.print(f"{len(opened)} NO_DATA breach(es) opened: {', '.join(opened) or '-'}")
+
+
+@app.command()
+@report_errors
+def simulate(broker: str = typer.Option("127.0.0.1:1883", help="MQTT broker host:port"),
+             prefix: str = typer.Option("medwms/sensors", help="Topic prefix; one per sensor"),
+             every: float = typer.Option(60.0, min=0.1, help="Seconds between readings"),
+             once_for: float | None = typer.Option(None, "--once-for",
+                                                   help="Stop after SECONDS (tests)")) -> None:
+    """Publish a reading of every active fixed sensor every EVERY seconds (the demo's
+    probes follow their daily curve); prints a line and stops when no broker answers."""
+    from medwms.demo.simulator import Simulator, broker_answers
+
+    host, port = _broker(broker)
+    if not broker_answers(host, port):
+        console.print(f"No MQTT broker answers at {host}:{port}: nothing simulated. "
+                      f"/ {host}:{port} 没有 MQTT 服务，未模拟传感器。")
+        return
+    with database() as db:
+        simulator = Simulator(db, host=host, port=port, prefix=prefix.rstrip("/"), every=every)
+        console.print(f"Publishing to {host}:{port} {prefix}/<sensor> every {every:g} s "
+                      "(Ctrl-C to stop)")
+        try:
+            published = simulator.run(seconds=once_for)
+        except KeyboardInterrupt:
+            published = simulator.published
+    console.print(json.dumps({"published": published}))
+
+
+def start_demo_sensors(config: Settings, broker: str = "127.0.0.1:1883") -> str:
+    """For `serve --demo`: when a broker answers, simulate the sensors and store their
+    readings in background threads of this process; the line to print either way."""
+    from medwms.coldchain.listener import Listener
+    from medwms.demo.simulator import Simulator, broker_answers
+
+    host, port = _broker(broker)
+    if not broker_answers(host, port):
+        return (f"No MQTT broker at {host}:{port}: the sensor simulator is not started "
+                "(start Mosquitto, then `medwms coldchain simulate` and `medwms coldchain "
+                "listen`). / 未发现 MQTT 服务，传感器模拟未启动。")
+    db = Database(config.database_url)  # lives as long as the server process
+    listener = Listener(db, host=host, port=port, local=ZoneInfo(config.timezone),
+                        client_id="medwms-demo-listener")
+    for target in (listener.run, Simulator(db, host=host, port=port).run):
+        threading.Thread(target=target, daemon=True).start()
+    return (f"Sensor simulator: publishing to {host}:{port} medwms/sensors/<sensor> every "
+            "60 s, and storing the readings. / 传感器模拟已启动。")

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from medwms.cli import admin
+from medwms.cli.coldchain import start_demo_sensors
 from medwms.cli.common import (
     console,
     database,
@@ -17,6 +18,8 @@ from medwms.cli.common import (
 from medwms.core import migrate
 from medwms.core.errors import Problem, ValidationError
 from medwms.ledger.checkpoints import load_anchor
+
+DEMO_SHEET = "/demo/barcodes"
 
 
 @report_errors
@@ -66,7 +69,8 @@ def verify() -> None:
 
 
 @report_errors
-def serve(host: str | None = None, port: int | None = None,
+def serve(host: str | None = typer.Option(None, help="Address to listen on (MEDWMS_HOST)"),
+          port: int | None = typer.Option(None, help="Port to listen on (MEDWMS_PORT, 8000)"),
           workers: int = typer.Option(1, min=1, help="Server processes (PostgreSQL only)"),
           demo: bool = typer.Option(False, help="Load the demo data first if the database is new"),
           ) -> None:
@@ -85,6 +89,10 @@ def serve(host: str | None = None, port: int | None = None,
         migrate.upgrade(db.engine)
     sealing_anchor(config)  # create the key once, before the workers race to
     host, port = host or config.host, port or config.port
+    if demo:
+        console.print(f"Demo barcode sheet / 演示条码表: [bold]http://{host}:{port}"
+                      f"{DEMO_SHEET}[/bold] (PDF: http://{host}:{port}{DEMO_SHEET}.pdf)")
+        console.print(start_demo_sensors(config))
     console.print(f"medwms is running at [bold]http://{host}:{port}/[/bold] "
                   f"(API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs), "
                   f"{workers} process(es), sealing every {config.seal_interval_ms} ms")

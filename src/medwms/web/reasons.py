@@ -12,7 +12,7 @@ from jinja2.runtime import Context
 
 from medwms.coldchain.hold import DECIDED, HELD_BY_BREACH
 from medwms.core.reasons import Reason, say
-from medwms.demo_stock import OPENING_STOCK
+from medwms.demo.stock import OPENING_STOCK
 from medwms.picking.picks import LOT_SWAP, SERIAL_SWAP
 from medwms.picking.verification import RESOLVED
 from medwms.quality.rules import MEANING_WORDS, QC_REJECTED, QC_RELEASED, signature_words

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from medwms.core.errors import DomainError
 from medwms.web import coldchain, home, recall, recall_form, sensor_form, session
+from medwms.web import demo as demo_sheet
 from medwms.web.deps import LoginRequired
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
@@ -41,7 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
-                                  notices.router)
+                                  notices.router, demo_sheet.router)
 
 
 def install(app: FastAPI) -> None:

@@ -31,6 +31,14 @@ def test_demo_creates_the_database_and_prints_every_login(home: Path):
     assert (home / "medwms.db").exists()
 
 
+def test_demo_prints_the_numbers_of_its_day_and_where_the_barcode_sheet_is(home: Path):
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    for shown in ("ASN-DEMO-SH1", "OUT-DEMO-XHH", "WAV-", "CNT-", "MCK-", "SH1-CLD-T1",
+                  "/demo/barcodes"):
+        assert shown in result.output, shown
+
+
 def test_demo_a_second_time_says_it_is_already_loaded(home: Path):
     runner.invoke(app, ["demo"])
     result = runner.invoke(app, ["demo"])

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from medwms.auth.rules import SYSTEM, Role
 from medwms.core.db import Database
 from medwms.demo import load_demo
-from medwms.demo_catalogue import demo_password
+from medwms.demo.catalogue import demo_password
 from medwms.masterdata.tables import Item, Packaging, Partner, PartnerKind
 
 TODAY = date.today()

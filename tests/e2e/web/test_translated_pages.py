@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from medwms.auth.rules import Role
-from medwms.demo_catalogue import demo_password
+from medwms.demo.catalogue import demo_password
 from tests.e2e.web.day_data import TODAY, WAREHOUSE, Api, Day, prepare_day, unit
 from tests.e2e.web.live import login, scan
 from tests.e2e.web.untranslated import assert_translated

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ from tests.support.databases import (
     worker_suffix,
 )
 
-TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 Rows = dict[str, list[tuple[object, ...]]]
 
 
@@ -60,7 +60,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
 
         migrate.upgrade(source.engine)
         target = fresh_postgres(f"medwms_test_{worker_suffix()}_restore")
-    load_demo(source, actor=SYSTEM, today=TODAY)
+    load_demo(source, actor=SYSTEM, now=NOW)
     yield Pair(source, target, kind, tmp_path / "backups")
     source.dispose()
     if kind == "postgresql":
@@ -201,7 +201,7 @@ def test_a_backup_of_the_other_kind_is_refused(tmp_path: Path):
 def test_sqlite_backup_works_while_another_connection_holds_a_write_transaction(
         tmp_path: Path):
     source = migrated_database("sqlite", tmp_path, "busy")
-    load_demo(source, actor=SYSTEM, today=TODAY)
+    load_demo(source, actor=SYSTEM, now=NOW)
     path = Path(source.engine.url.database or "")
     writer = sqlite3.connect(path, isolation_level=None)
     try:

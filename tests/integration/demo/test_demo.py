@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 
 from medwms.auth.passwords import password_matches
@@ -14,21 +12,11 @@ from medwms.auth.rules import SYSTEM
 from medwms.auth.tables import User, UserRole
 from medwms.barcode.checkdigit import has_valid_check_digit
 from medwms.core.db import Database
-from medwms.demo import DemoSummary, load_demo
-from medwms.ledger.tables import Lot, Status, Stock
+from medwms.demo import load_demo
+from medwms.ledger.tables import Lot, Movement, Status, Stock
 from medwms.masterdata.tables import Item, Location, Packaging, Partner, Warehouse, Zone
-from tests.support.databases import empty_all_tables
+from tests.support.demo import NOW, TODAY
 from tests.support.sealing import sealed_report
-
-TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def demo(database: Database) -> Iterator[tuple[Database, DemoSummary]]:
-    """The demo loaded once into the session's database, for tests that only read."""
-    summary = load_demo(database, actor=SYSTEM, today=TODAY)
-    yield database, summary
-    empty_all_tables(database)
 
 
 def count(db: Database, table: type) -> int:
@@ -120,12 +108,15 @@ def test_lot_expiries_are_spread_and_none_has_expired(demo):
     assert sum(d >= 365 for d in days) > len(days) / 2
 
 
-def test_the_ledger_verifies_after_loading(demo, anchor):
+def test_the_ledger_verifies_after_loading_and_the_day_it_lays_out(demo, anchor):
     db, summary = demo
     report = sealed_report(db, anchor)
     assert report.ok, report.problems
-    assert report.movements == summary.counts["movements"] > 100
-    assert report.audit_records == 1
+    assert report.movements == count(db, Movement) == summary.counts["movements"] > 100
+    with db.reading() as s:
+        kinds = set(s.scalars(select(Movement.kind).distinct()))
+    assert kinds >= {"RECEIVE", "PICK", "SHIP"}
+    assert report.audit_records > 10
 
 
 def test_each_role_has_a_demo_user_whose_password_works(demo):
@@ -144,6 +135,7 @@ def test_each_role_has_a_demo_user_whose_password_works(demo):
 
 def test_a_second_load_changes_nothing_and_says_so(demo):
     db, summary = demo
-    again = load_demo(db, actor=SYSTEM, today=TODAY)
+    again = load_demo(db, actor=SYSTEM, now=NOW + timedelta(minutes=5))
     assert again.already_loaded is True
     assert again.counts == summary.counts
+    assert again.documents == summary.documents

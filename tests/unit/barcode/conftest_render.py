@@ -16,7 +16,14 @@ import zxingcpp
 from PIL import Image
 
 from medwms.barcode import Scan, parse_scan
-from medwms.barcode.labels import DeviceLabel, HandlingUnitLabel, Label, LocationLabel, QcLabel
+from medwms.barcode.labels import (
+    DeviceLabel,
+    DocumentLabel,
+    HandlingUnitLabel,
+    Label,
+    LocationLabel,
+    QcLabel,
+)
 from medwms.barcode.render_data import UdiData
 
 TODAY = date(2026, 1, 15)
@@ -63,6 +70,7 @@ def every_label() -> list[tuple[str, Label]]:
         ("qc", QcLabel(device, "张三", date(2026, 5, 1))),
         ("location", LocationLabel("A-01-02", zone="常温区 Z1")),
         ("location-gln", LocationLabel("B-12-03", warehouse_gln=GLN)),
+        ("document", DocumentLabel("WAV-20261207-K4QXA", "拣货波次 Wave")),
         ("hu", HandlingUnitLabel(SSCC, ("GTIN 07612345000015 LOT LOTA1 x 20",), "北京协和医院")),
     ]
 
@@ -73,7 +81,8 @@ def expected_scan(kind: str) -> dict[str, object]:
            "expiry": date(2028, 6, 30), "production_date": date(2025, 1, 2)}
     by_kind: dict[str, dict[str, object]] = {
         "device": udi, "qc": udi, "location": {"location": "A-01-02"},
-        "location-gln": {"location": f"{GLN}+B-12-03"}, "hu": {"sscc": SSCC}}
+        "location-gln": {"location": f"{GLN}+B-12-03"}, "hu": {"sscc": SSCC},
+        "document": {"document": "WAV-20261207-K4QXA"}}
     return by_kind[kind]
 
 

@@ -65,7 +65,7 @@ def test_every_label_on_an_a4_sheet_scans_back(size: LabelSize) -> None:
     assert len(pages) == 1
     scans = decode(pages[0])
     assert len(scans) == len(labels)
-    assert sorted(str(s.gtin or s.location or s.sscc) for s in scans) == sorted(
+    assert sorted(str(s.gtin or s.location or s.sscc or s.document) for s in scans) == sorted(
         str(next(iter(expected_scan(k).values()))) for k in kinds)
 
 

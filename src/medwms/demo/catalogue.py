@@ -146,16 +146,19 @@ SUPPLIERS: tuple[PartnerSpec, ...] = (
                 "京药监械经营许", 365),
 )
 
+# Hospitals hold a medical institution practice licence (医疗机构执业许可证), checked before
+# every sale (GSP customer file); each is valid well beyond today.
 CUSTOMERS: tuple[PartnerSpec, ...] = (
     PartnerSpec("CUS-RJH", "上海交通大学医学院附属瑞金医院", "上海市黄浦区瑞金二路 197 号",
-                min_remaining_days=180),
+                "沪卫医执字", 1460, min_remaining_days=180),
     PartnerSpec("CUS-ZSH", "复旦大学附属中山医院", "上海市徐汇区枫林路 180 号",
-                min_remaining_days=180),
+                "沪卫医执字", 1095, min_remaining_days=180),
     PartnerSpec("CUS-XHH", "上海交通大学医学院附属新华医院", "上海市杨浦区控江路 1665 号",
-                min_remaining_days=120),
-    PartnerSpec("CUS-PUMCH", "北京协和医院", "北京市东城区帅府园 1 号", min_remaining_days=180),
+                "沪卫医执字", 730, min_remaining_days=120),
+    PartnerSpec("CUS-PUMCH", "北京协和医院", "北京市东城区帅府园 1 号", "京卫医执字", 1825,
+                min_remaining_days=180),
     PartnerSpec("CUS-AZH", "首都医科大学附属北京安贞医院", "北京市朝阳区安贞路 2 号",
-                min_remaining_days=365),
+                "京卫医执字", 400, min_remaining_days=365),
 )
 
 # English names of the partners, shown in English mode (the Chinese name is the official one).

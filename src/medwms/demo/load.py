@@ -1,7 +1,12 @@
-"""A realistic demo data set: two warehouses, ~50 devices, partners, users and stock.
+"""A realistic demo data set: two warehouses, ~50 devices, partners, users and stock,
+and a working day laid out on it (docs/demo.md lists what a person finds).
 
-`load_demo` writes everything in one unit of work; the opening stock is received through
-the ledger, so `verify` holds afterwards. The same seed and `today` give the same data.
+The master data and the opening stock are written in one unit of work, the opening stock
+received through the ledger two days before the load. The day's documents then go through
+the services a person would use, each its own unit of work (`medwms.demo.day`,
+`.history`, `.sensors`), so `verify` holds afterwards. Nothing is dated after the load;
+the same seed and day give the same master data and stock. A second load adds only what
+is missing and otherwise changes nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from medwms.auth.passwords import hash_password
 from medwms.auth.rules import Actor, Role
 from medwms.auth.tables import AuditRecord, User, UserRole
 from medwms.barcode.checkdigit import gs1_check_digit
+from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import Conflict
-from medwms.demo_catalogue import (
+from medwms.demo import day, history, sensors
+from medwms.demo.catalogue import (
     CUSTOMERS,
     DEPARTMENTS,
     FAMILIES,
@@ -34,8 +41,10 @@ from medwms.demo_catalogue import (
     PartnerSpec,
     demo_password,
 )
-from medwms.demo_sites import build_sites
-from medwms.demo_stock import Product, StockBuilder
+from medwms.demo.crew import crew
+from medwms.demo.numbers import DemoDocuments, documents
+from medwms.demo.sites import build_sites
+from medwms.demo.stock import Product, StockBuilder
 from medwms.ledger.tables import Lot, Movement, SerialUnit, Stock
 from medwms.masterdata.tables import (
     Item,
@@ -66,36 +75,70 @@ class DemoUser:
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """What the demo holds: counts by kind, and the users with their demo passwords."""
+    """What the demo holds: counts by kind, the users with their demo passwords, and the
+    numbers of the day's documents."""
 
     already_loaded: bool
     counts: Mapping[str, int]
     users: tuple[DemoUser, ...]
+    documents: DemoDocuments
 
 
-def load_demo(db: Database, *, actor: Actor, today: date, seed: int = 7) -> DemoSummary:
-    """Load the demo data set; a no-op if it was loaded before, refused on other data."""
+def load_demo(db: Database, *, actor: Actor, now: datetime | None = None,
+              seed: int = 7) -> DemoSummary:
+    """Load the demo data set and its day as of `now` (the clock by default); a second load
+    adds only what is missing; refused on a database holding other data."""
+    now = (now or utc_now()).astimezone(UTC)
+    today = local_date(now, LOCAL.key)
+    users = _load_base(db, actor=actor, today=today, seed=seed)
+    played = _play_the_day(db, actor=actor, now=now, today=today, seed=seed)
+    with db.reading() as session:
+        return DemoSummary(users is None and not played, _counts(session),
+                           users or _demo_users(session), documents(session))
+
+
+def _load_base(db: Database, *, actor: Actor, today: date, seed: int
+               ) -> tuple[DemoUser, ...] | None:
+    """Master data, users and opening stock in one unit of work; None if loaded before."""
     with db.unit_of_work() as uow:
         session = uow.session
         if _loaded_before(session):
-            return DemoSummary(True, _counts(session), _demo_users(session))
+            return None
         _refuse_other_data(session)
         rng = random.Random(f"medwms-demo:{seed}:{today.isoformat()}")  # noqa: S311 - demo data
-        now = datetime.combine(today, time(9, 0), LOCAL).astimezone(UTC)
-        users = _create_users(session, now)
+        opened = opening_time(today)
+        users = _create_users(session, opened)
         owner = _self_owner(session)
         sites = build_sites(session)
-        _partners(session, today)
+        _partners(session, today, opened)
         stock = StockBuilder(session, rng, today, owner)
-        for product in _items(session, rng, today, now):
+        for product in _items(session, rng, today, opened):
             stock.add(product, sites)
-        stock.post_all(actor=_receiver(session), now=now)
+        stock.post_all(actor=_receiver(session), now=opened)
         counts = _counts(session)
         record_audit(session, actor=actor, action=DEMO_ACTION, entity="demo",
                      entity_key=DEMO_KEY, after={"seed": seed, "today": today, **counts},
                      reason="demo data set loaded")
         uow.commit()
-    return DemoSummary(False, counts, users)
+    return users
+
+
+def opening_time(today: date) -> datetime:
+    """When the opening stock was received: 09:00 local, two days before `today`."""
+    return datetime.combine(today - timedelta(days=2), time(9, 0), LOCAL).astimezone(UTC)
+
+
+def _play_the_day(db: Database, *, actor: Actor, now: datetime, today: date,
+                  seed: int) -> bool:
+    """Yesterday's shipment, the mock recall, the sensors and today's documents."""
+    people = crew(db)
+    done = [history.ship_yesterday(db, crew=people, today=today),
+            history.drill_mock_recall(db, crew=people),
+            sensors.install_sensors(db, crew=people, actor=actor, now=now, seed=seed),
+            day.post_notice(db, crew=people, now=now, today=today),
+            day.plan_orders(db, crew=people, now=now, today=today),
+            day.plan_count(db, crew=people, today=today)]
+    return any(done)
 
 
 def _loaded_before(session: Session) -> bool:
@@ -167,11 +210,11 @@ def _self_owner(session: Session) -> Owner:
     return owner
 
 
-def _partners(session: Session, today: date) -> None:
+def _partners(session: Session, today: date, stamp: datetime) -> None:
     for spec in SUPPLIERS:
-        session.add(_partner(spec, PartnerKind.SUPPLIER, today))
+        session.add(_partner(spec, PartnerKind.SUPPLIER, today, stamp))
     for spec in CUSTOMERS:
-        hospital = _partner(spec, PartnerKind.CUSTOMER, today)
+        hospital = _partner(spec, PartnerKind.CUSTOMER, today, stamp)
         session.add(hospital)
         session.flush()
         for code, name in DEPARTMENTS:
@@ -183,12 +226,11 @@ def _partners(session: Session, today: date) -> None:
     session.flush()
 
 
-def _partner(spec: PartnerSpec, kind: PartnerKind, today: date) -> Partner:
+def _partner(spec: PartnerSpec, kind: PartnerKind, today: date, stamp: datetime) -> Partner:
     number, expiry = "", None
     if spec.licence_days is not None:
         expiry = today + timedelta(days=spec.licence_days)
         number = f"{spec.licence_prefix}{expiry.year - 5}{sum(map(ord, spec.code)) % 9000 + 1000}号"
-    stamp = datetime.combine(today, time(9, 0), LOCAL).astimezone(UTC)
     return Partner(code=spec.code, name=spec.name, name_en=PARTNER_NAMES_EN.get(spec.code, ""),
                    kind=kind, licence_no=number,
                    licence_expiry=expiry, min_remaining_days=spec.min_remaining_days,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from medwms.demo_catalogue import COLD
+from medwms.demo.catalogue import COLD
 from medwms.masterdata.tables import Location, Warehouse, Zone, ZoneKind
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
 from medwms.core.reasons import Reason
-from medwms.demo_catalogue import Family
-from medwms.demo_sites import Site
+from medwms.demo.catalogue import Family
+from medwms.demo.sites import Site
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status
@@ -103,8 +103,8 @@ class StockBuilder:
     def _days_left(self, product: Product, number: int) -> int:
         if (product.index + number) % 7 == 3:
             return self.rng.randint(30, 90)
-        shelf = product.family.shelf_days
-        return self.rng.randint(min(365, shelf // 2), min(1095, shelf))
+        shelf = product.family.shelf_days  # made a week or more before the opening receipt
+        return self.rng.randint(min(365, shelf // 2), min(1095, shelf - 7))
 
     def _place(self, product: Product, lot: Lot | None, site: Site, waiting: bool,
                number: int) -> None:

@@ -1,0 +1,42 @@
+"""The demo's people as actors: each role's demo user acts in that role's own name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medwms.auth.passwords import password_matches
+from medwms.auth.rules import Actor, Role
+from medwms.auth.tables import User
+from medwms.core.db import Database
+from medwms.demo.catalogue import demo_password
+
+
+@dataclass(frozen=True)
+class Crew:
+    """The demo users who work the demo's day, and whether the manager can still sign."""
+
+    receiver: Actor
+    picker: Actor
+    verifier: Actor
+    manager: Actor
+    manager_signs: bool  # the manager's demo password still works (an e-signature needs it)
+
+
+def actor_of(session: Session, role: Role) -> Actor:
+    """The demo user of `role` as an actor holding that one role."""
+    user = session.scalars(select(User).where(User.username == role.value)).one()
+    return Actor(user_id=user.id, username=user.username, roles=frozenset({role}))
+
+
+def crew(db: Database) -> Crew:
+    """The demo's receiver, picker, verifier and manager."""
+    with db.reading() as session:
+        manager = session.scalars(select(User).where(User.username == Role.MANAGER.value)).one()
+        signs = password_matches(manager.password_hash, demo_password(Role.MANAGER))
+        return Crew(receiver=actor_of(session, Role.RECEIVER),
+                    picker=actor_of(session, Role.PICKER),
+                    verifier=actor_of(session, Role.VERIFIER),
+                    manager=actor_of(session, Role.MANAGER), manager_signs=signs)
