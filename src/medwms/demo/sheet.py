@@ -144,6 +144,11 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def order_codes(session: Session, order_no: str) -> list[Code]:
+    """The unit barcodes of what order `order_no` has allocated, with their locations."""
+    return _allocated(session, _Items(session), [order_no])
+
+
 def _allocated(session: Session, items: _Items, numbers: Iterable[str]) -> list[Code]:
     codes = []
     for number in numbers:
