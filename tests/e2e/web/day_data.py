@@ -142,7 +142,7 @@ def _order_and_wave(url: str, item: str) -> tuple[str, str]:
 def _count_plan(url: str) -> str:
     plan = Api(url, Role.MANAGER).post("/counting/plans", {
         "warehouse": WAREHOUSE, "kind": "ZONES", "zones": ["CLD"],
-        "counters": [Role.MANAGER.value]})
+        "counters": [Role.MANAGER.value, Role.PICKER.value]})
     return str(plan["plan_no"])
 
 
@@ -169,7 +169,7 @@ def _mock_recall(url: str, gtin: str) -> str:
 
 def prepare_day(db: Database, url: str) -> Day:
     """The demo, licensed hospitals, and the morning's documents."""
-    load_demo(db, actor=SYSTEM, today=TODAY)
+    load_demo(db, actor=SYSTEM)
     _license_hospitals(db)
     (ambient, ambient_gtin), (cold, cold_gtin) = _products(db)
     notice, receipt, plain = _receive(url, ambient_gtin, cold_gtin)

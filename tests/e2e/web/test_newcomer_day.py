@@ -19,6 +19,7 @@ from medwms.auth.rules import SYSTEM
 from medwms.core.db import Database
 from medwms.demo import load_demo
 from medwms.demo.sheet import Code, Sheet, demo_sheet, order_codes
+from medwms.ledger import queries as ledger
 from medwms.ledger.tables import Movement
 from medwms.ledger.verify import verify
 from medwms.masterdata.storage import is_cold_chain
@@ -98,7 +99,11 @@ class Walk:
         assert_translated(self.page, self.lang)
 
     def accepted(self, n: int) -> None:
-        self.page.locator(".history li.ok, .history li.warn").nth(n - 1).wait_for()
+        """Wait for the station's `n`-th accepted scan; a refusal fails with its words."""
+        ok = self.page.locator(".history li.ok, .history li.warn").nth(n - 1)
+        bad = self.page.locator(".scan-result.bad")
+        ok.or_(bad).first.wait_for()
+        assert ok.is_visible(), bad.inner_text()
 
 
 def receive_the_notice(walk: Walk, db: Database) -> str:
@@ -266,6 +271,71 @@ def trace_and_drill(walk: Walk, db: Database) -> None:
     walk.checked()
 
 
+def counted_zone(db: Database) -> list[tuple[Code, str, int]]:
+    """The count plan's units as the sheet prints them, with where they lie and how many."""
+    with db.reading() as session:
+        rows = ledger.stock(session, ledger.StockFilter(warehouse="BJ1", zone="QA"))
+        found = [(row.location, row.quantity) for row in rows]
+    return [(code, where, n) for code, (where, n) in zip(section(db, "count"), found,
+                                                         strict=True)]
+
+
+def count_locations(walk: Walk, plan_no: str, units: list[tuple[Code, str, int]], *,
+                    short: int) -> None:
+    """Open each location of the plan, key each row's quantity (`short` fewer on the first
+    row holding more than that)
+    and scan its label once, then close it; locations with nothing are closed empty."""
+    page = walk.page
+    locations = page.locator("ul.locations li[data-location]").evaluate_all(
+        "els => els.map(e => e.dataset.location)")
+    for location in locations:
+        walk.go(f"/stations/counting/plans/{plan_no}")
+        row = page.locator(f"ul.locations li[data-location='{location}']")
+        if row.locator("button.start").count():
+            row.locator("button.start").click()
+        else:
+            scan(page, f"#L:{location}")
+        page.wait_for_url(re.compile(r".*/stations/counting/tasks/\d+"))
+        here = [(c, n) for c, where, n in units if where == location]
+        for k, (code, n) in enumerate(here, start=1):
+            less, short = (short, 0) if n > short else (0, short)
+            page.fill("#pack-quantity", str(n - less))
+            page.press("#pack-quantity", "Enter")
+            scan(page, text_of(code))
+            walk.accepted(k)
+        walk.checked()
+        if here:
+            page.click("#close")
+        else:
+            page.once("dialog", lambda dialog: dialog.accept())
+            page.click("#close-empty")
+        page.locator("p.closed").wait_for()
+
+
+def count_with_a_recount(walk: Walk, db: Database) -> None:
+    """The picker counts half a row short; the receiver recounts right; the manager approves."""
+    plan_no = str(sheet(db).documents.count_plan)
+    units = counted_zone(db)
+    walk.as_user("picker")
+    walk.go(f"/stations/counting/plans/{plan_no}")
+    short = max(n for _, _, n in units) // 2  # well outside any tolerance: a recount
+    count_locations(walk, plan_no, units, short=short)
+    walk.as_user("receiver")
+    walk.go(f"/stations/counting/plans/{plan_no}")
+    assert walk.page.locator("ul.locations li[data-round='2']").count() == 1
+    count_locations(walk, plan_no, units, short=0)
+    walk.as_user("manager")
+    walk.go(f"/counting/plans/{plan_no}")
+    walk.page.locator("ul.variances li.variance").first.locator(
+        "select[name=reason]").select_option("MISCOUNTED")
+    walk.page.click("button.save-reasons")
+    walk.page.wait_for_load_state()
+    walk.page.fill("#approve-form input[name=password]", "manager-demo-2026")
+    walk.page.click("#approve-form button[type=submit]")
+    walk.page.locator(".panel.count-plan-admin[data-status=APPROVED]").wait_for()
+    walk.checked()
+
+
 def take_a_return(walk: Walk, shipment_no: str, code: Code) -> None:
     walk.go("/stations/returns")
     walk.page.fill("input[name=shipment_no]", f"#D:{shipment_no}")
@@ -291,6 +361,7 @@ def test_a_newcomer_walks_the_whole_demo_day_in_the_browser(day):
     verify_the_orders(walk, db)
     shipments = ship_the_orders(walk, db)
     trace_and_drill(walk, db)
+    count_with_a_recount(walk, db)
     first = codes_of(db, sheet(db).documents.wave_orders[0])[0]
     take_a_return(walk, shipments[0], first)
     assert not requests  # every step a page or a station, never an API document
