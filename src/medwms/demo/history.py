@@ -41,7 +41,7 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 SHIP_FROM, CUSTOMER = "BJ1", "CUS-PUMCH"
 FAMILIES = ("IVC", "SYR", "MSK", "SWB", "BAL", "GC")  # the first one well stocked is shipped
 CARRIER, WAYBILL = "顺丰速运 SF Express", "SF1402518830"
-DRILL = "模拟召回演练：追溯批次并通知收货单位"  # typed by a person: one language, as in life
+DRILL = "模拟召回演练：追溯批次并通知收货单位"
 REPORT = ("演练完成：收货单位已通知并回执，库存及发货记录可在数秒内追溯。"
           " Drill complete: consignee notified and acknowledged; stock and shipments traced.")
 

@@ -40,8 +40,8 @@ class Probe:
 
 
 PROBES = (
-    Probe(SENSORS[0], "CLD", "冷库温度探头 Cold room probe", 5.0),
-    Probe(SENSORS[1], "CQA", "冷库待验区温度探头 Cold quarantine probe", 4.6),
+    Probe(SENSORS[0], "CLD", "冷库温度探头", 5.0),
+    Probe(SENSORS[1], "CQA", "冷库待验区温度探头", 4.6),
 )
 
 

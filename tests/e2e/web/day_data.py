@@ -1,10 +1,11 @@
-"""The demo data plus one morning of documents, made through the API, for page walks.
+"""The demo day plus what it lacks for page walks, made through the API.
 
-`prepare_day(db, url)` loads the demo, gives its hospitals a licence if they lack one, and
-makes: a notice received short (a cold line held at 12.5 °C), a lot released with a signature,
-a receipt without a notice, an order that can only be partly allocated (FEFO reasons), a
-wave, a count plan, a temperature breach and a mock recall. Everything the pages show then
-has a status, a reason or a refusal to translate.
+`prepare_day(db, url)` loads the demo and takes its wave, count plan and closed mock recall
+(medwms.demo.numbers.documents); it adds a notice of known lots received short (a cold line
+held at 12.5 °C), a lot released with a signature, a receipt without a notice, an order of
+the demo's best-stocked syringe that can only be partly allocated (FEFO reasons) and a
+temperature breach. Everything the pages show then has a status, a reason or a refusal to
+translate.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ import httpx
 from sqlalchemy import select
 
 from medwms.auth.rules import SYSTEM, Role
+from medwms.core.clock import local_date
 from medwms.core.db import Database
 from medwms.demo import load_demo
 from medwms.demo.catalogue import demo_password
-from medwms.masterdata.tables import Item, Packaging, Partner, PartnerKind
+from medwms.demo.numbers import WAVE_ORDERS, DemoDocuments, documents
+from medwms.masterdata.tables import Item, Packaging
+from medwms.picking.tables import OrderLine, OutboundOrder
 
-TODAY = date.today()
+NOW = datetime.now(UTC)
+TODAY = local_date(NOW)
 WAREHOUSE = "SH1"
 
 
@@ -66,23 +71,17 @@ class Api:
         return answer.json()
 
 
-def _license_hospitals(db: Database) -> None:
-    with db.unit_of_work() as uow:
-        for partner in uow.session.scalars(select(Partner).where(
-                Partner.kind == PartnerKind.CUSTOMER, Partner.licence_no == "")):
-            partner.licence_no = f"沪药监械经营许{partner.id:04d}号"
-            partner.licence_expiry = TODAY + timedelta(days=800)
-        uow.commit()
-
-
 def _products(db: Database) -> tuple[tuple[str, str], tuple[str, str]]:
-    """(item code, unit GTIN) of a lot-tracked ambient device and of a cold reagent."""
+    """(item code, unit GTIN) of the syringe the demo's first wave order sells (the one best
+    stocked in SH1's storage) and of a lot-tracked cold reagent."""
     with db.reading() as s:
         rows = s.execute(select(Item.code, Packaging.gtin, Item.temp_min, Item.tracking)
                          .join(Packaging, Packaging.item_id == Item.id)
                          .where(Packaging.quantity == 1).order_by(Item.code)).all()
-    ambient = next((c, g) for c, g, low, tracking in rows
-                   if low is None and tracking == "LOT" and c.startswith("WG-SYR"))
+        sold = set(s.scalars(select(Item.code).join(OrderLine, OrderLine.item_id == Item.id)
+                             .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
+                             .where(OutboundOrder.order_no == WAVE_ORDERS[0])))
+    ambient = next((c, g) for c, g, _, _ in rows if c in sold and c.startswith("WG-SYR"))
     cold = next((c, g) for c, g, low, tracking in rows if low is not None and tracking == "LOT")
     return ambient, cold
 
@@ -128,22 +127,14 @@ def _inspect(url: str, receipt: str, ambient_item: str, cold_item: str) -> tuple
     return opened, held
 
 
-def _order_and_wave(url: str, item: str) -> tuple[str, str]:
+def _partial_order(url: str, item: str) -> str:
     """A sale of more than the warehouse holds: partly allocated, the rest explained."""
     manager = Api(url, Role.MANAGER)
     order = manager.post("/orders", {"warehouse": WAREHOUSE, "consignee": "CUS-RJH",
                                      "delivery_date": (TODAY + timedelta(days=2)).isoformat(),
                                      "lines": [{"item": item, "quantity": 100000}]})
     manager.post(f"/orders/{order['order_no']}/allocate")
-    wave = manager.post("/waves", {"orders": [order["order_no"]]})
-    return order["order_no"], wave["wave_no"]
-
-
-def _count_plan(url: str) -> str:
-    plan = Api(url, Role.MANAGER).post("/counting/plans", {
-        "warehouse": WAREHOUSE, "kind": "ZONES", "zones": ["CLD"],
-        "counters": [Role.MANAGER.value, Role.PICKER.value]})
-    return str(plan["plan_no"])
+    return str(order["order_no"])
 
 
 def _breach(url: str) -> tuple[str, str]:
@@ -160,24 +151,25 @@ def _breach(url: str) -> tuple[str, str]:
     return str(breaches[0]["breach_no"]), "DAY-T1"
 
 
-def _mock_recall(url: str, gtin: str) -> str:
-    recall = Api(url, Role.MANAGER).post("/recalls", {
-        "gtin": gtin, "reason": "模拟召回演练", "risk_class": "III", "lots": ["DAY1"],
-        "mock": True})
-    return str(recall["recall_no"])
+def _demo_documents(db: Database) -> DemoDocuments:
+    """The demo's own wave, count plan and mock recall, which the walk visits."""
+    with db.reading() as session:
+        found = documents(session)
+    assert found.wave and found.count_plan and found.mock_recall, found
+    return found
 
 
 def prepare_day(db: Database, url: str) -> Day:
-    """The demo, licensed hospitals, and the morning's documents."""
-    load_demo(db, actor=SYSTEM)
-    _license_hospitals(db)
+    """The demo's day and the morning's documents it lacks."""
+    load_demo(db, actor=SYSTEM, now=NOW)
+    demo = _demo_documents(db)
     (ambient, ambient_gtin), (cold, cold_gtin) = _products(db)
     notice, receipt, plain = _receive(url, ambient_gtin, cold_gtin)
     inspection, held = _inspect(url, receipt, ambient, cold)
-    order, wave = _order_and_wave(url, ambient)
     breach, sensor = _breach(url)
     return Day(notice_no=notice, receipt_no=receipt, plain_receipt_no=plain,
                inspection_no=inspection, held_inspection_no=held, ambient=ambient, cold=cold,
                ambient_gtin=ambient_gtin, cold_gtin=cold_gtin, lot="DAY1", cold_lot="COLD1",
-               order_no=order, wave_no=wave, plan_no=_count_plan(url), breach_no=breach,
-               sensor=sensor, recall_no=_mock_recall(url, ambient_gtin))
+               order_no=_partial_order(url, ambient), wave_no=str(demo.wave),
+               plan_no=str(demo.count_plan), breach_no=breach, sensor=sensor,
+               recall_no=str(demo.mock_recall))
