@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from medwms.api.validation import worded
 from medwms.core.errors import DomainError
 
 log = logging.getLogger("medwms.api")
@@ -63,11 +64,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        words = [worded(e) for e in error.errors()]
         problems = [{"column": ".".join(str(p) for p in e.get("loc", ())),
-                     "message": e.get("msg", ""), "row": None, "value": None}
-                    for e in error.errors()]
+                     "message": e.get("msg", ""), "message_en": en, "message_zh": zh,
+                     "row": None, "value": None} for e, (en, zh) in zip(error.errors(), words,
+                                                                        strict=True)]
         detail = "; ".join(f"{p['column']}: {p['message']}" for p in problems)
-        return problem(422, "VALIDATION_ERROR", "VALIDATION_ERROR", detail, problems=problems)
+        return problem(422, "VALIDATION_ERROR", "VALIDATION_ERROR", detail, problems=problems,
+                       message_en="; ".join(en for en, _ in words),
+                       message_zh="；".join(zh for _, zh in words))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
