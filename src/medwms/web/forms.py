@@ -10,16 +10,17 @@ same form, filled in as posted, with each problem beside its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from medwms.core.errors import DomainError, NotFound, Problem, ValidationError
+from medwms.core.errors import DomainError, NotFound, PermissionDenied, Problem, ValidationError
 from medwms.masterdata.fields import bilingual
 from medwms.web import session
 from medwms.web.deps import Visitor, get_settings
@@ -185,3 +186,17 @@ def refusal(error: DomainError, lang: str, fields: Mapping[str, str]) -> Refusal
     if name:
         shown.place(name, None, error.message(lang))
     return shown
+
+
+def submitted(save: Callable[[], str], again: Callable[[Refusal, int], Response], *,
+              lang: str, fields: Mapping[str, str]) -> Response:
+    """Run `save` (it returns the address of what it made) and redirect there; a refusal
+    shows the form `again` with every problem beside its field. A permission refusal is
+    not the form's business: it stays the 403 page."""
+    try:
+        target = save()
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        return again(refusal(error, lang, fields), status_of(error))
+    return RedirectResponse(target, status_code=303)

@@ -9,12 +9,11 @@ pages' router, so /recalls/new is not read as a recall number.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from medwms.auth.guard import require
 from medwms.core.db import Database
-from medwms.core.errors import DomainError, PermissionDenied
 from medwms.recall import queries, service
 from medwms.recall.errors import BadRecall
 from medwms.recall.rules import RISK_CLASSES, Scope
@@ -50,15 +49,11 @@ def open_recall(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep)
     """Open the case and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
     require(visitor.actor, service.MANAGE)
-    try:
-        view = _open(db, visitor, form)
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        return _form(request, db, visitor, values=forms.values(form),
-                     refusal=forms.refusal(error, visitor.lang, FIELDS),
-                     status_code=forms.status_of(error))
-    return RedirectResponse(f"/recalls/{view.recall_no}", status_code=303)
+    return forms.submitted(
+        lambda: f"/recalls/{_open(db, visitor, form).recall_no}",
+        lambda refused, status: _form(request, db, visitor, values=forms.values(form),
+                                      refusal=refused, status_code=status),
+        lang=visitor.lang, fields=FIELDS)
 
 
 def _open(db: Database, visitor: Visitor, form: FormData) -> queries.RecallView:

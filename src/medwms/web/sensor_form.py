@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from medwms.auth.guard import require
@@ -19,7 +19,6 @@ from medwms.coldchain.errors import BadSensor
 from medwms.coldchain.queries import SensorView
 from medwms.coldchain.sensors import MANAGE, SensorSpec, save_sensor
 from medwms.core.db import Database
-from medwms.core.errors import DomainError, PermissionDenied
 from medwms.web import choices, forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep
 from medwms.web.forms import FormDep, Reader, Refusal
@@ -74,16 +73,16 @@ def _save(request: Request, db: Database, visitor: Visitor, form: FormData, *,
           editing: SensorView | None) -> Response:
     forms.check_csrf(request, visitor, form)
     require(visitor.actor, MANAGE)
-    try:
+    def save() -> str:
         view = save_sensor(db, actor=visitor.actor, spec=_spec(form, editing),
                            create=editing is None)
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        return _form(request, db, visitor, values=forms.values(form), editing=editing,
-                     refusal=forms.refusal(error, visitor.lang, FIELDS),
-                     status_code=forms.status_of(error))
-    return RedirectResponse(f"/coldchain/sensors/{view.code}", status_code=303)
+        return f"/coldchain/sensors/{view.code}"
+
+    return forms.submitted(
+        save, lambda refused, status: _form(request, db, visitor, values=forms.values(form),
+                                            editing=editing, refusal=refused,
+                                            status_code=status),
+        lang=visitor.lang, fields=FIELDS)
 
 
 def _spec(form: FormData, editing: SensorView | None) -> SensorSpec:

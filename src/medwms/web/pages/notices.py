@@ -15,7 +15,6 @@ from starlette.datastructures import FormData
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
-from medwms.core.errors import DomainError, PermissionDenied
 from medwms.receiving import notices, queries, service
 from medwms.receiving.notices import NoticeLineIn
 from medwms.web import choices, forms
@@ -61,15 +60,11 @@ def create_notice(request: Request, db: DbDep, visitor: VisitorDep, form: FormDe
     forms.check_csrf(request, visitor, form)
     require(visitor.actor, Perm.RECEIVE)
     rows = forms.line_rows(form, LINE_FIELDS)
-    try:
-        detail = _create(db, visitor, form, rows)
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        return _form(request, db, visitor, values=forms.values(form), rows=rows,
-                     refusal=forms.refusal(error, visitor.lang, FIELDS),
-                     status_code=forms.status_of(error))
-    return RedirectResponse(f"/notices/{detail.header.notice_no}?created=1", status_code=303)
+    return forms.submitted(
+        lambda: f"/notices/{_create(db, visitor, form, rows).header.notice_no}?created=1",
+        lambda refused, status: _form(request, db, visitor, values=forms.values(form),
+                                      rows=rows, refusal=refused, status_code=status),
+        lang=visitor.lang, fields=FIELDS)
 
 
 def _create(db: Database, visitor: Visitor, form: FormData,

@@ -5,12 +5,11 @@ POST /orders calls; a refusal comes back as the form with each problem beside it
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
-from medwms.core.errors import DomainError, PermissionDenied
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
 from medwms.web import choices, forms, outbound
@@ -69,18 +68,17 @@ def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep
     forms.check_csrf(request, visitor, form)
     require(visitor.actor, Perm.ORDERS_MANAGE)
     rows = forms.line_rows(form, LINE_FIELDS)
-    try:
+    def save() -> str:
         read = Reader()
         order = _order_in(read, forms.values(form), rows)
         read.check(OrderInvalid)
-        view = orders.create_order(db, actor=visitor.actor, order=order)
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        return _order_form(request, db, visitor, values=forms.values(form), rows=rows,
-                           refusal=forms.refusal(error, visitor.lang, FIELDS),
-                           status_code=forms.status_of(error))
-    return RedirectResponse(f"/orders/{view.order_no}", status_code=303)
+        return f"/orders/{orders.create_order(db, actor=visitor.actor, order=order).order_no}"
+
+    return forms.submitted(
+        save, lambda refused, status: _order_form(request, db, visitor,
+                                                  values=forms.values(form), rows=rows,
+                                                  refusal=refused, status_code=status),
+        lang=visitor.lang, fields=FIELDS)
 
 
 def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
