@@ -29,7 +29,55 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Asia/Shanghai"
-    token_minutes: int = Field(default=12 * 60, description="Lifetime of a login token")
+    token_minutes: int = Field(
+        default=12 * 60, ge=0,
+        description="Lifetime of a bearer login token from POST /api/v1/auth/token (fixed, "
+                    "never longer than session_absolute_minutes); the browser session has "
+                    "its own idle and absolute limits")
+    session_idle_minutes: int = Field(
+        default=30, ge=1,
+        description="A browser session unused this long ends: each page or API call made with "
+                    "the session cookie moves its end this far ahead")
+    session_absolute_minutes: int = Field(
+        default=12 * 60, ge=1,
+        description="A browser session (and any login token) ends this long after the password "
+                    "was typed, however busy it is: then the user signs in again")
+    login_max_failures: int = Field(
+        default=5, ge=1,
+        description="Failed sign-ins in a row for one username (known or not) before it is "
+                    "locked for login_lockout_minutes")
+    login_lockout_minutes: int = Field(
+        default=15, ge=1,
+        description="How long a locked username or client address stays locked, unless an "
+                    "administrator unlocks it (medwms users unlock)")
+    login_free_failures: int = Field(
+        default=2, ge=0,
+        description="Failed sign-ins for one username answered without a wait; after each "
+                    "further one the next try must wait, the wait doubling each time")
+    login_delay_seconds: float = Field(
+        default=1.0, gt=0,
+        description="The first wait after the free failures; it doubles with each failure")
+    login_delay_max_seconds: float = Field(
+        default=30.0, gt=0, description="The longest wait between two tries before a lockout")
+    login_failure_window_minutes: int = Field(
+        default=15, ge=1,
+        description="Failures are counted in a row: one that comes longer than this after the "
+                    "previous one starts the count again")
+    login_address_free_failures: int = Field(
+        default=10, ge=0,
+        description="Failed sign-ins from one client address (IPv6: its /64) answered without "
+                    "a wait; several people may share one address behind a NAT")
+    login_address_max_failures: int = Field(
+        default=50, ge=1,
+        description="Failed sign-ins from one client address before the address is locked for "
+                    "login_lockout_minutes (every username, even with the right password)")
+    login_throttle_rows: int = Field(
+        default=10_000, ge=100,
+        description="Most rows kept for client addresses and unknown usernames; the oldest "
+                    "are pruned, so a flood of names or addresses cannot fill the database")
+    api_token_max_days: int = Field(
+        default=365, ge=1, le=3650,
+        description="Longest lifetime of an API token; every token has an expiry")
     auth_cache_seconds: float = Field(
         default=2.0, ge=0, le=5,
         description="How long a process trusts a verified bearer token without reading the "

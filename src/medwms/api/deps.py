@@ -1,10 +1,12 @@
 """Typed dependencies for routes, declared once: the database, settings, the actor.
 
-The actor comes from the bearer token, else the web session cookie (with its CSRF header),
-through the process's short-lived cache of verified actors (`auth.actors`): on a hit,
-authentication reads nothing from the database. The Idempotency-Key middleware
-authenticates before the route runs and leaves the actor in the request scope, so the
-route's `get_actor` finds it there.
+The actor comes from the bearer token, else the web session cookie (with its CSRF header;
+its use slides the session along), through the process's short-lived cache of verified
+actors (`auth.actors`): on a hit, authentication reads nothing from the database. The
+Idempotency-Key middleware authenticates before the route runs and leaves what it verified
+in the request scope, so the route's `get_actor` finds it there. Once the route is known,
+`get_actor` refuses what an API token's scope does not cover and, while the user must
+change their password, everything else (`api.scopes`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
 
-from medwms.auth.actors import ActorCache, authenticate
+from medwms.api.scopes import check_request
+from medwms.auth.actors import ActorCache, verify
 from medwms.auth.rules import Actor
+from medwms.auth.sessions import Verified
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
@@ -25,6 +29,7 @@ from medwms.web import session as web_session
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 ACTOR_SCOPE_KEY = "medwms.actor"
+VERIFIED_SCOPE_KEY = "medwms.verified"
 
 
 async def get_db(request: Request) -> Database:
@@ -43,18 +48,31 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_actor(request: Request,
                     token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    """The user behind the bearer token, else the web session cookie (with its CSRF token)."""
-    known: Actor | None = request.scope.get(ACTOR_SCOPE_KEY)
-    if known is not None:
-        return known
-    token = token or _cookie_token(request, request.app.state.settings)
+    """The user behind the bearer token, else the web session cookie (with its CSRF token);
+    once routed, only for what the token's scope and the user's password state allow."""
+    verified: Verified | None = request.scope.get(VERIFIED_SCOPE_KEY)
+    if verified is None:
+        known: Actor | None = request.scope.get(ACTOR_SCOPE_KEY)
+        if known is not None:
+            return known
+        verified = await _verify(request, token)
+        request.scope[VERIFIED_SCOPE_KEY] = verified
+    if "route" in request.scope:
+        check_request(verified, request)
+    return verified.actor
+
+
+async def _verify(request: Request, token: str | None) -> Verified:
+    settings: Settings = request.app.state.settings
+    from_cookie = token is None
+    token = token or _cookie_token(request, settings)
     cache: ActorCache = request.app.state.actors
-    cached = cache.get(token)
-    if cached is not None:
-        return cached
-    actor: Actor = await run_in_threadpool(
-        authenticate, request.app.state.db, request.app.state.settings, cache, token)
-    return actor
+    verified = cache.verified(token)
+    if verified is None:
+        verified = await run_in_threadpool(verify, request.app.state.db, settings, cache, token)
+    if from_cookie:
+        web_session.schedule_refresh(request, settings, token)
+    return verified
 
 
 async def request_actor(request: Request) -> Actor:

@@ -45,6 +45,16 @@ def _language(request: Request) -> str:
     return str(request.app.state.settings.language)
 
 
+def _headers_of(error: DomainError) -> dict[str, str]:
+    """401 names the scheme; 429 says when to try again (seconds, the `retry_after` field)."""
+    if error.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    retry_after = error.fields.get("retry_after")
+    if error.status == 429 and isinstance(retry_after, int):
+        return {"Retry-After": str(retry_after)}
+    return {}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into problem+json."""
 
@@ -52,10 +62,8 @@ def install(app: FastAPI) -> None:
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         body = error.to_dict(_language(request))
         body.pop("code")
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         response = problem(error.status, error.code, error.code, body.pop("message"), **body)
-        if headers:
-            response.headers.update(headers)
+        response.headers.update(_headers_of(error))
         return response
 
     @app.exception_handler(HTTPException)

@@ -2,8 +2,14 @@
 
     NotAuthenticated
     └── LoginFailed           401  wrong username or password, or the account is disabled
+    LoginThrottled            429  too many failed sign-ins: try again later (Retry-After)
+    ├── LoginDelayed          429  wait a few seconds (the wait doubles with each failure)
+    ├── AccountLocked         429  this username is locked until a time, or until unlocked
+    └── AddressLocked         429  this client address is locked until a time
     PermissionDenied
-    └── WrongPassword         403  the current password given to confirm a change or sign
+    ├── WrongPassword         403  the current password given to confirm a change or sign
+    ├── PasswordChangeRequired 403 the user must change their password before anything else
+    └── TokenScopeDenied      403  the API token's scope does not cover this request
     NotFound
     ├── UserNotFound          404
     └── ApiTokenNotFound      404
@@ -11,16 +17,21 @@
     ├── UsernameTaken         409
     └── LastAdmin             409  the last active admin cannot be disabled or demoted
     ValidationError
-    ├── WeakPassword          422
+    ├── WeakPassword          422  names every rule of the policy the password breaks
     ├── BadUsername           422
     ├── UnknownRole           422
+    ├── BadApiToken           422  unknown scope, or a lifetime past the longest allowed
     └── BadSignatureMeaning   422
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from medwms.auth.scopes import scope_words
 from medwms.core.errors import (
     Conflict,
+    DomainError,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -32,6 +43,59 @@ class LoginFailed(NotAuthenticated):
     code = "LOGIN_FAILED"
     message_en = "Wrong username or password, or the account is disabled."
     message_zh = "用户名或密码错误，或账号已停用。"
+
+
+class LoginThrottled(DomainError):
+    """Refused before the password is looked at; `retry_after` (seconds) becomes the
+    Retry-After header, `until` is the local time shown to the person."""
+
+    code = "LOGIN_THROTTLED"
+    status = 429
+    message_en = "Too many failed sign-ins: try again at {until}."
+    message_zh = "登录失败次数过多：请于 {until} 后再试。"
+
+
+class LoginDelayed(LoginThrottled):
+    code = "LOGIN_DELAYED"
+    message_en = ("Too many failed sign-ins in a row: wait {retry_after} s before the next try "
+                  "(until {until}); each further failure doubles the wait.")
+    message_zh = ("连续登录失败次数过多：请等待 {retry_after} 秒（至 {until}）再试；"
+                  "每再失败一次，等待时间加倍。")
+
+
+class AccountLocked(LoginThrottled):
+    code = "ACCOUNT_LOCKED"
+    message_en = ("After {failures} failed sign-ins in a row this username is locked until "
+                  "{until}: try again then, or ask an administrator to unlock it. "
+                  "Until then even the right password is refused.")
+    message_zh = ("连续 {failures} 次登录失败，该用户名已锁定至 {until}：请届时再试，"
+                  "或请管理员解锁。在此之前，即使密码正确也无法登录。")
+
+
+class AddressLocked(LoginThrottled):
+    code = "ADDRESS_LOCKED"
+    message_en = ("Too many failed sign-ins from this device's address ({address}): signing in "
+                  "from it is blocked until {until}, or until an administrator unlocks it.")
+    message_zh = ("此设备地址（{address}）登录失败次数过多：在 {until} 之前无法从此地址登录，"
+                  "或请管理员解锁。")
+
+
+class PasswordChangeRequired(PermissionDenied):
+    code = "PASSWORD_CHANGE_REQUIRED"
+    message_en = ("{user} must change their password before doing anything else: the "
+                  "password no longer meets the policy, or an administrator reset it "
+                  "(POST /api/v1/auth/password, or the Change password page).")
+    message_zh = ("{user} 必须先修改密码才能进行其他操作：该密码已不符合密码规则，或已被管理员重置"
+                  "（POST /api/v1/auth/password，或“修改密码”页面）。")
+
+
+class TokenScopeDenied(PermissionDenied):
+    code = "TOKEN_SCOPE_DENIED"
+    message_en = "This API token's scope is {scope} ({allows}): it does not cover {method} {path}."
+    message_zh = "此 API 令牌的范围为 {scope}（{allows}）：不包括 {method} {path}。"
+
+    def _fields_for(self, language: str) -> dict[str, Any]:
+        return {**self.fields, "allows": scope_words(str(self.fields.get("scope")), language)}
 
 
 class WrongPassword(PermissionDenied):
@@ -66,10 +130,19 @@ class LastAdmin(Conflict):
 
 
 class WeakPassword(ValidationError):
+    """`problems` name each broken rule; `{rules}` lists them in the message's language."""
+
     code = "WEAK_PASSWORD"
-    message_en = ("The password is too weak: it needs at least {min_length} characters "
-                  "and must not be the username.")
-    message_zh = "密码强度不足：至少需要 {min_length} 个字符，且不能与用户名相同。"
+    message_en = ("The password is not allowed: {rules}. A password needs at least "
+                  "{min_length} characters, must not be (or be built on) the username, and "
+                  "must not be a common password.")
+    message_zh = ("密码不可用：{rules}。密码至少需要 {min_length} 个字符，不能是用户名"
+                  "（或在用户名上稍加改动），也不能是常见密码。")
+
+    def _fields_for(self, language: str) -> dict[str, Any]:
+        separator = "；" if language.lower().startswith("zh") else "; "
+        rules = separator.join(p.text(language) for p in self.problems)
+        return {**super()._fields_for(language), "rules": rules}
 
 
 class BadUsername(ValidationError):
@@ -84,6 +157,13 @@ class UnknownRole(ValidationError):
     code = "UNKNOWN_ROLE"
     message_en = "Unknown role {role!r}: the roles are {known}."
     message_zh = "未知角色 {role!r}：可用角色为 {known}。"
+
+
+class BadApiToken(ValidationError):
+    code = "BAD_API_TOKEN"
+    message_en = ("The API token cannot be made: {summary}. Scopes: {scopes}; lifetime "
+                  "1 to {max_days} days.")
+    message_zh = "无法创建 API 令牌：{summary}。范围：{scopes}；有效期 1 至 {max_days} 天。"
 
 
 class BadSignatureMeaning(ValidationError):

@@ -28,6 +28,9 @@ class UserView:
     roles: tuple[str, ...]
     created_at: datetime
     password_changed_at: datetime
+    must_change_password: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None  # the end of a lockout (it may have passed)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class ApiTokenView:
     user_id: int
     username: str
     name: str
+    scope: str
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
@@ -67,10 +71,15 @@ def roles_of(session: Session, user_id: int) -> tuple[str, ...]:
 
 def user_view(session: Session, user: User) -> UserView:
     """The view of a loaded user."""
+    return _view(user, roles_of(session, user.id))
+
+
+def _view(user: User, roles: tuple[str, ...]) -> UserView:
     return UserView(id=user.id, username=user.username, display_name=user.display_name,
-                    active=user.active, language=user.language,
-                    roles=roles_of(session, user.id), created_at=user.created_at,
-                    password_changed_at=user.password_changed_at)
+                    active=user.active, language=user.language, roles=roles,
+                    created_at=user.created_at, password_changed_at=user.password_changed_at,
+                    must_change_password=user.must_change_password,
+                    failed_logins=user.failed_logins, locked_until=user.locked_until)
 
 
 def user_snapshot(view: UserView) -> dict[str, Any]:
@@ -82,14 +91,14 @@ def user_snapshot(view: UserView) -> dict[str, Any]:
 def token_view(token: ApiToken, username: str) -> ApiTokenView:
     """The view of a loaded API token."""
     return ApiTokenView(id=token.id, user_id=token.user_id, username=username, name=token.name,
-                        created_at=token.created_at, expires_at=token.expires_at,
-                        revoked_at=token.revoked_at)
+                        scope=token.scope, created_at=token.created_at,
+                        expires_at=token.expires_at, revoked_at=token.revoked_at)
 
 
 def token_snapshot(view: ApiTokenView) -> dict[str, Any]:
     """What the audit log keeps of an API token (never the token)."""
-    return {"user": view.username, "name": view.name, "expires_at": view.expires_at,
-            "revoked_at": view.revoked_at}
+    return {"user": view.username, "name": view.name, "scope": view.scope,
+            "expires_at": view.expires_at, "revoked_at": view.revoked_at}
 
 
 def find_user(session: Session, username: str) -> User:
@@ -119,10 +128,7 @@ def list_users(session: Session, *, actor: Actor, include_disabled: bool = True
     roles: dict[int, list[str]] = {}
     for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
         roles.setdefault(user_id, []).append(role)
-    return [UserView(id=u.id, username=u.username, display_name=u.display_name,
-                     active=u.active, language=u.language,
-                     roles=tuple(sorted(roles.get(u.id, []))), created_at=u.created_at,
-                     password_changed_at=u.password_changed_at) for u in users]
+    return [_view(u, tuple(sorted(roles.get(u.id, [])))) for u in users]
 
 
 def list_api_tokens(session: Session, *, actor: Actor, username: str | None = None

@@ -1,4 +1,6 @@
-"""Users, passwords, login and API tokens: one public function per action.
+"""Users, passwords and API tokens: one public function per action.
+
+Signing in is in `auth.signin`, sessions and token checks in `auth.sessions`.
 
 Each opens one unit of work, checks the permission, changes what it must, appends an
 audit record (before/after without password hashes) and commits. A user's rows are locked
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -20,61 +22,42 @@ from sqlalchemy.orm import Session
 from medwms.auth.audit import record_audit
 from medwms.auth.errors import (
     ApiTokenNotFound,
+    BadApiToken,
     BadUsername,
     LastAdmin,
-    LoginFailed,
     UnknownRole,
     UsernameTaken,
+    WeakPassword,
     WrongPassword,
 )
 from medwms.auth.guard import require
-from medwms.auth.passwords import check_policy, dummy_hash, hash_password, password_matches
+from medwms.auth.passwords import (
+    MIN_LENGTH,
+    check_policy,
+    hash_password,
+    password_matches,
+    policy_problems,
+)
 from medwms.auth.queries import (
     ApiTokenView,
     UserView,
     find_user,
-    roles_of,
     token_snapshot,
     token_view,
     user_snapshot,
     user_view,
 )
 from medwms.auth.rules import Actor, Perm, Role
+from medwms.auth.scopes import DEFAULT_SCOPE, ApiScope, known_scopes
+from medwms.auth.sessions import revoke_credentials
 from medwms.auth.tables import ApiToken, User, UserRole
-from medwms.auth.tokens import (
-    api_token_digest,
-    is_api_token,
-    issue_login_token,
-    new_api_token,
-    password_stamp,
-    read_login_token,
-    rights_changed,
-)
-from medwms.config import Settings
+from medwms.auth.tokens import new_api_token, rights_changed
 from medwms.core.clock import utc_now
 from medwms.core.db import Database, UnitOfWork
 from medwms.core.errors import NotAuthenticated, Problem, ValidationError
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 LANGUAGES = ("zh-CN", "en")
-ANONYMOUS = Actor(user_id=None, username="anonymous")
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    """A login token and its lifetime in seconds."""
-
-    access_token: str
-    expires_in: int
-    user: UserView
-
-
-@dataclass(frozen=True)
-class Verified:
-    """The actor a bearer token stands for, and when the token itself runs out (if ever)."""
-
-    actor: Actor
-    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -182,25 +165,32 @@ def enable_user(db: Database, *, actor: Actor, username: str, reason: str = "") 
 
 
 def reset_password(db: Database, *, actor: Actor, username: str, new_password: str,
-                   reason: str = "") -> UserView:
-    """Set another user's password; their login tokens stop working."""
+                   must_change: bool = False, reason: str = "") -> UserView:
+    """Set another user's password (`must_change`: they must change it at their next
+    sign-in); their sessions, login tokens and API tokens stop working."""
     require(actor, Perm.USERS_MANAGE)
     check_policy(new_password, username=username)
     with db.unit_of_work() as uow:
         s = uow.session
         user = _lock_user(s, username)
         _set_password(user, new_password)
+        user.must_change_password = must_change
+        revoke_credentials(s, actor=actor, user=user, reason="password reset")
         uow.after_commit(rights_changed)
+        s.flush()
         view = user_view(s, user)
         record_audit(s, actor=actor, action="user.password_reset", entity="user",
-                     entity_key=user.username, after={"password": "changed"}, reason=reason)
+                     entity_key=user.username,
+                     after={"password": "changed", "must_change_password": must_change},
+                     reason=reason)
         uow.commit()
     return view
 
 
 def change_own_password(db: Database, *, actor: Actor, old_password: str,
                         new_password: str) -> None:
-    """Change one's own password, confirming the old one; older login tokens stop working."""
+    """Change one's own password, confirming the old one; every session, login token and
+    API token of the user stops working (sign in again with the new password)."""
     if actor.user_id is None:
         raise NotAuthenticated()
     with db.unit_of_work() as uow:
@@ -208,8 +198,10 @@ def change_own_password(db: Database, *, actor: Actor, old_password: str,
         user = _lock_user_id(s, actor.user_id)
         if not password_matches(user.password_hash, old_password):
             raise WrongPassword(user=user.username)
-        check_policy(new_password, username=user.username)
+        _check_new_password(new_password, old_password, username=user.username)
         _set_password(user, new_password)
+        user.must_change_password = False
+        revoke_credentials(s, actor=actor, user=user, reason="password changed")
         uow.after_commit(rights_changed)
         record_audit(s, actor=actor, action="user.password_change", entity="user",
                      entity_key=user.username, after={"password": "changed"},
@@ -227,34 +219,14 @@ def ensure_admin(db: Database, *, username: str, password: str, actor: Actor) ->
     return True
 
 
-# --- login and tokens ----------------------------------------------------------------------
-
-def login(db: Database, *, settings: Settings, username: str, password: str) -> LoginResult:
-    """Check a username and password and issue a login token; failures are audited too."""
-    with db.unit_of_work() as uow:
-        s = uow.session
-        user = s.scalars(select(User).where(User.username == username.strip().lower())
-                         ).one_or_none()
-        refusal = _login_refusal(user, password)
-        if refusal or user is None:
-            record_audit(s, actor=ANONYMOUS, action="login.failed", entity="user",
-                         entity_key=username[:100], reason=refusal)
-            uow.commit()
-            raise LoginFailed()
-        now = utc_now()
-        token = issue_login_token(secret=settings.secret_key, user_id=user.id,
-                                  password_changed_at=user.password_changed_at, now=now,
-                                  minutes=settings.token_minutes)
-        view = user_view(s, user)
-        record_audit(s, actor=_actor(view), action="login", entity="user",
-                     entity_key=user.username)
-        uow.commit()
-    return LoginResult(access_token=token, expires_in=settings.token_minutes * 60, user=view)
-
+# --- API tokens ----------------------------------------------------------------------
 
 def create_api_token(db: Database, *, actor: Actor, username: str, name: str,
-                     days: int | None = 365) -> NewApiToken:
-    """Create an API token for an integration user; the plaintext is returned once."""
+                     scope: str = DEFAULT_SCOPE, days: int | None = None,
+                     max_days: int = 365) -> NewApiToken:
+    """Create an API token with a scope and an expiry (`days`, at most `max_days` — the
+    doors pass settings.api_token_max_days; None: the most); the plaintext is returned once."""
+    chosen_scope, lifetime = _check_api_token(scope, days, max_days)
     plaintext, digest = new_api_token()
     with db.unit_of_work() as uow:
         s = uow.session
@@ -262,8 +234,8 @@ def create_api_token(db: Database, *, actor: Actor, username: str, name: str,
         _require_token_rights(actor, user.id)
         now = utc_now()
         token = ApiToken(user_id=user.id, name=name.strip()[:100] or "api", token_hash=digest,
-                         created_at=now, expires_at=now + timedelta(days=days) if days else None,
-                         revoked_at=None)
+                         scope=chosen_scope, created_at=now,
+                         expires_at=now + timedelta(days=lifetime), revoked_at=None)
         s.add(token)
         s.flush()
         view = token_view(token, user.username)
@@ -294,23 +266,6 @@ def revoke_api_token(db: Database, *, actor: Actor, token_id: int,
                      after=token_snapshot(after), reason=reason)
         uow.commit()
     return after
-
-
-def actor_from_token(session: Session, settings: Settings, token: str) -> Actor:
-    """The actor behind a bearer token (login token or API token); NotAuthenticated else."""
-    return verify_token(session, settings, token).actor
-
-
-def verify_token(session: Session, settings: Settings, token: str) -> Verified:
-    """Check a bearer token against the database: its user exists, is active, and (for a
-    login token) has not changed password since; (for an API token) it is not revoked."""
-    user, expires_at = _api_token_user(session, token) if is_api_token(token) \
-        else _login_token_user(session, settings, token)
-    if not user.active:
-        raise NotAuthenticated()
-    actor = Actor(user_id=user.id, username=user.username,
-                  roles=frozenset(roles_of(session, user.id)))
-    return Verified(actor=actor, expires_at=expires_at)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -372,6 +327,31 @@ def _keep_an_admin(admins: list[int], user: User) -> None:
         raise LastAdmin(username=user.username)
 
 
+def _check_new_password(new_password: str, old_password: str, *, username: str) -> None:
+    """The policy, and: a change must change something (a forced change above all)."""
+    problems = policy_problems(new_password, username=username)
+    if new_password == old_password:
+        problems.append(Problem("the same as the current password", column="password",
+                                message_zh="与当前密码相同"))
+    if problems:
+        raise WeakPassword(problems, min_length=MIN_LENGTH)
+
+
+def _check_api_token(scope: str, days: int | None, max_days: int) -> tuple[str, int]:
+    """The scope and lifetime in days of a new API token; BadApiToken if either is wrong."""
+    problems = []
+    if scope not in {s.value for s in ApiScope}:
+        problems.append(Problem(f"unknown scope; use one of {known_scopes()}", column="scope",
+                                value=scope, message_zh=f"未知范围，可用：{known_scopes()}"))
+    lifetime = max_days if days is None else days
+    if not 1 <= lifetime <= max_days:
+        problems.append(Problem(f"a lifetime of 1 to {max_days} days", column="days",
+                                value=str(days), message_zh=f"有效期须为 1 至 {max_days} 天"))
+    if problems:
+        raise BadApiToken(problems, scopes=known_scopes(), max_days=max_days)
+    return scope, lifetime
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utc_now()
@@ -389,16 +369,6 @@ def _finish(uow: UnitOfWork, *, actor: Actor, user: User, before: UserView, acti
     return after
 
 
-def _login_refusal(user: User | None, password: str) -> str:
-    """Why a login is refused ("" if it is not); the same work is done whoever asks."""
-    if user is None:
-        password_matches(dummy_hash(), password)
-        return "unknown user"
-    if not password_matches(user.password_hash, password):
-        return "wrong password"
-    return "" if user.active else "account disabled"
-
-
 def _actor(view: UserView) -> Actor:
     return Actor(user_id=view.id, username=view.username, roles=frozenset(view.roles))
 
@@ -408,22 +378,3 @@ def _require_token_rights(actor: Actor, user_id: int) -> None:
     if actor.user_id == user_id and Role.INTEGRATOR.value in actor.roles:
         return
     require(actor, Perm.USERS_MANAGE)
-
-
-def _login_token_user(session: Session, settings: Settings,
-                      token: str) -> tuple[User, datetime | None]:
-    claims = read_login_token(token, secret=settings.secret_key)
-    user = session.get(User, claims.user_id)
-    if user is None or password_stamp(user.password_changed_at) != claims.password_stamp:
-        raise NotAuthenticated()
-    return user, claims.expires_at
-
-
-def _api_token_user(session: Session, token: str) -> tuple[User, datetime | None]:
-    row = session.scalars(select(ApiToken).where(
-        ApiToken.token_hash == api_token_digest(token))).one_or_none()
-    now: datetime = utc_now()
-    if row is None or row.revoked_at is not None or (
-            row.expires_at is not None and row.expires_at <= now):
-        raise NotAuthenticated()
-    return session.get_one(User, row.user_id), row.expires_at

@@ -1,4 +1,4 @@
-"""Users, their roles, API tokens, and the hash-chained audit log."""
+"""Users, their roles, API tokens, sign-in throttling, and the hash-chained audit log."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Sign-in throttling (auth.lockout): failures in a row, the last one, the lockout's end.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a sign-in succeeds with a password today's policy refuses, or by an admin's
+    # reset: until the user changes it, they may do nothing else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Carried in every login token; logout and a password change move it on, so every
+    # session and login token issued before is refused.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UserRole(Base):
@@ -41,9 +51,27 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(20), default="read-only")  # scopes.ApiScope
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set on every new one
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of a client address, or of a username that names no user.
+
+    Known users keep their count on app_user (never pruned); these rows are pruned once
+    stale and capped in number (`login_throttle_rows`), so a flood of made-up names or
+    addresses cannot grow the table without bound.
+    """
+
+    __tablename__ = "login_throttle"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "address" | "username"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditRecord(Base):

@@ -1,16 +1,18 @@
-"""`medwms users`: add, list, disable, enable, reset passwords, set roles, API tokens."""
+"""`medwms users`: add, list, disable, enable, unlock, reset passwords, set roles, API tokens."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 from rich.table import Column, Table
 
-from medwms.auth import queries, service
+from medwms.auth import queries, service, signin
 from medwms.auth.rules import ROLE_PERMISSIONS, Role
+from medwms.auth.scopes import ApiScope
 from medwms.cli.common import cli_actor, console, database, report_errors, settings
-from medwms.core.clock import local_text
+from medwms.core.clock import local_text, utc_now
 
 app = typer.Typer(help="Users, roles and API tokens / 用户、角色与 API 令牌", no_args_is_help=True)
 
@@ -58,12 +60,25 @@ def list_(active_only: Annotated[bool, typer.Option("--active", help="Hide disab
         views = queries.list_users(session, actor=cli_actor(),
                                    include_disabled=not active_only)
     table = Table(Column("username", no_wrap=True), "name", Column("roles", no_wrap=True),
-                  "active", "language", "password changed")
+                  "active", "language", "password changed", "sign-in")
+    zone, now = settings().timezone, utc_now()
     for v in views:
         table.add_row(v.username, v.display_name, ", ".join(v.roles),
                       "yes" if v.active else "[red]no[/red]", v.language,
-                      local_text(v.password_changed_at, settings().timezone))
+                      local_text(v.password_changed_at, zone), _sign_in_state(v, zone, now))
     console.print(table)
+
+
+def _sign_in_state(view: queries.UserView, zone: str, now: datetime) -> str:
+    """Locked until …, must change password, n failures, or nothing."""
+    states = []
+    if view.locked_until is not None and view.locked_until > now:
+        states.append(f"[red]locked until {local_text(view.locked_until, zone)}[/red]")
+    elif view.failed_logins:
+        states.append(f"{view.failed_logins} failed")
+    if view.must_change_password:
+        states.append("[yellow]must change password[/yellow]")
+    return ", ".join(states)
 
 
 @app.command("disable")
@@ -84,14 +99,40 @@ def enable(username: str, reason: Reason = "") -> None:
     _say(f"Enabled {username}.", f"已启用 {username}。")
 
 
+@app.command("unlock")
+@report_errors
+def unlock(username: Annotated[str | None, typer.Argument(help="Whose lockout to lift")] = None,
+           address: Annotated[str | None, typer.Option(
+               help="Lift a client address's lockout instead (IPv6: any address of its /64)"
+           )] = None,
+           reason: Reason = "") -> None:
+    """Lift a sign-in lockout (of a username, or of a client address) and forget its failures."""
+    if (username is None) == (address is None):
+        raise typer.BadParameter("give a username or --address, not both "
+                                 "/ 请给出用户名或 --address（二选一）")
+    with database() as db:
+        if username is not None:
+            signin.unlock_user(db, actor=cli_actor(), username=username, reason=reason)
+            _say(f"Unlocked {username}: it may sign in again.",
+                 f"已解锁 {username}，可以重新登录。")
+            return
+        assert address is not None
+        counted = signin.unlock_address(db, actor=cli_actor(), address=address, reason=reason)
+    _say(f"Unlocked address {address}" + ("." if counted else " (it had no failures)."),
+         f"已解锁地址 {address}" + ("。" if counted else "（该地址没有失败记录）。"))
+
+
 @app.command("reset-password")
 @report_errors
-def reset_password(username: str, password: Password = None, reason: Reason = "") -> None:
-    """Set a user's password; their login tokens stop working."""
+def reset_password(username: str, password: Password = None, reason: Reason = "",
+                   must_change: Annotated[bool, typer.Option(
+                       "--must-change", help="They must change it at their next sign-in")
+                   ] = False) -> None:
+    """Set a user's password; their sessions, login tokens and API tokens stop working."""
     secret = _password(password)
     with database() as db:
         service.reset_password(db, actor=cli_actor(), username=username, new_password=secret,
-                               reason=reason)
+                               must_change=must_change, reason=reason)
     _say(f"Password of {username} changed.", f"已重置 {username} 的密码。")
 
 
@@ -118,12 +159,19 @@ def roles(username: Annotated[str | None, typer.Argument(help="Whose roles to se
 @report_errors
 def api_token(username: str,
               name: Annotated[str, typer.Option(help="What it is for, e.g. erp")] = "api",
-              days: Annotated[int, typer.Option(help="Lifetime in days; 0 = no expiry")] = 365
-              ) -> None:
-    """Create an API token for an integration user; it is printed this once."""
-    with database() as db:
+              scope: Annotated[ApiScope, typer.Option(
+                  help="read-only: GET only; stations: reads + station writes; "
+                       "integration: reads + master data, notices, orders, sensor readings")
+              ] = ApiScope.READ_ONLY,
+              days: Annotated[int | None, typer.Option(
+                  help="Lifetime in days (default and most: MEDWMS_API_TOKEN_MAX_DAYS)")
+              ] = None) -> None:
+    """Create an API token with a scope and an expiry; it is printed this once."""
+    config = settings()
+    with database(config) as db:
         new = service.create_api_token(db, actor=cli_actor(), username=username, name=name,
-                                       days=days or None)
+                                       scope=scope.value, days=days,
+                                       max_days=config.api_token_max_days)
     _say(f"API token {new.view.id} for {username} (store it now, it is not shown again):",
          f"{username} 的 API 令牌 {new.view.id}（请立即保存，之后无法再次查看）：")
     console.print(new.token, soft_wrap=True, highlight=False)

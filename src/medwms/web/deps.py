@@ -22,6 +22,13 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+class PasswordChangeNeeded(Exception):
+    """The user must change their password first: the browser is sent to that page."""
+
+
+PASSWORD_PAGE = "/account/password"  # noqa: S105 — a page address, not a secret
+
+
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
@@ -38,23 +45,33 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 @dataclass(frozen=True)
 class Visitor:
-    """Who is looking at a page: the actor, their session token, and the UI language."""
+    """Who is looking at a page: the actor, their session token, the UI language, and
+    whether they must change their password before anything else."""
 
     actor: Actor
     token: str
     lang: str
+    must_change_password: bool = False
 
 
-def get_visitor(request: Request, db: DbDep, settings: SettingsDep) -> Visitor:
+def get_signed_in(request: Request, db: DbDep, settings: SettingsDep) -> Visitor:
     """The signed-in user behind the session cookie, or a redirect to the login page."""
     token = session.session_token(request)
     if not token:
         raise LoginRequired(_here(request))
     try:
-        actor = session.cookie_actor(request, db, settings, token)
+        verified = session.cookie_session(request, db, settings, token)
     except NotAuthenticated as error:
         raise LoginRequired(_here(request)) from error
-    return Visitor(actor=actor, token=token, lang=session.language(request, settings))
+    return Visitor(actor=verified.actor, token=token, lang=session.language(request, settings),
+                   must_change_password=verified.must_change_password)
+
+
+def get_visitor(visitor: Annotated[Visitor, Depends(get_signed_in)]) -> Visitor:
+    """The signed-in user, sent to the password page first if they must change it."""
+    if visitor.must_change_password:
+        raise PasswordChangeNeeded()
+    return visitor
 
 
 def _here(request: Request) -> str:
@@ -63,3 +80,4 @@ def _here(request: Request) -> str:
 
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+SignedInDep = Annotated[Visitor, Depends(get_signed_in)]  # the password page and sign-out

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from medwms.core.errors import DomainError
 from medwms.web import coldchain, home, recall, recall_form, sensor_form, session
 from medwms.web import demo as demo_sheet
-from medwms.web.deps import LoginRequired
+from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
 from medwms.web.pages import auth, inbound, notices, stock
@@ -46,7 +46,8 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
 
 
 def install(app: FastAPI) -> None:
-    """Mount /static, include every page router and redirect anonymous visitors to /login."""
+    """Mount /static, include every page router, redirect anonymous visitors to /login and
+    those who must change their password to its page; slide the session cookie along."""
     static = resources.files("medwms.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:
@@ -59,6 +60,12 @@ def install(app: FastAPI) -> None:
     async def to_login(request: Request, error: LoginRequired) -> RedirectResponse:
         return RedirectResponse(f"/login?next={quote(error.next_url, safe='/')}",
                                 status_code=303)
+
+    @app.exception_handler(PasswordChangeNeeded)
+    async def to_password(request: Request, error: PasswordChangeNeeded) -> RedirectResponse:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
+    app.add_middleware(session.SessionRefresh)
 
 
 def _pages_show_errors(app: FastAPI) -> None:

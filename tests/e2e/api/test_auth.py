@@ -140,7 +140,7 @@ def test_invalid_users_are_422_with_a_bilingual_message(client):
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "WEAK_PASSWORD"
-    assert "8 characters" in body["message_en"] and "8 个字符" in body["message_zh"]
+    assert "10 characters" in body["message_en"] and "10 个字符" in body["message_zh"]
 
 
 def test_the_last_admin_cannot_be_disabled_through_the_api(client):

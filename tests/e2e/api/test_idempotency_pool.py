@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from medwms.auth import service as auth
+from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
 from medwms.core.db import Database
@@ -44,7 +44,7 @@ def test_more_keyed_scans_than_connections_all_succeed(db, small_pool):
     make_user(db, "kim", "receiver")
     receipts = [open_receipt(db, actor=SYSTEM, warehouse=site.warehouse, po_no=f"PO-{n}",
                              supplier=site.supplier).receipt_no for n in range(REQUESTS)]
-    token = auth.login(db, settings=Settings(database_url=db.url), username="kim",
+    token = signin.login(db, settings=Settings(database_url=db.url), username="kim",
                        password=PASSWORD).access_token
     live = start_server(small_pool)
     answers: list[int] = []

@@ -6,7 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from medwms.auth import service
+from medwms.auth import service, sessions, signin
 from medwms.auth.errors import LoginFailed
 from medwms.auth.rules import SYSTEM
 from medwms.cli.common import console
@@ -42,7 +42,7 @@ def run(*args: str, **kwargs):
 def login(url: str, username: str, password: str) -> str:
     db = Database(url)
     try:
-        return service.login(db, settings=Settings(database_url=url), username=username,
+        return signin.login(db, settings=Settings(database_url=url), username=username,
                              password=password).access_token
     finally:
         db.dispose()
@@ -110,11 +110,11 @@ def test_an_api_token_is_printed_once_and_can_be_revoked(url):
     db = Database(url)
     try:
         with db.reading() as s:
-            who = service.actor_from_token(s, Settings(database_url=url), token)
+            who = sessions.actor_from_token(s, Settings(database_url=url), token)
         assert who.username == "erp"
         assert run("revoke-token", "1").exit_code == 0
         with db.reading() as s, pytest.raises(NotAuthenticated):
-            service.actor_from_token(s, Settings(database_url=url), token)
+            sessions.actor_from_token(s, Settings(database_url=url), token)
     finally:
         db.dispose()
 

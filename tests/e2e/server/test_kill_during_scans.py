@@ -29,7 +29,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from medwms.auth import service as auth
+from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
 from medwms.core import migrate
@@ -87,7 +87,7 @@ def floor(tmp_path: Path) -> Iterator[tuple[Database, list[str], str]]:
         receipts = [open_receipt(db, actor=SYSTEM, warehouse=site.warehouse,
                                  po_no=f"PO-K{n}", supplier=site.supplier).receipt_no
                     for n in range(STATIONS)]
-        token = auth.login(db, settings=Settings(database_url=db.url, secret_key=SECRET),
+        token = signin.login(db, settings=Settings(database_url=db.url, secret_key=SECRET),
                            username="kim", password=PASSWORD).access_token
         yield db, receipts, token
     finally:

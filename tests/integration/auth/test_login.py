@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from medwms.auth import queries, service
+from medwms.auth import queries, service, sessions, signin
 from medwms.auth.errors import LoginFailed, WrongPassword
 from medwms.auth.rules import SYSTEM, Perm
 from medwms.auth.tables import ApiToken
@@ -23,11 +23,11 @@ SETTINGS = Settings(database_url="sqlite://", secret_key="integration-test-secre
 
 def actor(db: Database, token: str):
     with db.reading() as s:
-        return service.actor_from_token(s, SETTINGS, token)
+        return sessions.actor_from_token(s, SETTINGS, token)
 
 
 def log_in(db: Database, username: str = "alice", password: str = PASSWORD) -> str:
-    return service.login(db, settings=SETTINGS, username=username,
+    return signin.login(db, settings=SETTINGS, username=username,
                          password=password).access_token
 
 
@@ -38,7 +38,7 @@ def actions(db: Database) -> list[str]:
 
 def test_a_login_token_gives_the_user_with_their_current_roles(db):
     make_user(db, "alice", "receiver")
-    result = service.login(db, settings=SETTINGS, username="alice", password=PASSWORD)
+    result = signin.login(db, settings=SETTINGS, username="alice", password=PASSWORD)
     assert result.expires_in == SETTINGS.token_minutes * 60
     who = actor(db, result.access_token)
     assert (who.username, who.roles) == ("alice", frozenset({"receiver"}))

@@ -122,7 +122,7 @@ def test_a_password_reset_is_audited_as_changed_without_any_hash(db):
                            reason="forgot it")
     change = trail(db, "alice")[-1]
     assert change.action == "user.password_reset"
-    assert change.after == {"password": "changed"}
+    assert change.after == {"password": "changed", "must_change_password": False}
     assert change.reason == "forgot it"
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from medwms.auth.actors import ActorCache
 from medwms.auth.rules import Actor
-from medwms.auth.service import Verified
+from medwms.auth.sessions import Verified
 from medwms.auth.tokens import rights_changed, rights_generation
 from medwms.config import Settings
 

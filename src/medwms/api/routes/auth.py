@@ -1,6 +1,7 @@
-"""Sign-in (OAuth2 password flow), the signed-in user, users and API tokens.
+"""Sign-in (OAuth2 password flow), sign-out, the signed-in user, users and API tokens.
 
-Routes parse and render only: every rule and permission check is in medwms.auth.service.
+Routes parse and render only: every rule and permission check is in medwms.auth.service,
+medwms.auth.signin (sign-in, throttling, unlock) and medwms.auth.sessions (sign-out).
 """
 
 from __future__ import annotations
@@ -8,16 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep
-from medwms.auth import queries, service
+from medwms.auth import queries, service, sessions, signin
 
 router = APIRouter(tags=["auth"])
 
 Language = Literal["zh-CN", "en"]
+Scope = Literal["read-only", "stations", "integration"]
 
 
 class TokenOut(BaseModel):
@@ -37,6 +39,11 @@ class UserOut(BaseModel):
     roles: list[str]
     created_at: datetime
     password_changed_at: datetime
+    must_change_password: bool = Field(
+        description="While true, the user may only change their password (and sign out)")
+    failed_logins: int = Field(description="Failed sign-ins in a row")
+    locked_until: datetime | None = Field(
+        description="The end of the username's lockout (it may have passed)")
 
 
 class UserIn(BaseModel):
@@ -65,7 +72,20 @@ class ReasonIn(BaseModel):
 
 class PasswordResetIn(BaseModel):
     new_password: str = Field(min_length=1, max_length=1000)
+    must_change_password: bool = Field(
+        default=False, description="The user must change it at their next sign-in")
     reason: str = Field(default="", max_length=300)
+
+
+class AddressUnlockIn(BaseModel):
+    address: str = Field(min_length=1, max_length=100,
+                         description="The client address (IPv6: any address of its /64)")
+    reason: str = Field(default="", max_length=300)
+
+
+class AddressUnlockOut(BaseModel):
+    address: str
+    was_counted: bool = Field(description="Whether the address had failures (or a lock)")
 
 
 class PasswordChangeIn(BaseModel):
@@ -76,8 +96,12 @@ class PasswordChangeIn(BaseModel):
 class ApiTokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     username: str | None = Field(default=None, description="Whose token; yourself if absent")
-    days: int | None = Field(default=365, ge=1, le=3650,
-                             description="Lifetime in days; null for no expiry")
+    scope: Scope = Field(default="read-only", description=(
+        "read-only: GET requests only; stations: reads and the scanning stations' writes; "
+        "integration: reads and the writes of an ERP or hospital system (master data, "
+        "advance notices, orders, sensor readings). The user's roles still apply."))
+    days: int | None = Field(default=None, ge=1, le=3650, description=(
+        "Lifetime in days, at most the server's api_token_max_days; null for that most"))
 
 
 class ApiTokenOut(BaseModel):
@@ -87,6 +111,7 @@ class ApiTokenOut(BaseModel):
     user_id: int
     username: str
     name: str
+    scope: str
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
@@ -98,13 +123,27 @@ class NewApiTokenOut(ApiTokenOut):
 
 # --- sign-in -------------------------------------------------------------------------------
 
-@router.post("/auth/token", response_model=TokenOut)
-def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep,
-                settings: SettingsDep) -> TokenOut:
-    """Sign in with username and password; returns a bearer token and its lifetime."""
-    result = service.login(db, settings=settings, username=form.username,
-                           password=form.password)
+@router.post("/auth/token", response_model=TokenOut, responses={
+    429: {"description": "Too many failed sign-ins (LOGIN_DELAYED, ACCOUNT_LOCKED, "
+                         "ADDRESS_LOCKED): try again after Retry-After seconds"}})
+def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
+                db: DbDep, settings: SettingsDep) -> TokenOut:
+    """Sign in with username and password; returns a bearer token and its lifetime.
+
+    Failed sign-ins are throttled per username and per client address: waits that double,
+    then a lockout (429 with Retry-After) during which even the right password is refused."""
+    result = signin.login(db, settings=settings, username=form.username,
+                          password=form.password,
+                          address=request.client.host if request.client else None)
     return TokenOut(access_token=result.access_token, expires_in=result.expires_in)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(actor: ActorDep, db: DbDep) -> Response:
+    """Sign out everywhere: every session and login token of yours stops working (API
+    tokens do not: revoke those one by one)."""
+    sessions.logout(db, actor=actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/me", response_model=UserOut)
@@ -117,7 +156,7 @@ def me(actor: ActorDep, db: DbDep) -> UserOut:
 
 @router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
 def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Response:
-    """Change your own password; your older login tokens stop working."""
+    """Change your own password; your sessions, login tokens and API tokens stop working."""
     service.change_own_password(db, actor=actor, old_password=body.old_password,
                                 new_password=body.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -181,20 +220,36 @@ def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> Us
 @router.post("/users/{username}/password", response_model=UserOut)
 def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
                    db: DbDep) -> UserOut:
-    """Set another user's password."""
+    """Set another user's password; their sessions, login and API tokens stop working."""
     return UserOut.model_validate(service.reset_password(
         db, actor=actor, username=username, new_password=body.new_password,
-        reason=body.reason))
+        must_change=body.must_change_password, reason=body.reason))
+
+
+@router.post("/users/{username}/unlock", response_model=UserOut)
+def unlock_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Lift a username's sign-in lockout and forget its failures (audited)."""
+    return UserOut.model_validate(signin.unlock_user(db, actor=actor, username=username,
+                                                     reason=body.reason))
+
+
+@router.post("/auth/unlock-address", response_model=AddressUnlockOut)
+def unlock_address(body: AddressUnlockIn, actor: ActorDep, db: DbDep) -> AddressUnlockOut:
+    """Lift a client address's sign-in lockout and forget its failures (audited)."""
+    counted = signin.unlock_address(db, actor=actor, address=body.address, reason=body.reason)
+    return AddressUnlockOut(address=body.address, was_counted=counted)
 
 
 # --- API tokens ----------------------------------------------------------------------------
 
 @router.post("/auth/api-tokens", response_model=NewApiTokenOut,
              status_code=status.HTTP_201_CREATED)
-def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep) -> NewApiTokenOut:
-    """Create an API token for an integration; the token is in this response only."""
+def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep,
+                     settings: SettingsDep) -> NewApiTokenOut:
+    """Create an API token with a scope and an expiry; the token is in this response only."""
     new = service.create_api_token(db, actor=actor, username=body.username or actor.username,
-                                   name=body.name, days=body.days)
+                                   name=body.name, scope=body.scope, days=body.days,
+                                   max_days=settings.api_token_max_days)
     out = ApiTokenOut.model_validate(new.view)
     return NewApiTokenOut(**out.model_dump(), token=new.token)
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from medwms.auth import service as auth
+from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.bench.generate import gtin
 from medwms.bench.ledgerload import LedgerWriter, Move
@@ -53,7 +54,7 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
         _stock(db, units_per_client * clients)
         auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
                          password=PASSWORD, roles=["admin"])
-    token = auth.login(db, settings=Settings(database_url=db.url), username="benchscan",
+    token = signin.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
     wave_nos = make_waves(db, clients, units_per_client, prefix)
     return Floor(token, _receipts(db, clients), gtins, wave_nos,
