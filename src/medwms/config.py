@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         description="Failed sign-ins from one client address before the address is locked for "
                     "login_lockout_minutes (every username, even with the right password)")
     login_throttle_rows: int = Field(
-        default=10_000, ge=100,
+        default=10_000, ge=10,
         description="Most rows kept for client addresses and unknown usernames; the oldest "
                     "are pruned, so a flood of names or addresses cannot fill the database")
     api_token_max_days: int = Field(
