@@ -4,9 +4,9 @@ The actor comes from the bearer token, else the web session cookie (with its CSR
 its use slides the session along), through the process's short-lived cache of verified
 actors (`auth.actors`): on a hit, authentication reads nothing from the database. The
 Idempotency-Key middleware authenticates before the route runs and leaves what it verified
-in the request scope, so the route's `get_actor` finds it there. Once the route is known,
-`get_actor` refuses what an API token's scope does not cover and, while the user must
-change their password, everything else (`api.scopes`).
+in the request scope, so the route's `get_actor` finds it there. `get_actor` refuses what
+an API token's scope does not cover and, while the user must change their password,
+everything else (`api.scopes`).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_actor(request: Request,
                     token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    """The user behind the bearer token, else the web session cookie (with its CSRF token);
-    once routed, only for what the token's scope and the user's password state allow."""
+    """The user behind the bearer token, else the web session cookie (with its CSRF token),
+    for what the token's scope and the user's password state allow."""
     verified: Verified | None = request.scope.get(VERIFIED_SCOPE_KEY)
     if verified is None:
         known: Actor | None = request.scope.get(ACTOR_SCOPE_KEY)
@@ -57,8 +57,7 @@ async def get_actor(request: Request,
             return known
         verified = await _verify(request, token)
         request.scope[VERIFIED_SCOPE_KEY] = verified
-    if "route" in request.scope:
-        check_request(verified, request)
+    check_request(verified, request)
     return verified.actor
 
 

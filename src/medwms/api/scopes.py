@@ -1,6 +1,8 @@
 """Which requests an API token's scope covers, and what a user who must change their
-password may still do. Checked once per request, in `deps.get_actor`, against the route's
-path template (so `/receipts/R-1/scans` is `/receipts/{receipt_no}/scans`).
+password may still do. Checked in `deps.get_actor` against the request's method and path,
+matched to the route templates below (`/receipts/R-1/scans` is `/receipts/{receipt_no}/scans`;
+a path parameter is one path segment) — before routing too, so the Idempotency-Key
+middleware claims nothing for a request its token may not make.
 
 What each scope means is said in `medwms.auth.scopes`; the tables below are its letter. A
 test checks that every template named here is a route of the app, so the tables cannot
@@ -8,6 +10,10 @@ silently go stale when a route moves.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
 
 from fastapi import Request
 
@@ -78,25 +84,30 @@ WHILE_PASSWORD_CHANGE: frozenset[tuple[str, str]] = frozenset({
 })
 
 
-def covers(scope: str, method: str, template: str) -> bool:
-    """Whether a token of `scope` may make a `method` request to the route `template`."""
+def covers(scope: str, method: str, path: str) -> bool:
+    """Whether a token of `scope` may make a `method` request to `path`."""
     if method in READS:
         return scope in WRITES
-    return (method, template) in WRITES.get(scope, frozenset())
+    return _matches(method, path, WRITES.get(scope, frozenset()))
 
 
 def check_request(verified: Verified, request: Request) -> None:
     """Refuse (403) a request the token's scope does not cover, or anything but the password
     change while the user must change their password."""
-    method, template = request.method, route_template(request)
-    if verified.must_change_password and (method, template) not in WHILE_PASSWORD_CHANGE:
+    method, path = request.method, request.url.path
+    if verified.must_change_password and not _matches(method, path, WHILE_PASSWORD_CHANGE):
         raise PasswordChangeRequired(user=verified.actor.username)
-    if verified.scope is not None and not covers(verified.scope, method, template):
-        raise TokenScopeDenied(scope=verified.scope, method=method, path=template)
+    if verified.scope is not None and not covers(verified.scope, method, path):
+        raise TokenScopeDenied(scope=verified.scope, method=method, path=path)
 
 
-def route_template(request: Request) -> str:
-    """The path template of the matched route (the raw path before routing)."""
-    route = request.scope.get("route")
-    template = getattr(route, "path_format", None)
-    return template if isinstance(template, str) else request.url.path
+def _matches(method: str, path: str, routes: Iterable[tuple[str, str]]) -> bool:
+    path = path.rstrip("/") or "/"
+    return any(m == method and _pattern(t).fullmatch(path) for m, t in routes)
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """A route template as a pattern: each {parameter} is one path segment."""
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
