@@ -35,10 +35,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Database) -> LiveServer:
-    """Serve the app on `db` and wait until it answers."""
+def start_server(db: Database, **settings: Any) -> LiveServer:
+    """Serve the app on `db` (with `settings` overridden) and wait until it answers."""
     port = free_port()
-    app = create_app(Settings(database_url=db.url), db=db)
+    app = create_app(Settings(database_url=db.url, **settings), db=db)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
