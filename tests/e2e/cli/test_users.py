@@ -7,7 +7,7 @@ import typer
 from typer.testing import CliRunner
 
 from medwms.auth import service, sessions, signin
-from medwms.auth.errors import LoginFailed
+from medwms.auth.errors import AccountLocked, LoginFailed
 from medwms.auth.rules import SYSTEM
 from medwms.cli.common import console
 from medwms.cli.users import app as users_app
@@ -127,3 +127,53 @@ def test_ensure_admin_is_idempotent_on_a_cli_database(url):
     finally:
         db.dispose()
     assert "admin" in run("list").output
+
+
+def test_unlock_lifts_a_lockout_and_list_shows_it_first(url):
+    run("add", "alice", "--role", "picker", "--password", PASSWORD)
+    settings = Settings(database_url=url, login_free_failures=5)
+    db = Database(url)
+    try:
+        for _ in range(5):
+            with pytest.raises((LoginFailed, AccountLocked)):
+                signin.login(db, settings=settings, username="alice", password="wrong-pass-1")
+    finally:
+        db.dispose()
+    assert "locked until" in run("list").output
+    result = run("unlock", "alice", "--reason", "called the desk")
+    assert result.exit_code == 0, result.output
+    assert "Unlocked alice" in result.output
+    assert "locked until" not in run("list").output
+    assert login(url, "alice", PASSWORD)
+
+
+def test_unlock_an_address_and_refuse_both_or_neither(url):
+    result = run("unlock", "--address", "192.0.2.7")
+    assert result.exit_code == 0, result.output
+    assert "it had no failures" in result.output
+    assert run("unlock").exit_code == 2
+    assert run("unlock", "alice", "--address", "192.0.2.7").exit_code == 2
+
+
+def test_a_reset_can_force_a_change_at_the_next_sign_in(url):
+    run("add", "alice", "--role", "picker", "--password", PASSWORD)
+    result = run("reset-password", "alice", "--password", "temporary-pass-1", "--must-change")
+    assert result.exit_code == 0, result.output
+    assert "must change password" in run("list").output
+
+
+def test_an_api_token_has_the_scope_asked_for_and_a_lifetime_within_the_most(url, monkeypatch):
+    run("add", "erp", "--role", "integrator", "--password", PASSWORD)
+    monkeypatch.setenv("MEDWMS_API_TOKEN_MAX_DAYS", "30")
+    too_long = run("api-token", "erp", "--scope", "integration", "--days", "31")
+    assert too_long.exit_code == 2 and "BAD_API_TOKEN" in too_long.output
+    made = run("api-token", "erp", "--scope", "integration")
+    assert made.exit_code == 0, made.output
+    token = next(w for w in made.output.split() if w.startswith("mwk_"))
+    db = Database(url)
+    try:
+        with db.reading() as s:
+            assert sessions.verify_token(s, Settings(database_url=url), token).scope == \
+                "integration"
+    finally:
+        db.dispose()
