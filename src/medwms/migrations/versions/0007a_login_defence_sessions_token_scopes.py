@@ -34,7 +34,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('last_failed_login_at', medwms.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('locked_until', medwms.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default='0'))
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), nullable=False,
                                       server_default='0'))
     with op.batch_alter_table('api_token', schema=None) as batch_op:
