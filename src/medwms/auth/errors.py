@@ -86,6 +86,12 @@ class UnknownRole(ValidationError):
     message_zh = "未知角色 {role!r}：可用角色为 {known}。"
 
 
+class UnknownWarehouse(ValidationError):
+    code = "UNKNOWN_WAREHOUSE"
+    message_en = "Unknown warehouse {warehouse!r}: give the codes of existing warehouses."
+    message_zh = "未知仓库 {warehouse!r}：请填写已有仓库的代码。"
+
+
 class BadSignatureMeaning(ValidationError):
     code = "BAD_SIGNATURE_MEANING"
     message_en = "A signature needs a meaning (e.g. approved, released) of 1 to 40 characters."

@@ -24,6 +24,7 @@ from medwms.auth.errors import (
     LastAdmin,
     LoginFailed,
     UnknownRole,
+    UnknownWarehouse,
     UsernameTaken,
     WrongPassword,
 )
@@ -38,9 +39,11 @@ from medwms.auth.queries import (
     token_view,
     user_snapshot,
     user_view,
+    warehouse_ids_by_code,
+    warehouses_of,
 )
 from medwms.auth.rules import Actor, Perm, Role
-from medwms.auth.tables import ApiToken, User, UserRole
+from medwms.auth.tables import ApiToken, User, UserRole, UserWarehouse
 from medwms.auth.tokens import (
     api_token_digest,
     is_api_token,
@@ -152,6 +155,28 @@ def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str]
         s.flush()
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.roles", reason=reason)
+
+
+def set_warehouses(db: Database, *, actor: Actor, username: str, warehouses: Iterable[str],
+                   reason: str = "") -> UserView:
+    """Limit a user's roles to the warehouses named by code (none: every warehouse)."""
+    require(actor, Perm.USERS_MANAGE)
+    codes = sorted({code.strip() for code in warehouses if code.strip()})
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        ids = warehouse_ids_by_code(s, codes)
+        unknown = [code for code in codes if code not in ids]
+        if unknown:
+            raise UnknownWarehouse([Problem("unknown warehouse", column="warehouses", value=c)
+                                    for c in unknown], warehouse=", ".join(unknown))
+        uow.after_commit(rights_changed)
+        s.execute(delete(UserWarehouse).where(UserWarehouse.user_id == user.id))
+        s.add_all(UserWarehouse(user_id=user.id, warehouse_id=ids[c]) for c in codes)
+        s.flush()
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.warehouses", reason=reason)
 
 
 def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
@@ -309,7 +334,8 @@ def verify_token(session: Session, settings: Settings, token: str) -> Verified:
     if not user.active:
         raise NotAuthenticated()
     actor = Actor(user_id=user.id, username=user.username,
-                  roles=frozenset(roles_of(session, user.id)))
+                  roles=frozenset(roles_of(session, user.id)),
+                  warehouses=warehouses_of(session, user.id))
     return Verified(actor=actor, expires_at=expires_at)
 
 

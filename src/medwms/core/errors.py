@@ -5,6 +5,7 @@
     ├── Conflict                 409  the state of the world forbids it (stock taken, duplicate)
     │   └── InsufficientStock    409  a balance would go below zero
     ├── PermissionDenied         403  the actor's roles do not grant the permission
+    │   └── WarehouseOutOfScope  403  …or not in that warehouse
     ├── NotAuthenticated         401  no or bad credentials
     ├── ValidationError          422  the input is malformed; `problems` lists every one
     │   └── ImportRejected       422  a file with bad rows, refused whole
@@ -102,6 +103,13 @@ class PermissionDenied(DomainError):
     status = 403
     message_en = "User {user} may not {permission}."
     message_zh = "用户 {user} 没有权限{permission}。"
+
+
+class WarehouseOutOfScope(PermissionDenied):
+    code = "WAREHOUSE_NOT_IN_SCOPE"
+    status = 403
+    message_en = "User {user} may not act in warehouse {warehouse}: it is not one of theirs."
+    message_zh = "用户 {user} 无权操作仓库 {warehouse}：该仓库不在其授权范围内。"
 
 
 class NotAuthenticated(DomainError):

@@ -35,6 +35,8 @@ class UserOut(BaseModel):
     active: bool
     language: str
     roles: list[str]
+    warehouses: list[str] = Field(
+        default_factory=list, description="warehouse codes the roles apply to; empty: all")
     created_at: datetime
     password_changed_at: datetime
 
@@ -56,6 +58,11 @@ class UserPatch(BaseModel):
 
 class RolesIn(BaseModel):
     roles: list[str]
+    reason: str = Field(default="", max_length=300)
+
+
+class WarehousesIn(BaseModel):
+    warehouses: list[str] = Field(description="warehouse codes; empty: every warehouse")
     reason: str = Field(default="", max_length=300)
 
 
@@ -162,6 +169,13 @@ def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserO
     """Replace a user's roles."""
     return UserOut.model_validate(service.set_roles(
         db, actor=actor, username=username, roles=body.roles, reason=body.reason))
+
+
+@router.put("/users/{username}/warehouses", response_model=UserOut)
+def set_warehouses(username: str, body: WarehousesIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Limit a user's roles to chosen warehouses (an empty list: every warehouse)."""
+    return UserOut.model_validate(service.set_warehouses(
+        db, actor=actor, username=username, warehouses=body.warehouses, reason=body.reason))
 
 
 @router.post("/users/{username}/disable", response_model=UserOut)
