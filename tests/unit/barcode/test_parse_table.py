@@ -187,7 +187,7 @@ CASES: list[tuple[str, str, dict[str, Any] | str]] = [
     ("hibc-lot-too-long", hibc(f"+$L{'1' * 19}{LINK}"), "BAD_LENGTH"),
     ("ma-short-company", "MA.156.M0.10001.10000013", "BAD_LENGTH"),
     ("itf-wrong-length", "]I1" + EAN13, "BAD_LENGTH"),
-    ("caps-ean-prefix", "]E0" + G, "CAPS_LOCK"),
+    ("ean13-prefix-with-14-digits", "]E0" + G, "BAD_LENGTH"),
     ("space-in-lot", f"01{G}10AB CD", "BAD_CHARACTER"),
     ("accent-in-lot", f"01{G}10ABé", "BAD_CHARACTER"),
     ("letter-in-gtin", "01076123450000A5", "BAD_CHARACTER"),
