@@ -6,7 +6,7 @@ gtin_error/sscc_error/gln_error become BAD_CHECK_DIGIT, and dates are resolved h
 (GS1 sliding window relative to `today`, DD=00 as the month's last day), not by biip.
 
 Where biip guesses, we refuse. A variable-length AI must end at a separator or at the end of
-the data (General Specifications 7.8.5): biip reads `7007` `250101` `21SN1` as a harvest date
+the data (General Specifications 7.8): biip reads `7007` `250101` `21SN1` as a harvest date
 and a serial nobody printed, when the date could as well be a date range. A Digital Link's
 query string is read here, not by biip, which drops empty values (`?17=`), keeps the last of
 repeated keys and skips numeric keys that are no AI; the GS1 Digital Link grammar reserves

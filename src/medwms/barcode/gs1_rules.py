@@ -5,7 +5,7 @@
 unchanged so the rules are GS1's data, not ours retyped. Per AI it gives:
 
     flag "*"     a predefined length: no separator (FNC1/GS) needed after it; every other AI
-                 must be followed by one or end the data (General Specifications 7.8.5)
+                 must be followed by one or end the data (General Specifications 7.8)
     flag "?"     allowed as a GS1 Digital Link data attribute (in the query string)
     req=A,B+C    mandatory association (General Specifications 4.14.2): one of the groups must
                  be present, every AI of that group; an AI with several req= must meet each
