@@ -95,7 +95,9 @@ def _hri_element(ai: str, value: str) -> Element:
     """One `(ai)value` pair, which must be exactly one whole element string."""
     data = ai + value
     check_characters(data)
-    if not value and _definition(ai) is not None:
+    if not _is_ai(ai):
+        raise refuse("UNKNOWN_AI", value=f"({ai})")
+    if not value:
         raise refuse("EMPTY_VALUE", what=ai, value=value)
     try:
         message = GS1Message.parse(data, config=_CONFIG)
@@ -136,8 +138,7 @@ def _query_elements(query: str) -> list[Element]:
 
 
 def _query_element(ai: str, value: str) -> Element:
-    definition = _definition(ai)
-    if definition is None or definition.ai != ai:
+    if not _is_ai(ai):
         raise refuse("UNKNOWN_AI", value=ai)
     if not value:
         raise refuse("EMPTY_VALUE", what=ai, value=value)
@@ -209,6 +210,12 @@ def classify_segment(ai: str, segment: str, *, at_end: bool) -> ScanError:
     if at_end and len(body) < fixed:
         return refuse("TRUNCATED", what=ai, value=body)
     return refuse("BAD_LENGTH", what=ai, value=body)
+
+
+def _is_ai(key: str) -> bool:
+    """Whether `key` is exactly an AI (biip's lookup matches any text that starts with one)."""
+    definition = _definition(key)
+    return definition is not None and definition.ai == key
 
 
 def _definition(ai: str) -> GS1ApplicationIdentifier | None:

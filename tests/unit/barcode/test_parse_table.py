@@ -251,6 +251,7 @@ CASES: list[tuple[str, str, dict[str, Any] | str]] = [
     ("dl-empty-expiry", f"https://id.gs1.org/01/{G}/10/L1?17=", "EMPTY_VALUE"),
     ("dl-expiry-without-equals", f"https://id.gs1.org/01/{G}/10/L1?17", "EMPTY_VALUE"),
     ("dl-empty-lot-in-path", f"https://id.gs1.org/01/{G}/10/", "EMPTY_VALUE"),
+    ("hri-longer-than-an-ai", f"(01){G}(123)4", "UNKNOWN_AI"),
     ("dl-numeric-key-not-an-ai", f"https://id.gs1.org/01/{G}?123=4", "UNKNOWN_AI"),
     ("dl-qualifiers-out-of-order", f"https://id.gs1.org/01/{G}/21/S1/10/L1", "BAD_LINK"),
     ("dl-qualifier-twice", f"https://id.gs1.org/01/{G}/10/L1/10/L2", "BAD_LINK"),
