@@ -7,6 +7,7 @@
     ├── PermissionDenied         403  the actor's roles do not grant the permission
     │   └── WarehouseOutOfScope  403  …or not in that warehouse
     ├── NotAuthenticated         401  no or bad credentials
+    ├── RequestTooLarge          413  a request body over the size limit (refused unread)
     ├── ValidationError          422  the input is malformed; `problems` lists every one
     │   └── ImportRejected       422  a file with bad rows, refused whole
     └── ScanRefused              422  a scan that a station must refuse (red, with a sound)
@@ -117,6 +118,13 @@ class NotAuthenticated(DomainError):
     status = 401
     message_en = "Not signed in, or the session has expired: sign in again."
     message_zh = "未登录或登录已过期，请重新登录。"
+
+
+class RequestTooLarge(DomainError):
+    code = "REQUEST_TOO_LARGE"
+    status = 413
+    message_en = "The request is too large: at most {limit} may be sent here."
+    message_zh = "请求过大：此处最多只能发送 {limit}。"
 
 
 @dataclass(frozen=True)
