@@ -14,6 +14,8 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from medwms.api.deps import public
+
 ASSETS = "/static/apidocs"
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
@@ -27,7 +29,7 @@ def install(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     title = f"{app.title} API"
 
-    @app.get(DOCS_URL, include_in_schema=False)
+    @app.get(DOCS_URL, include_in_schema=False, dependencies=[public()])
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi_url, title=title, oauth2_redirect_url=OAUTH_REDIRECT_URL,
@@ -35,10 +37,10 @@ def install(app: FastAPI) -> None:
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon.png")
 
-    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False)
+    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False, dependencies=[public()])
     def oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get(REDOC_URL, include_in_schema=False)
+    @app.get(REDOC_URL, include_in_schema=False, dependencies=[public()])
     def redoc() -> RedirectResponse:
         return RedirectResponse(DOCS_URL)
