@@ -288,6 +288,18 @@ def test_the_table_holds_the_api_and_the_pages():
             "/api/v1/health", "/static"} <= paths
 
 
+def test_the_openapi_document_names_who_may_call_each_operation():
+    operations = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    unnamed = [f"{method.upper()} {path}" for path, methods in operations.items()
+               for method, operation in methods.items() if "x-medwms-access" not in operation]
+    assert not unnamed
+    assert operations["/api/v1/shipments/{shipment_no}/confirm"]["post"]["x-medwms-access"] \
+        == {"audience": "permission", "permissions": ["shipping.ship"]}
+    assert operations["/api/v1/waves"]["post"]["x-medwms-access"]["permissions"] == [
+        "orders.manage", "picking.pick"]
+    assert operations["/api/v1/auth/me"]["get"]["x-medwms-access"] == {"audience": "signed-in"}
+
+
 @pytest.mark.parametrize("endpoint", TABLE, ids=str)
 def test_the_route_admits_exactly_the_roles_holding_its_permission(world, endpoint):
     if endpoint.access is None:
