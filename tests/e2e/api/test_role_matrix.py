@@ -288,6 +288,18 @@ def test_the_table_holds_the_api_and_the_pages():
             "/api/v1/health", "/static"} <= paths
 
 
+def test_a_refusal_comes_before_the_path_query_or_body_is_validated(world):
+    picker = {"Authorization": f"Bearer {world.tokens[Role.PICKER, SCOPES[0]]}"}
+    for method, url, body in (("POST", "/api/v1/users", {"username": 7}),
+                              ("PUT", "/api/v1/counting/policies/Z", "not json"),
+                              ("GET", "/api/v1/counting/plans/X/variances?limit=-1", None)):
+        answer = world.client.request(method, url, json=body, headers=picker)
+        assert (answer.status_code, code_of(answer)) == (403, "PERMISSION_DENIED"), url
+    manager = {"Authorization": f"Bearer {world.tokens[Role.MANAGER, SCOPES[0]]}"}
+    assert world.client.put("/api/v1/counting/policies/Z", json={},
+                            headers=manager).status_code == 422
+
+
 def test_the_openapi_document_names_who_may_call_each_operation():
     operations = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
     unnamed = [f"{method.upper()} {path}" for path, methods in operations.items()

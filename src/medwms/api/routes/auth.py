@@ -153,7 +153,7 @@ def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
 
 @router.get("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
-    """One user."""
+    """One user (managers of users; everyone reads themself at /auth/me)."""
     with db.reading() as session:
         return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
 
