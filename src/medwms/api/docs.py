@@ -9,16 +9,24 @@ FastAPI's own page starts Swagger UI with an inline script; ours starts it from 
 page likewise, so /docs runs under a policy without inline scripts too. It differs from the
 pages' policy (api/headers.py) in one thing: Swagger UI's stylesheet draws its icons as
 data: images.
+
+Each operation of the OpenAPI document names who may call it, as its route declares
+(`x-medwms-access`: public, signed-in, or the permissions any one of which admits).
 """
 
 from __future__ import annotations
 
 from html import escape
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+
+from medwms.api.deps import declared_access, public
+from medwms.auth.access import Access
 
 ASSETS = "/static/apidocs"
 STARTERS = "/static/docs"
@@ -60,15 +68,43 @@ def install(app: FastAPI) -> None:
                                starters=STARTERS, redirect=OAUTH_REDIRECT_URL,
                                openapi_url=escape(app.openapi_url or "/openapi.json"))
     redirect_page = REDIRECT_PAGE.format(starters=STARTERS)
+    _name_the_access(app)
 
-    @app.get(DOCS_URL, include_in_schema=False)
+    @app.get(DOCS_URL, include_in_schema=False, dependencies=[public()])
     def swagger_ui() -> HTMLResponse:
         return HTMLResponse(page, headers={"Content-Security-Policy": POLICY})
 
-    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False)
+    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False, dependencies=[public()])
     def oauth2_redirect() -> HTMLResponse:
         return HTMLResponse(redirect_page, headers={"Content-Security-Policy": POLICY})
 
-    @app.get(REDOC_URL, include_in_schema=False)
+    @app.get(REDOC_URL, include_in_schema=False, dependencies=[public()])
     def redoc() -> RedirectResponse:
         return RedirectResponse(DOCS_URL)
+
+
+def _name_the_access(app: FastAPI) -> None:
+    """Add each route's declared access to its operation in the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        for route in iter_route_contexts(app.routes):
+            access = declared_access(app, route)
+            operations = schema.get("paths", {}).get(route.path, {})
+            for method in route.methods or ():
+                operation = operations.get(method.lower())
+                if operation is not None and access is not None:
+                    operation["x-medwms-access"] = _described(access)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _described(access: Access) -> dict[str, Any]:
+    found: dict[str, Any] = {"audience": access.audience.value}
+    if access.perms:
+        found["permissions"] = sorted(perm.value for perm in access.perms)
+    if access.roles:
+        found["roles"] = sorted(role.value for role in access.roles)
+    return found

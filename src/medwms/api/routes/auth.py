@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, public, signed_in
 from medwms.auth import queries, service
+from medwms.auth.rules import Perm, Role
 
 router = APIRouter(tags=["auth"])
 
@@ -105,7 +106,7 @@ class NewApiTokenOut(ApiTokenOut):
 
 # --- sign-in -------------------------------------------------------------------------------
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post("/auth/token", response_model=TokenOut, dependencies=[public()])
 def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep,
                 settings: SettingsDep) -> TokenOut:
     """Sign in with username and password; returns a bearer token and its lifetime."""
@@ -114,7 +115,7 @@ def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep
     return TokenOut(access_token=result.access_token, expires_in=result.expires_in)
 
 
-@router.get("/auth/me", response_model=UserOut)
+@router.get("/auth/me", response_model=UserOut, dependencies=[signed_in()])
 def me(actor: ActorDep, db: DbDep) -> UserOut:
     """The signed-in user."""
     with db.reading() as session:
@@ -122,7 +123,7 @@ def me(actor: ActorDep, db: DbDep) -> UserOut:
     return UserOut.model_validate(view)
 
 
-@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, dependencies=[signed_in()])
 def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Response:
     """Change your own password; your older login tokens stop working."""
     service.change_own_password(db, actor=actor, old_password=body.old_password,
@@ -132,7 +133,7 @@ def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Respo
 
 # --- users ---------------------------------------------------------------------------------
 
-@router.get("/users", response_model=list[UserOut])
+@router.get("/users", response_model=list[UserOut], dependencies=[needs(Perm.USERS_MANAGE)])
 def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> list[UserOut]:
     """Every user (managers of users only)."""
     with db.reading() as session:
@@ -140,7 +141,8 @@ def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> lis
     return [UserOut.model_validate(v) for v in views]
 
 
-@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Create a user with roles and an initial password."""
     view = service.create_user(db, actor=actor, username=body.username,
@@ -149,14 +151,14 @@ def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
     return UserOut.model_validate(view)
 
 
-@router.get("/users/{username}", response_model=UserOut)
+@router.get("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
-    """One user."""
+    """One user (managers of users; everyone reads themself at /auth/me)."""
     with db.reading() as session:
         return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
 
 
-@router.patch("/users/{username}", response_model=UserOut)
+@router.patch("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> UserOut:
     """Change a user's display name or language."""
     return UserOut.model_validate(service.update_user(
@@ -164,35 +166,40 @@ def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> U
         language=body.language, reason=body.reason))
 
 
-@router.put("/users/{username}/roles", response_model=UserOut)
+@router.put("/users/{username}/roles", response_model=UserOut,
+            dependencies=[needs(Perm.USERS_MANAGE)])
 def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Replace a user's roles."""
     return UserOut.model_validate(service.set_roles(
         db, actor=actor, username=username, roles=body.roles, reason=body.reason))
 
 
-@router.put("/users/{username}/warehouses", response_model=UserOut)
+@router.put("/users/{username}/warehouses", response_model=UserOut,
+            dependencies=[needs(Perm.USERS_MANAGE)])
 def set_warehouses(username: str, body: WarehousesIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Limit a user's roles to chosen warehouses (an empty list: every warehouse)."""
     return UserOut.model_validate(service.set_warehouses(
         db, actor=actor, username=username, warehouses=body.warehouses, reason=body.reason))
 
 
-@router.post("/users/{username}/disable", response_model=UserOut)
+@router.post("/users/{username}/disable", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def disable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Disable a user: no logins, their tokens stop working."""
     return UserOut.model_validate(service.disable_user(
         db, actor=actor, username=username, reason=body.reason))
 
 
-@router.post("/users/{username}/enable", response_model=UserOut)
+@router.post("/users/{username}/enable", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Enable a disabled user."""
     return UserOut.model_validate(service.enable_user(
         db, actor=actor, username=username, reason=body.reason))
 
 
-@router.post("/users/{username}/password", response_model=UserOut)
+@router.post("/users/{username}/password", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
                    db: DbDep) -> UserOut:
     """Set another user's password."""
@@ -204,7 +211,8 @@ def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
 # --- API tokens ----------------------------------------------------------------------------
 
 @router.post("/auth/api-tokens", response_model=NewApiTokenOut,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.USERS_MANAGE, roles=[Role.INTEGRATOR])])
 def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep) -> NewApiTokenOut:
     """Create an API token for an integration; the token is in this response only."""
     new = service.create_api_token(db, actor=actor, username=body.username or actor.username,
@@ -213,7 +221,7 @@ def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep) -> NewApiToke
     return NewApiTokenOut(**out.model_dump(), token=new.token)
 
 
-@router.get("/auth/api-tokens", response_model=list[ApiTokenOut])
+@router.get("/auth/api-tokens", response_model=list[ApiTokenOut], dependencies=[signed_in()])
 def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
                     ) -> list[ApiTokenOut]:
     """Your API tokens, or everyone's for managers of users."""
@@ -222,7 +230,8 @@ def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
     return [ApiTokenOut.model_validate(v) for v in views]
 
 
-@router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut)
+@router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut,
+               dependencies=[needs(Perm.USERS_MANAGE, roles=[Role.INTEGRATOR])])
 def revoke_api_token(token_id: int, actor: ActorDep, db: DbDep) -> ApiTokenOut:
     """Revoke an API token."""
     return ApiTokenOut.model_validate(service.revoke_api_token(db, actor=actor,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medwms.auth import service
 from medwms.auth.errors import LoginFailed
 from medwms.web import session
-from medwms.web.deps import DbDep, SettingsDep, VisitorDep
+from medwms.web.deps import DbDep, SettingsDep, VisitorDep, public, signed_in
 from medwms.web.i18n import normalise
 from medwms.web.render import render
 
@@ -24,13 +24,13 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[public()])
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
     return render(request, "login.html", next=safe_next(next), error=None, username="")
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[public()])
 def login(request: Request, db: DbDep, settings: SettingsDep,
           username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
@@ -49,7 +49,7 @@ def login(request: Request, db: DbDep, settings: SettingsDep,
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[signed_in()])
 def logout(request: Request, visitor: VisitorDep, settings: SettingsDep,
            csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
     """Forget the session (the form carries the CSRF token)."""
@@ -59,7 +59,7 @@ def logout(request: Request, visitor: VisitorDep, settings: SettingsDep,
     return response
 
 
-@router.get("/lang/{lang}")
+@router.get("/lang/{lang}", dependencies=[public()])
 def switch_language(lang: str, next: str = "/") -> RedirectResponse:
     """Switch the UI language (zh-CN or en) and go back to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)
