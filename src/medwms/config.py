@@ -5,10 +5,11 @@ No code below the doors reads the environment; it receives a `Settings`.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -109,6 +110,30 @@ class Settings(BaseSettings):
     seal_batch: int = Field(default=2000, description="Rows sealed per sealing transaction")
     unsealed_max_age_seconds: float = Field(
         default=60.0, description="verify calls an older unsealed row a problem")
+    max_request_bytes: int = Field(
+        default=1024 * 1024, ge=1024,
+        description="Largest request body accepted (1 MiB): a larger one is refused with 413 "
+                    "before it is read, before authentication")
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024,
+        description="Largest body of a file upload (multipart/form-data to an import route: "
+                    "spreadsheets, notices, readings), 20 MiB")
+    hsts_seconds: int = Field(
+        default=365 * 24 * 3600, ge=0,
+        description="max-age of Strict-Transport-Security, sent only on requests that came "
+                    "over HTTPS (0: never sent)")
+    trusted_proxies: tuple[str, ...] = Field(
+        default=("127.0.0.1", "::1"),
+        description="Addresses or networks (CIDR) of the reverse proxies whose "
+                    "X-Forwarded-Proto is believed (a request from one saying https gets "
+                    "Strict-Transport-Security); `medwms serve` gives uvicorn the same list")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
+        return value
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -33,7 +33,7 @@ from tests.support.builders import gtin
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 GS = "\x1d"
-PACKER = Actor(None, "pk", frozenset({"picker"}))
+PACKER = Actor(None, "pk", frozenset({"shipper"}))
 RECEIVER = Actor(None, "rcv", frozenset({"receiver"}))
 MANAGER = Actor(None, "mgr", frozenset({"manager"}))
 VERIFIER = Actor(None, "vf", frozenset({"verifier"}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medwms.auth import service
+from medwms.auth import queries, service
 from medwms.auth.queries import UserView
 from medwms.auth.rules import SYSTEM, Actor
 from medwms.core.db import Database
@@ -18,6 +18,11 @@ def make_user(db: Database, username: str = "alice", *roles: str,
                                password=password, roles=roles or ("picker",))
 
 
-def actor_of(user: UserView) -> Actor:
-    """The actor a signed-in `user` would be."""
-    return Actor(user_id=user.id, username=user.username, roles=frozenset(user.roles))
+def actor_of(user: UserView, db: Database | None = None) -> Actor:
+    """The actor a signed-in `user` would be (with their warehouse scope, read from `db`)."""
+    warehouses = None
+    if db is not None:
+        with db.reading() as session:
+            warehouses = queries.warehouses_of(session, user.id)
+    return Actor(user_id=user.id, username=user.username, roles=frozenset(user.roles),
+                 warehouses=warehouses)

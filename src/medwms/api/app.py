@@ -1,4 +1,9 @@
-"""The FastAPI application: everything under /api/v1, OpenAPI at /openapi.json, docs at /docs."""
+"""The FastAPI application: everything under /api/v1, OpenAPI at /openapi.json, docs at /docs.
+
+Around the routes, from the outside in: the security headers (on every response, a 500
+too), Starlette's error middleware, the request-size limit (before anything reads a body or
+authenticates), the Idempotency-Key middleware, the error handlers.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import importlib
 import pkgutil
 
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
 from medwms import __version__
-from medwms.api import docs, errors, idempotency, routes
+from medwms.api import docs, errors, headers, idempotency, limits, routes
 from medwms.auth.actors import ActorCache
 from medwms.config import Settings
 from medwms.core.db import Database
@@ -19,18 +25,29 @@ API_PREFIX = "/api/v1"
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """Build the app on `db` (or the configured database)."""
-    app = FastAPI(title="medwms", version=__version__, openapi_url="/openapi.json",
-                  docs_url=None, redoc_url=None)  # docs.install serves them offline
+    app = MedwmsApp(title="medwms", version=__version__, openapi_url="/openapi.json",
+                    docs_url=None, redoc_url=None)  # docs.install serves them offline
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.actors = ActorCache(settings.auth_cache_seconds)
     errors.install(app)
     idempotency.install(app)
+    limits.install(app, max_request_bytes=settings.max_request_bytes,
+                   max_upload_bytes=settings.max_upload_bytes)  # outside idempotency
     for router in _routers():
         app.include_router(router, prefix=API_PREFIX)
     docs.install(app)  # before web: its /static/apidocs mount must come ahead of /static
     web.install(app)
     return app
+
+
+class MedwmsApp(FastAPI):
+    """FastAPI with the security headers wrapped around its whole stack: the error
+    middleware answers a 500 outside every middleware added with add_middleware."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return headers.SecurityHeaders(super().build_middleware_stack(), settings)
 
 
 def _routers() -> list[APIRouter]:

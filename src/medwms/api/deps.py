@@ -7,20 +7,32 @@ Idempotency-Key middleware authenticates before the route runs and leaves what i
 in the request scope, so the route's `get_actor` finds it there. `get_actor` refuses what
 an API token's scope does not cover and, while the user must change their password,
 everything else (`api.scopes`).
+
+Every route declares who may call it on its decorator — `dependencies=[needs(Perm.X)]`,
+`[signed_in()]` or `[public()]` (auth.access) — and `declared_access` reads it back, for the
+role-matrix test and anyone inspecting the route table. The permission check runs as the
+route's first dependency: an actor without the permission is refused (403
+PERMISSION_DENIED) before the path, query and body are validated.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request, params
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Mount
 
 from medwms.api.scopes import check_request
+from medwms.auth.access import PUBLIC, SIGNED_IN, Access, needing
 from medwms.auth.actors import ActorCache, verify
-from medwms.auth.rules import Actor
+from medwms.auth.rules import Actor, Perm, Role
 from medwms.auth.sessions import Verified
 from medwms.config import Settings
 from medwms.core.db import Database
@@ -114,3 +126,55 @@ def get_language(settings: SettingsDep,
 
 
 LangDep = Annotated[str, Depends(get_language)]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A route's declared access, checked as soon as the actor is known."""
+
+    access: Access
+
+    async def __call__(self, actor: ActorDep) -> None:
+        self.access.check(actor)
+
+
+@dataclass(frozen=True)
+class OpenGate:
+    """The declaration of a public route: nothing to check, no sign-in asked."""
+
+    access: Access = PUBLIC
+
+    async def __call__(self) -> None:
+        return None
+
+
+def needs(*perms: Perm, roles: Iterable[Role] = ()) -> params.Depends:
+    """For the holders of any of `perms` (or of `roles`); 403 PERMISSION_DENIED for others."""
+    return params.Depends(Gate(needing(*perms, roles=roles)))
+
+
+def signed_in() -> params.Depends:
+    """For any signed-in user (themself, their password, their session)."""
+    return params.Depends(Gate(SIGNED_IN))
+
+
+def public() -> params.Depends:
+    """For anyone, signed in or not (sign-in, health, the API documentation)."""
+    return params.Depends(OpenGate())
+
+
+def declared_access(app: FastAPI, route: Any) -> Access | None:
+    """The access `route` (an item of fastapi.routing.iter_route_contexts) declares; None if
+    it declares none, or more than one.
+
+    Static files and the OpenAPI document are public by nature: the login page needs its
+    style and script before anyone signs in, and the API description holds no data.
+    """
+    original = getattr(route, "original_route", route)
+    if isinstance(original, Mount):
+        return PUBLIC if isinstance(original.app, StaticFiles) else None
+    if not isinstance(original, APIRoute):
+        return PUBLIC if getattr(original, "path", None) == app.openapi_url else None
+    found = [dep.dependency.access for dep in route.dependencies
+             if isinstance(getattr(dep.dependency, "access", None), Access)]
+    return found[0] if len(found) == 1 else None

@@ -36,6 +36,16 @@ def http_problem(error: HTTPException) -> JSONResponse:
     return response
 
 
+def domain_problem(request: Request, error: DomainError) -> JSONResponse:
+    """A DomainError as problem+json: its code, its message in the request's language and
+    both languages, its fields."""
+    body = error.to_dict(_language(request))
+    body.pop("code")
+    response = problem(error.status, error.code, error.code, body.pop("message"), **body)
+    response.headers.update(_headers_of(error))
+    return response
+
+
 def _language(request: Request) -> str:
     header = request.headers.get("accept-language", "").lower()
     if header.startswith("en"):
@@ -60,11 +70,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        body = error.to_dict(_language(request))
-        body.pop("code")
-        response = problem(error.status, error.code, error.code, body.pop("message"), **body)
-        response.headers.update(_headers_of(error))
-        return response
+        return domain_problem(request, error)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:

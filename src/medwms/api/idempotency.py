@@ -1,11 +1,11 @@
 """Idempotency-Key on every POST: the same key replays the first response, posts nothing twice.
 
-A plain ASGI middleware. For a POST with an Idempotency-Key it first authenticates (a
-request that fails gets its 401/403 from the route and claims nothing); the key belongs to
-that user. Then, in one write transaction (`Database.request_unit()`), it claims the key
-with one INSERT … ON CONFLICT DO NOTHING, runs the route — whose units of work join that
-transaction — stores the response on the claim and commits once. So the command, the
-claim and the stored response commit together or not at all:
+A plain ASGI middleware. For a POST with an Idempotency-Key it first authenticates, before
+reading the body (a request that fails gets its 401/403 from the route and claims nothing);
+the key belongs to that user. Then, in one write transaction (`Database.request_unit()`), it
+claims the key with one INSERT … ON CONFLICT DO NOTHING, runs the route — whose units of
+work join that transaction — stores the response on the claim and commits once. So the
+command, the claim and the stored response commit together or not at all:
 
 - a retry after the answer was lost gets the stored response (`Idempotent-Replayed: true`);
 - a retry while the first is still running waits for it (PostgreSQL: on the unique index;
@@ -88,15 +88,15 @@ class IdempotencyMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
-        receive = _replaying(body, receive)
         request = Request(scope, receive)
-        try:
+        try:  # before the body is read: an anonymous body is never held here
             actor = await request_actor(request)
         except DomainError:
             await self.app(scope, receive, send)  # the route refuses it; nothing is claimed
             return
         scope[ACTOR_SCOPE_KEY] = actor
+        body = await _read_body(receive)  # within the size limit (api/limits.py)
+        receive = _replaying(body, receive)
         claim = _claim_of(request, key, actor, body)
         db: Database = request.app.state.db
         async with self._slots_of(db).here():

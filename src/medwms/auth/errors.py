@@ -164,6 +164,10 @@ class BadApiToken(ValidationError):
     message_en = ("The API token cannot be made: {summary}. Scopes: {scopes}; lifetime "
                   "1 to {max_days} days.")
     message_zh = "无法创建 API 令牌：{summary}。范围：{scopes}；有效期 1 至 {max_days} 天。"
+class UnknownWarehouse(ValidationError):
+    code = "UNKNOWN_WAREHOUSE"
+    message_en = "Unknown warehouse {warehouse!r}: give the codes of existing warehouses."
+    message_zh = "未知仓库 {warehouse!r}：请填写已有仓库的代码。"
 
 
 class BadSignatureMeaning(ValidationError):

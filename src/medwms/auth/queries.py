@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import parse_snapshot
 from medwms.auth.errors import UserNotFound
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
-from medwms.auth.tables import ApiToken, AuditRecord, User, UserRole
+from medwms.auth.tables import ApiToken, AuditRecord, User, UserRole, UserWarehouse
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class UserView:
     roles: tuple[str, ...]
     created_at: datetime
     password_changed_at: datetime
+    warehouses: tuple[str, ...] = ()  # the codes the roles apply to; () = every warehouse
     must_change_password: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = None  # the end of a lockout (it may have passed)
@@ -69,23 +71,49 @@ def roles_of(session: Session, user_id: int) -> tuple[str, ...]:
         select(UserRole.role).where(UserRole.user_id == user_id))))
 
 
+_WAREHOUSE = table("warehouse", column("id"), column("code"))  # masterdata's, by name only
+
+
+def warehouses_of(session: Session, user_id: int) -> frozenset[int] | None:
+    """The ids of the warehouses a user's roles apply to; None: every warehouse."""
+    ids = frozenset(session.scalars(
+        select(UserWarehouse.warehouse_id).where(UserWarehouse.user_id == user_id)))
+    return ids or None
+
+
+def warehouse_codes_of(session: Session, user_id: int) -> tuple[str, ...]:
+    """The codes of the warehouses a user's roles apply to, sorted; () for every warehouse."""
+    return tuple(session.scalars(
+        select(_WAREHOUSE.c.code)
+        .join(UserWarehouse, UserWarehouse.warehouse_id == _WAREHOUSE.c.id)
+        .where(UserWarehouse.user_id == user_id).order_by(_WAREHOUSE.c.code)))
+
+
+def warehouse_ids_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    """The ids of the warehouses named by `codes` (the unknown ones are missing)."""
+    wanted = sorted(set(codes))
+    return {code: id_ for id_, code in session.execute(
+        select(_WAREHOUSE.c.id, _WAREHOUSE.c.code).where(_WAREHOUSE.c.code.in_(wanted)))}
+
+
 def user_view(session: Session, user: User) -> UserView:
     """The view of a loaded user."""
-    return _view(user, roles_of(session, user.id))
+    return _view(user, roles_of(session, user.id), warehouse_codes_of(session, user.id))
 
 
-def _view(user: User, roles: tuple[str, ...]) -> UserView:
+def _view(user: User, roles: tuple[str, ...], warehouses: tuple[str, ...]) -> UserView:
     return UserView(id=user.id, username=user.username, display_name=user.display_name,
                     active=user.active, language=user.language, roles=roles,
                     created_at=user.created_at, password_changed_at=user.password_changed_at,
-                    must_change_password=user.must_change_password,
+                    warehouses=warehouses, must_change_password=user.must_change_password,
                     failed_logins=user.failed_logins, locked_until=user.locked_until)
 
 
 def user_snapshot(view: UserView) -> dict[str, Any]:
     """What the audit log keeps of a user (no password hash)."""
     return {"username": view.username, "display_name": view.display_name,
-            "active": view.active, "language": view.language, "roles": list(view.roles)}
+            "active": view.active, "language": view.language, "roles": list(view.roles),
+            "warehouses": list(view.warehouses) or "all"}
 
 
 def token_view(token: ApiToken, username: str) -> ApiTokenView:
@@ -128,7 +156,13 @@ def list_users(session: Session, *, actor: Actor, include_disabled: bool = True
     roles: dict[int, list[str]] = {}
     for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
         roles.setdefault(user_id, []).append(role)
-    return [_view(u, tuple(sorted(roles.get(u.id, [])))) for u in users]
+    scopes: dict[int, list[str]] = {}
+    for user_id, code in session.execute(
+            select(UserWarehouse.user_id, _WAREHOUSE.c.code)
+            .join(_WAREHOUSE, _WAREHOUSE.c.id == UserWarehouse.warehouse_id)):
+        scopes.setdefault(user_id, []).append(code)
+    return [_view(u, tuple(sorted(roles.get(u.id, []))), tuple(sorted(scopes.get(u.id, []))))
+            for u in users]
 
 
 def list_api_tokens(session: Session, *, actor: Actor, username: str | None = None

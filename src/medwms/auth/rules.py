@@ -15,6 +15,7 @@ class Role(StrEnum):
     VERIFIER = "verifier"
     AUDITOR = "auditor"
     INTEGRATOR = "integrator"
+    SHIPPER = "shipper"
 
 
 class Perm(StrEnum):
@@ -28,6 +29,7 @@ class Perm(StrEnum):
     INSPECT = "quality.inspect"
     PICK = "picking.pick"
     VERIFY = "picking.verify"
+    SHIP = "shipping.ship"
     PUTAWAY_OVERRIDE = "putaway.override"
     ORDERS_MANAGE = "orders.manage"
     RESOLVE_DISCREPANCY = "picking.resolve"
@@ -44,13 +46,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.MANAGER: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.STOCK_MOVE, Perm.STOCK_ADJUST,
                                      Perm.STOCK_STATUS, Perm.RECEIVE, Perm.INSPECT, Perm.PICK,
-                                     Perm.VERIFY, Perm.AUDIT_READ, Perm.PUTAWAY_OVERRIDE,
+                                     Perm.VERIFY, Perm.SHIP, Perm.AUDIT_READ, Perm.PUTAWAY_OVERRIDE,
                                      Perm.ORDERS_MANAGE, Perm.RESOLVE_DISCREPANCY, Perm.COUNT,
                                      Perm.RECALL_MANAGE}),
     Role.RECEIVER: frozenset(_READ | {Perm.RECEIVE, Perm.STOCK_MOVE, Perm.COUNT}),
     Role.INSPECTOR: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS}),
     Role.PICKER: frozenset(_READ | {Perm.PICK, Perm.STOCK_MOVE, Perm.COUNT}),
     Role.VERIFIER: frozenset(_READ | {Perm.VERIFY}),
+    Role.SHIPPER: frozenset(_READ | {Perm.SHIP}),
     Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_READ}),
     Role.INTEGRATOR: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.RECEIVE, Perm.STOCK_MOVE,
                                         Perm.ORDERS_MANAGE}),
@@ -62,11 +65,16 @@ _ROLES = {role.value: role for role in Role}
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a signed-in user (or `system` for jobs), with their roles."""
+    """Who is acting: a signed-in user (or `system` for jobs), with their roles.
+
+    `warehouses` is the scope the roles apply to: the ids of the warehouses the user may act
+    in and see, or None for every warehouse (administrators, jobs, users given no scope).
+    """
 
     user_id: int | None
     username: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    warehouses: frozenset[int] | None = None
 
     @property
     def permissions(self) -> frozenset[Perm]:
@@ -78,6 +86,10 @@ class Actor:
 
     def can(self, permission: Perm) -> bool:
         return permission in self.permissions
+
+    def covers(self, warehouse_id: int | None) -> bool:
+        """Whether warehouse `warehouse_id` is in this actor's scope (None: no warehouse)."""
+        return self.warehouses is None or warehouse_id is None or warehouse_id in self.warehouses
 
 
 SYSTEM = Actor(user_id=None, username="system", roles=frozenset({Role.ADMIN}))

@@ -26,6 +26,7 @@ from medwms.auth.errors import (
     BadUsername,
     LastAdmin,
     UnknownRole,
+    UnknownWarehouse,
     UsernameTaken,
     WeakPassword,
     WrongPassword,
@@ -46,11 +47,12 @@ from medwms.auth.queries import (
     token_view,
     user_snapshot,
     user_view,
+    warehouse_ids_by_code,
 )
 from medwms.auth.rules import Actor, Perm, Role
 from medwms.auth.scopes import DEFAULT_SCOPE, ApiScope, known_scopes
 from medwms.auth.sessions import revoke_credentials
-from medwms.auth.tables import ApiToken, User, UserRole
+from medwms.auth.tables import ApiToken, User, UserRole, UserWarehouse
 from medwms.auth.tokens import new_api_token, rights_changed
 from medwms.core.clock import utc_now
 from medwms.core.db import Database, UnitOfWork
@@ -135,6 +137,28 @@ def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str]
         s.flush()
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.roles", reason=reason)
+
+
+def set_warehouses(db: Database, *, actor: Actor, username: str, warehouses: Iterable[str],
+                   reason: str = "") -> UserView:
+    """Limit a user's roles to the warehouses named by code (none: every warehouse)."""
+    require(actor, Perm.USERS_MANAGE)
+    codes = sorted({code.strip() for code in warehouses if code.strip()})
+    with db.unit_of_work() as uow:
+        s = uow.session
+        user = _lock_user(s, username)
+        before = user_view(s, user)
+        ids = warehouse_ids_by_code(s, codes)
+        unknown = [code for code in codes if code not in ids]
+        if unknown:
+            raise UnknownWarehouse([Problem("unknown warehouse", column="warehouses", value=c)
+                                    for c in unknown], warehouse=", ".join(unknown))
+        uow.after_commit(rights_changed)
+        s.execute(delete(UserWarehouse).where(UserWarehouse.user_id == user.id))
+        s.add_all(UserWarehouse(user_id=user.id, warehouse_id=ids[c]) for c in codes)
+        s.flush()
+        return _finish(uow, actor=actor, user=user, before=before,
+                       action="user.warehouses", reason=reason)
 
 
 def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:

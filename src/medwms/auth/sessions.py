@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.queries import roles_of, token_snapshot, token_view
+from medwms.auth.queries import roles_of, token_snapshot, token_view, warehouses_of
 from medwms.auth.rules import Actor
 from medwms.auth.tables import ApiToken, User
 from medwms.auth.tokens import (
@@ -64,7 +64,8 @@ def verify_token(session: Session, settings: Settings, token: str) -> Verified:
     if not user.active:
         raise NotAuthenticated()
     actor = Actor(user_id=user.id, username=user.username,
-                  roles=frozenset(roles_of(session, user.id)))
+                  roles=frozenset(roles_of(session, user.id)),
+                  warehouses=warehouses_of(session, user.id))
     return Verified(actor=actor, expires_at=expires_at, scope=scope,
                     must_change_password=user.must_change_password)
 

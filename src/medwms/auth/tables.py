@@ -42,6 +42,15 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+class UserWarehouse(Base):
+    """A warehouse a user's roles apply to. A user with no rows here acts in every warehouse."""
+
+    __tablename__ = "user_warehouse"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"), primary_key=True)
+
+
 class ApiToken(Base):
     """A long-lived token for an integration; only its SHA-256 is stored."""
 

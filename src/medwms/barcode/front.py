@@ -73,13 +73,24 @@ def _split_identifier(data: str) -> tuple[str | None, str]:
     if identifier in UNSUPPORTED:
         raise refuse("UNSUPPORTED_SYMBOLOGY", value=UNSUPPORTED[identifier])
     letter = identifier[1]
-    if letter == "E" and not (data[3:].isdigit() and len(data) - 3 in (8, 13, 15, 18)):
+    if identifier == "]E0" and _looks_like_databar(data[3:]):
         raise refuse("CAPS_LOCK", value=identifier)  # `]e0` typed with Caps Lock on
     if letter not in SYMBOLOGIES and letter.swapcase() in SYMBOLOGIES:
         raise refuse("CAPS_LOCK", value=identifier)
     if letter not in SYMBOLOGIES:
         raise refuse("UNSUPPORTED_SYMBOLOGY", value=identifier)
     return identifier, data[3:].strip(_TRIM)
+
+
+def _looks_like_databar(data: str) -> bool:
+    """Whether `]E0` data is GS1 DataBar's (`]e0`, Caps Lock on) rather than an EAN-13's.
+
+    DataBar data is an element string starting with (01): 16 digits or more, and letters
+    only in its lot or serial. An EAN of the wrong length is just that (BAD_LENGTH).
+    """
+    if data.isascii() and data.isdigit():
+        return data.startswith("01") and len(data) >= 16 and len(data) != 18
+    return True
 
 
 def _by_content(data: str, symbology: str | None, *, today: date, raw: str,
@@ -102,8 +113,10 @@ def _by_content(data: str, symbology: str | None, *, today: date, raw: str,
 
 
 def _ma(data: str, symbology: str | None, *, today: date, raw: str) -> Scan:
+    if data.startswith("ma.") and not any(char.isupper() for char in data):
+        raise refuse("CAPS_LOCK", value=data[:3])  # `MA.` typed with Caps Lock on
     if not data.startswith("MA."):
-        raise refuse("CAPS_LOCK", value=data[:3])  # `ma.` is `MA.` typed with Caps Lock on
+        raise refuse("BAD_CHARACTER", what="MA", value=next(c for c in data if c.islower()))
     return parse_ma(data, today=today, symbology=symbology, raw=raw)
 
 

@@ -1,9 +1,17 @@
 """GS1 element strings, the human-readable form and Digital Link URIs, through biip.
 
-biip parses; this module turns biip's quirks into our codes: its ParseError strings are
-diagnosed again by walking the data with biip's own AI table (`_diagnose`), its
+biip parses; this module turns biip's quirks into our codes: the data is first walked with
+biip's own AI table (`_walk`) to say which field is wrong and why, its
 gtin_error/sscc_error/gln_error become BAD_CHECK_DIGIT, and dates are resolved here
 (GS1 sliding window relative to `today`, DD=00 as the month's last day), not by biip.
+
+Where biip guesses, we refuse. A variable-length AI must end at a separator or at the end of
+the data (General Specifications 7.8): biip reads `7007` `250101` `21SN1` as a harvest date
+and a serial nobody printed, when the date could as well be a date range. A Digital Link's
+query string is read here, not by biip, which drops empty values (`?17=`), keeps the last of
+repeated keys and skips numeric keys that are no AI; the GS1 Digital Link grammar reserves
+all-digit keys for AIs and lets any other key through as an extension (`linkType`), which
+we skip.
 """
 
 from __future__ import annotations
@@ -12,10 +20,12 @@ import ast
 import re
 from collections.abc import Sequence
 from datetime import date
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from biip import ParseConfig, ParseError
 from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 
 from medwms.barcode.errors import ScanError, refuse
@@ -33,6 +43,9 @@ DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17", "7006"})
 _CONFIG = ParseConfig(gs1_element_strings_verify_date=False)
 _HRI_AI = re.compile(r"\((\d{2,4})\)")
 _FAILED_MATCH = re.compile(r"Failed to match ('.*'|\".*\") with GS1 AI \((\d+)\)")
+# biip's words for a Digital Link path that is not key, then qualifiers in order, each once.
+_BAD_PATH = ("Expected even number of path segments", "Did not expect a qualifier",
+             "Expected one of")
 
 
 def normalise_separators(data: str, substitutes: Sequence[str]) -> str:
@@ -57,10 +70,13 @@ def parse_element_string(data: str, *, today: date, symbology: str | None, raw: 
     if not data:
         raise refuse("EMPTY")
     check_characters(data)
+    problem = _walk(data)
+    if problem is not None:
+        raise problem
     try:
         message = GS1Message.parse(data, config=_CONFIG)
     except (ParseError, ValueError):
-        raise _diagnose(data) from None
+        raise refuse("NOT_RECOGNISED") from None
     return build_scan(_elements(message), today=today, symbology=symbology, raw=raw)
 
 
@@ -79,10 +95,14 @@ def _hri_element(ai: str, value: str) -> Element:
     """One `(ai)value` pair, which must be exactly one whole element string."""
     data = ai + value
     check_characters(data)
+    if not _is_ai(ai):
+        raise refuse("UNKNOWN_AI", value=f"({ai})")
+    if not value:
+        raise refuse("EMPTY_VALUE", what=ai, value=value)
     try:
         message = GS1Message.parse(data, config=_CONFIG)
     except (ParseError, ValueError):
-        error = _diagnose(data)
+        error = _walk(data) or refuse("NOT_RECOGNISED")
         raise (refuse("BAD_LENGTH", what=ai, value=value) if error.code == "TRUNCATED"
                else error) from None
     elements = _elements(message)
@@ -96,13 +116,37 @@ def parse_digital_link(uri: str, *, today: date, symbology: str | None, raw: str
     if any(char.isspace() for char in uri):
         raise refuse("BAD_CHARACTER", value=" ")
     try:
-        link = GS1DigitalLinkURI.parse(uri, config=_CONFIG)
+        parts = urlsplit(uri)
+        path = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        link = GS1DigitalLinkURI.parse(path, config=_CONFIG)
     except (ParseError, ValueError) as exc:
-        raise _diagnose_uri(str(exc)) from None
-    elements = _elements(link)
+        raise _diagnose_uri(str(exc), uri) from None
+    elements = _elements(link) + _query_elements(parts.query)
     for element in elements:
         check_characters(element.value)
     return build_scan(elements, today=today, symbology=symbology, raw=raw)
+
+
+def _query_elements(query: str) -> list[Element]:
+    """The AIs of a Digital Link query string, each as given: repeats and empty values kept."""
+    elements: list[Element] = []
+    for pair in query.split("&"):
+        key, _, value = (unquote_plus(part) for part in pair.partition("="))
+        if key.isascii() and key.isdigit():  # other keys are extensions: not ours to read
+            elements.append(_query_element(key, value))
+    return elements
+
+
+def _query_element(ai: str, value: str) -> Element:
+    if not _is_ai(ai):
+        raise refuse("UNKNOWN_AI", value=ai)
+    if not value:
+        raise refuse("EMPTY_VALUE", what=ai, value=value)
+    try:
+        element = GS1ElementString.parse(ai + value, config=_CONFIG)
+    except (ParseError, ValueError):
+        raise classify_segment(ai, ai + value, at_end=False) from None
+    return Element(ai, element.value, element.gtin_error or element.sscc_error or element.gln_error)
 
 
 def _elements(message: GS1Message | GS1DigitalLinkURI) -> list[Element]:
@@ -113,8 +157,8 @@ def _elements(message: GS1Message | GS1DigitalLinkURI) -> list[Element]:
     ]
 
 
-def _diagnose(data: str) -> ScanError:
-    """Walk `data` with biip's AI table to say which field biip refused, and why."""
+def _walk(data: str) -> ScanError | None:
+    """Walk `data` with biip's AI table: the first field that is wrong, and why; None if none."""
     rest = data
     while rest:
         try:
@@ -125,8 +169,20 @@ def _diagnose(data: str) -> ScanError:
         found = re.match(ai.pattern.removesuffix("$"), segment)
         if not found:
             return classify_segment(ai.ai, segment, at_end=len(segment) == len(rest))
+        if ai.separator_required and found.end() < len(segment):
+            return _run_on(ai.ai, segment, segment[found.end():])
         rest = rest[found.end():].lstrip(GS)
-    return refuse("NOT_RECOGNISED")
+    return None
+
+
+def _run_on(ai: str, segment: str, tail: str) -> ScanError:
+    """A variable-length AI followed by more data without a separator.
+
+    A tail that starts with a digit would read as further AIs: where the field ends cannot be
+    told (NO_SEPARATOR). Any other tail is simply more than the field can hold (BAD_LENGTH).
+    """
+    code = "NO_SEPARATOR" if tail[0].isdigit() else "BAD_LENGTH"
+    return refuse(code, what=ai, value=segment[len(ai):])
 
 
 def _unknown_ai(rest: str) -> ScanError:
@@ -143,14 +199,23 @@ def classify_segment(ai: str, segment: str, *, at_end: bool) -> ScanError:
     """The code for an AI whose data does not match its format."""
     body = segment[len(ai):]
     definition = _definition(ai)
+    fixed = _fixed_length(definition.format) if definition is not None else 0
+    if not body and not (at_end and fixed):
+        return refuse("EMPTY_VALUE", what=ai, value=body)
     numeric = definition is not None and "+N" in definition.format and "X" not in definition.format
     if numeric and not body.isdigit() and body:
         return refuse("BAD_CHARACTER", what=ai, value=next(c for c in body if not c.isdigit()))
     if ai in DATE_AIS and len(body) >= 6 and body[:6].isdigit():
         return refuse("BAD_DATE", what=ai, value=body[:6])
-    if at_end and definition is not None and len(body) < _fixed_length(definition.format):
+    if at_end and len(body) < fixed:
         return refuse("TRUNCATED", what=ai, value=body)
     return refuse("BAD_LENGTH", what=ai, value=body)
+
+
+def _is_ai(key: str) -> bool:
+    """Whether `key` is exactly an AI (biip's lookup matches any text that starts with one)."""
+    definition = _definition(key)
+    return definition is not None and definition.ai == key
 
 
 def _definition(ai: str) -> GS1ApplicationIdentifier | None:
@@ -168,9 +233,11 @@ def _fixed_length(format_: str) -> int:
     return int(data[1:])
 
 
-def _diagnose_uri(message: str) -> ScanError:
+def _diagnose_uri(message: str, uri: str) -> ScanError:
     """Map a biip Digital Link ParseError to our code."""
     found = _FAILED_MATCH.search(message)
+    if found is None and message.startswith(_BAD_PATH):
+        return refuse("BAD_LINK", value=uri[:80])
     if found is None:
         return refuse("NOT_RECOGNISED")
     try:

@@ -1,4 +1,9 @@
-"""From GS1 elements to a Scan: check digits, dates, association rules, run-on fields."""
+"""From GS1 elements to a Scan: check digits, dates, repeats, GS1's pairing rules, run-on fields.
+
+The pairing rules are GS1's own (gs1_rules: the Barcode Syntax Dictionary's req= and ex=),
+checked per scan: a station reads one symbol at a time. One requirement is a warning instead:
+(37) needs (00), but a GS1 logistic label carries the SSCC in a symbol of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ from typing import NamedTuple
 from medwms.barcode.checkdigit import has_valid_check_digit
 from medwms.barcode.dates import yymmdd
 from medwms.barcode.errors import refuse
+from medwms.barcode.gs1_rules import RULES, Requirement, present, unmet
 from medwms.barcode.scan import Scan, ScanWarning
 
 CHECKED_AIS = frozenset({"00", "01", "02", "410", "411", "412", "413", "414", "415", "416"})
+# AIs whose first 14 digits are a GTIN with its check digit (ITIP: GTIN + piece + total).
+GTIN_PREFIXED_AIS = frozenset({"8006", "8026"})
 DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17", "7006"})
-# AIs that need a trade item: lot, production and expiry date with (01) or (02); serial (01).
-NEEDS_ITEM = {"10": ("01", "02"), "11": ("01", "02"), "17": ("01", "02"), "21": ("01",)}
+# GS1 requirements a station warns about instead of refusing (see the module docstring).
+WARNED_REQUIREMENTS: dict[str, Requirement] = {"37": (("00",),)}
 _RUN_ON = re.compile(r"(?<=.)(?:(01)(\d{14})|(1[17])(\d{6})|(10|21)(\w{3,}))$")
 
 
@@ -33,8 +41,9 @@ def build_scan(elements: list[Element], *, today: date, symbology: str | None,
         raise refuse("EMPTY")
     for element in elements:
         _check_element(element, today)
-    values = {e.ai: e.value for e in elements}
-    _check_associations(values)
+    values = _single_values(elements)
+    _check_pairs(values)
+    _check_requirements(values)
     dates = {ai: yymmdd(values[ai], today, what=ai) for ai in ("11", "17") if ai in values}
     gtin = values.get("01")
     return Scan(
@@ -53,16 +62,44 @@ def _check_element(element: Element, today: date) -> None:
         raise refuse("ALL_ZEROS", what=ai, value=value)
     if ai in CHECKED_AIS and (element.problem or not has_valid_check_digit(value)):
         raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
+    if ai in GTIN_PREFIXED_AIS and not has_valid_check_digit(value[:14]):
+        raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
     if ai in DATE_AIS:
         yymmdd(value, today, what=ai)
-    if ai in ("30", "37") and not value:
-        raise refuse("BAD_LENGTH", what=ai, value=value)
+    if not value:
+        raise refuse("EMPTY_VALUE", what=ai, value=value)
 
 
-def _check_associations(values: dict[str, str]) -> None:
-    for ai, partners in NEEDS_ITEM.items():
-        if ai in values and not any(p in values for p in partners):
-            raise refuse("MISSING_REQUIRED_AI", what=ai, value=values[ai], needs="01")
+def _single_values(elements: list[Element]) -> dict[str, str]:
+    """Each AI's value; the same AI twice must say the same (CONFLICTING_REPEAT otherwise)."""
+    values: dict[str, str] = {}
+    for element in elements:
+        first = values.setdefault(element.ai, element.value)
+        if first != element.value:
+            raise refuse("CONFLICTING_REPEAT", what=element.ai, value=first,
+                         second=element.value)
+    return values
+
+
+def _check_pairs(values: dict[str, str]) -> None:
+    """INVALID_PAIR for two AIs that GS1 forbids in one barcode (General Specs 4.14.1)."""
+    ais = list(values)
+    for ai in ais:
+        for pattern in RULES[ai].excludes if ai in RULES else ():
+            other = present(pattern, ais, besides=ai)
+            if other is not None:
+                raise refuse("INVALID_PAIR", what=ai, value=values[ai], other=other,
+                             other_value=values[other])
+
+
+def _check_requirements(values: dict[str, str]) -> None:
+    """MISSING_REQUIRED_AI for an AI without what GS1 requires with it (General Specs 4.14.2)."""
+    ais = list(values)
+    for ai in ais:
+        for requirement in RULES[ai].requires if ai in RULES else ():
+            if requirement != WARNED_REQUIREMENTS.get(ai) and unmet(requirement, ais, besides=ai):
+                needs = ",".join("+".join(group) for group in requirement)
+                raise refuse("MISSING_REQUIRED_AI", what=ai, value=values[ai], needs=needs)
 
 
 def _quantity(values: dict[str, str]) -> int | None:
@@ -81,12 +118,12 @@ def _location(values: dict[str, str]) -> str | None:
 
 def _warnings(elements: list[Element], values: dict[str, str]) -> list[ScanWarning]:
     warnings: list[ScanWarning] = []
-    if "37" in values and not ("02" in values and "00" in values):
+    if "37" in values and unmet(WARNED_REQUIREMENTS["37"], list(values), besides="37"):
         warnings.append(ScanWarning(
             "COUNT_WITHOUT_SSCC",
-            "Count (37) without SSCC (00) and content GTIN (02) in this barcode: "
+            "Count (37) without SSCC (00) in this barcode: "
             "scan the SSCC barcode of the same label too.",
-            "此条码有数量(37)但缺少SSCC(00)和内含GTIN(02)：请同时扫描同一标签上的SSCC条码。"))
+            "此条码有数量(37)但缺少SSCC(00)：请同时扫描同一标签上的SSCC条码。"))
     for element in elements:
         if element.ai in ("10", "21"):
             warnings.extend(_run_on_warning(element, values))

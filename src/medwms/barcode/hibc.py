@@ -61,7 +61,9 @@ def _check_characters(data: str) -> None:
     bad = [char for char in data if char not in _VALUES]
     if not bad:
         return
-    if any(char.islower() for char in bad) and all(c in _VALUES for c in data.upper()):
+    caps_lock = not any(char.isupper() for char in data)  # it swaps every letter
+    if caps_lock and any(char.islower() for char in bad) and all(
+            c in _VALUES for c in data.upper()):
         raise refuse("CAPS_LOCK", value=data)
     raise refuse("BAD_CHARACTER", what="HIBC", value=bad[0])
 

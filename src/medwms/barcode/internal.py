@@ -33,11 +33,13 @@ def document_number(text: str) -> str:
 def parse_internal(data: str, *, symbology: str | None, raw: str) -> Scan:
     """Parse `#L:<CODE>` or `#D:<DOCNO>` into an INTERNAL Scan."""
     prefix, code = data[:3], data[3:]
-    if prefix.upper() != prefix:
-        raise refuse("CAPS_LOCK", value=data)
-    what = "LOCATION" if prefix == LOCATION_PREFIX else "DOCUMENT"
-    if prefix not in (LOCATION_PREFIX, DOCUMENT_PREFIX):
+    if prefix.upper() not in (LOCATION_PREFIX, DOCUMENT_PREFIX):
         raise refuse("NOT_RECOGNISED", value=data)
+    what = "LOCATION" if prefix.upper() == LOCATION_PREFIX else "DOCUMENT"
+    if prefix != prefix.upper() and not any(char.isupper() for char in code):
+        raise refuse("CAPS_LOCK", value=data)  # Caps Lock swaps every letter, not one
+    if prefix != prefix.upper():
+        raise refuse("BAD_CHARACTER", what=what, value=prefix[1])
     if not code:
         raise refuse("TRUNCATED", what=what, value=code)
     if not _CODE.fullmatch(code):

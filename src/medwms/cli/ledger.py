@@ -96,5 +96,7 @@ def serve(host: str | None = typer.Option(None, help="Address to listen on (MEDW
     console.print(f"medwms is running at [bold]http://{host}:{port}/[/bold] "
                   f"(API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs), "
                   f"{workers} process(es), sealing every {config.seal_interval_ms} ms")
+    # uvicorn believes X-Forwarded-* from the same proxies as the security headers do
     uvicorn.run("medwms.cli.serving:app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+                workers=workers, log_level="info", proxy_headers=bool(config.trusted_proxies),
+                forwarded_allow_ips=list(config.trusted_proxies) or None)

@@ -1,4 +1,5 @@
-"""`medwms users`: add, list, disable, enable, unlock, reset passwords, set roles, API tokens."""
+"""`medwms users`: add, list, disable, enable, unlock, reset passwords, set roles and
+warehouses, API tokens."""
 
 from __future__ import annotations
 
@@ -153,6 +154,21 @@ def roles(username: Annotated[str | None, typer.Argument(help="Whose roles to se
                                  roles=new_roles or [], reason=reason)
     _say(f"Roles of {username}: {', '.join(view.roles) or '(none)'}.",
          f"{username} 的角色：{'、'.join(view.roles) or '（无）'}。")
+
+
+@app.command("warehouses")
+@report_errors
+def warehouses(username: Annotated[str, typer.Argument(help="Whose scope to set")],
+               codes: Annotated[list[str] | None, typer.Argument(
+                   help="Warehouse codes the user's roles apply to; none: every warehouse")
+               ] = None,
+               reason: Reason = "") -> None:
+    """Limit a user's roles to chosen warehouses (no codes: every warehouse)."""
+    with database() as db:
+        view = service.set_warehouses(db, actor=cli_actor(), username=username,
+                                      warehouses=codes or [], reason=reason)
+    _say(f"Warehouses of {username}: {', '.join(view.warehouses) or 'all'}.",
+         f"{username} 的仓库范围：{'、'.join(view.warehouses) or '全部'}。")
 
 
 @app.command("api-token")

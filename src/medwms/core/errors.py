@@ -5,7 +5,9 @@
     ├── Conflict                 409  the state of the world forbids it (stock taken, duplicate)
     │   └── InsufficientStock    409  a balance would go below zero
     ├── PermissionDenied         403  the actor's roles do not grant the permission
+    │   └── WarehouseOutOfScope  403  …or not in that warehouse
     ├── NotAuthenticated         401  no or bad credentials
+    ├── RequestTooLarge          413  a request body over the size limit (refused unread)
     ├── ValidationError          422  the input is malformed; `problems` lists every one
     │   └── ImportRejected       422  a file with bad rows, refused whole
     └── ScanRefused              422  a scan that a station must refuse (red, with a sound)
@@ -104,11 +106,25 @@ class PermissionDenied(DomainError):
     message_zh = "用户 {user} 没有权限{permission}。"
 
 
+class WarehouseOutOfScope(PermissionDenied):
+    code = "WAREHOUSE_NOT_IN_SCOPE"
+    status = 403
+    message_en = "User {user} may not act in warehouse {warehouse}: it is not one of theirs."
+    message_zh = "用户 {user} 无权操作仓库 {warehouse}：该仓库不在其授权范围内。"
+
+
 class NotAuthenticated(DomainError):
     code = "NOT_AUTHENTICATED"
     status = 401
     message_en = "Not signed in, or the session has expired: sign in again."
     message_zh = "未登录或登录已过期，请重新登录。"
+
+
+class RequestTooLarge(DomainError):
+    code = "REQUEST_TOO_LARGE"
+    status = 413
+    message_en = "The request is too large: at most {limit} may be sent here."
+    message_zh = "请求过大：此处最多只能发送 {limit}。"
 
 
 @dataclass(frozen=True)

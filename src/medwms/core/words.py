@@ -56,6 +56,7 @@ PERMISSIONS: Words = {
     "stock.status": ("变更库存状态", "change stock status"),
     "receiving.receive": ("收货", "receive goods"), "quality.inspect": ("验收", "inspect goods"),
     "picking.pick": ("拣货", "pick"), "picking.verify": ("出库复核", "verify outbound orders"),
+    "shipping.ship": ("装箱发货", "pack and ship"),
     "putaway.override": ("不按建议库位上架", "put away off the suggested location"),
     "orders.manage": ("管理出库单", "manage orders"),
     "picking.resolve": ("处理复核差异", "resolve verification discrepancies"),

@@ -189,6 +189,7 @@ USERS: tuple[tuple[Role, str], ...] = (
     (Role.INSPECTOR, "验收员 Quality inspector"),
     (Role.PICKER, "拣货员 Picker"),
     (Role.VERIFIER, "复核员 Verifier"),
+    (Role.SHIPPER, "发货员 Shipper"),
     (Role.AUDITOR, "审计员 Auditor"),
     (Role.INTEGRATOR, "接口账号 Integrator"),
 )

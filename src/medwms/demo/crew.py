@@ -21,6 +21,7 @@ class Crew:
     receiver: Actor
     picker: Actor
     verifier: Actor
+    shipper: Actor
     manager: Actor
     manager_signs: bool  # the manager's demo password still works (an e-signature needs it)
 
@@ -32,11 +33,12 @@ def actor_of(session: Session, role: Role) -> Actor:
 
 
 def crew(db: Database) -> Crew:
-    """The demo's receiver, picker, verifier and manager."""
+    """The demo's receiver, picker, verifier, shipper and manager."""
     with db.reading() as session:
         manager = session.scalars(select(User).where(User.username == Role.MANAGER.value)).one()
         signs = password_matches(manager.password_hash, demo_password(Role.MANAGER))
         return Crew(receiver=actor_of(session, Role.RECEIVER),
                     picker=actor_of(session, Role.PICKER),
                     verifier=actor_of(session, Role.VERIFIER),
+                    shipper=actor_of(session, Role.SHIPPER),
                     manager=actor_of(session, Role.MANAGER), manager_signs=signs)

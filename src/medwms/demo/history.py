@@ -1,8 +1,8 @@
 """Yesterday in the demo: an order shipped to a hospital; today: a finished mock recall.
 
 Every step is the service a person's scan or click calls, in the name of the role doing it
-on the floor: the manager creates and waves the order, the picker picks and packs, the
-verifier re-scans, the picker ships. The mock recall is drilled on the shipped lot: opened,
+on the floor: the manager creates and waves the order, the picker picks, the verifier
+re-scans, the shipper packs and ships. The mock recall is drilled on the shipped lot: opened,
 the hospital notified and acknowledging, closed with the manager's signature.
 """
 
@@ -92,12 +92,12 @@ def _verify(db: Database, crew: Crew, raws: list[str], at: Callable[[int], datet
 
 def _pack_and_ship(db: Database, crew: Crew, raws: list[str],
                    at: Callable[[int], datetime]) -> None:
-    opened = open_shipment(db, actor=crew.picker, order_no=SHIPPED_ORDER, now=at(200))
-    box = add_shipping_unit(db, actor=crew.picker, shipment_no=opened.shipment_no, now=at(201))
+    opened = open_shipment(db, actor=crew.shipper, order_no=SHIPPED_ORDER, now=at(200))
+    box = add_shipping_unit(db, actor=crew.shipper, shipment_no=opened.shipment_no, now=at(201))
     for n, raw in enumerate(raws):
-        pack_scan(db, actor=crew.picker, shipment_no=opened.shipment_no, sscc=box.sscc, raw=raw,
+        pack_scan(db, actor=crew.shipper, shipment_no=opened.shipment_no, sscc=box.sscc, raw=raw,
                   now=at(202 + n))
-    confirm_shipment(db, actor=crew.picker, shipment_no=opened.shipment_no, carrier=CARRIER,
+    confirm_shipment(db, actor=crew.shipper, shipment_no=opened.shipment_no, carrier=CARRIER,
                      waybill=WAYBILL, now=at(240))
 
 

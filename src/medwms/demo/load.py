@@ -26,7 +26,7 @@ from medwms.auth.rules import Actor, Role
 from medwms.auth.tables import AuditRecord, User, UserRole
 from medwms.barcode.checkdigit import gs1_check_digit
 from medwms.core.clock import local_date, utc_now
-from medwms.core.db import Database
+from medwms.core.db import Database, UnitOfWork
 from medwms.core.errors import Conflict
 from medwms.demo import day, history, sensors
 from medwms.demo.catalogue import (
@@ -90,20 +90,22 @@ def load_demo(db: Database, *, actor: Actor, now: datetime | None = None,
     adds only what is missing; refused on a database holding other data."""
     now = (now or utc_now()).astimezone(UTC)
     today = local_date(now, LOCAL.key)
-    users = _load_base(db, actor=actor, today=today, seed=seed)
+    users = _load_base(db, actor=actor, now=now, seed=seed)
     played = _play_the_day(db, actor=actor, now=now, today=today, seed=seed)
     with db.reading() as session:
         return DemoSummary(users is None and not played, _counts(session),
                            users or _demo_users(session), documents(session))
 
 
-def _load_base(db: Database, *, actor: Actor, today: date, seed: int
+def _load_base(db: Database, *, actor: Actor, now: datetime, seed: int
                ) -> tuple[DemoUser, ...] | None:
-    """Master data, users and opening stock in one unit of work; None if loaded before."""
+    """Master data, users and opening stock in one unit of work; None if loaded before
+    (then only the demo users of roles added since are created)."""
+    today = local_date(now, LOCAL.key)
     with db.unit_of_work() as uow:
         session = uow.session
         if _loaded_before(session):
-            return None
+            return _add_new_roles(uow, actor=actor, now=now)
         _refuse_other_data(session)
         rng = random.Random(f"medwms-demo:{seed}:{today.isoformat()}")  # noqa: S311 - demo data
         opened = opening_time(today)
@@ -120,6 +122,20 @@ def _load_base(db: Database, *, actor: Actor, today: date, seed: int
                      entity_key=DEMO_KEY, after={"seed": seed, "today": today, **counts},
                      reason="demo data set loaded")
         uow.commit()
+    return users
+
+
+def _add_new_roles(uow: UnitOfWork, *, actor: Actor, now: datetime
+                   ) -> tuple[DemoUser, ...] | None:
+    """The demo users of roles added since the demo was loaded (e.g. the shipper, who packs
+    and ships the next day's orders); None when every role has its user."""
+    users = _create_users(uow.session, now)
+    made = [user.username for user in users if user.created]
+    if not made:
+        return None
+    record_audit(uow.session, actor=actor, action="demo.users", entity="demo",
+                 entity_key=DEMO_KEY, after={"users": made}, reason="demo users of new roles")
+    uow.commit()
     return users
 
 

@@ -67,7 +67,7 @@ class Packed:
 def open_shipment(db: Database, *, actor: Actor, order_no: str,
                   now: datetime | None = None) -> OpenedShipment:
     """Open the shipment of a verified order (or return the one already being packed)."""
-    require(actor, Perm.PICK)
+    require(actor, Perm.SHIP)
     with db.unit_of_work() as uow:
         s = uow.session
         order = lookup.order_by_no(s, order_no, lock=True)
@@ -90,7 +90,7 @@ def add_shipping_unit(db: Database, *, actor: Actor, shipment_no: str, cold: boo
                       company_prefix: str = rules.DEMO_COMPANY_PREFIX,
                       now: datetime | None = None) -> NewUnit:
     """A new shipping unit with a fresh SSCC; a cold one records box, logger and temperature."""
-    require(actor, Perm.PICK)
+    require(actor, Perm.SHIP)
     if cold:
         problems = rules.cold_box_problems(box_id, logger_id, dispatch_temp)
         if problems:
@@ -125,7 +125,7 @@ def _fresh_sscc(s: Session, company_prefix: str) -> str:
 def pack_scan(db: Database, *, actor: Actor, shipment_no: str, sscc: str, raw: str,
               now: datetime | None = None) -> Packed:
     """Scan one picked unit into a shipping unit: checks cold chain, expiry and the order."""
-    require(actor, Perm.PICK)
+    require(actor, Perm.SHIP)
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session

@@ -56,7 +56,7 @@ class _Packed:
 def confirm_shipment(db: Database, *, actor: Actor, shipment_no: str, carrier: str,
                      waybill: str, now: datetime | None = None) -> Shipped:
     """Ship a packed, verified order: post it out (or in transit) and record the transport."""
-    require(actor, Perm.PICK)
+    require(actor, Perm.SHIP)
     _check_transport(carrier, waybill)
     now = now or utc_now()
     with db.unit_of_work() as uow:

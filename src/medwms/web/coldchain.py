@@ -21,7 +21,7 @@ from medwms.coldchain.disposition import Decision
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.core.clock import utc_now
 from medwms.web import session
-from medwms.web.deps import DbDep, SettingsDep, VisitorDep
+from medwms.web.deps import DbDep, SettingsDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 PERIODS = {"6": N_("6 hours"), "24": N_("24 hours"), "168": N_("7 days"), "720": N_("30 days")}
 
 
-@router.get("/coldchain", response_class=HTMLResponse)
+@router.get("/coldchain", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Every sensor's latest reading, green / yellow / red; refreshes itself every minute."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -40,7 +40,8 @@ def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                   open_breaches=open_, can_register=visitor.actor.can(MANAGE_SENSORS))
 
 
-@router.get("/coldchain/sensors/{code}", response_class=HTMLResponse)
+@router.get("/coldchain/sensors/{code}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, hours: str = "24",
                 end: str | None = None) -> HTMLResponse:
@@ -68,7 +69,8 @@ def _moment(text: str | None, timezone: str) -> datetime | None:
     return moment
 
 
-@router.get("/coldchain/breaches", response_class=HTMLResponse)
+@router.get("/coldchain/breaches", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def breaches_page(request: Request, db: DbDep, visitor: VisitorDep,
                   status: str = "OPEN") -> HTMLResponse:
     """Breaches, open ones first by default."""
@@ -79,7 +81,8 @@ def breaches_page(request: Request, db: DbDep, visitor: VisitorDep,
                   status=status)
 
 
-@router.get("/coldchain/breaches/{breach_no}", response_class=HTMLResponse)
+@router.get("/coldchain/breaches/{breach_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, error: str = "") -> HTMLResponse:
     """One breach: its curve, the affected lots and the disposition form."""
@@ -94,7 +97,8 @@ def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep
                   can_decide=visitor.actor.can(disposition.DECIDE))
 
 
-@router.post("/coldchain/breaches/{breach_no}/lots/{line_id}")
+@router.post("/coldchain/breaches/{breach_no}/lots/{line_id}",
+             dependencies=[needs(disposition.DECIDE)])
 def decide_form(breach_no: str, line_id: int, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, decision: Annotated[str, Form()],
                 comment: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
@@ -106,7 +110,8 @@ def decide_form(breach_no: str, line_id: int, db: DbDep, visitor: VisitorDep,
     return RedirectResponse(f"/coldchain/breaches/{breach_no}", status_code=303)
 
 
-@router.post("/coldchain/breaches/{breach_no}/acknowledge")
+@router.post("/coldchain/breaches/{breach_no}/acknowledge",
+             dependencies=[needs(disposition.DECIDE)])
 def acknowledge_form(breach_no: str, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
                      comment: Annotated[str, Form()] = "",
                      csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:

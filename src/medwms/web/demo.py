@@ -18,7 +18,7 @@ from medwms.barcode.labels import DeviceLabel, LocationLabel
 from medwms.barcode.symbols import render_svg
 from medwms.demo.sheet import Code, demo_sheet, symbol_of
 from medwms.demo.sheet_pdf import sheet_pdf
-from medwms.web.deps import DbDep, SettingsDep, VisitorDep
+from medwms.web.deps import DbDep, SettingsDep, VisitorDep, signed_in
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -74,7 +74,7 @@ def entry(code: Code) -> Entry:
     return Entry(svg, "location" if isinstance(code.label, LocationLabel) else "document", code)
 
 
-@router.get(PATH, response_class=HTMLResponse)
+@router.get(PATH, response_class=HTMLResponse, dependencies=[signed_in()])
 def barcode_sheet(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The demo's barcodes, section by section."""
     with db.reading() as session:
@@ -85,7 +85,7 @@ def barcode_sheet(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespo
                   documents=sheet.documents)
 
 
-@router.get(PATH + ".pdf")
+@router.get(PATH + ".pdf", dependencies=[signed_in()])
 def barcode_sheet_pdf(db: DbDep, visitor: VisitorDep, settings: SettingsDep) -> Response:
     """The same sheet as an A4 PDF of labels."""
     with db.reading() as session:

@@ -1,13 +1,21 @@
-"""Dependencies of the web pages: database, settings, the signed-in user, the language."""
+"""Dependencies of the web pages: database, settings, the signed-in user, the language.
+
+Every page and station declares who may open it on its decorator, as the API routes do
+(api.deps): `dependencies=[needs(Perm.X)]`, `[signed_in()]` or `[public()]`. A visitor who
+is not signed in is sent to the login page; one without the permission gets the error page
+(403 PERMISSION_DENIED) before the form or the query is read.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 
-from medwms.auth.rules import Actor
+from medwms.auth.access import PUBLIC, SIGNED_IN, Access, needing
+from medwms.auth.rules import Actor, Perm, Role
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
@@ -81,3 +89,54 @@ def _here(request: Request) -> str:
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
 SignedInDep = Annotated[Visitor, Depends(get_signed_in)]  # the password page and sign-out
+
+
+@dataclass(frozen=True)
+class PageGate:
+    """A page's declared access, checked as soon as the visitor is known."""
+
+    access: Access
+
+    async def __call__(self, visitor: VisitorDep) -> None:
+        self.access.check(visitor.actor)
+
+
+@dataclass(frozen=True)
+class PasswordPageGate:
+    """The declaration of the pages a user who must change their password may still use
+    (the password page, sign-out): signed in, not sent on to the password page."""
+
+    access: Access = SIGNED_IN
+
+    async def __call__(self, visitor: SignedInDep) -> None:
+        self.access.check(visitor.actor)
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """The declaration of a public page: nothing to check, no sign-in asked."""
+
+    access: Access = PUBLIC
+
+    async def __call__(self) -> None:
+        return None
+
+
+def needs(*perms: Perm, roles: Iterable[Role] = ()) -> params.Depends:
+    """For the holders of any of `perms` (or of `roles`); the error page for others."""
+    return params.Depends(PageGate(needing(*perms, roles=roles)))
+
+
+def signed_in() -> params.Depends:
+    """For any signed-in visitor."""
+    return params.Depends(PageGate(SIGNED_IN))
+
+
+def signed_in_to_change_password() -> params.Depends:
+    """For any signed-in visitor, even one who must change their password first."""
+    return params.Depends(PasswordPageGate())
+
+
+def public() -> params.Depends:
+    """For anyone: the login page, the language switch."""
+    return params.Depends(OpenPage())

@@ -33,7 +33,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Putaway"), "/stations/putaway", Perm.STOCK_MOVE, N_("Stations")),
     MenuItem(N_("Picking"), "/stations/picking", Perm.PICK, N_("Stations")),
     MenuItem(N_("Verification"), "/stations/verification", Perm.VERIFY, N_("Stations")),
-    MenuItem(N_("Shipping"), "/stations/shipping", Perm.PICK, N_("Stations")),
+    MenuItem(N_("Shipping"), "/stations/shipping", Perm.SHIP, N_("Stations")),
     MenuItem(N_("Transfer receiving"), "/stations/transfers", Perm.RECEIVE, N_("Stations")),
     MenuItem(N_("Customer returns"), "/stations/returns", Perm.RECEIVE, N_("Stations")),
     MenuItem(N_("Counting"), "/stations/counting", Perm.COUNT, N_("Stations")),

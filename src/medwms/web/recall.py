@@ -17,7 +17,7 @@ from medwms.core.errors import DomainError
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.trace import TraceQuery
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +67,7 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-@router.get("/trace", response_class=HTMLResponse)
+@router.get("/trace", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """A trace form; with a GTIN, the trace: origin, timeline, stock and consignees."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -88,7 +88,7 @@ def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                   params=params, result=result, error=error)
 
 
-@router.get("/recalls", response_class=HTMLResponse)
+@router.get("/recalls", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Recall cases, newest first."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -98,7 +98,8 @@ def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
                   rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE))
 
 
-@router.get("/recalls/{recall_no}", response_class=HTMLResponse)
+@router.get("/recalls/{recall_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def recall_page(request: Request, recall_no: str, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """One recall: the case, its timeline, consignees and reconciliation."""

@@ -18,7 +18,7 @@ from medwms.recall import queries, service
 from medwms.recall.errors import BadRecall
 from medwms.recall.rules import RISK_CLASSES, Scope
 from medwms.web import choices, forms
-from medwms.web.deps import DbDep, Visitor, VisitorDep
+from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_
 from medwms.web.render import render
@@ -36,7 +36,7 @@ FIELDS = {"risk_class": "risk_class", "reason": "reason", "scope": "lots",
           "GTIN": "gtin", "SCAN_REFUSED": "gtin", "NO_SUCH_LOT": "lots"}
 
 
-@router.get("/recalls/new", response_class=HTMLResponse)
+@router.get("/recalls/new", response_class=HTMLResponse, dependencies=[needs(service.MANAGE)])
 def new_recall(request: Request, db: DbDep, visitor: VisitorDep,
                kind: str = "") -> HTMLResponse:
     """The form: product, lots or serials (or a date range), class, reason, real or mock."""
@@ -44,7 +44,7 @@ def new_recall(request: Request, db: DbDep, visitor: VisitorDep,
     return _form(request, db, visitor, values={"kind": kind.upper()})
 
 
-@router.post("/recalls/new", response_model=None)
+@router.post("/recalls/new", response_model=None, dependencies=[needs(service.MANAGE)])
 def open_recall(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Open the case and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)

@@ -20,7 +20,7 @@ from medwms.coldchain.queries import SensorView
 from medwms.coldchain.sensors import MANAGE, SensorSpec, save_sensor
 from medwms.core.db import Database
 from medwms.web import choices, forms
-from medwms.web.deps import DbDep, Visitor, VisitorDep
+from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.render import render
 
@@ -33,7 +33,7 @@ FIELDS = {name: name for name in (*TEXTS, *MINUTES)} | {
     "shipping unit": "zone", "SENSOR_EXISTS": "code", "SENSOR_NOT_FOUND": "code"}
 
 
-@router.get("/coldchain/sensors/new", response_class=HTMLResponse)
+@router.get("/coldchain/sensors/new", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
 def new_sensor(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The form: code, name, zone or location, range, and the breach thresholds."""
     require(visitor.actor, MANAGE)
@@ -41,14 +41,15 @@ def new_sensor(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                  editing=None)
 
 
-@router.post("/coldchain/sensors/new", response_model=None)
+@router.post("/coldchain/sensors/new", response_model=None, dependencies=[needs(MANAGE)])
 def register_sensor(request: Request, db: DbDep, visitor: VisitorDep,
                     form: FormDep) -> Response:
     """Register the sensor and show its page; or the form again with the problems."""
     return _save(request, db, visitor, form, editing=None)
 
 
-@router.get("/coldchain/sensors/{code}/edit", response_class=HTMLResponse)
+@router.get("/coldchain/sensors/{code}/edit", response_class=HTMLResponse,
+            dependencies=[needs(MANAGE)])
 def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The same form, filled in with the sensor as it is."""
     require(visitor.actor, MANAGE)
@@ -60,7 +61,7 @@ def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> 
     return _form(request, db, visitor, values=_values(view, place) | own, editing=view)
 
 
-@router.post("/coldchain/sensors/{code}/edit", response_model=None)
+@router.post("/coldchain/sensors/{code}/edit", response_model=None, dependencies=[needs(MANAGE)])
 def change_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep,
                   form: FormDep) -> Response:
     """Save the changes (unticking "active" retires the sensor) and show its page."""

@@ -22,6 +22,7 @@ from medwms.core.clock import utc_now
 from medwms.core.tables import IdempotencyRecord
 from medwms.ledger.tables import Movement
 from tests.support.receiving import STENT_BOX, UNKNOWN, inbound, udi
+from tests.support.routes import route_table
 from tests.support.users import PASSWORD, make_user
 
 SECRET = "idem-test-secret-0123456789abcdef"
@@ -274,3 +275,48 @@ def test_a_server_error_stores_nothing_so_the_retry_runs_again(app, db, probe):
     again = probe.post(f"{API}/__broken", json={}, headers=headers)
     assert again.status_code == 500
     assert "Idempotent-Replayed" not in again.headers
+
+
+def test_anonymous_posts_with_distinct_keys_claim_nothing_on_any_route(app, db):
+    client = TestClient(app)
+    posts = [r for r in route_table(app) if "POST" in r.methods]
+    assert len(posts) > 60
+    for n, route in enumerate(posts):
+        url = route.url({name: "NO-SUCH-1" for name in route.parameters})
+        for who in ({}, {"Authorization": "Bearer forged"}):
+            answer = client.post(url, json={"raw": "x"}, follow_redirects=False,
+                                 headers={**who, "Idempotency-Key": f"anon-{n}-{len(who)}"})
+            assert answer.status_code in (303, 401, 403, 404, 422), (url, answer.text[:200])
+    # a login with a key, right or wrong: the caller is nobody yet, so nothing is claimed
+    for password in (PASSWORD, "wrong-password-1"):
+        client.post(f"{API}/auth/token", data={"username": "wang", "password": password},
+                    headers={"Idempotency-Key": f"login-{password}"})
+    assert records(db) == []
+
+
+def test_a_session_cookie_without_its_csrf_token_claims_nothing(app, db, receipt):
+    client = TestClient(app)
+    signed_in = client.post("/login", data={"username": "wang", "password": PASSWORD},
+                            follow_redirects=False)
+    assert signed_in.status_code == 303 and client.cookies.get("medwms_session")
+    answer = client.post(f"{API}/receipts/{receipt}/scans", json=scan(),
+                         headers={"Idempotency-Key": "cookie-1"})
+    assert answer.status_code == 403, answer.text
+    assert records(db) == [] and movements(db) == 0
+
+
+def test_two_users_with_one_key_and_one_body_each_get_their_own_answer(app, db):
+    client = TestClient(app)
+    body = {"warehouse": "WH1", "po_no": "PO-SAME", "supplier": "SUP1"}
+    answers = {}
+    for user in ("wang", "li", "wang", "li"):
+        sent = {**bearer(app, user), "Idempotency-Key": "same-key-1"}
+        answers.setdefault(user, []).append(client.post(f"{API}/receipts", json=body,
+                                                        headers=sent))
+    (wang, wang_again), (li, li_again) = answers["wang"], answers["li"]
+    assert wang.status_code == li.status_code == 201
+    assert "Idempotent-Replayed" not in wang.headers and "Idempotent-Replayed" not in li.headers
+    assert wang.json()["receipt_no"] != li.json()["receipt_no"]
+    assert wang_again.content == wang.content and li_again.content == li.content
+    assert wang_again.headers["Idempotent-Replayed"] == li_again.headers["Idempotent-Replayed"]
+    assert len(records(db)) == 2

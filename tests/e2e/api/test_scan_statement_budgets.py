@@ -170,7 +170,7 @@ def test_a_verification_scan_keeps_to_its_budget(db):
 def test_a_packing_scan_keeps_to_its_budget(db):
     shipping.world(db)
     shipping.verified_order(db, "SO-1", [shipping.Unit("STENT", "L1", 3)])
-    client = client_for(db, "pia", "picker")
+    client = client_for(db, "pia", "shipper")
     shipment_no = client.post(f"{API}/orders/SO-1/shipment").json()["shipment_no"]
     sscc = client.post(f"{API}/shipments/{shipment_no}/units", json={}).json()["sscc"]
 
@@ -204,7 +204,7 @@ def test_a_count_scan_keeps_to_its_budget(db):
 def test_a_transfer_receipt_scan_keeps_to_its_budget(db):
     shipping.world(db)
     shipping.verified_order(db, "TR-1", [shipping.Unit("STENT", "T1", 3)], to_warehouse="WHB")
-    packer = client_for(db, "pia", "picker")
+    packer = client_for(db, "pia", "shipper")
     shipment_no = packer.post(f"{API}/orders/TR-1/shipment").json()["shipment_no"]
     sscc = packer.post(f"{API}/shipments/{shipment_no}/units", json={}).json()["sscc"]
     for n in range(3):
@@ -225,7 +225,7 @@ def test_a_transfer_receipt_scan_keeps_to_its_budget(db):
 def test_a_return_scan_keeps_to_its_budget(db):
     shipping.world(db)
     shipping.verified_order(db, "SO-1", [shipping.Unit("STENT", "L1", 3)])
-    packer = client_for(db, "pia", "picker")
+    packer = client_for(db, "pia", "shipper")
     shipment_no = packer.post(f"{API}/orders/SO-1/shipment").json()["shipment_no"]
     sscc = packer.post(f"{API}/shipments/{shipment_no}/units", json={}).json()["sscc"]
     for n in range(3):

@@ -34,7 +34,7 @@ def packer(db) -> TestClient:
     verified_order(db, "SO-1", [Unit("STENT", "L1", 2), Unit("COLD", "C1", 1)])
     verified_order(db, "TR-1", [Unit("STENT", "T1", 1), Unit("HIP", "H1", 1, serial="SN-1")],
                    to_warehouse="WHB")
-    return client_for(db, "picker")
+    return client_for(db, "shipper")
 
 
 def movements(db) -> int:
@@ -80,6 +80,20 @@ def test_a_pack_scan_retried_with_its_idempotency_key_applies_once(packer, db):
                          headers=headers)
     assert first.json() == second.json() and movements(db) == before
     assert first.json()["left_to_pack"] == 2
+
+
+def test_a_picker_may_not_pack_or_ship_a_manager_may(packer, db):
+    picker, manager = client_for(db, "picker"), client_for(db, "manager")
+    before = movements(db)
+    for path, body in (("/orders/SO-1/shipment", None), ("/shipments/SHP-X/units", {}),
+                       ("/shipments/SHP-X/units/000000000000000000/scans",
+                        {"scan_id": "s", "raw": udi(STENT, "L1")}),
+                       ("/shipments/SHP-X/confirm", {"carrier": "SF", "waybill": "1"})):
+        refused = picker.post(API + path, json=body)
+        assert (refused.status_code, refused.json()["code"]) == (403, "PERMISSION_DENIED")
+        assert refused.json()["fields"]["permission"] == "shipping.ship"
+    assert movements(db) == before
+    assert manager.post(f"{API}/orders/SO-1/shipment").status_code == 201
 
 
 @pytest.mark.parametrize(("path", "code", "status"), [

@@ -26,7 +26,7 @@ def test_demo_creates_the_database_and_prints_every_login(home: Path):
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     for role in ("admin", "manager", "receiver", "inspector", "picker", "verifier",
-                 "auditor", "integrator"):
+                 "shipper", "auditor", "integrator"):
         assert f"{role}-demo-2026" in result.output
     assert (home / "medwms.db").exists()
 

@@ -87,8 +87,9 @@ def _stock(s: Session, owner: int, item: int, lot_no: str, expiry: date, quantit
 
 
 def prepare(db: Database) -> Outbound:
-    """Users (a picker who may also verify, a verifier, a manager), site, hospital, stock."""
-    make_user(db, "pete", "picker", "verifier", display_name="拣货员 Pete")
+    """Users (a picker who may also verify, pack and ship; a verifier; a manager), site,
+    hospital, stock."""
+    make_user(db, "pete", "picker", "verifier", "shipper", display_name="拣货员 Pete")
     make_user(db, "vera", "verifier", display_name="复核员 Vera")
     make_user(db, "mia", "manager", display_name="主管 Mia")
     with db.unit_of_work() as uow:

@@ -67,12 +67,12 @@ def test_the_notice_progress_follows_each_scan_and_times_show_their_zone(page, s
     assert received.inner_text() == "0"
     stay_on_page(page)
     scan(page, carton("LOTA1", GOOD_EXPIRY, "C0001"))
-    page.wait_for_function("document.body.dataset.liveRefreshed === '1'")
+    page.locator("body[data-live-refreshed='1']").wait_for(state="attached")
     assert received.inner_text() == "10"
     scan(page, digital_link("LOTA1"))
     page.locator(".history li.ok").nth(1).wait_for()
     assert "20 / 20" in page.locator(".scan-result.ok").inner_text()
-    page.wait_for_function("document.body.dataset.liveRefreshed === '2'")
+    page.locator("body[data-live-refreshed='2']").wait_for(state="attached")
     assert received.inner_text() == "20"
     assert still_on_page(page)
     shot(page, "receiving-progress-live-360")

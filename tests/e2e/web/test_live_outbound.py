@@ -44,8 +44,9 @@ def still_on_page(page) -> bool:
 
 
 def refreshed(page, times: int) -> None:
-    """Wait until the live lists were read again after `times` accepted scans."""
-    page.wait_for_function(f"document.body.dataset.liveRefreshed === '{times}'")
+    """Wait until the live lists were read again after `times` accepted scans (a selector,
+    not wait_for_function: the page's policy forbids the eval that one polls with)."""
+    page.locator(f"body[data-live-refreshed='{times}']").wait_for(state="attached")
 
 
 def shipped(db, order_no: str, units: int, **kwargs) -> str:

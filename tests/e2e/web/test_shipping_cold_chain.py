@@ -27,9 +27,9 @@ def page(browser, server):
 
 
 def prepare(db) -> None:
-    """A picker, and two verified orders: swabs (≤ 30 °C) and a reagent (2–8 °C)."""
+    """A shipper, and two verified orders: swabs (≤ 30 °C) and a reagent (2–8 °C)."""
     world(db)
-    make_user(db, "pete", "picker", display_name="拣货员 Pete")
+    make_user(db, "pete", "shipper", display_name="发货员 Pete")
     verified_order(db, "SO-SWAB", [Unit("SWAB", "S1", 2)])
     verified_order(db, "SO-COLD", [Unit("COLD", "C1", 1)])
 

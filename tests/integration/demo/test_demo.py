@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from medwms.auth.passwords import password_matches
-from medwms.auth.rules import SYSTEM
+from medwms.auth.rules import SYSTEM, Role
 from medwms.auth.tables import User, UserRole
 from medwms.barcode.checkdigit import has_valid_check_digit
 from medwms.core.db import Database
@@ -125,7 +125,7 @@ def test_each_role_has_a_demo_user_whose_password_works(demo):
         users = {u.username: u for u in s.execute(
             select(User.id, User.username, User.password_hash))}
         roles = set(s.execute(select(UserRole.user_id, UserRole.role)).all())
-    assert len(summary.users) == 8
+    assert sorted(u.role for u in summary.users) == sorted(role.value for role in Role)
     for demo_user in summary.users:
         user = users[demo_user.username]
         assert (user.id, demo_user.role) in roles
@@ -139,3 +139,27 @@ def test_a_second_load_changes_nothing_and_says_so(demo):
     assert again.already_loaded is True
     assert again.counts == summary.counts
     assert again.documents == summary.documents
+
+
+def test_a_demo_loaded_before_a_role_existed_gets_that_roles_user_on_the_next_load(demo):
+    db, _ = demo
+    with db.engine.begin() as conn:  # as if the shipper role came after the demo was loaded
+        conn.execute(update(User).where(User.username == "shipper").values(username="was-ship"))
+    try:
+        again = load_demo(db, actor=SYSTEM, now=NOW + timedelta(minutes=5))
+        made = [u for u in again.users if u.created]
+        assert again.already_loaded is False
+        assert [(u.username, u.role) for u in made] == [("shipper", "shipper")]
+        with db.reading() as s:
+            new = s.scalars(select(User).where(User.username == "shipper")).one()
+            assert s.scalars(select(UserRole.role).where(UserRole.user_id == new.id)).all() \
+                == ["shipper"]
+            assert password_matches(new.password_hash, "shipper-demo-2026")
+        assert load_demo(db, actor=SYSTEM, now=NOW + timedelta(minutes=6)).already_loaded
+    finally:
+        with db.engine.begin() as conn:
+            new_id = select(User.id).where(User.username == "shipper").scalar_subquery()
+            conn.execute(delete(UserRole).where(UserRole.user_id == new_id))
+            conn.execute(delete(User).where(User.username == "shipper"))
+            conn.execute(update(User).where(User.username == "was-ship")
+                         .values(username="shipper"))

@@ -26,7 +26,7 @@ def pdf_text(pdf: bytes) -> str:
 @pytest.fixture
 def shipment_no(db):
     world(db)
-    packer = actor_of(make_user(db, "zhang", "picker", display_name="张三"))
+    packer = actor_of(make_user(db, "zhang", "shipper", display_name="张三"))
     verifier = make_user(db, "li", "verifier", display_name="李四")
     verified_order(db, "SO-9", [Unit("STENT", "L1", 2), Unit("HIP", "H7", 1, serial="SN-77"),
                                 Unit("COLD", "C1", 1)])

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from medwms.auth.rules import Actor, Perm
 from medwms.barcode.checkdigit import has_valid_check_digit
 from medwms.core.errors import DomainError
 from medwms.ledger.tables import Movement, Stock
@@ -58,6 +59,24 @@ def pack(db, shipment_no, sscc, raw):
 def confirm(db, shipment_no, carrier="顺丰速运", waybill="SF1234567890"):
     return confirm_shipment(db, actor=PACKER, shipment_no=shipment_no, carrier=carrier,
                             waybill=waybill, now=NOW)
+
+
+PICKER = Actor(None, "pick", frozenset({"picker"}))
+
+
+def test_packing_and_shipping_need_the_ship_permission_which_a_picker_lacks(outbound):
+    shipment_no = shipment_of(outbound)
+    sscc = box(outbound, shipment_no)
+    for action in (
+            lambda: open_shipment(outbound, actor=PICKER, order_no="SO-1", now=NOW),
+            lambda: add_shipping_unit(outbound, actor=PICKER, shipment_no=shipment_no, now=NOW),
+            lambda: pack_scan(outbound, actor=PICKER, shipment_no=shipment_no, sscc=sscc,
+                              raw=udi(STENT, "L1"), now=NOW),
+            lambda: confirm_shipment(outbound, actor=PICKER, shipment_no=shipment_no,
+                                     carrier="SF", waybill="SF1", now=NOW)):
+        error = refused("PERMISSION_DENIED", action, outbound)
+        assert error.fields["permission"] == Perm.SHIP.value
+    pack(outbound, shipment_no, sscc, udi(STENT, "L1"))  # the shipper may
 
 
 def test_unknown_order_is_refused(outbound):

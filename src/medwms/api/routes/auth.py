@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, public, signed_in
 from medwms.auth import queries, service, sessions, signin
+from medwms.auth.rules import Perm, Role
 
 router = APIRouter(tags=["auth"])
 
@@ -37,6 +38,8 @@ class UserOut(BaseModel):
     active: bool
     language: str
     roles: list[str]
+    warehouses: list[str] = Field(
+        default_factory=list, description="warehouse codes the roles apply to; empty: all")
     created_at: datetime
     password_changed_at: datetime
     must_change_password: bool = Field(
@@ -63,6 +66,11 @@ class UserPatch(BaseModel):
 
 class RolesIn(BaseModel):
     roles: list[str]
+    reason: str = Field(default="", max_length=300)
+
+
+class WarehousesIn(BaseModel):
+    warehouses: list[str] = Field(description="warehouse codes; empty: every warehouse")
     reason: str = Field(default="", max_length=300)
 
 
@@ -123,7 +131,7 @@ class NewApiTokenOut(ApiTokenOut):
 
 # --- sign-in -------------------------------------------------------------------------------
 
-@router.post("/auth/token", response_model=TokenOut, responses={
+@router.post("/auth/token", response_model=TokenOut, dependencies=[public()], responses={
     429: {"description": "Too many failed sign-ins (LOGIN_DELAYED, ACCOUNT_LOCKED, "
                          "ADDRESS_LOCKED): try again after Retry-After seconds"}})
 def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
@@ -138,7 +146,8 @@ def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: 
     return TokenOut(access_token=result.access_token, expires_in=result.expires_in)
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT,
+             dependencies=[signed_in()])
 def logout(actor: ActorDep, db: DbDep) -> Response:
     """Sign out everywhere: every session and login token of yours stops working (API
     tokens do not: revoke those one by one)."""
@@ -146,7 +155,7 @@ def logout(actor: ActorDep, db: DbDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/auth/me", response_model=UserOut)
+@router.get("/auth/me", response_model=UserOut, dependencies=[signed_in()])
 def me(actor: ActorDep, db: DbDep) -> UserOut:
     """The signed-in user."""
     with db.reading() as session:
@@ -154,7 +163,7 @@ def me(actor: ActorDep, db: DbDep) -> UserOut:
     return UserOut.model_validate(view)
 
 
-@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, dependencies=[signed_in()])
 def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Response:
     """Change your own password; your sessions, login tokens and API tokens stop working."""
     service.change_own_password(db, actor=actor, old_password=body.old_password,
@@ -164,7 +173,7 @@ def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Respo
 
 # --- users ---------------------------------------------------------------------------------
 
-@router.get("/users", response_model=list[UserOut])
+@router.get("/users", response_model=list[UserOut], dependencies=[needs(Perm.USERS_MANAGE)])
 def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> list[UserOut]:
     """Every user (managers of users only)."""
     with db.reading() as session:
@@ -172,7 +181,8 @@ def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> lis
     return [UserOut.model_validate(v) for v in views]
 
 
-@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Create a user with roles and an initial password."""
     view = service.create_user(db, actor=actor, username=body.username,
@@ -181,14 +191,14 @@ def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
     return UserOut.model_validate(view)
 
 
-@router.get("/users/{username}", response_model=UserOut)
+@router.get("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
-    """One user."""
+    """One user (managers of users; everyone reads themself at /auth/me)."""
     with db.reading() as session:
         return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
 
 
-@router.patch("/users/{username}", response_model=UserOut)
+@router.patch("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> UserOut:
     """Change a user's display name or language."""
     return UserOut.model_validate(service.update_user(
@@ -196,28 +206,40 @@ def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> U
         language=body.language, reason=body.reason))
 
 
-@router.put("/users/{username}/roles", response_model=UserOut)
+@router.put("/users/{username}/roles", response_model=UserOut,
+            dependencies=[needs(Perm.USERS_MANAGE)])
 def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Replace a user's roles."""
     return UserOut.model_validate(service.set_roles(
         db, actor=actor, username=username, roles=body.roles, reason=body.reason))
 
 
-@router.post("/users/{username}/disable", response_model=UserOut)
+@router.put("/users/{username}/warehouses", response_model=UserOut,
+            dependencies=[needs(Perm.USERS_MANAGE)])
+def set_warehouses(username: str, body: WarehousesIn, actor: ActorDep, db: DbDep) -> UserOut:
+    """Limit a user's roles to chosen warehouses (an empty list: every warehouse)."""
+    return UserOut.model_validate(service.set_warehouses(
+        db, actor=actor, username=username, warehouses=body.warehouses, reason=body.reason))
+
+
+@router.post("/users/{username}/disable", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def disable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Disable a user: no logins, their tokens stop working."""
     return UserOut.model_validate(service.disable_user(
         db, actor=actor, username=username, reason=body.reason))
 
 
-@router.post("/users/{username}/enable", response_model=UserOut)
+@router.post("/users/{username}/enable", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Enable a disabled user."""
     return UserOut.model_validate(service.enable_user(
         db, actor=actor, username=username, reason=body.reason))
 
 
-@router.post("/users/{username}/password", response_model=UserOut)
+@router.post("/users/{username}/password", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
                    db: DbDep) -> UserOut:
     """Set another user's password; their sessions, login and API tokens stop working."""
@@ -226,14 +248,16 @@ def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
         must_change=body.must_change_password, reason=body.reason))
 
 
-@router.post("/users/{username}/unlock", response_model=UserOut)
+@router.post("/users/{username}/unlock", response_model=UserOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def unlock_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Lift a username's sign-in lockout and forget its failures (audited)."""
     return UserOut.model_validate(signin.unlock_user(db, actor=actor, username=username,
                                                      reason=body.reason))
 
 
-@router.post("/auth/unlock-address", response_model=AddressUnlockOut)
+@router.post("/auth/unlock-address", response_model=AddressUnlockOut,
+             dependencies=[needs(Perm.USERS_MANAGE)])
 def unlock_address(body: AddressUnlockIn, actor: ActorDep, db: DbDep) -> AddressUnlockOut:
     """Lift a client address's sign-in lockout and forget its failures (audited)."""
     counted = signin.unlock_address(db, actor=actor, address=body.address, reason=body.reason)
@@ -243,7 +267,8 @@ def unlock_address(body: AddressUnlockIn, actor: ActorDep, db: DbDep) -> Address
 # --- API tokens ----------------------------------------------------------------------------
 
 @router.post("/auth/api-tokens", response_model=NewApiTokenOut,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.USERS_MANAGE, roles=[Role.INTEGRATOR])])
 def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep,
                      settings: SettingsDep) -> NewApiTokenOut:
     """Create an API token with a scope and an expiry; the token is in this response only."""
@@ -254,7 +279,7 @@ def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep,
     return NewApiTokenOut(**out.model_dump(), token=new.token)
 
 
-@router.get("/auth/api-tokens", response_model=list[ApiTokenOut])
+@router.get("/auth/api-tokens", response_model=list[ApiTokenOut], dependencies=[signed_in()])
 def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
                     ) -> list[ApiTokenOut]:
     """Your API tokens, or everyone's for managers of users."""
@@ -263,7 +288,8 @@ def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
     return [ApiTokenOut.model_validate(v) for v in views]
 
 
-@router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut)
+@router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut,
+               dependencies=[needs(Perm.USERS_MANAGE, roles=[Role.INTEGRATOR])])
 def revoke_api_token(token_id: int, actor: ActorDep, db: DbDep) -> ApiTokenOut:
     """Revoke an API token."""
     return ApiTokenOut.model_validate(service.revoke_api_token(db, actor=actor,

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.coldchain import chart, disposition, queries, records
 from medwms.coldchain.disposition import Decision
 from medwms.coldchain.files import read_logger_file
-from medwms.coldchain.ingest import RawReading, ingest
+from medwms.coldchain.ingest import INGEST, RawReading, ingest
+from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.coldchain.sensors import SensorSpec, save_sensor
 from medwms.core.clock import utc_now
 
@@ -47,7 +48,7 @@ class SensorIn(BaseModel):
     active: bool = True
 
 
-@router.get("/sensors")
+@router.get("/sensors", dependencies=[needs(Perm.STOCK_READ)])
 def list_sensors(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Every sensor with its place and effective range."""
     require(actor, Perm.STOCK_READ)
@@ -55,21 +56,21 @@ def list_sensors(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
         return [asdict(v) for v in queries.sensors(s)]
 
 
-@router.post("/sensors", status_code=status.HTTP_201_CREATED)
+@router.post("/sensors", status_code=status.HTTP_201_CREATED, dependencies=[needs(MANAGE_SENSORS)])
 def create_sensor(body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Register a sensor in a zone, at a location, or on a shipping unit."""
     return asdict(save_sensor(db, actor=actor, spec=SensorSpec(**body.model_dump()),
                               create=True))
 
 
-@router.get("/sensors/{code}")
+@router.get("/sensors/{code}", dependencies=[needs(Perm.STOCK_READ)])
 def get_sensor(code: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, Perm.STOCK_READ)
     with db.reading() as s:
         return asdict(queries.sensor_view(s, queries.sensor_by_code(s, code)))
 
 
-@router.put("/sensors/{code}")
+@router.put("/sensors/{code}", dependencies=[needs(MANAGE_SENSORS)])
 def update_sensor(code: str, body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Change a sensor (the code in the path wins); `active: false` retires it."""
     spec = SensorSpec(**(body.model_dump() | {"code": code}))
@@ -83,7 +84,7 @@ class ReadingsIn(BaseModel):
         description='[{"sensor": "CR1-T1", "time": ISO-8601, "celsius": 4.2, "humidity": 55}]')
 
 
-@router.post("/readings")
+@router.post("/readings", dependencies=[needs(INGEST)])
 def post_readings(body: ReadingsIn, db: DbDep, actor: ActorDep,
                   settings: SettingsDep) -> dict[str, Any]:
     """Store a batch; bad readings are refused one by one and counted."""
@@ -94,7 +95,7 @@ def post_readings(body: ReadingsIn, db: DbDep, actor: ActorDep,
     return result.as_dict()
 
 
-@router.post("/sensors/{code}/readings/file")
+@router.post("/sensors/{code}/readings/file", dependencies=[needs(INGEST)])
 async def upload_readings(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
                           file: Annotated[UploadFile, File(description="CSV or XLSX")]
                           ) -> dict[str, Any]:
@@ -106,7 +107,7 @@ async def upload_readings(code: str, db: DbDep, actor: ActorDep, settings: Setti
     return result.as_dict()
 
 
-@router.get("/rejected")
+@router.get("/rejected", dependencies=[needs(Perm.STOCK_READ)])
 def rejected(db: DbDep, actor: ActorDep, hours: int = 24) -> dict[str, Any]:
     """How many readings were refused in the last `hours`, and the latest reasons."""
     require(actor, Perm.STOCK_READ)
@@ -114,7 +115,7 @@ def rejected(db: DbDep, actor: ActorDep, hours: int = 24) -> dict[str, Any]:
         return queries.rejected_counts(s, utc_now() - timedelta(hours=hours))
 
 
-@router.get("/board")
+@router.get("/board", dependencies=[needs(Perm.STOCK_READ)])
 def board(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Every active sensor's latest reading and colour."""
     require(actor, Perm.STOCK_READ)
@@ -122,7 +123,7 @@ def board(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
         return [asdict(t) for t in queries.board(s, utc_now())]
 
 
-@router.get("/breaches")
+@router.get("/breaches", dependencies=[needs(Perm.STOCK_READ)])
 def list_breaches(db: DbDep, actor: ActorDep,
                   status_: Annotated[str | None, Query(alias="status")] = None
                   ) -> list[dict[str, Any]]:
@@ -132,7 +133,7 @@ def list_breaches(db: DbDep, actor: ActorDep,
         return [asdict(b) for b in queries.breaches(s, status=status_)]
 
 
-@router.get("/breaches/{breach_no}")
+@router.get("/breaches/{breach_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_breach(breach_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One breach with its affected lots, quantities and the items' allowed ranges."""
     require(actor, Perm.STOCK_READ)
@@ -147,7 +148,8 @@ class DecisionIn(BaseModel):
     password: str = Field(min_length=1, description="the decider's password: the signature")
 
 
-@router.post("/breaches/{breach_no}/lots/{line_id}/disposition")
+@router.post("/breaches/{breach_no}/lots/{line_id}/disposition",
+             dependencies=[needs(disposition.DECIDE)])
 def decide(breach_no: str, line_id: int, body: DecisionIn, db: DbDep,
            actor: ActorDep) -> dict[str, Any]:
     """Release or reject one affected lot, signed."""
@@ -162,7 +164,7 @@ class AcknowledgeIn(BaseModel):
     comment: str = Field(max_length=2000)
 
 
-@router.post("/breaches/{breach_no}/acknowledge")
+@router.post("/breaches/{breach_no}/acknowledge", dependencies=[needs(disposition.DECIDE)])
 def acknowledge(breach_no: str, body: AcknowledgeIn, db: DbDep,
                 actor: ActorDep) -> dict[str, Any]:
     """Acknowledge an ongoing breach (lost or faulty sensor) without closing it."""
@@ -170,7 +172,7 @@ def acknowledge(breach_no: str, body: AcknowledgeIn, db: DbDep,
                                           comment=body.comment))
 
 
-@router.get("/sensors/{code}/chart.svg")
+@router.get("/sensors/{code}/chart.svg", dependencies=[needs(Perm.STOCK_READ)])
 def chart_svg(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
               start: datetime | None = None, end: datetime | None = None,
               hours: Annotated[int, Query(ge=1, le=24 * 62)] = 24) -> Response:
@@ -182,7 +184,7 @@ def chart_svg(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
     return Response(svg, media_type="image/svg+xml")
 
 
-@router.get("/zones/{warehouse}/{zone}/record.pdf")
+@router.get("/zones/{warehouse}/{zone}/record.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def record_pdf(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep,
                settings: SettingsDep, language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month (YYYY-MM) as PDF."""
@@ -194,7 +196,7 @@ def record_pdf(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep
         "Content-Disposition": f'inline; filename="{zone}-{month}-temperature.pdf"'})
 
 
-@router.get("/zones/{warehouse}/{zone}/record.xlsx")
+@router.get("/zones/{warehouse}/{zone}/record.xlsx", dependencies=[needs(Perm.STOCK_READ)])
 def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep,
                 language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month as XLSX."""
@@ -207,7 +209,7 @@ def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDe
                              f'attachment; filename="{zone}-{month}-temperature.xlsx"'})
 
 
-@router.get("/lots/{item}/{lot}/temperatures")
+@router.get("/lots/{item}/{lot}/temperatures", dependencies=[needs(Perm.STOCK_READ)])
 def lot_temperatures(item: str, lot: str, db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """The temperature history on a lot's trace: each stay, its sensors' min/max/MKT."""
     require(actor, Perm.STOCK_READ)

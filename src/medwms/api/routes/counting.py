@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.counting import approval, counting, plans, queries, report, running
@@ -48,7 +48,7 @@ class ScanIn(BaseModel):
                                 description="default: the Idempotency-Key header")
 
 
-@router.get("/counting/tasks")
+@router.get("/counting/tasks", dependencies=[needs(counting.COUNT)])
 def my_tasks(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open locations (and recounts) the signed-in counter may count — no quantities."""
     require(actor, counting.COUNT)
@@ -56,14 +56,15 @@ def my_tasks(db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return {"tasks": [asdict(t) for t in queries.counter_tasks(session, actor.user_id)]}
 
 
-@router.post("/counting/plans/{plan_no}/start")
+@router.post("/counting/plans/{plan_no}/start", dependencies=[needs(counting.COUNT)])
 def start(plan_no: str, body: StartIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Begin (or resume) counting the scanned location."""
     return asdict(counting.start_location(db, actor=actor, plan_no=plan_no,
                                           location_raw=body.location_raw))
 
 
-@router.post("/counting/tasks/{task_id}/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/counting/tasks/{task_id}/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(counting.COUNT)])
 def scan(task_id: int, body: ScanIn, db: DbDep, actor: ActorDep,
          idempotency_key: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """Count one unit (or a pack with its keyed quantity) at the open location."""
@@ -72,21 +73,21 @@ def scan(task_id: int, body: ScanIn, db: DbDep, actor: ActorDep,
                                      scan_id=scan_id, quantity=body.quantity))
 
 
-@router.get("/counting/tasks/{task_id}/scans")
+@router.get("/counting/tasks/{task_id}/scans", dependencies=[needs(counting.COUNT)])
 def scans(task_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The counter's own scans at the location (what they counted, nothing expected)."""
     task, rows = counting.my_scans(db, actor=actor, task_id=task_id)
     return {**asdict(task), "entries": [asdict(r) for r in rows]}
 
 
-@router.delete("/counting/tasks/{task_id}/scans/{entry_id}")
+@router.delete("/counting/tasks/{task_id}/scans/{entry_id}", dependencies=[needs(counting.COUNT)])
 def take_back(task_id: int, entry_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Take one scan back; returns the number of scans left."""
     return {"task_id": task_id,
             "scans": counting.remove_entry(db, actor=actor, task_id=task_id, entry_id=entry_id)}
 
 
-@router.post("/counting/tasks/{task_id}/close")
+@router.post("/counting/tasks/{task_id}/close", dependencies=[needs(counting.COUNT)])
 def close(task_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the location (it may be empty): the count is compared with stock now."""
     return asdict(counting.close_location(db, actor=actor, task_id=task_id))
@@ -113,7 +114,7 @@ class PlanIn(BaseModel):
                            "variance's recount will need a manager to add a counter)")
 
 
-@router.post("/counting/plans", status_code=status.HTTP_201_CREATED)
+@router.post("/counting/plans", status_code=status.HTTP_201_CREATED, dependencies=[needs(MANAGE)])
 def create_plan(body: PlanIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open a full, zone or cycle count: one task per location, counters, deadline."""
     cycle = None if body.cycle is None else CycleRule(
@@ -126,7 +127,7 @@ def create_plan(body: PlanIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     return asdict(made)
 
 
-@router.get("/counting/plans/{plan_no}")
+@router.get("/counting/plans/{plan_no}", dependencies=[needs(MANAGE)])
 def plan(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A plan's progress: tasks by status, open recounts, lines, missing reasons."""
     require(actor, MANAGE)
@@ -138,13 +139,14 @@ class CounterIn(BaseModel):
     username: str = Field(min_length=1, max_length=60)
 
 
-@router.post("/counting/plans/{plan_no}/counters", status_code=status.HTTP_201_CREATED)
+@router.post("/counting/plans/{plan_no}/counters", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(MANAGE)])
 def add_counter(plan_no: str, body: CounterIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Name one more counter on a running plan."""
     return asdict(running.add_counter(db, actor=actor, plan_no=plan_no, username=body.username))
 
 
-@router.get("/counting/plans/{plan_no}/recounts")
+@router.get("/counting/plans/{plan_no}/recounts", dependencies=[needs(MANAGE)])
 def recounts(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The recounts still to do: location, first counter, who has it."""
     require(actor, MANAGE)
@@ -157,7 +159,7 @@ class RecountIn(BaseModel):
     counter: str = Field(min_length=1, max_length=60, description="the username")
 
 
-@router.post("/counting/plans/{plan_no}/recounts")
+@router.post("/counting/plans/{plan_no}/recounts", dependencies=[needs(MANAGE)])
 def assign_recount(plan_no: str, body: RecountIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Give a location's waiting recount to a named counter (not its first counter)."""
     return asdict(running.assign_recount(db, actor=actor, plan_no=plan_no,
@@ -168,13 +170,13 @@ class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=300)
 
 
-@router.post("/counting/plans/{plan_no}/cancel")
+@router.post("/counting/plans/{plan_no}/cancel", dependencies=[needs(MANAGE)])
 def cancel(plan_no: str, body: CancelIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Cancel a running plan with its reason (audited); nothing is posted to the ledger."""
     return asdict(running.cancel_plan(db, actor=actor, plan_no=plan_no, reason=body.reason))
 
 
-@router.get("/counting/plans/{plan_no}/variances")
+@router.get("/counting/plans/{plan_no}/variances", dependencies=[needs(MANAGE)])
 def variance_list(plan_no: str, db: DbDep, actor: ActorDep, only_variances: bool = False,
                   limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
                   offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
@@ -195,7 +197,7 @@ class ReasonsIn(BaseModel):
     reasons: list[ReasonIn] = Field(min_length=1)
 
 
-@router.post("/counting/plans/{plan_no}/reasons")
+@router.post("/counting/plans/{plan_no}/reasons", dependencies=[needs(approval.APPROVE)])
 def set_reasons(plan_no: str, body: ReasonsIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Set reason codes on variance lines."""
     updated = approval.set_reasons(db, actor=actor, plan_no=plan_no,
@@ -207,13 +209,13 @@ class ApproveIn(BaseModel):
     password: str = Field(min_length=1, max_length=200, description="the signature")
 
 
-@router.post("/counting/plans/{plan_no}/approve")
+@router.post("/counting/plans/{plan_no}/approve", dependencies=[needs(approval.APPROVE)])
 def approve(plan_no: str, body: ApproveIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Approve with an electronic signature: all adjustments post in one transaction."""
     return asdict(approval.approve(db, actor=actor, plan_no=plan_no, password=body.password))
 
 
-@router.get("/counting/plans/{plan_no}/times")
+@router.get("/counting/plans/{plan_no}/times", dependencies=[needs(MANAGE)])
 def times(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Time per location (closed − started) for every task of the plan."""
     require(actor, MANAGE)
@@ -221,7 +223,7 @@ def times(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return {"times": [asdict(t) for t in queries.location_times(session, plan_no)]}
 
 
-@router.get("/counting/plans/{plan_no}/report.pdf")
+@router.get("/counting/plans/{plan_no}/report.pdf", dependencies=[needs(MANAGE)])
 def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Literal["zh-CN", "en"] | None = None) -> Response:
     """The count report as PDF (zh-CN or English)."""
@@ -232,7 +234,7 @@ def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
         "Content-Disposition": f'inline; filename="{plan_no.upper()}.pdf"'})
 
 
-@router.get("/counting/plans/{plan_no}/report.xlsx")
+@router.get("/counting/plans/{plan_no}/report.xlsx", dependencies=[needs(MANAGE)])
 def report_xlsx(plan_no: str, db: DbDep, actor: ActorDep) -> Response:
     """The count report as an Excel workbook (plan, lines, times)."""
     require(actor, MANAGE)
@@ -243,7 +245,7 @@ def report_xlsx(plan_no: str, db: DbDep, actor: ActorDep) -> Response:
                         "Content-Disposition": f'attachment; filename="{plan_no.upper()}.xlsx"'})
 
 
-@router.get("/counting/kpi")
+@router.get("/counting/kpi", dependencies=[needs(Perm.STOCK_READ)])
 def kpi(db: DbDep, actor: ActorDep, since: datetime, until: datetime,
         warehouse: str | None = None) -> dict[str, Any]:
     """Stocktake accuracy and seconds per location over locations closed in [since, until)."""
@@ -260,7 +262,7 @@ class AbcIn(BaseModel):
     basis: Literal["value", "picks"] = "value"
 
 
-@router.post("/counting/abc")
+@router.post("/counting/abc", dependencies=[needs(MANAGE)])
 def compute_abc(body: AbcIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Classify items A/B/C by shipped value (or picks) over the period."""
     shares = AbcShares(a=body.a_share, b=body.b_share, basis=body.basis)
@@ -274,7 +276,7 @@ class PolicyIn(BaseModel):
     tolerance_pct: Decimal = Field(Decimal(0), ge=0, le=100)
 
 
-@router.get("/counting/policies")
+@router.get("/counting/policies", dependencies=[needs(Perm.STOCK_READ)])
 def policies(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Count interval and tolerance per ABC class."""
     require(actor, Perm.STOCK_READ)
@@ -282,7 +284,7 @@ def policies(db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return {"policies": [asdict(p) for p in queries.policies(session).values()]}
 
 
-@router.put("/counting/policies/{abc}")
+@router.put("/counting/policies/{abc}", dependencies=[needs(MANAGE)])
 def set_policy(abc: Literal["A", "B", "C"], body: PolicyIn, db: DbDep,
                actor: ActorDep) -> dict[str, Any]:
     """Set a class's interval and tolerance (units and percent of expected)."""

@@ -6,12 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from medwms import __version__
-from medwms.api.deps import DbDep
+from medwms.api.deps import DbDep, public
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", dependencies=[public()])
 def health(db: DbDep) -> dict[str, str]:
     """Liveness and database reachability."""
     with db.reading() as session:

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
-from medwms.api.deps import ActorDep, DbDep, LangDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, needs
+from medwms.auth.rules import Perm
 from medwms.masterdata import exporting, importing, service
 from medwms.masterdata.queries import Filters
 
@@ -24,7 +25,7 @@ def plain(record: dict[str, Any]) -> dict[str, Any]:
             v.isoformat() if isinstance(v, date) else v for k, v in record.items()}
 
 
-@router.get("/{kind}")
+@router.get("/{kind}", dependencies=[needs(Perm.MASTERDATA_READ)])
 def list_records(kind: str, db: DbDep, actor: ActorDep, q: str = "",
                  active: bool | None = None, warehouse: str = "",
                  offset: Annotated[int, Query(ge=0)] = 0,
@@ -36,7 +37,7 @@ def list_records(kind: str, db: DbDep, actor: ActorDep, q: str = "",
             "records": [plain(r) for r in page.records]}
 
 
-@router.get("/{kind}/export")
+@router.get("/{kind}/export", dependencies=[needs(Perm.MASTERDATA_READ)])
 def export_records(kind: str, db: DbDep, actor: ActorDep,
                    format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every record of a kind as a CSV or XLSX file, in the columns the import reads."""
@@ -46,7 +47,7 @@ def export_records(kind: str, db: DbDep, actor: ActorDep,
                     headers={"Content-Disposition": disposition})
 
 
-@router.post("/{kind}/import")
+@router.post("/{kind}/import", dependencies=[needs(Perm.MASTERDATA_WRITE)])
 def import_records(kind: str, db: DbDep, actor: ActorDep, lang: LangDep,
                    file: Annotated[UploadFile, File()],
                    reason: Annotated[str, Form()] = "",
@@ -67,13 +68,13 @@ def _summary(result: importing.ImportResult, lang: str) -> str:
     return "{} rows read: {} created, {} updated, {} unchanged.".format(*counts)
 
 
-@router.get("/{kind}/{key}")
+@router.get("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_READ)])
 def get_record(kind: str, key: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One record by its key (`CODE`, a GTIN, or `WAREHOUSE:ZONE` for zones)."""
     return plain(service.fetch(db=db, actor=actor, kind=kind, key=key))
 
 
-@router.post("/{kind}", status_code=201)
+@router.post("/{kind}", status_code=201, dependencies=[needs(Perm.MASTERDATA_WRITE)])
 def create_record(kind: str, values: Values, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Create a record; an optional `reason` field goes to the audit log."""
     reason = str(values.pop("reason", "") or "")
@@ -81,7 +82,7 @@ def create_record(kind: str, values: Values, db: DbDep, actor: ActorDep) -> dict
                                        reason=reason))
 
 
-@router.patch("/{kind}/{key}")
+@router.patch("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_WRITE)])
 def update_record(kind: str, key: str, changes: Values, db: DbDep,
                   actor: ActorDep) -> dict[str, Any]:
     """Change some values of a record; an optional `reason` field goes to the audit log."""
@@ -90,7 +91,7 @@ def update_record(kind: str, key: str, changes: Values, db: DbDep,
                                        changes=changes, reason=reason))
 
 
-@router.delete("/{kind}/{key}")
+@router.delete("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_WRITE)])
 def deactivate_record(kind: str, key: str, db: DbDep, actor: ActorDep,
                       reason: str = "") -> dict[str, Any]:
     """Take a record out of use (inactive, blocked, or a GTIN removed)."""

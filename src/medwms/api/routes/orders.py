@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep
+from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.picking import allocation, importing, orders, queries, waves
@@ -59,13 +59,15 @@ class WaveBody(BaseModel):
     staging: str | None = Field(None, description="a SHIPPING-zone location; default the first")
 
 
-@router.post("/orders", status_code=status.HTTP_201_CREATED)
+@router.post("/orders", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.ORDERS_MANAGE)])
 def create_order(body: OrderBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Create an order; every problem is listed with its line and column."""
     return asdict(orders.create_order(db, actor=actor, order=body.command()))
 
 
-@router.post("/orders/import", status_code=status.HTTP_201_CREATED)
+@router.post("/orders/import", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.ORDERS_MANAGE)])
 def import_orders(db: DbDep, actor: ActorDep,
                   file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Orders from a CSV/XLSX file (one row per line), all or none."""
@@ -74,7 +76,7 @@ def import_orders(db: DbDep, actor: ActorDep,
     return {"orders": [asdict(order) for order in made]}
 
 
-@router.get("/orders")
+@router.get("/orders", dependencies=[needs(Perm.STOCK_READ)])
 def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
         str | None, Query(alias="status")] = None, warehouse: str | None = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -87,7 +89,7 @@ def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
     return {"orders": [asdict(order) for order in found]}
 
 
-@router.get("/orders/{order_no}")
+@router.get("/orders/{order_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One order with its lines, allocations and backorders."""
     require(actor, Perm.STOCK_READ)
@@ -95,32 +97,33 @@ def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return asdict(queries.order_view(s, order_no))
 
 
-@router.post("/orders/{order_no}/allocate")
+@router.post("/orders/{order_no}/allocate", dependencies=[needs(Perm.ORDERS_MANAGE)])
 def allocate_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Reserve FEFO stock for the order's open lines; shortages become backorders."""
     return asdict(allocation.allocate_order(db, actor=actor, order_no=order_no))
 
 
-@router.get("/orders/{order_no}/explain")
+@router.get("/orders/{order_no}/explain", dependencies=[needs(Perm.STOCK_READ)])
 def explain_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Per line: the lots taken and the lots passed over, with the reason."""
     return allocation.explain_order(db, actor=actor, order_no=order_no)
 
 
-@router.post("/orders/{order_no}/cancel")
+@router.post("/orders/{order_no}/cancel", dependencies=[needs(Perm.ORDERS_MANAGE)])
 def cancel_order(order_no: str, body: CancelBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Cancel an order nothing of which was picked; reservations are released."""
     return asdict(orders.cancel_order(db, actor=actor, order_no=order_no, reason=body.reason))
 
 
-@router.post("/waves", status_code=status.HTTP_201_CREATED)
+@router.post("/waves", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.ORDERS_MANAGE, Perm.PICK)])
 def create_wave(body: WaveBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Group orders into a wave (allocating them if needed) with a short pick path."""
     return asdict(waves.create_wave(db, actor=actor, order_nos=body.orders,
                                     staging=body.staging))
 
 
-@router.get("/waves/{wave_no}")
+@router.get("/waves/{wave_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_wave(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The wave: staging, route, route length and plain-order length, orders."""
     require(actor, Perm.STOCK_READ)

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.picking import picks, verification
@@ -52,13 +52,13 @@ class ResolveIn(BaseModel):
     resolution: str = Field(min_length=1, max_length=280, description="the reason, in words")
 
 
-@router.get("/waves/{wave_no}/picklist")
+@router.get("/waves/{wave_no}/picklist", dependencies=[needs(Perm.PICK)])
 def get_picklist(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The picking station's list: stops in route order, each with what is left to pick."""
     return asdict(picks.pick_list(db, actor=actor, wave_no=wave_no))
 
 
-@router.post("/waves/{wave_no}/location")
+@router.post("/waves/{wave_no}/location", dependencies=[needs(Perm.PICK)])
 def check_location(wave_no: str, body: LocationIn, db: DbDep,
                    actor: ActorDep) -> dict[str, Any]:
     """Check a location scan: the stop and what to pick there, or LOCATION_NOT_ON_WAVE."""
@@ -66,7 +66,8 @@ def check_location(wave_no: str, body: LocationIn, db: DbDep,
                                        location_raw=body.raw))
 
 
-@router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED)
+@router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.PICK)])
 def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep,
               settings: SettingsDep) -> dict[str, Any]:
     """Pick one scanned unit at the scanned location to the wave's staging location.
@@ -80,13 +81,15 @@ def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep,
                                   serial_substitution=settings.pick_serial_substitution))
 
 
-@router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED)
+@router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.VERIFY)])
 def start_verification(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Start (or continue) the verification of a picked order by a second person."""
     return asdict(verification.start_verification(db, actor=actor, order_no=order_no))
 
 
-@router.post("/verifications/{verification_no}/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/verifications/{verification_no}/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.VERIFY)])
 def verify_scan(verification_no: str, body: VerifyScanIn, db: DbDep,
                 actor: ActorDep) -> dict[str, Any]:
     """Re-scan one unit: `discrepancy` is "" for a match, else the kind (status BLOCKED)."""
@@ -95,13 +98,14 @@ def verify_scan(verification_no: str, body: VerifyScanIn, db: DbDep,
                                          packs=body.quantity))
 
 
-@router.post("/verifications/{verification_no}/finish")
+@router.post("/verifications/{verification_no}/finish", dependencies=[needs(Perm.VERIFY)])
 def finish_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Compare re-scanned with picked: MISSING lines block, else PASSED (order VERIFIED)."""
     return asdict(verification.finish(db, actor=actor, verification_no=verification_no))
 
 
-@router.post("/verifications/{verification_no}/discrepancies/{line_id}/resolve")
+@router.post("/verifications/{verification_no}/discrepancies/{line_id}/resolve",
+             dependencies=[needs(Perm.RESOLVE_DISCREPANCY)])
 def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db: DbDep,
                         actor: ActorDep) -> dict[str, Any]:
     """A manager resolves one discrepancy with an action and a reason."""
@@ -110,7 +114,7 @@ def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db:
                                        resolution=body.resolution))
 
 
-@router.get("/verifications/{verification_no}")
+@router.get("/verifications/{verification_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The GSP outbound review record: who, when, each line, each discrepancy, resolution."""
     require(actor, Perm.STOCK_READ)
@@ -118,7 +122,7 @@ def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[s
         return asdict(records.record(s, records.verification_by_no(s, verification_no)))
 
 
-@router.get("/kpi/pick-accuracy")
+@router.get("/kpi/pick-accuracy", dependencies=[needs(Perm.STOCK_READ)])
 def get_pick_accuracy(db: DbDep, actor: ActorDep, warehouse: str | None = None,
                       since: datetime | None = None,
                       until: datetime | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep
+from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.putaway import queries, service
@@ -48,7 +48,7 @@ class ConfirmIn(StockIn):
                                  description="needed (with the permission) for another location")
 
 
-@router.get("/putaway/tasks")
+@router.get("/putaway/tasks", dependencies=[needs(Perm.STOCK_READ)])
 def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> dict[str, Any]:
     """Released and rejected stock still at receiving docks, each with its suggested location."""
     require(actor, Perm.STOCK_READ)
@@ -56,7 +56,7 @@ def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> d
         return {"tasks": [asdict(task) for task in queries.tasks(session, warehouse=warehouse)]}
 
 
-@router.post("/putaway/suggest")
+@router.post("/putaway/suggest", dependencies=[needs(Perm.STOCK_MOVE)])
 def putaway_suggest(body: StockIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Which stock the scan names, how many units go, and the suggested location with why."""
     proposal = service.suggest(db, actor=actor, raw=body.raw, identity=body.identity(),
@@ -64,7 +64,8 @@ def putaway_suggest(body: StockIn, db: DbDep, actor: ActorDep) -> dict[str, Any]
     return asdict(proposal)
 
 
-@router.post("/putaway/confirm", status_code=status.HTTP_201_CREATED)
+@router.post("/putaway/confirm", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.STOCK_MOVE)])
 def putaway_confirm(body: ConfirmIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Put the stock away to the scanned location: the PUTAWAY document, or a refusal."""
     done = service.confirm(db, actor=actor, location_raw=body.location_raw, raw=body.raw,

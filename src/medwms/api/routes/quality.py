@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
@@ -25,7 +25,7 @@ router = APIRouter(tags=["quality"])
 Lang = Literal["zh-CN", "en"]
 
 
-@router.get("/inspections/pending")
+@router.get("/inspections/pending", dependencies=[needs(Perm.STOCK_READ)])
 def pending(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> list[dict[str, Any]]:
     """Lots in quarantine awaiting inspection, oldest arrival first."""
     require(actor, Perm.STOCK_READ)
@@ -40,7 +40,8 @@ class OpenIn(BaseModel):
     lot: str | None = Field(default=None, max_length=20, description="lot number")
 
 
-@router.post("/inspections", status_code=status.HTTP_201_CREATED)
+@router.post("/inspections", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.INSPECT)])
 def open_inspection(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open the inspection of a received lot (returns the existing one if already open)."""
     view = service.open_inspection(db, actor=actor, receipt_no=body.receipt_no,
@@ -48,7 +49,7 @@ def open_inspection(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     return asdict(view)
 
 
-@router.get("/inspections/{inspection_no}")
+@router.get("/inspections/{inspection_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_inspection(inspection_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One inspection record, pending or signed."""
     require(actor, Perm.STOCK_READ)
@@ -81,7 +82,7 @@ class ConcludeIn(BaseModel):
                        disposition=self.disposition)
 
 
-@router.post("/inspections/{inspection_no}/conclude")
+@router.post("/inspections/{inspection_no}/conclude", dependencies=[needs(Perm.INSPECT)])
 def conclude(inspection_no: str, body: ConcludeIn, db: DbDep,
              actor: ActorDep) -> dict[str, Any]:
     """Accept, reject or split the lot, signed by re-entering the password."""
@@ -95,7 +96,7 @@ def _pdf(content: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
-@router.get("/inspections/{inspection_no}/record.pdf")
+@router.get("/inspections/{inspection_no}/record.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def inspection_record_pdf(inspection_no: str, db: DbDep, actor: ActorDep,
                           settings: SettingsDep, language: LangDep,
                           lang: Lang | None = None) -> Response:
@@ -107,7 +108,7 @@ def inspection_record_pdf(inspection_no: str, db: DbDep, actor: ActorDep,
     return _pdf(pdf, f"{inspection_no}.pdf")
 
 
-@router.get("/receipts/{receipt_no}/acceptance.pdf")
+@router.get("/receipts/{receipt_no}/acceptance.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def receipt_acceptance_pdf(receipt_no: str, db: DbDep, actor: ActorDep,
                            settings: SettingsDep, language: LangDep,
                            lang: Lang | None = None) -> Response:
@@ -119,7 +120,7 @@ def receipt_acceptance_pdf(receipt_no: str, db: DbDep, actor: ActorDep,
     return _pdf(pdf, f"{receipt_no}-acceptance.pdf")
 
 
-@router.get("/inspections/{inspection_no}/labels.pdf")
+@router.get("/inspections/{inspection_no}/labels.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def labels_pdf(inspection_no: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
                per: LabelsPer = LabelsPer.LOT, size: LabelSize = LabelSize.L100X50,
                sheet: bool = False) -> Response:
@@ -131,7 +132,7 @@ def labels_pdf(inspection_no: str, db: DbDep, actor: ActorDep, settings: Setting
     return _pdf(pdf, f"{inspection_no}-labels.pdf")
 
 
-@router.get("/inspections/{inspection_no}/labels.zpl")
+@router.get("/inspections/{inspection_no}/labels.zpl", dependencies=[needs(Perm.STOCK_READ)])
 def labels_zpl(inspection_no: str, db: DbDep, actor: ActorDep,
                per: LabelsPer = LabelsPer.LOT, size: LabelSize = LabelSize.L100X50,
                dpmm: Annotated[int, Query(description="6, 8 (203 dpi), 12 or 24")] = 8,

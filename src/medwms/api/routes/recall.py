@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
@@ -33,7 +33,7 @@ def _query(gtin: str, lot: str | None, serial: str | None, expiry_from: date | N
                       produced_from=produced_from, produced_to=produced_to)
 
 
-@router.get("/trace")
+@router.get("/trace", dependencies=[needs(Perm.STOCK_READ)])
 def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
           serial: str | None = None, expiry_from: date | None = None,
           expiry_to: date | None = None, produced_from: date | None = None,
@@ -45,7 +45,7 @@ def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
         return full_trace(session, query).as_json()
 
 
-@router.get("/trace/epcis", response_class=JSONResponse)
+@router.get("/trace/epcis", response_class=JSONResponse, dependencies=[needs(Perm.STOCK_READ)])
 def epcis(db: DbDep, actor: ActorDep, gtin: str | None = None, lot: str | None = None,
           serial: str | None = None, since: datetime | None = None,
           until: datetime | None = None,
@@ -82,7 +82,7 @@ def _out(view: queries.RecallView) -> dict[str, Any]:
     return out
 
 
-@router.post("/recalls", status_code=status.HTTP_201_CREATED)
+@router.post("/recalls", status_code=status.HTTP_201_CREATED, dependencies=[needs(service.MANAGE)])
 def open_recall(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open a recall (blocks every unit in scope at once) or a mock recall."""
     view = service.open_recall(db, actor=actor, scope=body.scope(), reason=body.reason,
@@ -90,7 +90,7 @@ def open_recall(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     return _out(view)
 
 
-@router.get("/recalls")
+@router.get("/recalls", dependencies=[needs(Perm.STOCK_READ)])
 def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
                  mock: bool | None = None) -> list[dict[str, Any]]:
     """Recall cases, newest first."""
@@ -101,7 +101,7 @@ def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
         return rows
 
 
-@router.get("/recalls/kpi/response")
+@router.get("/recalls/kpi/response", dependencies=[needs(Perm.STOCK_READ)])
 def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[str, Any]:
     """The recall-response KPI (opening → complete consignee list)."""
     require(actor, Perm.STOCK_READ)
@@ -110,7 +110,7 @@ def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[s
         return out
 
 
-@router.get("/recalls/{recall_no}")
+@router.get("/recalls/{recall_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_recall(recall_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One recall with its consignees, reconciliation and timeline."""
     require(actor, Perm.STOCK_READ)
@@ -126,7 +126,7 @@ def _pdf(content: bytes, name: str) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
 
-@router.get("/recalls/{recall_no}/report.pdf")
+@router.get("/recalls/{recall_no}/report.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Lang | None = None) -> Response:
     """The recall report: timeline and reconciliation."""
@@ -137,7 +137,8 @@ def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
     return _pdf(recall_report_pdf(view, events, language=lang or language), recall_no)
 
 
-@router.get("/recalls/{recall_no}/consignees/{partner}/notice.pdf")
+@router.get("/recalls/{recall_no}/consignees/{partner}/notice.pdf",
+            dependencies=[needs(Perm.STOCK_READ)])
 def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Lang | None = None) -> Response:
     """The recall notice to one consignee with the units they received."""
@@ -148,14 +149,16 @@ def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, languag
                 f"{recall_no}-{partner}")
 
 
-@router.post("/recalls/{recall_no}/consignees/{partner}/notified")
+@router.post("/recalls/{recall_no}/consignees/{partner}/notified",
+             dependencies=[needs(service.MANAGE)])
 def notified(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Record that the notice went to the consignee (server time)."""
     return _out(service.record_notification(db, actor=actor, recall_no=recall_no,
                                             partner=partner))
 
 
-@router.post("/recalls/{recall_no}/consignees/{partner}/acknowledged")
+@router.post("/recalls/{recall_no}/consignees/{partner}/acknowledged",
+             dependencies=[needs(service.MANAGE)])
 def acknowledged(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Record the consignee's acknowledgement (server time)."""
     return _out(service.record_acknowledgement(db, actor=actor, recall_no=recall_no,
@@ -169,7 +172,8 @@ class ReportIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-@router.post("/recalls/{recall_no}/consignees/{partner}/report")
+@router.post("/recalls/{recall_no}/consignees/{partner}/report",
+             dependencies=[needs(service.MANAGE)])
 def consignee_report(recall_no: str, partner: str, body: ReportIn, db: DbDep,
                      actor: ActorDep) -> dict[str, Any]:
     """What the consignee reports: used on patients and destroyed (totals so far)."""
@@ -187,7 +191,7 @@ class ReturnIn(BaseModel):
     serial: str | None = Field(default=None, max_length=20)
 
 
-@router.post("/recalls/{recall_no}/returns")
+@router.post("/recalls/{recall_no}/returns", dependencies=[needs(Perm.RECEIVE)])
 def recall_return(recall_no: str, body: ReturnIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Receive returned units against the recall, RECALLED, into the red zone."""
     return _out(service.receive_recall_return(db, actor=actor, recall_no=recall_no,
@@ -202,7 +206,7 @@ class CloseIn(BaseModel):
     password: str = Field(default="", description="the signer's password: the e-signature")
 
 
-@router.post("/recalls/{recall_no}/close")
+@router.post("/recalls/{recall_no}/close", dependencies=[needs(service.MANAGE)])
 def close(recall_no: str, body: CloseIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the recall with an electronic signature and the closing report."""
     return _out(service.close_recall(db, actor=actor, recall_no=recall_no,

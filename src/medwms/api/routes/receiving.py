@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep
+from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.reasons import say
@@ -42,7 +42,7 @@ class NoticeBody(BaseModel):
     lines: list[NoticeLineBody]
 
 
-@router.post("/notices", status_code=status.HTTP_201_CREATED)
+@router.post("/notices", status_code=status.HTTP_201_CREATED, dependencies=[needs(Perm.RECEIVE)])
 def create_notice(body: NoticeBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Create an advance notice; every bad line is listed in one 422 problem."""
     lines = [notices.NoticeLineIn(gtin=x.gtin, quantity=x.quantity, lot=x.lot,
@@ -55,7 +55,8 @@ def create_notice(body: NoticeBody, db: DbDep, actor: ActorDep) -> dict[str, Any
     return asdict(detail)
 
 
-@router.post("/notices/import", status_code=status.HTTP_201_CREATED)
+@router.post("/notices/import", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.RECEIVE)])
 def import_notice(db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()],
                   supplier: Annotated[str, Form()], warehouse: Annotated[str, Form()],
                   notice_no: Annotated[str | None, Form()] = None,
@@ -70,7 +71,7 @@ def import_notice(db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()
     return asdict(detail)
 
 
-@router.get("/notices")
+@router.get("/notices", dependencies=[needs(Perm.STOCK_READ)])
 def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
                      str | None, Query(alias="status")] = None,
                  supplier: str | None = None, warehouse: str | None = None,
@@ -84,7 +85,7 @@ def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
     return [asdict(r) for r in rows]
 
 
-@router.get("/notices/{notice_no}")
+@router.get("/notices/{notice_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_notice(notice_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A notice with its lines, expected vs received, and its receipts."""
     require(actor, Perm.STOCK_READ)
@@ -102,14 +103,14 @@ class ReceiptBody(BaseModel):
     transport_mode: str = ""
 
 
-@router.post("/receipts", status_code=status.HTTP_201_CREATED)
+@router.post("/receipts", status_code=status.HTTP_201_CREATED, dependencies=[needs(Perm.RECEIVE)])
 def open_receipt(body: ReceiptBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open a receipt against a notice (its open receipt if any) or a PO + supplier."""
     header = service.open_receipt(db, actor=actor, **body.model_dump())
     return asdict(header)
 
 
-@router.get("/receipts")
+@router.get("/receipts", dependencies=[needs(Perm.STOCK_READ)])
 def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
                       str | None, Query(alias="status")] = None,
                   warehouse: str | None = None, po_no: str | None = None,
@@ -123,7 +124,7 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
     return [asdict(r) for r in rows]
 
 
-@router.get("/receipts/by-scan")
+@router.get("/receipts/by-scan", dependencies=[needs(Perm.STOCK_READ)])
 def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The receipt a scanned document barcode (#D:RCV-…) or typed number names."""
     require(actor, Perm.STOCK_READ)
@@ -131,7 +132,7 @@ def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return asdict(queries.get_receipt(s, queries.find_receipt_no(s, raw)))
 
 
-@router.get("/receipts/{receipt_no}")
+@router.get("/receipts/{receipt_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A receipt with its lines and (against a notice) expected vs received."""
     require(actor, Perm.STOCK_READ)
@@ -145,7 +146,7 @@ class ArrivalBody(BaseModel):
     transport_mode: str = ""
 
 
-@router.post("/receipts/{receipt_no}/arrival")
+@router.post("/receipts/{receipt_no}/arrival", dependencies=[needs(Perm.RECEIVE)])
 def record_arrival(receipt_no: str, body: ArrivalBody, db: DbDep,
                    actor: ActorDep) -> dict[str, Any]:
     """Record the arrival temperature and transport logger id (needed for cold items)."""
@@ -166,7 +167,8 @@ class ScanBody(BaseModel):
     logger_id: str | None = None
 
 
-@router.post("/receipts/{receipt_no}/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/receipts/{receipt_no}/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.RECEIVE)])
 def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
                  actor: ActorDep) -> dict[str, Any]:
     """The receiving station: one scan in, the decoded unit and running totals out."""
@@ -175,7 +177,7 @@ def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
     return {**asdict(result), "hold_reason_zh": zh}
 
 
-@router.post("/receipts/{receipt_no}/close")
+@router.post("/receipts/{receipt_no}/close", dependencies=[needs(Perm.RECEIVE)])
 def close_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the receipt; the response lists the discrepancies against the notice."""
     return asdict(service.close_receipt(db, actor=actor, receipt_no=receipt_no))

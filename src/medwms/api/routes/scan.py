@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode import parse_scan
@@ -21,7 +21,7 @@ class ScanIn(BaseModel):
     raw: str = Field(max_length=2000, description="Exactly what the scanner typed (GS, AIM prefix)")
 
 
-@router.post("/scan/parse")
+@router.post("/scan/parse", dependencies=[needs(Perm.STOCK_READ)])
 def parse(body: ScanIn, db: DbDep, actor: ActorDep, settings: SettingsDep,
           lang: LangDep) -> dict[str, Any]:
     """Parse a scan and name the item of its GTIN; an unknown GTIN is a warning naming it.

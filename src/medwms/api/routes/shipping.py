@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep
+from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
@@ -27,7 +27,8 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-@router.post("/orders/{order_no}/shipment", status_code=status.HTTP_201_CREATED)
+@router.post("/orders/{order_no}/shipment", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.SHIP)])
 def open_shipment(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open the shipment of a verified order for packing (the open one if it exists)."""
     return asdict(packing.open_shipment(db, actor=actor, order_no=order_no))
@@ -40,7 +41,8 @@ class UnitIn(_In):
     dispatch_temp: Decimal | None = Field(default=None, ge=-80, le=60, decimal_places=1)
 
 
-@router.post("/shipments/{shipment_no}/units", status_code=status.HTTP_201_CREATED)
+@router.post("/shipments/{shipment_no}/units", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.SHIP)])
 def add_unit(shipment_no: str, body: UnitIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A new shipping unit with its SSCC; cold units record box, logger and temperature."""
     return asdict(packing.add_shipping_unit(db, actor=actor, shipment_no=shipment_no,
@@ -52,7 +54,8 @@ class ScanIn(_In):
     raw: str = Field(min_length=1, max_length=300)
 
 
-@router.post("/shipments/{shipment_no}/units/{sscc}/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/shipments/{shipment_no}/units/{sscc}/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.SHIP)])
 def pack(shipment_no: str, sscc: str, body: ScanIn, db: DbDep,
          actor: ActorDep) -> dict[str, Any]:
     """Scan one picked unit into the shipping unit."""
@@ -65,14 +68,14 @@ class ConfirmIn(_In):
     waybill: str = Field(max_length=60, description="waybill no. (own fleet: plate, driver)")
 
 
-@router.post("/shipments/{shipment_no}/confirm")
+@router.post("/shipments/{shipment_no}/confirm", dependencies=[needs(Perm.SHIP)])
 def confirm(shipment_no: str, body: ConfirmIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Ship: post the units out to the consignee (or in transit) and record the transport."""
     return asdict(shipments.confirm_shipment(db, actor=actor, shipment_no=shipment_no,
                                              carrier=body.carrier, waybill=body.waybill))
 
 
-@router.get("/shipments/{shipment_no}")
+@router.get("/shipments/{shipment_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_shipment(shipment_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One shipment with its units, lines and (for transfers) the discrepancy report."""
     require(actor, Perm.STOCK_READ)
@@ -80,7 +83,7 @@ def get_shipment(shipment_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]
         return asdict(queries.shipment_view(session, shipment_no))
 
 
-@router.get("/shipments/{shipment_no}/shipping-list.pdf")
+@router.get("/shipments/{shipment_no}/shipping-list.pdf", dependencies=[needs(Perm.STOCK_READ)])
 def shipping_list_document(shipment_no: str, db: DbDep, actor: ActorDep,
                            settings: SettingsDep, language: LangDep,
                            lang: Lang | None = None) -> Response:
@@ -94,7 +97,8 @@ def shipping_list_document(shipment_no: str, db: DbDep, actor: ActorDep,
         "Content-Disposition": f'inline; filename="{shipment_no}-shipping-list.pdf"'})
 
 
-@router.get("/shipments/{shipment_no}/units/{sscc}/label.pdf")
+@router.get("/shipments/{shipment_no}/units/{sscc}/label.pdf",
+            dependencies=[needs(Perm.STOCK_READ)])
 def unit_label_pdf(shipment_no: str, sscc: str, db: DbDep, actor: ActorDep,
                    settings: SettingsDep, size: LabelSize = LabelSize.L100X50) -> Response:
     """The shipping unit's SSCC label (GS1-128) as PDF."""
@@ -106,7 +110,8 @@ def unit_label_pdf(shipment_no: str, sscc: str, db: DbDep, actor: ActorDep,
                     headers={"Content-Disposition": f'inline; filename="{sscc}.pdf"'})
 
 
-@router.get("/shipments/{shipment_no}/units/{sscc}/label.zpl")
+@router.get("/shipments/{shipment_no}/units/{sscc}/label.zpl",
+            dependencies=[needs(Perm.STOCK_READ)])
 def unit_label_zpl(shipment_no: str, sscc: str, db: DbDep, actor: ActorDep,
                    size: LabelSize = LabelSize.L100X50,
                    dpmm: Annotated[int, Query(description="6, 8 (203 dpi), 12 or 24")] = 8,
@@ -127,7 +132,8 @@ class ReceiptScanIn(_In):
     location: str | None = Field(default=None, max_length=40, description="dock; default first")
 
 
-@router.post("/transfers/{shipment_no}/receipts/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/transfers/{shipment_no}/receipts/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.RECEIVE)])
 def receive_transfer(shipment_no: str, body: ReceiptScanIn, db: DbDep,
                      actor: ActorDep) -> dict[str, Any]:
     """Scan a transferred unit (or an SSCC) in at the receiving warehouse."""
@@ -136,7 +142,7 @@ def receive_transfer(shipment_no: str, body: ReceiptScanIn, db: DbDep,
         arrival_temp=body.arrival_temp, location=body.location))
 
 
-@router.post("/transfers/{shipment_no}/close")
+@router.post("/transfers/{shipment_no}/close", dependencies=[needs(Perm.RECEIVE)])
 def close_transfer(shipment_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """End the transfer receipt; missing units are reported short and stay in transit."""
     return asdict(transfers.close_transfer_receipt(db, actor=actor, shipment_no=shipment_no))
@@ -151,7 +157,7 @@ class ResolveIn(_In):
     location: str | None = Field(default=None, max_length=40)
 
 
-@router.post("/transfers/{shipment_no}/resolve")
+@router.post("/transfers/{shipment_no}/resolve", dependencies=[needs(Perm.RESOLVE_DISCREPANCY)])
 def resolve_transfer(shipment_no: str, body: ResolveIn, db: DbDep,
                      actor: ActorDep) -> dict[str, Any]:
     """A manager settles missing units: FOUND (received) or LOST (written off)."""
@@ -159,7 +165,7 @@ def resolve_transfer(shipment_no: str, body: ResolveIn, db: DbDep,
                                                   **body.model_dump()))
 
 
-@router.get("/transfers/in-transit")
+@router.get("/transfers/in-transit", dependencies=[needs(Perm.STOCK_READ)])
 def transfers_in_transit(db: DbDep, actor: ActorDep, warehouse: str) -> dict[str, Any]:
     """A warehouse's transit view: IN_TRANSIT stock it sent, transfer lines coming to it."""
     require(actor, Perm.STOCK_READ)
@@ -172,7 +178,7 @@ class ReturnIn(_In):
     reason: str = Field(min_length=1, max_length=300)
 
 
-@router.post("/returns", status_code=status.HTTP_201_CREATED)
+@router.post("/returns", status_code=status.HTTP_201_CREATED, dependencies=[needs(Perm.RECEIVE)])
 def open_return(body: ReturnIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open a customer return against the original shipment."""
     return asdict(returns.open_return(db, actor=actor, shipment_no=body.shipment_no,
@@ -185,14 +191,15 @@ class ReturnScanIn(ScanIn):
     location: str | None = Field(default=None, max_length=40)
 
 
-@router.post("/returns/{return_no}/scans", status_code=status.HTTP_201_CREATED)
+@router.post("/returns/{return_no}/scans", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(Perm.RECEIVE)])
 def return_scan(return_no: str, body: ReturnScanIn, db: DbDep,
                 actor: ActorDep) -> dict[str, Any]:
     """Scan a returned unit into quarantine (a unit never shipped needs accept_flagged)."""
     return asdict(returns.return_scan(db, actor=actor, return_no=return_no, **body.model_dump()))
 
 
-@router.get("/returns/{return_no}")
+@router.get("/returns/{return_no}", dependencies=[needs(Perm.STOCK_READ)])
 def get_return(return_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One customer return with its lines and flags."""
     require(actor, Perm.STOCK_READ)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from medwms.api.deps import ActorDep, DbDep
+from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.ledger import commands, queries
@@ -17,7 +17,7 @@ from medwms.ledger import commands, queries
 router = APIRouter(tags=["stock"])
 
 
-@router.get("/stock")
+@router.get("/stock", dependencies=[needs(Perm.STOCK_READ)])
 def stock_on_hand(
     db: DbDep, actor: ActorDep,
     item: str | None = None, gtin: str | None = None, lot: str | None = None,
@@ -37,7 +37,7 @@ def stock_on_hand(
     return {"total_quantity": total, "rows": [asdict(r) for r in rows]}
 
 
-@router.get("/movements")
+@router.get("/movements", dependencies=[needs(Perm.STOCK_READ)])
 def movement_history(db: DbDep, actor: ActorDep, item: str | None = None,
                      lot: str | None = None, serial: str | None = None,
                      location: str | None = None,
@@ -68,7 +68,8 @@ class StockDocumentIn(BaseModel):
     lines: list[MoveLine] = Field(min_length=1)
 
 
-@router.post("/stock/documents", status_code=status.HTTP_201_CREATED)
+@router.post("/stock/documents", status_code=status.HTTP_201_CREATED,
+             dependencies=[needs(*commands.PERMISSION.values())])
 def post_stock_document(body: StockDocumentIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Move, re-status (hold) or adjust stock; all lines post together or none do."""
     lines = [commands.MoveRequest(**line.model_dump()) for line in body.lines]

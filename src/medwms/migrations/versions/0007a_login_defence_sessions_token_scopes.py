@@ -9,7 +9,7 @@ become integration tokens; the ones without an expiry expire 365 days from this 
 (the default api_token_max_days).
 
 Revision ID: 0007a
-Revises: 0006i
+Revises: 0007w
 Create Date: 2026-12-08 09:00:00
 """
 from collections.abc import Sequence
@@ -22,7 +22,7 @@ import medwms.core.db
 from medwms.core.db import driver_time
 
 revision: str = '0007a'
-down_revision: str | None = '0006i'
+down_revision: str | None = '0007w'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,7 +12,15 @@ from medwms.auth.errors import LoginFailed, LoginThrottled, WrongPassword
 from medwms.auth.passwords import MIN_LENGTH
 from medwms.core.errors import ValidationError
 from medwms.web import session
-from medwms.web.deps import PASSWORD_PAGE, DbDep, SettingsDep, SignedInDep, Visitor
+from medwms.web.deps import (
+    PASSWORD_PAGE,
+    DbDep,
+    SettingsDep,
+    SignedInDep,
+    Visitor,
+    public,
+    signed_in_to_change_password,
+)
 from medwms.web.forms import Refusal, refusal
 from medwms.web.i18n import gettext_for, normalise
 from medwms.web.menu import N_
@@ -34,7 +42,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[public()])
 def login_page(request: Request, settings: SettingsDep, next: str = "/",
                changed: bool = False) -> HTMLResponse:
     """The sign-in form (after a password change, with a word that it worked)."""
@@ -43,7 +51,7 @@ def login_page(request: Request, settings: SettingsDep, next: str = "/",
                   notice=notice)
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[public()])
 def login(request: Request, db: DbDep, settings: SettingsDep,
           username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
@@ -70,7 +78,7 @@ def login(request: Request, db: DbDep, settings: SettingsDep,
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[signed_in_to_change_password()])
 def logout(request: Request, db: DbDep, visitor: SignedInDep, settings: SettingsDep,
            csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
     """Sign out: every session and login token of the user ends (the form carries the CSRF
@@ -82,13 +90,14 @@ def logout(request: Request, db: DbDep, visitor: SignedInDep, settings: Settings
     return response
 
 
-@router.get(PASSWORD_PAGE, response_class=HTMLResponse)
+@router.get(PASSWORD_PAGE, response_class=HTMLResponse,
+            dependencies=[signed_in_to_change_password()])
 def password_page(request: Request, visitor: SignedInDep) -> HTMLResponse:
     """The password change form (the only page while the password must be changed)."""
     return _password_form(request, visitor, None, 200)
 
 
-@router.post(PASSWORD_PAGE, response_model=None)
+@router.post(PASSWORD_PAGE, response_model=None, dependencies=[signed_in_to_change_password()])
 def change_password(request: Request, db: DbDep, visitor: SignedInDep, settings: SettingsDep,
                     old_password: Annotated[str, Form()] = "",
                     new_password: Annotated[str, Form()] = "",
@@ -111,7 +120,7 @@ def change_password(request: Request, db: DbDep, visitor: SignedInDep, settings:
     return response
 
 
-@router.get("/lang/{lang}")
+@router.get("/lang/{lang}", dependencies=[public()])
 def switch_language(lang: str, next: str = "/") -> RedirectResponse:
     """Switch the UI language (zh-CN or en) and go back to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)

@@ -21,7 +21,7 @@ from medwms.core.db import Database
 from medwms.counting import queries
 from medwms.counting.tables import CountPlan, PlanStatus
 from medwms.masterdata.tables import Warehouse, Zone
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -73,7 +73,7 @@ def plan_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
                 "counters": counters(s)}
 
 
-@router.get("/counting", response_class=HTMLResponse)
+@router.get("/counting", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
 def plans_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Count plans, newest first, and the stocktake accuracy of the last 30 days."""
     require(visitor.actor, MANAGE)
@@ -85,7 +85,7 @@ def plans_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                   kinds=KINDS, days=KPI_DAYS)
 
 
-@router.get("/counting/new", response_class=HTMLResponse)
+@router.get("/counting/new", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
 def new_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The form: warehouse, full / zones / cycle rule, counters and a deadline."""
     require(visitor.actor, MANAGE)
@@ -93,7 +93,7 @@ def new_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
                   choices=plan_choices(db))
 
 
-@router.get("/counting/plans/{plan_no}", response_class=HTMLResponse)
+@router.get("/counting/plans/{plan_no}", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
 def plan_page(request: Request, plan_no: str, db: DbDep, visitor: VisitorDep,
               all_lines: bool = False) -> HTMLResponse:
     """Progress, the variance list with value and reasons, signed approval, reports."""

@@ -8,13 +8,13 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import inbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/receipts", response_class=HTMLResponse)
+@router.get("/receipts", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
                   status: str | None = None) -> HTMLResponse:
     """Receipts, newest first (filter: OPEN or CLOSED)."""
@@ -23,7 +23,8 @@ def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
                   receipts=inbound.receipts(db, status=status or None))
 
 
-@router.get("/receipts/{receipt_no}", response_class=HTMLResponse)
+@router.get("/receipts/{receipt_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def receipt_page(request: Request, receipt_no: str, db: DbDep,
                  visitor: VisitorDep) -> HTMLResponse:
     """One receipt: header, scanned lines, progress against the notice, inspections."""
@@ -33,7 +34,7 @@ def receipt_page(request: Request, receipt_no: str, db: DbDep,
                   inspections=inbound.inspections_of_receipt(db, detail.header.receipt_no))
 
 
-@router.get("/inspections", response_class=HTMLResponse)
+@router.get("/inspections", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def awaiting_inspection(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Lots awaiting inspection (read-only; inspectors work at the inspection station)."""
     require(visitor.actor, Perm.STOCK_READ)

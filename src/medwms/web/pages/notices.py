@@ -18,7 +18,7 @@ from medwms.core.db import Database
 from medwms.receiving import notices, queries, service
 from medwms.receiving.notices import NoticeLineIn
 from medwms.web import choices, forms
-from medwms.web.deps import DbDep, Visitor, VisitorDep
+from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_
 from medwms.web.render import render
@@ -34,7 +34,7 @@ FIELDS = {"supplier": "supplier", "warehouse": "warehouse", "owner": "warehouse"
           "quantity": "quantity"}
 
 
-@router.get("/notices", response_class=HTMLResponse)
+@router.get("/notices", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def notices_page(request: Request, db: DbDep, visitor: VisitorDep,
                  status: str | None = None) -> HTMLResponse:
     """Advance notices, newest first; open ones wait for the receiving station."""
@@ -46,7 +46,7 @@ def notices_page(request: Request, db: DbDep, visitor: VisitorDep,
                   can_create=visitor.actor.can(Perm.RECEIVE))
 
 
-@router.get("/notices/new", response_class=HTMLResponse)
+@router.get("/notices/new", response_class=HTMLResponse, dependencies=[needs(Perm.RECEIVE)])
 def new_notice(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The form: supplier, warehouse, expected date, PO, and lines to add or remove."""
     require(visitor.actor, Perm.RECEIVE)
@@ -54,7 +54,7 @@ def new_notice(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
     return _form(request, db, visitor, values={}, rows=rows)
 
 
-@router.post("/notices/new", response_model=None)
+@router.post("/notices/new", response_model=None, dependencies=[needs(Perm.RECEIVE)])
 def create_notice(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Create the notice and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
@@ -100,7 +100,8 @@ def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str,
                   rows=rows, refusal=refusal, status_code=status_code)
 
 
-@router.get("/notices/{notice_no}", response_class=HTMLResponse)
+@router.get("/notices/{notice_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def notice_page(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep,
                 created: bool = False) -> HTMLResponse:
     """One notice: its lines, expected against received, its receipts, its barcode."""
@@ -112,7 +113,7 @@ def notice_page(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep
                   can_receive=visitor.actor.can(Perm.RECEIVE))
 
 
-@router.post("/notices/{notice_no}/receive")
+@router.post("/notices/{notice_no}/receive", dependencies=[needs(Perm.RECEIVE)])
 def receive_notice(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep,
                    form: FormDep) -> RedirectResponse:
     """Open the notice's receipt (its open one, if any) and go to the receiving station."""

@@ -13,7 +13,7 @@ from medwms.auth.rules import Perm
 from medwms.ledger import queries
 from medwms.ledger.tables import Status
 from medwms.web import inbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,7 @@ def stock_filter(request: Request) -> queries.StockFilter:
     return queries.StockFilter(**given, expiring_before=before)
 
 
-@router.get("/stock", response_class=HTMLResponse)
+@router.get("/stock", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Stock on hand, filtered, with GSP colours."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -44,7 +44,8 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                   statuses=[s.value for s in Status], limit=PAGE_ROWS)
 
 
-@router.get("/lots/{item}/{lot}", response_class=HTMLResponse)
+@router.get("/lots/{item}/{lot}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def lot_page(request: Request, item: str, lot: str, db: DbDep,
              visitor: VisitorDep) -> HTMLResponse:
     """One lot: its stock, its movements and its inspection record (404 for no such lot)."""

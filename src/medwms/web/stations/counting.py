@@ -16,7 +16,7 @@ from medwms.auth.rules import Perm
 from medwms.barcode import document_number
 from medwms.counting import counting, queries
 from medwms.counting.queries import CounterTask, EntryView
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -51,7 +51,7 @@ def my_plans(db: DbDep, user_id: int | None) -> list[PlanTasks]:
     return list(plans.values())
 
 
-@router.get("/stations/counting", response_class=HTMLResponse)
+@router.get("/stations/counting", response_class=HTMLResponse, dependencies=[needs(Perm.COUNT)])
 def choose_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: the plans with locations to count (scan the plan sheet or tap one)."""
     require(visitor.actor, Perm.COUNT)
@@ -59,7 +59,8 @@ def choose_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
                   plans=my_plans(db, visitor.actor.user_id))
 
 
-@router.get("/stations/counting/plans/{plan_no}", response_class=HTMLResponse)
+@router.get("/stations/counting/plans/{plan_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.COUNT)])
 def choose_location(request: Request, plan_no: str, db: DbDep,
                     visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan the location's barcode (or tap it) to start counting it."""
@@ -73,7 +74,8 @@ def choose_location(request: Request, plan_no: str, db: DbDep,
                   closed=request.query_params.get("closed", ""))
 
 
-@router.get("/stations/counting/tasks/{task_id}", response_class=HTMLResponse)
+@router.get("/stations/counting/tasks/{task_id}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.COUNT)])
 def count_location(request: Request, task_id: int, db: DbDep,
                    visitor: VisitorDep) -> HTMLResponse:
     """Step 3: scan each unit (or a pack and key its quantity), then close the location."""

@@ -8,13 +8,13 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import inbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/stations/inspection", response_class=HTMLResponse)
+@router.get("/stations/inspection", response_class=HTMLResponse, dependencies=[needs(Perm.INSPECT)])
 def pending(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The lots awaiting inspection; picking one opens its inspection."""
     require(visitor.actor, Perm.INSPECT)
@@ -22,7 +22,8 @@ def pending(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
                   lots=inbound.pending_lots(db), station=True)
 
 
-@router.get("/stations/inspection/{inspection_no}", response_class=HTMLResponse)
+@router.get("/stations/inspection/{inspection_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.INSPECT)])
 def inspect(request: Request, inspection_no: str, db: DbDep,
             visitor: VisitorDep) -> HTMLResponse:
     """The check form and the conclusion, signed by re-entering the password."""

@@ -13,7 +13,7 @@ from medwms.core.db import Database
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
 from medwms.web import choices, forms, outbound
-from medwms.web.deps import DbDep, Visitor, VisitorDep
+from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_, NP_
 from medwms.web.render import render
@@ -40,7 +40,7 @@ FIELDS = {name: name for name in HEADER_FIELDS + LINE_FIELDS + ("lines",)} | {
     "gtin": "item", "serial": "lot", "owner": "warehouse", "order_no": "reference"}
 
 
-@router.get("/orders", response_class=HTMLResponse)
+@router.get("/orders", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def orders_page(request: Request, db: DbDep, visitor: VisitorDep,
                 status: str | None = None) -> HTMLResponse:
     """Orders, newest first; open ones can be ticked and grouped into a wave."""
@@ -52,7 +52,7 @@ def orders_page(request: Request, db: DbDep, visitor: VisitorDep,
                   or visitor.actor.can(Perm.PICK))
 
 
-@router.get("/orders/new", response_class=HTMLResponse)
+@router.get("/orders/new", response_class=HTMLResponse, dependencies=[needs(Perm.ORDERS_MANAGE)])
 def new_order(request: Request, db: DbDep, visitor: VisitorDep, kind: str = "SALE"
               ) -> HTMLResponse:
     """A small form: warehouse, consignee (or, for a TRANSFER, the warehouse it goes to),
@@ -62,7 +62,7 @@ def new_order(request: Request, db: DbDep, visitor: VisitorDep, kind: str = "SAL
     return _order_form(request, db, visitor, values={"kind": kind.upper()}, rows=rows)
 
 
-@router.post("/orders/new", response_model=None)
+@router.post("/orders/new", response_model=None, dependencies=[needs(Perm.ORDERS_MANAGE)])
 def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -> Response:
     """Create the order and show it; or the form again with every problem beside its field."""
     forms.check_csrf(request, visitor, form)
@@ -109,7 +109,8 @@ def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dic
                   status_code=status_code)
 
 
-@router.get("/orders/{order_no}", response_class=HTMLResponse)
+@router.get("/orders/{order_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One order: lines, allocations, and why lots were taken or passed over."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -120,7 +121,7 @@ def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) 
                   can_manage=visitor.actor.can(Perm.ORDERS_MANAGE))
 
 
-@router.get("/waves/{wave_no}", response_class=HTMLResponse)
+@router.get("/waves/{wave_no}", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def wave_page(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One wave: its orders, the route's stops, and the route length against the plain order."""
     require(visitor.actor, Perm.STOCK_READ)

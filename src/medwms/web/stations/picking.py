@@ -9,13 +9,13 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.picking import picks
 from medwms.web import outbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/stations/picking", response_class=HTMLResponse)
+@router.get("/stations/picking", response_class=HTMLResponse, dependencies=[needs(Perm.PICK)])
 def choose_wave(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: the waves being picked; scanning a wave label opens it."""
     require(visitor.actor, Perm.PICK)
@@ -23,7 +23,8 @@ def choose_wave(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
                   waves=outbound.open_waves(db))
 
 
-@router.get("/stations/picking/{wave_no}", response_class=HTMLResponse)
+@router.get("/stations/picking/{wave_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.PICK)])
 def pick_wave(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: the pick list in route order; scan the location, then each unit."""
     pick_list = picks.pick_list(db, actor=visitor.actor, wave_no=wave_no)

@@ -8,13 +8,13 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import inbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/stations/receiving", response_class=HTMLResponse)
+@router.get("/stations/receiving", response_class=HTMLResponse, dependencies=[needs(Perm.RECEIVE)])
 def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: scan the receipt's (or notice's) document barcode, or pick an open receipt."""
     require(visitor.actor, Perm.RECEIVE)
@@ -23,7 +23,8 @@ def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResp
                   choices=inbound.receiving_choices(db, visitor.lang))
 
 
-@router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse)
+@router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.RECEIVE)])
 def receive(request: Request, receipt_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan each carton or unit into the open receipt."""
     require(visitor.actor, Perm.RECEIVE)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import outbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -16,14 +16,15 @@ router = APIRouter(include_in_schema=False)
 WORDS = (N_("SHORT"), N_("LOST"))
 
 
-@router.get("/stations/returns", response_class=HTMLResponse)
+@router.get("/stations/returns", response_class=HTMLResponse, dependencies=[needs(Perm.RECEIVE)])
 def open_return(request: Request, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: scan the shipment (#D:SHP-…) the customer sends back, give the reason."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/returns_open.html", visitor=visitor)
 
 
-@router.get("/stations/returns/{return_no}", response_class=HTMLResponse)
+@router.get("/stations/returns/{return_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.RECEIVE)])
 def scan_return(request: Request, return_no: str, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan each returned unit into quarantine (a unit never shipped is flagged)."""
@@ -32,7 +33,7 @@ def scan_return(request: Request, return_no: str, db: DbDep,
                   record=outbound.customer_return(db, return_no))
 
 
-@router.get("/stations/transfers", response_class=HTMLResponse)
+@router.get("/stations/transfers", response_class=HTMLResponse, dependencies=[needs(Perm.RECEIVE)])
 def incoming(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: transfers on their way; scanning the shipping list barcode opens one."""
     require(visitor.actor, Perm.RECEIVE)
@@ -40,7 +41,8 @@ def incoming(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
                   docs=outbound.incoming_transfers(db))
 
 
-@router.get("/stations/transfers/{shipment_no}", response_class=HTMLResponse)
+@router.get("/stations/transfers/{shipment_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.RECEIVE)])
 def receive(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan units (or SSCCs) in; close; a manager settles what is missing."""
     require(visitor.actor, Perm.RECEIVE)

@@ -7,13 +7,13 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
-from medwms.web.deps import VisitorDep
+from medwms.web.deps import VisitorDep, needs
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/stations/scan", response_class=HTMLResponse)
+@router.get("/stations/scan", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def scan_station(request: Request, visitor: VisitorDep) -> HTMLResponse:
     """The scan check page."""
     require(visitor.actor, Perm.STOCK_READ)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import outbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -16,15 +16,16 @@ router = APIRouter(include_in_schema=False)
 WORDS = (N_("PACKING"), N_("RECEIVED"))
 
 
-@router.get("/stations/shipping", response_class=HTMLResponse)
+@router.get("/stations/shipping", response_class=HTMLResponse, dependencies=[needs(Perm.SHIP)])
 def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: shipments being packed and verified orders waiting to be packed."""
-    require(visitor.actor, Perm.PICK)
+    require(visitor.actor, Perm.SHIP)
     return render(request, "stations/shipping_open.html", visitor=visitor,
                   docs=outbound.to_ship(db))
 
 
-@router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse)
+@router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.SHIP)])
 def pack(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm."""
     require(visitor.actor, Perm.STOCK_READ)

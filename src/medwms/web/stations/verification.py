@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.web import outbound
-from medwms.web.deps import DbDep, VisitorDep
+from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
 
@@ -18,7 +18,8 @@ WORDS = (N_("MISSING"), N_("EXTRA"), N_("WRONG_ITEM"), N_("WRONG_LOT"), N_("WRON
          N_("PASSED"))
 
 
-@router.get("/stations/verification", response_class=HTMLResponse)
+@router.get("/stations/verification", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: picked orders and open verifications; scanning an order label starts one."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -26,7 +27,8 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
                   docs=outbound.to_verify(db))
 
 
-@router.get("/stations/verification/{verification_no}", response_class=HTMLResponse)
+@router.get("/stations/verification/{verification_no}", response_class=HTMLResponse,
+            dependencies=[needs(Perm.STOCK_READ)])
 def verify(request: Request, verification_no: str, db: DbDep,
            visitor: VisitorDep) -> HTMLResponse:
     """Step 2: re-scan, finish; a manager resolves the discrepancies with a reason."""

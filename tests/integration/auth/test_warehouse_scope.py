@@ -1,0 +1,97 @@
+"""A user's roles apply to chosen warehouses: set by an administrator, audited, carried by
+the actor a token stands for, and checked by the guard."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from medwms.auth import guard, queries, service, sessions, signin
+from medwms.auth.errors import UnknownWarehouse
+from medwms.auth.rules import SYSTEM, Perm
+from medwms.config import load_settings
+from medwms.core.db import Database
+from medwms.core.errors import PermissionDenied, WarehouseOutOfScope
+from medwms.masterdata.tables import Warehouse
+from tests.support.builders import make_site
+from tests.support.users import PASSWORD, actor_of, make_user
+
+
+@pytest.fixture
+def two_warehouses(db: Database) -> dict[str, int]:
+    with db.unit_of_work() as uow:
+        ids = {code: make_site(uow.session, code).warehouse.id for code in ("BJ1", "SH1")}
+        uow.commit()
+    return ids
+
+
+def test_a_scoped_user_acts_only_in_their_warehouses(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    view = service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=["SH1"],
+                                  reason="works in Shanghai")
+    assert view.warehouses == ("SH1",)
+    rita = actor_of(view, db)
+    assert rita.warehouses == frozenset({two_warehouses["SH1"]})
+    guard.require(rita, Perm.RECEIVE, warehouse_id=two_warehouses["SH1"])
+    with pytest.raises(WarehouseOutOfScope) as refused:
+        guard.require(rita, Perm.RECEIVE, warehouse_id=two_warehouses["BJ1"], warehouse="BJ1")
+    assert refused.value.code == "WAREHOUSE_NOT_IN_SCOPE"
+    assert "BJ1" in refused.value.message("en") and "BJ1" in refused.value.message("zh-CN")
+    with pytest.raises(PermissionDenied):
+        guard.require(rita, Perm.INSPECT, warehouse_id=two_warehouses["SH1"])
+
+
+def test_the_scope_filter_keeps_a_list_to_the_users_warehouses(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    rita = actor_of(service.set_warehouses(db, actor=SYSTEM, username="rita",
+                                           warehouses=["BJ1"]), db)
+    with db.reading() as s:
+        seen = s.scalars(select(Warehouse.code).where(
+            guard.scope_filter(rita, Warehouse.id))).all()
+        everything = s.scalars(select(Warehouse.code).where(
+            guard.scope_filter(SYSTEM, Warehouse.id)).order_by(Warehouse.code)).all()
+    assert seen == ["BJ1"]
+    assert everything == ["BJ1", "SH1"]
+
+
+def test_an_empty_scope_means_every_warehouse_and_each_change_is_audited(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=["BJ1", "SH1"])
+    view = service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=[],
+                                  reason="moved to head office")
+    assert view.warehouses == ()
+    assert actor_of(view, db).warehouses is None
+    with db.reading() as s:
+        trail = queries.audit_trail(s, actor=SYSTEM, entity="user", entity_key="rita")
+    latest = trail[0]
+    assert latest.action == "user.warehouses"
+    assert latest.before["warehouses"] == ["BJ1", "SH1"]
+    assert latest.after["warehouses"] == "all"
+    assert latest.reason == "moved to head office"
+
+
+def test_an_unknown_warehouse_is_refused_and_nothing_changes(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=["BJ1"])
+    with pytest.raises(UnknownWarehouse) as refused:
+        service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=["SH1", "XX9"])
+    assert refused.value.problems[0].value == "XX9"
+    with db.reading() as s:
+        assert queries.warehouse_codes_of(s, queries.find_user(s, "rita").id) == ("BJ1",)
+
+
+def test_only_a_manager_of_users_sets_a_scope(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    boss = actor_of(make_user(db, "boss", "manager"))
+    with pytest.raises(PermissionDenied):
+        service.set_warehouses(db, actor=boss, username="rita", warehouses=["BJ1"])
+
+
+def test_the_token_carries_the_scope(db, two_warehouses):
+    make_user(db, "rita", "receiver")
+    service.set_warehouses(db, actor=SYSTEM, username="rita", warehouses=["SH1"])
+    settings = load_settings(database_url="sqlite://")
+    token = signin.login(db, settings=settings, username="rita", password=PASSWORD)
+    with db.reading() as s:
+        actor = sessions.actor_from_token(s, settings, token.access_token)
+    assert actor.warehouses == frozenset({two_warehouses["SH1"]})
