@@ -188,18 +188,23 @@ def bulk_insert(raw: Any, table: str, columns: Sequence[str],
 
 @contextmanager
 def indexes_dropped(db: Database, table: str) -> Iterator[None]:
-    """Drop the table's plain (non-unique) indexes for a bulk load; rebuild them after."""
-    with db.engine.begin() as conn:
-        found = [ix for ix in inspect(conn).get_indexes(table)
-                 if not ix.get("unique") and ix.get("name")
-                 and all(ix.get("column_names") or [None])
-                 and not any(k.endswith("_where") for k in ix.get("dialect_options", {}))]
-        for ix in found:
-            conn.execute(text(f'DROP INDEX "{ix["name"]}"'))
-    try:
-        yield
-    finally:
-        with db.engine.begin() as conn:
+    """Drop the table's plain (non-unique) indexes for a bulk load; rebuild them after.
+
+    Drop and rebuild go through one connection: it has seen its own DROP, where another
+    pooled SQLite connection may still read an older schema and find the index there.
+    """
+    with db.engine.connect() as conn:
+        with conn.begin():
+            found = [ix for ix in inspect(conn).get_indexes(table)
+                     if not ix.get("unique") and ix.get("name")
+                     and all(ix.get("column_names") or [None])
+                     and not any(k.endswith("_where") for k in ix.get("dialect_options", {}))]
             for ix in found:
-                columns = ", ".join(f'"{c}"' for c in ix["column_names"])
-                conn.execute(text(f'CREATE INDEX "{ix["name"]}" ON {table} ({columns})'))
+                conn.execute(text(f'DROP INDEX "{ix["name"]}"'))
+        try:
+            yield
+        finally:
+            with conn.begin():
+                for ix in found:
+                    columns = ", ".join(f'"{c}"' for c in ix["column_names"])
+                    conn.execute(text(f'CREATE INDEX "{ix["name"]}" ON {table} ({columns})'))
