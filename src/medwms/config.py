@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEVELOPMENT_SECRET = "change-me-in-production-medwms-secret"  # noqa: S105 - refused off loopback
+MIN_SECRET_LENGTH = 32
+
 
 class Settings(BaseSettings):
     """Every setting of medwms, read from `MEDWMS_*` environment variables."""
@@ -23,7 +26,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite file medwms.db in the working directory by default",
     )
     secret_key: str = Field(
-        default="change-me-in-production-medwms-secret",
+        default=DEVELOPMENT_SECRET,
         description="Signs bearer tokens; set a long random value in production",
     )
     language: Literal["zh-CN", "en"] = "zh-CN"

@@ -15,6 +15,7 @@ from medwms.cli.common import (
     sealing_anchor,
     settings,
 )
+from medwms.config import DEVELOPMENT_SECRET, MIN_SECRET_LENGTH, Settings
 from medwms.core import migrate
 from medwms.core.errors import Problem, ValidationError
 from medwms.ledger.checkpoints import load_anchor
@@ -68,6 +69,24 @@ def verify() -> None:
                   "and in agreement with the signed checkpoints.")
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def refuse_weak_secret(config: Settings, host: str) -> None:
+    """Refuse to listen beyond this machine with the development secret or a short one:
+    whoever knows the secret signs their own login tokens."""
+    secret = config.secret_key
+    if host in LOOPBACK or (secret != DEVELOPMENT_SECRET and len(secret) >= MIN_SECRET_LENGTH):
+        return
+    weak = ("the development secret key" if secret == DEVELOPMENT_SECRET
+            else f"a secret key shorter than {MIN_SECRET_LENGTH} characters")
+    raise ValidationError([Problem(
+        f"medwms would listen on {host} with {weak}: anyone who knows it can sign their own "
+        "login. Set MEDWMS_SECRET_KEY to a long random value (python -c \"import secrets; "
+        "print(secrets.token_urlsafe(48))\"), or listen on 127.0.0.1 behind a reverse proxy",
+        column="MEDWMS_SECRET_KEY", value="")])
+
+
 @report_errors
 def serve(host: str | None = typer.Option(None, help="Address to listen on (MEDWMS_HOST)"),
           port: int | None = typer.Option(None, help="Port to listen on (MEDWMS_PORT, 8000)"),
@@ -89,6 +108,7 @@ def serve(host: str | None = typer.Option(None, help="Address to listen on (MEDW
         migrate.upgrade(db.engine)
     sealing_anchor(config)  # create the key once, before the workers race to
     host, port = host or config.host, port or config.port
+    refuse_weak_secret(config, host)
     if demo:
         console.print(f"Demo barcode sheet / 演示条码表: [bold]http://{host}:{port}"
                       f"{DEMO_SHEET}[/bold] (PDF: http://{host}:{port}{DEMO_SHEET}.pdf)")

@@ -45,3 +45,16 @@ def test_several_workers_on_sqlite_are_refused_with_the_reason(home: Path):
     result = runner.invoke(app, ["serve", "--workers", "2"])
     assert result.exit_code == 2
     assert "SQLite is served by one process" in result.output
+
+
+def test_serving_beyond_loopback_with_the_development_secret_is_refused(home: Path):
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "development secret key" in result.output and "MEDWMS_SECRET_KEY" in result.output
+
+
+def test_serving_beyond_loopback_with_a_short_secret_is_refused(home: Path, monkeypatch):
+    monkeypatch.setenv("MEDWMS_SECRET_KEY", "short-secret")
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "shorter than 32 characters" in result.output
