@@ -13,6 +13,9 @@ before authentication and before the Idempotency-Key middleware reads a keyed bo
 The limit is `max_request_bytes`, or `max_upload_bytes` for a multipart/form-data body sent
 to an upload route: an API route whose request body is multipart in the app's own OpenAPI
 schema (the spreadsheet and file imports), so a new import route needs no list kept here.
+The upload limit is for a caller who signs in (the token or session is checked from the
+headers, before the body): an anonymous upload gets the request limit, so nobody unknown makes
+the server read 20 MiB before its login is refused.
 A refusal closes the connection: the rest of a refused body is never read.
 
 (Starlette's RequestBodyLimitMiddleware, FastAPI's max_body_size, refuses only when the app
@@ -27,8 +30,9 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from medwms.api.deps import request_actor
 from medwms.api.errors import domain_problem
-from medwms.core.errors import RequestTooLarge
+from medwms.core.errors import DomainError, RequestTooLarge
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MULTIPART = "multipart/form-data"
@@ -49,6 +53,8 @@ class RequestSizeLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope)
+        if limit > self.request_limit and not await _signed_in(scope):
+            limit = self.request_limit
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await refuse(scope, receive, send, limit)
@@ -113,6 +119,15 @@ async def refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None
     response = domain_problem(Request(scope), error)
     response.headers["Connection"] = "close"
     await response(scope, receive, send)
+
+
+async def _signed_in(scope: Scope) -> bool:
+    """Whether the request's headers sign someone in (the body is not read)."""
+    try:
+        await request_actor(Request(scope))
+    except DomainError:
+        return False
+    return True
 
 
 def upload_paths(app: FastAPI) -> re.Pattern[str]:

@@ -184,10 +184,21 @@ def test_an_upload_gets_the_upload_limit_and_only_as_multipart(app):
     assert_refused(call(app, f"{API}/receipts", elsewhere, declared=True, content_type=form),
                    "1 MiB")
     huge = file_part(HUGE)
-    assert_refused(call(app, f"{API}/notices/import", huge, declared=False, content_type=form),
-                   "20 MiB")
+    assert_refused(call(app, f"{API}/notices/import", huge, declared=False, content_type=form,
+                        extra=sent), "20 MiB")
     assert huge.pulled <= 20 * MiB + CHUNK
     assert json_body.pulled == elsewhere.pulled == 0
+
+
+def test_an_anonymous_upload_gets_only_the_request_limit(app):
+    form = "multipart/form-data; boundary=x"
+    declared = file_part(5 * MiB)
+    assert_refused(call(app, f"{API}/notices/import", declared, declared=True,
+                        content_type=form), "1 MiB")
+    chunked = file_part(HUGE)
+    assert_refused(call(app, f"{API}/notices/import", chunked, declared=False,
+                        content_type=form, extra={"Authorization": "Bearer forged"}), "1 MiB")
+    assert declared.pulled == 0 and chunked.pulled <= MiB + CHUNK
 
 
 def test_a_real_upload_over_the_request_limit_is_judged_on_its_merits(app):
