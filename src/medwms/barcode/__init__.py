@@ -3,6 +3,7 @@
 from medwms.barcode.errors import SCAN_ERROR_CODES, ScanError
 from medwms.barcode.front import parse_scan
 from medwms.barcode.gs1 import DEFAULT_GS_SUBSTITUTES
+from medwms.barcode.gs1_fields import whole_item
 from medwms.barcode.hibc import pair_hibc
 from medwms.barcode.internal import document_number
 from medwms.barcode.scan import Scan, ScanWarning
@@ -16,4 +17,5 @@ __all__ = [
     "document_number",
     "pair_hibc",
     "parse_scan",
+    "whole_item",
 ]

@@ -234,6 +234,24 @@ class BadLinkError(ScanError):
                   "请扫描标签上的另一个条码，或将货品放到一边。")
 
 
+class BadPieceOfTotalError(ScanError):
+    code = "BAD_PIECE_OF_TOTAL"
+    message_en = ("The {what_en} {value} names a piece that cannot be: its last four digits are "
+                  "the piece number and the number of pieces, each 01 to 99, the piece not above "
+                  "the total. The label is misprinted: set the item aside and report the label.")
+    message_zh = ("{what_zh} {value} 的件号不可能成立：最后四位应为件号和总件数，均为01至99，"
+                  "且件号不大于总件数。标签印错，请将货品放到一边并报告此标签。")
+
+
+class ItipPieceError(ScanError):
+    code = "ITIP_PIECE"
+    message_en = ("This barcode marks one piece of a trade item delivered in several pieces "
+                  "({what_en} {value}): stock is kept in whole trade items. Scan the barcode "
+                  "of the whole item, with its GTIN (01).")
+    message_zh = ("此条码标识分件交付的贸易项目中的一件（{what_zh} {value}）：库存按整件货品管理。"
+                  "请扫描整件货品的条码（含GTIN(01)）。")
+
+
 class LinkMismatchError(ScanError):
     code = "LINK_MISMATCH"
     message_en = ("The second HIBC barcode (link {value}) belongs to another product: "
@@ -248,7 +266,7 @@ _BY_CODE: dict[str, type[ScanError]] = {
         BadCheckDigitError, AllZerosError, BadDateError, UnknownAIError, BadLengthError,
         BadCharacterError, TruncatedError, MissingRequiredAIError, InvalidPairError,
         ConflictingRepeatError, EmptyValueError, NoSeparatorError, BadLinkError,
-        LinkMismatchError,
+        LinkMismatchError, BadPieceOfTotalError, ItipPieceError,
     )
 }
 

@@ -64,10 +64,26 @@ def _check_element(element: Element, today: date) -> None:
         raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
     if ai in GTIN_PREFIXED_AIS and not has_valid_check_digit(value[:14]):
         raise refuse("BAD_CHECK_DIGIT", what=ai, value=value)
+    if ai in GTIN_PREFIXED_AIS and not _piece_of_total(value[14:]):
+        raise refuse("BAD_PIECE_OF_TOTAL", what=ai, value=value)
     if ai in DATE_AIS:
         yymmdd(value, today, what=ai)
     if not value:
         raise refuse("EMPTY_VALUE", what=ai, value=value)
+
+
+def _piece_of_total(digits: str) -> bool:
+    """GS1's `pieceoftotal`: piece and total, two digits each, 1 ≤ piece ≤ total."""
+    piece, total = int(digits[:2] or 0), int(digits[2:] or 0)
+    return 1 <= piece <= total
+
+
+def whole_item(scan: Scan) -> Scan:
+    """`scan`, unless it marks one piece of a trade item (ITIP 8006): stock is kept whole."""
+    for ai, value in scan.elements:
+        if ai == "8006":
+            raise refuse("ITIP_PIECE", what=ai, value=value)
+    return scan
 
 
 def _single_values(elements: list[Element]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from medwms.auth.rules import Actor, Perm
 from medwms.auth.tables import User
 from medwms.barcode.errors import ScanError
 from medwms.barcode.front import parse_scan
+from medwms.barcode.gs1_fields import whole_item
 from medwms.barcode.scan import Scan
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -214,7 +215,7 @@ def _new_entry(session: Session, task: CountTask, plan: CountPlan, raw: str, sca
 
 
 def _unit_scan(raw: str, now: datetime) -> Scan:
-    scan = parse_scan(raw, today=local_date(now))
+    scan = whole_item(parse_scan(raw, today=local_date(now)))
     if not scan.gtin:
         raise errors.NotAUnitScan(value=raw.strip()[:40])
     return scan

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.barcode import Scan, ScanError, document_number, parse_scan
+from medwms.barcode import Scan, ScanError, document_number, parse_scan, whole_item
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata import fields
@@ -60,7 +60,7 @@ def read_unit(s: Session, raw: str, packs: int | None, today: date) -> Unit:
 
     The item, packaging level, lot and serial rows are read in one statement.
     """
-    scan = parse_scan(raw, today=today)
+    scan = whole_item(parse_scan(raw, today=today))
     gtin = _unit_gtin(scan)
     count = scan.quantity or packs or 1
     lot_no = (scan.lot or "").strip()[:MAX_TEXT] or None

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
-from medwms.barcode import ScanError, parse_scan
+from medwms.barcode import ScanError, parse_scan, whole_item
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Partner, Warehouse
 from medwms.picking import pick_queries as queries
@@ -251,7 +251,7 @@ def _as_scanned(raw: str, item: str | None, lot: str | None,
     if item is not None and lot is not None and serial is not None:
         return item, lot, serial
     try:
-        scan = parse_scan(raw)
+        scan = whole_item(parse_scan(raw))
     except ScanError:
         return item, lot, serial
     gtin = scan.gtin or scan.content_gtin or scan.di

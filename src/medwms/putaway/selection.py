@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from medwms.barcode import parse_scan
+from medwms.barcode import parse_scan, whole_item
 from medwms.barcode.errors import ScanError
 from medwms.barcode.scan import Scan
 from medwms.core.errors import NotFound, ValidationError
@@ -99,7 +99,7 @@ def _wanted(session: Session, raw: str | None, identity: StockIdentity, today: d
     where: list[ColumnElement[bool]] = []
     what, sscc, serial = "", identity.sscc, identity.serial
     if raw:
-        scan = parse_scan(raw, today=today)
+        scan = whole_item(parse_scan(raw, today=today))
         what, sscc, serial = _scan_filters(session, scan, where)
     elif identity.item:
         what = f"{identity.item.upper()} {identity.lot or ''}".strip()

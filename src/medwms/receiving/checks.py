@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
-from medwms.barcode import Scan, ScanWarning, parse_scan
+from medwms.barcode import Scan, ScanWarning, parse_scan, whole_item
 from medwms.core.clock import days_remaining, is_expired, local_date
 from medwms.core.errors import Problem, ScanRefused, ValidationError
 from medwms.ledger.tables import Lot, SerialUnit, Stock
@@ -110,7 +110,7 @@ def read_unit(s: Session, raw: str, typed: Typed, today: date, receipt: Receipt)
 
     One statement reads the item, packaging, known lot and serial and the running totals.
     """
-    scan = parse_scan(raw, today=today)
+    scan = whole_item(parse_scan(raw, today=today))
     gtin = _unit_gtin(scan)
     found = _resolve(s, gtin, _candidate(scan.lot, typed.lot), _candidate(scan.serial,
                                                                           typed.serial), receipt)

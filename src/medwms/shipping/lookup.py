@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from medwms.barcode import parse_scan
+from medwms.barcode import parse_scan, whole_item
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.queries import resolve_gtin
@@ -68,7 +68,7 @@ class ScannedUnit:
 
 def read_unit(s: Session, raw: str, today: date) -> ScannedUnit:
     """Parse a device scan and resolve its GTIN; a location, document or SSCC is refused."""
-    scan = parse_scan(raw, today=today)
+    scan = whole_item(parse_scan(raw, today=today))
     gtin = scan.gtin or scan.content_gtin
     if not gtin:
         raise errors.NotAUnit(value=scan.sscc or scan.location or scan.document or raw[:40])

@@ -154,6 +154,13 @@ def test_a_location_or_document_barcode_is_not_a_unit(db, site, po_receipt, raw)
     refused(db, "NOT_A_UNIT", po_receipt, raw)
 
 
+def test_a_piece_of_a_trade_item_is_refused_with_the_reason(db, site, po_receipt):
+    itip = STENT_BOX + "0102"  # piece 1 of 2 (ITIP 8006) of the box
+    error = refused(db, "ITIP_PIECE", po_receipt, f"8006{itip}\x1d21SN1")
+    assert error.fields["value"] == itip
+    assert "whole item" in error.message("en") and "整件货品" in error.message("zh-CN")
+
+
 def test_a_bad_check_digit_is_refused(db, site, po_receipt):
     raw = make_udi(STENT_BOX, lot="L1", expiry=GOOD)
     bad = raw[:18] + str((int(raw[18]) + 1) % 10) + raw[19:]
