@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
 from medwms.coldchain import detection, queries
@@ -71,7 +71,7 @@ def decide_lot(db: Database, *, actor: Actor, breach_no: str, decision: Decision
         s.flush()
         detection.close_if_done(s, breach)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.breach_view(s, breach_no)
 
 
@@ -187,5 +187,5 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, comment: str,
         record_audit(uow.session, actor=actor, action="acknowledge", entity="breach",
                      entity_key=breach_no, reason=comment.strip())
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.breach_view(s, breach_no)

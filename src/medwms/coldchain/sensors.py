@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.coldchain import queries
 from medwms.coldchain.errors import BadSensor, SensorExists
@@ -63,7 +63,7 @@ def save_sensor(db: Database, *, actor: Actor, spec: SensorSpec, create: bool) -
         record_audit(s, actor=actor, action="create" if create else "update", entity="sensor",
                      entity_key=code, before=before, after=_snapshot(sensor))
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.sensor_view(s, queries.sensor_by_code(s, code))
 
 

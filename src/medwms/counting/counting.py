@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.tables import User
 from medwms.barcode.errors import ScanError
@@ -442,7 +442,7 @@ def my_scans(db: Database, *, actor: Actor, task_id: int) -> tuple[TaskOpened, l
         queries.EntryView]]:
     """The counter's own scans at a location they are counting (never expected figures)."""
     require(actor, COUNT)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         task, plan, location = _counting_task(session, task_id, actor)
         rows = queries.entries(session, task.id)
         return TaskOpened(task.id, plan.plan_no, location.code, task.round, task.status,

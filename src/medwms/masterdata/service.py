@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -55,7 +55,7 @@ def browse(*, db: Database, actor: Actor, kind: str,
     """One page of records of `kind` for someone allowed to read master data."""
     require(actor, Perm.MASTERDATA_READ)
     spec = kind_named(kind)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return queries.list_records(session, spec, filters or queries.Filters())
 
 
@@ -63,7 +63,7 @@ def fetch(*, db: Database, actor: Actor, kind: str, key: str) -> Record:
     """One record of `kind` by its key text."""
     require(actor, Perm.MASTERDATA_READ)
     spec = kind_named(kind)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return queries.get_record(session, spec, parse_key(spec, key))
 
 

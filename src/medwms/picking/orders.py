@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -123,7 +123,7 @@ def create_orders(db: Database, *, actor: Actor, orders: Sequence[OrderIn],
         numbers = [_write(s, actor, order, r, now) for order, r in zip(orders, resolved,
                                                                          strict=True)]
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [queries.order_view(s, number) for number in numbers]
 
 
@@ -347,5 +347,5 @@ def cancel_order(db: Database, *, actor: Actor, order_no: str, reason: str) -> q
                      entity_key=order.order_no, before={"status": before},
                      after={"status": order.status}, reason=reason.strip())
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.order_view(s, order.order_no)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
@@ -67,7 +67,7 @@ def create_wave(db: Database, *, actor: Actor, order_nos: Sequence[str],
         _join(s, orders, wave, now)
         _plan(s, wave)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.wave_view(s, wave.wave_no)
 
 

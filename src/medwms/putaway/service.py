@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -74,7 +74,7 @@ def suggest(db: Database, *, actor: Actor, raw: str | None = None,
     """The stock a unit scan names, the quantity to put away and the suggested location."""
     require(actor, Perm.STOCK_MOVE)
     now = utc_now()
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         picked = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                             today=local_date(now))
         choice = rules.suggest(_goods(picked), queries.candidates(session, picked.warehouse_id))

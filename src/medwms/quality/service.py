@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import Signature, reauthenticate
 from medwms.core.clock import utc_now
@@ -58,7 +58,7 @@ def open_inspection(db: Database, *, actor: Actor, receipt_no: str, item: str,
             uow.commit()
         except IntegrityError:  # opened at the same moment by someone else
             number = ""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         number = number or _inspection_of(s, receipt_no, item_row.id, lot_row) or ""
         return queries.inspection_view(s, number)
 
@@ -129,7 +129,7 @@ def conclude_inspection(db: Database, *, actor: Actor, inspection_no: str, findi
         _post(s, actor, row, received, finding, split, now)
         _write(s, actor, row, record, digest, signature)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.inspection_view(s, inspection_no)
 
 
