@@ -104,16 +104,23 @@ def placed_models() -> tuple[type, ...]:
 def reading_as(db: Database, actor: Actor) -> Iterator[Session]:
     """`db.reading()`, seen through `actor`'s scope: every SELECT of a placed model keeps to
     the actor's warehouses (an actor of every warehouse reads everything)."""
-    with db.reading() as session:
-        before = session.info.get(_SCOPE)
-        session.info[_SCOPE] = actor
-        try:
-            yield session
-        finally:
-            if before is None:
-                session.info.pop(_SCOPE, None)
-            else:
-                session.info[_SCOPE] = before
+    with db.reading() as session, seeing_as(session, actor):
+        yield session
+
+
+@contextmanager
+def seeing_as(session: Session, actor: Actor) -> Iterator[Session]:
+    """Within the block, `session`'s SELECTs keep to `actor`'s scope: a command looks up its
+    document as the actor sees it, so another warehouse's is not found."""
+    before = session.info.get(_SCOPE)
+    session.info[_SCOPE] = actor
+    try:
+        yield session
+    finally:
+        if before is None:
+            session.info.pop(_SCOPE, None)
+        else:
+            session.info[_SCOPE] = before
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -69,7 +69,7 @@ def allocate_order(db: Database, *, actor: Actor, order_no: str,
     require(actor, Perm.ORDERS_MANAGE)
     now = now or utc_now()
     with db.unit_of_work() as uow:
-        order = queries.lock_order(uow.session, order_no)
+        order = queries.lock_order(uow.session, order_no, actor)
         if order.status != OrderStatus.ALLOCATED:
             allocate_locked(uow.session, [order], now=now)
         uow.commit()

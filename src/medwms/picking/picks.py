@@ -77,7 +77,7 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        head = queries.lock_wave_for_pick(s, wave_no, scan_id)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor)
         wave = head.wave
         if head.earlier_id is not None:
             return queries.pick_result(s, head, head.earlier_id, replayed=True)

@@ -195,3 +195,4 @@ class VerificationLine(Base):
 in_warehouse(OutboundOrder.warehouse_id, OutboundOrder.to_warehouse_id)
 in_warehouse(Wave.warehouse_id)
 placed_through(Pick.wave_id, Wave)
+placed_through(Verification.order_id, OutboundOrder)
