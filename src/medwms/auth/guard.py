@@ -128,6 +128,8 @@ def _keep_to_scope(state: ORMExecuteState) -> None:
     actor = state.session.info.get(_SCOPE)
     if actor is None or actor.warehouses is None or not state.is_select:
         return
+    # The clauses name the tables themselves, so an aliased() join of a placed table is not
+    # filtered: the queries alias a table only for rows joined to a row that is (the source
+    # and target locations of a movement, a sensor's zone, a plan's first task).
     state.statement = state.statement.options(*(
-        with_loader_criteria(model, clause(actor), include_aliases=True)
-        for model, clause in _PLACED.items()))
+        with_loader_criteria(model, clause(actor)) for model, clause in _PLACED.items()))
