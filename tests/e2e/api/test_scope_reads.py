@@ -30,11 +30,12 @@ from medwms.core.db import Database
 from medwms.counting import plans
 from medwms.counting.tables import CountPlan, CountTask
 from medwms.demo import load_demo
-from medwms.demo.numbers import documents
+from medwms.demo.numbers import NOTICE, documents
 from medwms.ledger.tables import Lot, Stock
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone
 from medwms.picking.tables import OutboundOrder, Wave
 from medwms.quality.tables import Inspection
+from medwms.receiving import service as receiving
 from medwms.receiving.tables import AdvanceNotice, Receipt
 from medwms.shipping.tables import CustomerReturn, Shipment
 from tests.e2e.api.test_role_matrix import (
@@ -93,6 +94,7 @@ def walk(database: Database) -> Iterator[Walk]:
     load_demo(database, actor=SYSTEM, now=NOW)
     plans.create_plan(database, actor=SYSTEM, warehouse=THERE, kind="FULL",
                       counters=("picker", "receiver"), deadline=TODAY + timedelta(days=3))
+    receiving.open_receipt(database, actor=SYSTEM, notice_no=NOTICE)
     make_user(database, "bj-admin", "admin")
     service.set_warehouses(database, actor=SYSTEM, username="bj-admin", warehouses=[HERE])
     with database.reading() as s:
@@ -108,8 +110,9 @@ def walk(database: Database) -> Iterator[Walk]:
                    | _there(s, CustomerReturn, CustomerReturn.return_no, sh1)
                    | _there(s, CountPlan, CountPlan.plan_no, sh1))
         demo = documents(s)
-        plan = s.scalars(select(CountPlan).where(CountPlan.warehouse_id == sh1)).one()
-        task = s.scalar(select(CountTask.id).where(CountTask.plan_id == plan.id).limit(1))
+        plan_no, plan_id = s.execute(select(CountPlan.plan_no, CountPlan.id)
+                                     .where(CountPlan.warehouse_id == sh1)).one()
+        task = s.scalar(select(CountTask.id).where(CountTask.plan_id == plan_id).limit(1))
         item, lot = s.execute(select(Item.code, Lot.lot_no).join(Stock, Stock.item_id == Item.id)
                               .join(Lot, Lot.id == Stock.lot_id)
                               .where(Stock.warehouse_id == sh1).limit(1)).one()
@@ -121,7 +124,7 @@ def walk(database: Database) -> Iterator[Walk]:
                               .where(Inspection.warehouse_id == sh1).limit(1))
     assert demo.notice and demo.wave and demo.sensors and demo.shipped_order and receipt
     there = {"notice_no": demo.notice, "receipt_no": receipt, "order_no": demo.wave_orders[0],
-             "wave_no": demo.wave, "plan_no": plan.plan_no, "task_id": str(task),
+             "wave_no": demo.wave, "plan_no": plan_no, "task_id": str(task),
              "code": demo.sensors[0], "warehouse": THERE, "zone": str(cold), "item": item,
              "lot": lot, "kind": "locations", "key": str(location)}
     if inspection:
