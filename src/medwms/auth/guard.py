@@ -56,8 +56,10 @@ def require_every_warehouse(actor: Actor, permission: Perm) -> None:
 def out_of_sight(actor: Actor, *warehouse_ids: int | None) -> bool:
     """Whether a document placed in `warehouse_ids` (a transfer: both its ends) is hidden
     from `actor`: none of them is in the scope. Its service then raises the not-found error
-    an unknown number gets, for a read and for a write alike."""
-    return not any(actor.covers(warehouse_id) for warehouse_id in warehouse_ids)
+    an unknown number gets, for a read and for a write alike. A None (an order that is no
+    transfer has no receiving end) places it nowhere; a document placed nowhere is seen."""
+    placed = [warehouse_id for warehouse_id in warehouse_ids if warehouse_id is not None]
+    return bool(placed) and not any(actor.covers(warehouse_id) for warehouse_id in placed)
 
 
 def scope_filter(actor: Actor, warehouse_column: Any) -> ColumnElement[bool]:

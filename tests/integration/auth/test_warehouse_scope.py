@@ -113,3 +113,11 @@ def test_a_scoped_reading_keeps_every_placed_table_to_the_users_warehouses(db, t
     assert codes == ["BJ1-A-01", "BJ1-A-02", "BJ1-A-03"]
     assert sorted(joined) == codes
     assert one is None and counted == 3 and every == unscoped == 6
+
+
+def test_a_document_is_out_of_sight_when_none_of_its_warehouses_is_in_scope():
+    rita = Actor(user_id=None, username="rita", roles=frozenset({"receiver"}),
+                 warehouses=frozenset({1}))
+    assert guard.out_of_sight(rita, 2) and guard.out_of_sight(rita, 2, None)
+    assert not guard.out_of_sight(rita, 1, None) and not guard.out_of_sight(rita, 2, 1)
+    assert not guard.out_of_sight(rita, None) and not guard.out_of_sight(SYSTEM, 2)
