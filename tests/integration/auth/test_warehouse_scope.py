@@ -121,3 +121,14 @@ def test_a_document_is_out_of_sight_when_none_of_its_warehouses_is_in_scope():
     assert guard.out_of_sight(rita, 2) and guard.out_of_sight(rita, 2, None)
     assert not guard.out_of_sight(rita, 1, None) and not guard.out_of_sight(rita, 2, 1)
     assert not guard.out_of_sight(rita, None) and not guard.out_of_sight(SYSTEM, 2)
+
+
+def test_every_table_placed_in_a_warehouse_is_filtered_by_a_scoped_reading():
+    import medwms.schema  # noqa: F401  (every feature's tables)
+    from medwms.auth.tables import UserWarehouse
+    from medwms.core.db import Base
+
+    placed = set(guard.placed_models())
+    with_warehouse = {mapper.class_ for mapper in Base.registry.mappers
+                      if "warehouse_id" in mapper.columns} - {UserWarehouse}
+    assert with_warehouse - placed == set(), "declare them with guard.in_warehouse(…)"
