@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.audit import parse_snapshot
 from medwms.auth.errors import UserNotFound
-from medwms.auth.guard import require
+from medwms.auth.guard import require_every_warehouse
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.tables import ApiToken, AuditRecord, User, UserRole, UserWarehouse
 
@@ -141,14 +141,14 @@ def get_user(session: Session, *, actor: Actor, username: str) -> UserView:
     """One user, for managers of users or the user themself."""
     user = find_user(session, username)
     if user.id != actor.user_id:
-        require(actor, Perm.USERS_MANAGE)
+        require_every_warehouse(actor, Perm.USERS_MANAGE)
     return user_view(session, user)
 
 
 def list_users(session: Session, *, actor: Actor, include_disabled: bool = True
                ) -> list[UserView]:
     """Every user, by username."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     query = select(User).order_by(User.username)
     if not include_disabled:
         query = query.where(User.active.is_(True))
@@ -181,7 +181,7 @@ def list_api_tokens(session: Session, *, actor: Actor, username: str | None = No
 def audit_trail(session: Session, *, actor: Actor, entity: str | None = None,
                 entity_key: str | None = None, limit: int = 200) -> list[AuditView]:
     """The latest audit records, newest first, optionally of one entity."""
-    require(actor, Perm.AUDIT_READ)
+    require_every_warehouse(actor, Perm.AUDIT_READ)
     query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditRecord.entity == entity)

@@ -31,7 +31,7 @@ from medwms.auth.errors import (
     WeakPassword,
     WrongPassword,
 )
-from medwms.auth.guard import require
+from medwms.auth.guard import require_every_warehouse
 from medwms.auth.passwords import (
     MIN_LENGTH,
     check_policy,
@@ -76,7 +76,7 @@ def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
                 password: str, roles: Iterable[str], language: str = "zh-CN",
                 reason: str = "") -> UserView:
     """Create a user with a password and roles."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     username = _check_username(username)
     role_set = _check_roles(roles)
     check_policy(password, username=username)
@@ -106,7 +106,7 @@ def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
 def update_user(db: Database, *, actor: Actor, username: str, display_name: str | None = None,
                 language: str | None = None, reason: str = "") -> UserView:
     """Change a user's display name or language."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     with db.unit_of_work() as uow:
         s = uow.session
         user = _lock_user(s, username)
@@ -122,7 +122,7 @@ def update_user(db: Database, *, actor: Actor, username: str, display_name: str 
 def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str],
               reason: str = "") -> UserView:
     """Replace a user's roles; the last active admin keeps the admin role."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     role_set = _check_roles(roles)
     with db.unit_of_work() as uow:
         s = uow.session
@@ -142,7 +142,7 @@ def set_roles(db: Database, *, actor: Actor, username: str, roles: Iterable[str]
 def set_warehouses(db: Database, *, actor: Actor, username: str, warehouses: Iterable[str],
                    reason: str = "") -> UserView:
     """Limit a user's roles to the warehouses named by code (none: every warehouse)."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     codes = sorted({code.strip() for code in warehouses if code.strip()})
     with db.unit_of_work() as uow:
         s = uow.session
@@ -163,7 +163,7 @@ def set_warehouses(db: Database, *, actor: Actor, username: str, warehouses: Ite
 
 def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
     """Disable a user: no more logins, and their tokens stop working at once."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     with db.unit_of_work() as uow:
         s = uow.session
         admins = _lock_admins(s)
@@ -178,7 +178,7 @@ def disable_user(db: Database, *, actor: Actor, username: str, reason: str = "")
 
 def enable_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
     """Enable a disabled user again."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     with db.unit_of_work() as uow:
         s = uow.session
         user = _lock_user(s, username)
@@ -192,7 +192,7 @@ def reset_password(db: Database, *, actor: Actor, username: str, new_password: s
                    must_change: bool = False, reason: str = "") -> UserView:
     """Set another user's password (`must_change`: they must change it at their next
     sign-in); their sessions, login tokens and API tokens stop working."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     check_policy(new_password, username=username)
     with db.unit_of_work() as uow:
         s = uow.session
@@ -401,4 +401,4 @@ def _require_token_rights(actor: Actor, user_id: int) -> None:
     """Managers of users handle anyone's tokens; an integrator handles their own."""
     if actor.user_id == user_id and Role.INTEGRATOR.value in actor.roles:
         return
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)

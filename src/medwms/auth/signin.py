@@ -37,7 +37,7 @@ from medwms.auth.errors import (
     LoginThrottled,
     UserNotFound,
 )
-from medwms.auth.guard import require
+from medwms.auth.guard import require_every_warehouse
 from medwms.auth.lockout import Failures, Policy
 from medwms.auth.passwords import dummy_hash, meets_policy, password_matches
 from medwms.auth.queries import UserView, user_view
@@ -107,7 +107,7 @@ def login(db: Database, *, settings: Settings, username: str, password: str,
 
 def unlock_user(db: Database, *, actor: Actor, username: str, reason: str = "") -> UserView:
     """Lift a username's lockout and forget its failures (audited)."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     with db.unit_of_work() as uow:
         s = uow.session
         user = _lock_login_user(s, username.strip().lower())
@@ -126,7 +126,7 @@ def unlock_user(db: Database, *, actor: Actor, username: str, reason: str = "") 
 def unlock_address(db: Database, *, actor: Actor, address: str, reason: str = "") -> bool:
     """Lift a client address's lockout and forget its failures (audited); False if it had
     none."""
-    require(actor, Perm.USERS_MANAGE)
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
     key = lockout.address_key(address.strip()) or address.strip()
     with db.unit_of_work() as uow:
         s = uow.session

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require, seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
 from medwms.coldchain import detection, queries
@@ -56,7 +56,7 @@ def decide_lot(db: Database, *, actor: Actor, breach_no: str, decision: Decision
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        breach = _locked_breach(s, breach_no)
+        breach = _locked_breach(s, actor, breach_no)
         line = _undecided(s, breach, decision.breach_lot_id)
         signature = reauthenticate(s, actor=actor, password=password,
                                    meaning=MEANINGS[decision.disposition],
@@ -71,7 +71,7 @@ def decide_lot(db: Database, *, actor: Actor, breach_no: str, decision: Decision
         s.flush()
         detection.close_if_done(s, breach)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.breach_view(s, breach_no)
 
 
@@ -84,8 +84,9 @@ def _check(decision: Decision) -> None:
                                        column="comment")])
 
 
-def _locked_breach(s: Session, breach_no: str) -> Breach:
-    queries.breach_row(s, breach_no)
+def _locked_breach(s: Session, actor: Actor, breach_no: str) -> Breach:
+    with seeing_as(s, actor):  # BREACH not found when its sensor is out of the actor's sight
+        queries.breach_row(s, breach_no)
     breach = s.scalar(select(Breach).where(Breach.breach_no == breach_no).with_for_update())
     assert breach is not None
     if breach.status == "CLOSED":
@@ -178,7 +179,7 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, comment: str,
         raise CommentRequired([Problem("say what is being done about it", column="comment")])
     now = now or utc_now()
     with db.unit_of_work() as uow:
-        breach = _locked_breach(uow.session, breach_no)
+        breach = _locked_breach(uow.session, actor, breach_no)
         if breach.status == "OPEN":
             breach.status = "ACKNOWLEDGED"
         breach.acknowledged_by, breach.acknowledged_at = actor.user_id, now
@@ -187,5 +188,5 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, comment: str,
         record_audit(uow.session, actor=actor, action="acknowledge", entity="breach",
                      entity_key=breach_no, reason=comment.strip())
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.breach_view(s, breach_no)

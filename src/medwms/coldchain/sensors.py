@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require, seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.coldchain import queries
 from medwms.coldchain.errors import BadSensor, SensorExists
@@ -19,6 +19,7 @@ from medwms.coldchain.tables import Sensor
 from medwms.core.db import Database
 from medwms.core.errors import NotFound, Problem
 from medwms.masterdata.fields import bilingual
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Warehouse, Zone
 from medwms.shipping.tables import ShippingUnit
 
@@ -50,20 +51,25 @@ def save_sensor(db: Database, *, actor: Actor, spec: SensorSpec, create: bool) -
     code = spec.code.strip().upper()
     with db.unit_of_work() as uow:
         s = uow.session
-        existing = s.scalar(select(Sensor).where(Sensor.code == code))
+        with seeing_as(s, actor):  # another warehouse's sensor is not found
+            existing = s.scalar(select(Sensor).where(Sensor.code == code))
+        if create and existing is None and s.scalar(select(Sensor.id).where(Sensor.code == code)):
+            raise SensorExists(sensor=code)
         if create and existing is not None:
             raise SensorExists(sensor=code)
         sensor = existing if existing is not None and not create else Sensor(code=code)
         if not create and existing is None:
-            queries.sensor_by_code(s, code)
+            with seeing_as(s, actor):
+                queries.sensor_by_code(s, code)
         before = _snapshot(sensor) if existing is not None else None
         _apply(s, sensor, spec)
+        require_warehouses(s, actor, sensor.warehouse_id)
         s.add(sensor)
         s.flush()
         record_audit(s, actor=actor, action="create" if create else "update", entity="sensor",
                      entity_key=code, before=before, after=_snapshot(sensor))
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.sensor_view(s, queries.sensor_by_code(s, code))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse, placed_through
 from medwms.core.db import Base, UTCDateTime
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -129,3 +130,8 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(Sensor.warehouse_id, unplaced_visible=True)
+placed_through(Breach.sensor_id, Sensor)

@@ -5,7 +5,8 @@
     ├── Conflict                 409  the state of the world forbids it (stock taken, duplicate)
     │   └── InsufficientStock    409  a balance would go below zero
     ├── PermissionDenied         403  the actor's roles do not grant the permission
-    │   └── WarehouseOutOfScope  403  …or not in that warehouse
+    │   ├── WarehouseOutOfScope  403  …or not in that warehouse
+    │   └── EveryWarehouseNeeded 403  …or it is company-wide and the actor's scope is not
     ├── NotAuthenticated         401  no or bad credentials
     ├── RequestTooLarge          413  a request body over the size limit (refused unread)
     ├── ValidationError          422  the input is malformed; `problems` lists every one
@@ -111,6 +112,15 @@ class WarehouseOutOfScope(PermissionDenied):
     status = 403
     message_en = "User {user} may not act in warehouse {warehouse}: it is not one of theirs."
     message_zh = "用户 {user} 无权操作仓库 {warehouse}：该仓库不在其授权范围内。"
+
+
+class EveryWarehouseNeeded(PermissionDenied):
+    code = "EVERY_WAREHOUSE_NEEDED"
+    status = 403
+    message_en = ("User {user} may not {permission}: it is company-wide, and only a user whose "
+                  "scope is every warehouse may.")
+    message_zh = ("用户 {user} 无权{permission}：这是全公司范围的操作，"
+                  "只有授权范围为全部仓库的用户才可执行。")
 
 
 class NotAuthenticated(DomainError):

@@ -70,7 +70,7 @@ def set_reasons(db: Database, *, actor: Actor, plan_no: str,
         raise errors.BadPlan(bad)
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _changeable(session, plan_no)
+        plan = _changeable(session, actor, plan_no)
         known = set(session.scalars(select(CountLine.id).where(
             CountLine.plan_id == plan.id, CountLine.id.in_(list(reasons)))))
         unknown = sorted(set(reasons) - known)
@@ -84,8 +84,8 @@ def set_reasons(db: Database, *, actor: Actor, plan_no: str,
     return len(reasons)
 
 
-def _changeable(session: Session, plan_no: str) -> CountPlan:
-    plan = queries.plan_by_no(session, plan_no, lock=True)
+def _changeable(session: Session, actor: Actor, plan_no: str) -> CountPlan:
+    plan = queries.plan_for(session, actor, plan_no, lock=True)
     if plan.status == PlanStatus.APPROVED:
         raise errors.AlreadyApproved(plan=plan.plan_no, doc_no=plan.adjustment_doc_no)
     if plan.status == PlanStatus.CANCELLED:
@@ -100,7 +100,7 @@ def approve(db: Database, *, actor: Actor, plan_no: str, password: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _changeable(session, plan_no)
+        plan = _changeable(session, actor, plan_no)
         _refuse_unready(session, plan, actor)
         signature = reauthenticate(session, actor=actor, password=password, meaning=MEANING,
                                    record_ref=f"count_plan:{plan.plan_no}")

@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require, seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.tables import User
 from medwms.barcode.errors import ScanError
@@ -90,7 +90,7 @@ def start_location(db: Database, *, actor: Actor, plan_no: str, location_raw: st
     now = utc_now()
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _open_plan(session, plan_no)
+        plan = _open_plan(session, actor, plan_no)
         _check_counter(session, plan, actor)
         location = _scanned_location(session, location_raw, now)
         task = _task_for(session, plan, location, actor)
@@ -102,8 +102,8 @@ def start_location(db: Database, *, actor: Actor, plan_no: str, location_raw: st
     return TaskOpened(task.id, plan.plan_no, location.code, task.round, task.status, scans)
 
 
-def _open_plan(session: Session, plan_no: str) -> CountPlan:
-    plan = queries.plan_by_no(session, plan_no)
+def _open_plan(session: Session, actor: Actor, plan_no: str) -> CountPlan:
+    plan = queries.plan_for(session, actor, plan_no)
     if plan.status not in (PlanStatus.OPEN, PlanStatus.COUNTING):
         raise errors.PlanNotOpen(plan=plan.plan_no, plan_status=plan.status)
     return plan
@@ -168,11 +168,12 @@ def _scans(session: Session, task_id: int) -> int:
 
 def _counting_task(session: Session, task_id: int, actor: Actor) -> tuple[CountTask, CountPlan,
                                                                           Location]:
-    task = session.scalars(select(CountTask).where(CountTask.id == task_id)
-                           .with_for_update()).one_or_none()
+    with seeing_as(session, actor):
+        task = session.scalars(select(CountTask).where(CountTask.id == task_id)
+                               .with_for_update()).one_or_none()
     if task is None:
         raise NotFound(what="count task", key=task_id)
-    plan = _open_plan(session, session.get_one(CountPlan, task.plan_id).plan_no)
+    plan = _open_plan(session, actor, session.get_one(CountPlan, task.plan_id).plan_no)
     location = session.get_one(Location, task.location_id)
     if task.status != TaskStatus.COUNTING or task.counter_id != actor.user_id:
         raise errors.TaskNotCounting(location=location.code)
@@ -443,7 +444,7 @@ def my_scans(db: Database, *, actor: Actor, task_id: int) -> tuple[TaskOpened, l
         queries.EntryView]]:
     """The counter's own scans at a location they are counting (never expected figures)."""
     require(actor, COUNT)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         task, plan, location = _counting_task(session, task_id, actor)
         rows = queries.entries(session, task.id)
         return TaskOpened(task.id, plan.plan_no, location.code, task.round, task.status,

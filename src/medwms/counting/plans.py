@@ -23,7 +23,7 @@ from sqlalchemy import Integer, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import require, require_every_warehouse
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database, UTCDateTime
@@ -72,6 +72,7 @@ def create_plan(db: Database, *, actor: Actor, warehouse: str, kind: str,
     with db.unit_of_work() as uow:
         session = uow.session
         site = _warehouse(session, warehouse)
+        require(actor, MANAGE, warehouse_id=site.id, warehouse=site.code)
         location_ids = _choose(session, site.id, kind, zones, cycle, now)
         if not location_ids:
             raise errors.NothingToCount(warehouse=site.code)
@@ -209,7 +210,7 @@ class AbcComputed:
 def compute_abc(db: Database, *, actor: Actor, since: datetime, until: datetime,
                 shares: AbcShares = DEFAULT_SHARES) -> AbcComputed:
     """Classify every active item by its shipped value (quantity × unit cost) and picks."""
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     now = utc_now()
     with db.unit_of_work() as uow:
         session = uow.session
@@ -242,7 +243,7 @@ def _usage(session: Session, since: datetime, until: datetime) -> list[ItemUsage
 def set_policy(db: Database, *, actor: Actor, abc: str, interval_days: int,
                tolerance_units: int, tolerance_pct: Decimal) -> rules.Policy:
     """Set how often a class is counted and the variance it tolerates before a recount."""
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     if abc not in rules.CLASSES or interval_days <= 0 or tolerance_units < 0 \
             or not Decimal(0) <= tolerance_pct <= Decimal(100):
         raise errors.BadPlan([Problem("class A/B/C, interval > 0, tolerances ≥ 0, pct ≤ 100",

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from medwms.auth.guard import seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.tables import AuditRecord, User, UserRole
 from medwms.core.errors import NotFound
@@ -61,6 +62,13 @@ def plan_by_no(session: Session, plan_no: str, *, lock: bool = False) -> CountPl
     if plan is None:
         raise NotFound(what="count plan", key=plan_no)
     return plan
+
+
+def plan_for(session: Session, actor: Actor, plan_no: str, *, lock: bool = False) -> CountPlan:
+    """The plan for a command of `actor`, looked up as they see it (not found when it is of a
+    warehouse outside their scope)."""
+    with seeing_as(session, actor):
+        return plan_by_no(session, plan_no, lock=lock)
 
 
 # ---------------------------------------------------------------- counter views (blind)

@@ -65,7 +65,7 @@ def add_counter(db: Database, *, actor: Actor, plan_no: str, username: str) -> C
     require(actor, MANAGE)
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _running(session, plan_no)
+        plan = _running(session, actor, plan_no)
         user = queries.named_counters(session, [username])[0]
         before = _counters(session, plan)
         if not before:
@@ -87,7 +87,7 @@ def assign_recount(db: Database, *, actor: Actor, plan_no: str, location: str,
     require(actor, MANAGE)
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _running(session, plan_no)
+        plan = _running(session, actor, plan_no)
         user = queries.named_counters(session, [username])[0]
         task, first, code = _waiting_recount(session, plan, location)
         if not rules.recount_counter_allowed(first.counter_id, user.user_id):
@@ -111,7 +111,7 @@ def cancel_plan(db: Database, *, actor: Actor, plan_no: str, reason: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         session = uow.session
-        plan = _running(session, plan_no)
+        plan = _running(session, actor, plan_no)
         if not why:
             raise errors.CancelReasonRequired([Problem("a reason is required", column="reason")],
                                               plan=plan.plan_no)
@@ -126,9 +126,9 @@ def cancel_plan(db: Database, *, actor: Actor, plan_no: str, reason: str,
     return PlanCancelled(plan.plan_no, PlanStatus.CANCELLED, why[:REASON_MAX], ended, now)
 
 
-def _running(session: Session, plan_no: str) -> CountPlan:
+def _running(session: Session, actor: Actor, plan_no: str) -> CountPlan:
     """The plan, locked, while it may still be changed (not approved nor cancelled)."""
-    plan = queries.plan_by_no(session, plan_no, lock=True)
+    plan = queries.plan_for(session, actor, plan_no, lock=True)
     if plan.status == PlanStatus.APPROVED:
         raise errors.AlreadyApproved(plan=plan.plan_no, doc_no=plan.adjustment_doc_no)
     if plan.status not in RUNNING:

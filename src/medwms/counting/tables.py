@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse, placed_through
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -149,3 +150,8 @@ class CountPolicy(Base):
     interval_days: Mapped[int] = mapped_column(Integer)
     tolerance_units: Mapped[int] = mapped_column(Integer, default=0)
     tolerance_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(CountPlan.warehouse_id)
+placed_through(CountTask.plan_id, CountPlan)

@@ -30,6 +30,7 @@ from medwms.ledger.chains import HASHED, chain_name
 from medwms.ledger.errors import BadMovement, CrossWarehouseMovement, LocationBlocked
 from medwms.ledger.rules import Line, StockKey
 from medwms.ledger.tables import Movement, Status, Stock
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location
 
 STATUSES = frozenset(Status)
@@ -51,6 +52,10 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
          lines: Sequence[Line], now: datetime | None = None) -> Posted:
     """Post a whole document's lines in the caller's unit of work, or raise and write nothing.
 
+    Every warehouse the lines touch must be in the actor's scope (WAREHOUSE_NOT_IN_SCOPE):
+    the last check of every command that moves stock, whatever it checked before
+    (`_require_scope`).
+
     Round trips do not grow with the number of lines: locations and stock rows are read
     in a few set queries, and rows are written with executemany batches. A document that
     only adds units without serials (a receipt) cannot run short: its balances are upserted
@@ -59,6 +64,7 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     _check_lines(lines)
     now = (now or utc_now()).astimezone(UTC)
     warehouse_of = _warehouses(session, lines)
+    _require_scope(session, actor, lines, warehouse_of)
     change = rules.deltas(lines)
     if rules.only_adds_loose_units(change):
         _upsert_stock(session, change, warehouse_of, now)
@@ -71,6 +77,18 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
                                doc_no, _stored(session, now), _stored(session, utc_now()))
     _executemany(session, _insert_sql("movement", MOVEMENT_COLUMNS), movements)
     return Posted(len(movements))
+
+
+def _require_scope(session: Session, actor: Actor, lines: Sequence[Line],
+                   warehouse_of: dict[int, int]) -> None:
+    """Every warehouse the lines touch must be in the actor's scope, but for the sending
+    warehouse's transit location: units IN_TRANSIT are taken out of it by the transfer's
+    receiving end (received, or written off as lost), the warehouse its service checked."""
+    touched = {warehouse_of[location] for line in lines
+               if line.from_status != Status.IN_TRANSIT
+               for location in (line.from_location_id, line.to_location_id)
+               if location is not None}
+    require_warehouses(session, actor, *sorted(touched))
 
 
 def _check_lines(lines: Sequence[Line]) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse
 from medwms.core.db import Base, UTCDateTime
 
 # SQLite wants INTEGER PRIMARY KEY for auto-increment; PostgreSQL gets BIGINT.
@@ -171,3 +172,9 @@ class Movement(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(HandlingUnit.warehouse_id)
+in_warehouse(Stock.warehouse_id)
+in_warehouse(Movement.warehouse_id)

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.db import Database
 from medwms.core.errors import ValidationError
@@ -32,7 +32,7 @@ def export_file(*, db: Database, actor: Actor, kind: str, file_format: str) -> b
     spec = kind_named(kind)
     if file_format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}", field="format")
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         records = queries.export_records(session, spec)
     writer = to_csv if file_format == "csv" else to_xlsx
     return writer(spec, records)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import Change, record_audits
-from medwms.auth.guard import require
+from medwms.auth.guard import require_every_warehouse
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
@@ -60,7 +60,7 @@ def import_rows(*, db: Database, actor: Actor, kind: str, header: Sequence[str],
     """
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
-        require(actor, Perm.MASTERDATA_WRITE)
+        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         refuse(ImportRejected, _file_problems(spec, header, rows))
         parsed = [rules.parse_record(spec, raw, row=number) for number, raw in rows]
         lookup = store.load(uow.session, spec, [spec.key_of(p.values) for p in parsed])

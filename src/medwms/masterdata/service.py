@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require, require_every_warehouse
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -55,7 +55,7 @@ def browse(*, db: Database, actor: Actor, kind: str,
     """One page of records of `kind` for someone allowed to read master data."""
     require(actor, Perm.MASTERDATA_READ)
     spec = kind_named(kind)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return queries.list_records(session, spec, filters or queries.Filters())
 
 
@@ -63,7 +63,7 @@ def fetch(*, db: Database, actor: Actor, kind: str, key: str) -> Record:
     """One record of `kind` by its key text."""
     require(actor, Perm.MASTERDATA_READ)
     spec = kind_named(kind)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return queries.get_record(session, spec, parse_key(spec, key))
 
 
@@ -76,7 +76,7 @@ def create_record(*, db: Database, actor: Actor, kind: str, values: Mapping[str,
     """Create one record of `kind`; refused if its key exists or a value is wrong."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
-        require(actor, Perm.MASTERDATA_WRITE)
+        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         parsed = _parse_one(spec, values)
         key = spec.key_of(parsed.values)
         lookup = store.load(uow.session, spec, [key])
@@ -98,7 +98,7 @@ def update_record(*, db: Database, actor: Actor, kind: str, key: str,
     """Change some values of one record; the others stay as they are."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
-        require(actor, Perm.MASTERDATA_WRITE)
+        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         refuse(ValidationError, rules.unknown_columns(spec, changes))
         lookup, row, before = _load_one(uow.session, spec, key)
         parsed = _parse_one(spec, {**before, **changes})
@@ -119,7 +119,7 @@ def deactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason
     """Take a record out of use: items and partners inactive, a location blocked, a GTIN removed."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
-        require(actor, Perm.MASTERDATA_WRITE)
+        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         if not spec.can_deactivate:
             raise CannotDeactivate(what=spec.entity)
         lookup, row, before = _load_one(uow.session, spec, key)

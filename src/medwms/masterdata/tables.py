@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -160,3 +161,8 @@ class Location(Base):
     pick_seq: Mapped[int] = mapped_column(Integer, default=0)
     capacity: Mapped[int | None] = mapped_column(Integer)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(Zone.warehouse_id)
+in_warehouse(Location.warehouse_id)

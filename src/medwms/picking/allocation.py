@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -69,18 +69,18 @@ def allocate_order(db: Database, *, actor: Actor, order_no: str,
     require(actor, Perm.ORDERS_MANAGE)
     now = now or utc_now()
     with db.unit_of_work() as uow:
-        order = queries.lock_order(uow.session, order_no)
+        order = queries.lock_order(uow.session, order_no, actor)
         if order.status != OrderStatus.ALLOCATED:
             allocate_locked(uow.session, [order], now=now)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.order_view(s, order_no)
 
 
 def explain_order(db: Database, *, actor: Actor, order_no: str) -> dict[str, Any]:
     """Per line: which lots were taken and which were passed over, and why."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.explanation(s, order_no)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -29,6 +29,7 @@ from medwms.masterdata.fields import FieldError
 from medwms.masterdata.fields import code as code_field
 from medwms.masterdata.fields import gtin as gtin_field
 from medwms.masterdata.rules import credential_problem
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Owner, Packaging, Partner, PartnerKind, Warehouse
 from medwms.picking import queries
 from medwms.picking.errors import (
@@ -120,10 +121,11 @@ def create_orders(db: Database, *, actor: Actor, orders: Sequence[OrderIn],
         problems = [p for r in resolved for p in r.found] + _duplicates(s, orders)
         if problems:
             raise rejected(problems)
+        require_warehouses(s, actor, *(r.warehouse.id for r in resolved if r.warehouse))
         numbers = [_write(s, actor, order, r, now) for order, r in zip(orders, resolved,
                                                                          strict=True)]
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [queries.order_view(s, number) for number in numbers]
 
 
@@ -329,7 +331,7 @@ def cancel_order(db: Database, *, actor: Actor, order_no: str, reason: str) -> q
         raise ValidationError("a cancellation needs a reason", field="reason")
     with db.unit_of_work() as uow:
         s = uow.session
-        order = queries.lock_order(s, order_no)
+        order = queries.lock_order(s, order_no, actor)
         picked = s.scalar(select(OrderLine.id).where(OrderLine.order_id == order.id,
                                                      OrderLine.picked_qty > 0).limit(1))
         if order.status not in CANCELLABLE or picked is not None:
@@ -347,5 +349,5 @@ def cancel_order(db: Database, *, actor: Actor, order_no: str, reason: str) -> q
                      entity_key=order.order_no, before={"status": before},
                      after={"status": order.status}, reason=reason.strip())
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.order_view(s, order.order_no)

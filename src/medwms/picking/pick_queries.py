@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from medwms.auth.guard import out_of_sight
+from medwms.auth.rules import Actor
 from medwms.barcode import Scan, ScanError, document_number, parse_scan, whole_item
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
@@ -151,8 +153,9 @@ class WaveHead:
     earlier_id: int | None
 
 
-def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str) -> WaveHead:
-    """Lock the wave FOR UPDATE with its time zone, staging code and the pick of `scan_id`."""
+def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor) -> WaveHead:
+    """Lock the wave FOR UPDATE with its time zone, staging code and the pick of `scan_id`
+    (WaveNotFound also when the wave is out of the actor's sight)."""
     number = doc_no(wave_no)
     earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
                                     Pick.scan_id == scan_id).scalar_subquery()
@@ -163,6 +166,8 @@ def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str) -> WaveHead:
     if row is None:
         raise errors.WaveNotFound(wave_no=number)
     wave, timezone, staging, earlier_id = row
+    if out_of_sight(actor, wave.warehouse_id):
+        raise errors.WaveNotFound(wave_no=number)
     return WaveHead(wave, timezone, staging, earlier_id)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
@@ -49,14 +49,14 @@ SERIAL_SWAP = Reason("SERIAL_SWAP", "SERIAL SWAP from {serial}",
 def pick_list(db: Database, *, actor: Actor, wave_no: str) -> queries.PickList:
     """The wave's pick list: stops in route order, each with what is left to pick."""
     require(actor, Perm.PICK)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.pick_list(s, queries.wave_by_no(s, wave_no))
 
 
 def check_location(db: Database, *, actor: Actor, wave_no: str, location_raw: str) -> Stop:
     """Check a location scan against the wave and say what to pick there (writes nothing)."""
     require(actor, Perm.PICK)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         wave = queries.wave_by_no(s, wave_no)
         location = queries.location_of(s, location_raw)
         stop = queries.stop_at(s, wave, location)
@@ -77,7 +77,7 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        head = queries.lock_wave_for_pick(s, wave_no, scan_id)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor)
         wave = head.wave
         if head.earlier_id is not None:
             return queries.pick_result(s, head, head.earlier_id, replayed=True)

@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from medwms.auth.guard import out_of_sight
+from medwms.auth.rules import Actor
 from medwms.ledger.tables import Lot, SerialUnit
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Location, Owner, Partner, Warehouse
 from medwms.picking.errors import OrderNotFound, WaveNotFound
 from medwms.picking.tables import Allocation, OrderLine, OutboundOrder, Wave
@@ -64,12 +67,15 @@ class OrderView:
     consignee_name_en: str = ""
 
 
-def lock_order(s: Session, order_no: str) -> OutboundOrder:
-    """The order, locked FOR UPDATE; OrderNotFound if there is none."""
+def lock_order(s: Session, order_no: str, actor: Actor) -> OutboundOrder:
+    """The order, locked FOR UPDATE, for a command of its shipping warehouse: OrderNotFound if
+    there is none or the actor sees neither of its ends, WarehouseOutOfScope if they see only
+    the receiving end of a transfer."""
     order = s.scalars(select(OutboundOrder).where(
         OutboundOrder.order_no == order_no.strip().upper()).with_for_update()).one_or_none()
-    if order is None:
+    if order is None or out_of_sight(actor, order.warehouse_id, order.to_warehouse_id):
         raise OrderNotFound(order_no=order_no)
+    require_warehouses(s, actor, order.warehouse_id)
     return order
 
 

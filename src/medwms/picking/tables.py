@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse, placed_through
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -188,3 +189,10 @@ class VerificationLine(Base):
     resolution: Mapped[str] = mapped_column(String(300), default="")
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(OutboundOrder.warehouse_id, OutboundOrder.to_warehouse_id)
+in_warehouse(Wave.warehouse_id)
+placed_through(Pick.wave_id, Wave)
+placed_through(Verification.order_id, OutboundOrder)

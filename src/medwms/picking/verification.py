@@ -16,12 +16,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import out_of_sight, require, seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.ids import new_doc_no
 from medwms.core.reasons import Reason
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Warehouse
 from medwms.picking import pick_errors as errors
 from medwms.picking import pick_queries as queries
@@ -63,7 +64,7 @@ def start_verification(db: Database, *, actor: Actor, order_no: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        order = _lock_order(s, order_no)
+        order = _lock_order(s, order_no, actor)
         _refuse_picker(s, actor, order)
         going = s.scalars(select(Verification).where(
             Verification.order_id == order.id,
@@ -89,7 +90,7 @@ def scan_unit(db: Database, *, actor: Actor, verification_no: str, raw: str, sca
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        verification = _lock(s, verification_no)
+        verification = _lock(s, verification_no, actor)
         earlier = s.scalars(select(VerificationLine).where(
             VerificationLine.verification_id == verification.id,
             VerificationLine.scan_id == scan_id)).first()
@@ -110,7 +111,7 @@ def finish(db: Database, *, actor: Actor, verification_no: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        verification = _lock(s, verification_no)
+        verification = _lock(s, verification_no, actor)
         _require_open(verification)
         _refuse_other_verifier(s, actor, verification)
         tally = records.tally(s, verification)
@@ -132,7 +133,7 @@ def resolve(db: Database, *, actor: Actor, verification_no: str, line_id: int, a
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        verification = _lock(s, verification_no)
+        verification = _lock(s, verification_no, actor)
         _require_open(verification)
         line = _discrepancy(s, verification, line_id)
         chosen = _check_action(line, action, resolution)
@@ -154,17 +155,24 @@ def resolve(db: Database, *, actor: Actor, verification_no: str, line_id: int, a
 
 # --- helpers --------------------------------------------------------------------------------
 
-def _lock_order(s: Session, order_no: str) -> OutboundOrder:
+def _lock_order(s: Session, order_no: str, actor: Actor) -> OutboundOrder:
     number = queries.doc_no(order_no)
     order = s.scalars(select(OutboundOrder).where(OutboundOrder.order_no == number)
                       .with_for_update()).one_or_none()
-    if order is None:
+    if order is None or out_of_sight(actor, order.warehouse_id, order.to_warehouse_id):
         raise errors.OrderNotFound(order_no=number)
+    require_warehouses(s, actor, order.warehouse_id)
     return order
 
 
-def _lock(s: Session, verification_no: str) -> Verification:
-    return records.verification_by_no(s, verification_no, lock=True)
+def _lock(s: Session, verification_no: str, actor: Actor) -> Verification:
+    """The verification, locked FOR UPDATE, as the actor sees it (VerificationNotFound)."""
+    with seeing_as(s, actor):
+        verification = records.verification_by_no(s, verification_no, lock=True)
+    if actor.warehouses is not None:  # only a scoped actor can be refused: the order's warehouse
+        require_warehouses(s, actor,
+                           s.get_one(OutboundOrder, verification.order_id).warehouse_id)
+    return verification
 
 
 def _require_open(verification: Verification) -> None:

@@ -16,11 +16,12 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import out_of_sight, reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.ids import new_doc_no
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Warehouse, Zone, ZoneKind
 from medwms.picking import queries, route
 from medwms.picking.allocation import ALLOCATABLE_ORDERS, allocate_locked
@@ -57,8 +58,9 @@ def create_wave(db: Database, *, actor: Actor, order_nos: Sequence[str],
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        orders = _lock_orders(s, numbers)
+        orders = _lock_orders(s, numbers, actor)
         warehouse = _one_warehouse(s, orders)
+        require_warehouses(s, actor, warehouse.id)
         wave = Wave(wave_no=new_doc_no("WAV", now), warehouse_id=warehouse.id, status="OPEN",
                     staging_location_id=_staging(s, warehouse, staging).id, created_at=now,
                     created_by=actor.user_id)
@@ -67,13 +69,17 @@ def create_wave(db: Database, *, actor: Actor, order_nos: Sequence[str],
         _join(s, orders, wave, now)
         _plan(s, wave)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.wave_view(s, wave.wave_no)
 
 
-def _lock_orders(s: Session, numbers: list[str]) -> list[OutboundOrder]:
-    orders = list(s.scalars(select(OutboundOrder).where(OutboundOrder.order_no.in_(numbers))
-                            .order_by(OutboundOrder.id).with_for_update()))
+def _lock_orders(s: Session, numbers: list[str], actor: Actor) -> list[OutboundOrder]:
+    """The orders, locked FOR UPDATE; OrderNotFound names the unknown ones and those the actor
+    does not see."""
+    orders = [order for order in s.scalars(
+        select(OutboundOrder).where(OutboundOrder.order_no.in_(numbers))
+        .order_by(OutboundOrder.id).with_for_update())
+        if not out_of_sight(actor, order.warehouse_id, order.to_warehouse_id)]
     missing = sorted(set(numbers) - {order.order_no for order in orders})
     if missing:
         raise OrderNotFound(order_no=", ".join(missing))

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -21,6 +21,7 @@ from medwms.core.ids import new_doc_no
 from medwms.ledger.rules import Line, StockKey
 from medwms.ledger.service import lock_stock_keys, post
 from medwms.ledger.tables import MovementKind
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location
 from medwms.putaway import errors, queries, rules
 from medwms.putaway.rules import Candidate, Goods, NoFit, Suggestion
@@ -74,7 +75,7 @@ def suggest(db: Database, *, actor: Actor, raw: str | None = None,
     """The stock a unit scan names, the quantity to put away and the suggested location."""
     require(actor, Perm.STOCK_MOVE)
     now = utc_now()
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         picked = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                             today=local_date(now))
         choice = rules.suggest(_goods(picked), queries.candidates(session, picked.warehouse_id))
@@ -93,6 +94,7 @@ def confirm(db: Database, *, actor: Actor, location_raw: str, raw: str | None = 
         session = uow.session
         first = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                            today=local_date(now))
+        require_warehouses(session, actor, first.warehouse_id)
         lock_stock_keys(session, [StockKey(t.owner_id, t.item_id, t.lot_id, t.serial_id,
                                            t.location_id, t.status, t.hu_id)
                                   for t in first.takes])

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import out_of_sight, reading_as, require, scope_filter
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import Signature, reauthenticate
 from medwms.core.clock import utc_now
@@ -49,17 +49,17 @@ def open_inspection(db: Database, *, actor: Actor, receipt_no: str, item: str,
     with db.unit_of_work() as uow:
         s = uow.session
         item_row, lot_row = _item_and_lot(s, receipt_no, item, lot)
-        found = _inspection_of(s, receipt_no, item_row.id, lot_row)
+        found = _inspection_of(s, actor, receipt_no, item_row.id, lot_row)
         if found is not None:
             return queries.inspection_view(s, found)
-        received = _quarantined(s, receipt_no, item_row, lot_row)
+        received = _quarantined(s, actor, receipt_no, item_row, lot_row)
         number = _create(s, actor, received)
         try:
             uow.commit()
         except IntegrityError:  # opened at the same moment by someone else
             number = ""
-    with db.reading() as s:
-        number = number or _inspection_of(s, receipt_no, item_row.id, lot_row) or ""
+    with reading_as(db, actor) as s:
+        number = number or _inspection_of(s, actor, receipt_no, item_row.id, lot_row) or ""
         return queries.inspection_view(s, number)
 
 
@@ -76,17 +76,22 @@ def _item_and_lot(s: Session, receipt_no: str, item: str,
     return item_row, lot_row
 
 
-def _inspection_of(s: Session, receipt_no: str, item_id: int, lot: Lot | None) -> str | None:
+def _inspection_of(s: Session, actor: Actor, receipt_no: str, item_id: int,
+                   lot: Lot | None) -> str | None:
     return s.scalar(select(Inspection.inspection_no).where(
+        scope_filter(actor, Inspection.warehouse_id),
         Inspection.receipt_no == receipt_no, Inspection.item_id == item_id,
         Inspection.lot_id.is_not_distinct_from(lot.id if lot else None)))
 
 
-def _quarantined(s: Session, receipt_no: str, item: Item, lot: Lot | None) -> ReceivedLot:
+def _quarantined(s: Session, actor: Actor, receipt_no: str, item: Item,
+                 lot: Lot | None) -> ReceivedLot:
+    """The received lot in quarantine, or NOT_IN_QUARANTINE (also when the receipt is out of
+    the actor's sight)."""
     found = queries.received_lots(s, receipt_no=receipt_no, item_id=item.id,
                                   lot_id=lot.id if lot else None, match_lot=True,
                                   pending_only=False)
-    if not found or not found[0].quantity:
+    if not found or not found[0].quantity or out_of_sight(actor, found[0].warehouse_id):
         raise NotInQuarantine(receipt_no=receipt_no, item=item.code,
                               lot=lot.lot_no if lot else "—")
     return found[0]
@@ -115,10 +120,10 @@ def conclude_inspection(db: Database, *, actor: Actor, inspection_no: str, findi
     require(actor, Perm.INSPECT)
     with db.unit_of_work() as uow:
         s = uow.session
-        row = _locked(s, inspection_no)
+        row = _locked(s, actor, inspection_no)
         item = s.get_one(Item, row.item_id)
         lot = s.get(Lot, row.lot_id) if row.lot_id else None
-        received = _quarantined(s, row.receipt_no, item, lot)
+        received = _quarantined(s, actor, row.receipt_no, item, lot)
         split = rules.decide(_under_inspection(item, lot, received), finding)
         _check_separation(s, actor, row, split, lot)
         now = utc_now()
@@ -129,14 +134,14 @@ def conclude_inspection(db: Database, *, actor: Actor, inspection_no: str, findi
         _post(s, actor, row, received, finding, split, now)
         _write(s, actor, row, record, digest, signature)
         uow.commit()
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.inspection_view(s, inspection_no)
 
 
-def _locked(s: Session, inspection_no: str) -> Inspection:
+def _locked(s: Session, actor: Actor, inspection_no: str) -> Inspection:
     row = s.scalar(select(Inspection).where(Inspection.inspection_no == inspection_no)
                    .with_for_update())
-    if row is None:
+    if row is None or out_of_sight(actor, row.warehouse_id):
         raise InspectionNotFound(what="inspection", key=inspection_no)
     if row.status == InspectionStatus.DONE:
         raise InspectionConcluded(inspection_no=inspection_no, conclusion=row.conclusion)

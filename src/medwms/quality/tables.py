@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -55,3 +56,7 @@ class Inspection(Base):
     signature_audit_id: Mapped[int | None] = mapped_column(Integer)
     record_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(Inspection.warehouse_id)

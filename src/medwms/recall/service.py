@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, false, insert, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import require, require_every_warehouse
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
 from medwms.core.clock import utc_now
@@ -31,6 +31,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin, zone_of
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Partner
 from medwms.picking.pick_progress import forget_pick_progress
 from medwms.picking.tables import Allocation, AllocationStatus, OrderLine
@@ -56,7 +57,7 @@ RETURNED_IN_RECALL = Reason("RECALL_RETURN", "recall {recall_no}", "召回 {reca
 def open_recall(db: Database, *, actor: Actor, scope: rules.Scope, reason: str,
                 risk_class: str, mock: bool = False) -> queries.RecallView:
     """Open a recall (or a mock recall): block the scope everywhere, list the consignees."""
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     _check(scope, risk_class, reason)
     with db.unit_of_work() as uow:
         session = uow.session
@@ -282,7 +283,7 @@ def record_acknowledgement(db: Database, *, actor: Actor, recall_no: str,
 
 def _stamp(db: Database, actor: Actor, recall_no: str, partner: str,
            column: str) -> queries.RecallView:
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     with db.unit_of_work() as uow:
         case = _case(uow.session, recall_no)
         row = _consignee(uow.session, case, partner)
@@ -296,7 +297,7 @@ def _stamp(db: Database, actor: Actor, recall_no: str, partner: str,
 def record_consignee_report(db: Database, *, actor: Actor, recall_no: str, partner: str,
                             used: int, destroyed: int, note: str = "") -> queries.RecallView:
     """What a consignee reports: units used on patients and destroyed (totals so far)."""
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     with db.unit_of_work() as uow:
         case = _case(uow.session, recall_no)
         row = _consignee(uow.session, case, partner)
@@ -324,6 +325,7 @@ def receive_recall_return(db: Database, *, actor: Actor, recall_no: str, partner
         row = _consignee(session, case, partner)
         _check_return(case, row, partner, lot, serial, quantity)
         target = location_by_barcode(session, location)
+        require_warehouses(session, actor, target.warehouse_id)
         zone = zone_of(session, target)
         if not rules.red_zone(zone.kind):
             raise NotRecallRedZone(location=target.code, zone_kind=zone.kind)
@@ -373,7 +375,7 @@ def _return_line(session: Session, case: RecallCase, row: RecallConsignee, locat
 def close_recall(db: Database, *, actor: Actor, recall_no: str, password: str,
                  report: str) -> queries.RecallView:
     """Close a recall with an electronic signature and the closing report."""
-    require(actor, MANAGE)
+    require_every_warehouse(actor, MANAGE)
     if not password:
         raise SignatureRequired(recall_no)
     if not report.strip():

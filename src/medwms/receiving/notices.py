@@ -24,6 +24,7 @@ from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.core.ids import new_doc_no
 from medwms.masterdata import fields
 from medwms.masterdata.rules import problem
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Packaging, Warehouse
 from medwms.receiving import queries
 from medwms.receiving.errors import NoticeExists
@@ -70,6 +71,7 @@ def create_notice(db: Database, *, actor: Actor, supplier: str, warehouse: str,
                                  column="gtin"))
         if found:
             raise rejected(found)
+        require_warehouses(s, actor, refs[1])
         if s.scalars(select(AdvanceNotice.id).where(AdvanceNotice.notice_no == number)).first():
             raise NoticeExists(notice_no=number)
         notice = AdvanceNotice(notice_no=number, supplier_id=refs[0], warehouse_id=refs[1],

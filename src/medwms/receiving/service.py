@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
-from medwms.auth.guard import require
+from medwms.auth.guard import out_of_sight, require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import document_number
 from medwms.core.clock import local_date, utc_now
@@ -28,6 +28,7 @@ from medwms.core.ids import new_doc_no
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import MovementKind, Status
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Owner, Partner, PartnerKind, Warehouse, Zone
 from medwms.receiving import checks, queries, rules
 from medwms.receiving.errors import (
@@ -65,13 +66,14 @@ def open_receipt(db: Database, *, actor: Actor, warehouse: str | None = None,
     with db.unit_of_work() as uow:
         s = uow.session
         if notice_no:
-            notice = _lock_notice(s, document_no(notice_no))
+            notice = _lock_notice(s, document_no(notice_no), actor)
             already = _open_receipt_of(s, notice)
             if already is not None:
                 return queries.receipt_header(s, already)
             receipt = _from_notice(s, notice, warehouse, po_no)
         else:
             receipt = _from_po(s, warehouse, po_no, supplier, owner)
+        require_warehouses(s, actor, receipt.warehouse_id)
         receipt.location_id = _dock(s, receipt.warehouse_id, dock).id
         receipt.receipt_no = new_doc_no("RCV", now)
         receipt.transport_mode, receipt.opened_at, receipt.opened_by = (
@@ -85,10 +87,10 @@ def open_receipt(db: Database, *, actor: Actor, warehouse: str | None = None,
     return header
 
 
-def _lock_notice(s: Session, notice_no: str) -> AdvanceNotice:
+def _lock_notice(s: Session, notice_no: str, actor: Actor) -> AdvanceNotice:
     notice = s.scalars(select(AdvanceNotice).where(AdvanceNotice.notice_no == notice_no)
                        .with_for_update()).one_or_none()
-    if notice is None:
+    if notice is None or out_of_sight(actor, notice.warehouse_id):
         raise NoticeNotFound(notice_no=notice_no)
     if notice.status == NoticeStatus.CLOSED:
         raise NoticeClosed(notice_no=notice_no)
@@ -168,7 +170,7 @@ def record_arrival(db: Database, *, actor: Actor, receipt_no: str, temperature: 
     require(actor, Perm.RECEIVE)
     with db.unit_of_work() as uow:
         s = uow.session
-        receipt = lock_receipt(s, receipt_no)
+        receipt = lock_receipt(s, receipt_no, actor)
         require_open(receipt)
         set_arrival(receipt, temperature, logger_id)
         if transport_mode.strip():
@@ -199,12 +201,13 @@ def set_arrival(receipt: Receipt, temperature: Decimal, logger_id: str) -> None:
     receipt.arrival_temp, receipt.logger_id = temperature, logger_id
 
 
-def lock_receipt(s: Session, receipt_no: str) -> Receipt:
-    """The receipt, locked FOR UPDATE, or RECEIPT_NOT_FOUND."""
+def lock_receipt(s: Session, receipt_no: str, actor: Actor) -> Receipt:
+    """The receipt, locked FOR UPDATE, or RECEIPT_NOT_FOUND (also when it is out of the
+    actor's sight)."""
     number = document_no(receipt_no)
     receipt = s.scalars(select(Receipt).where(Receipt.receipt_no == number)
                         .with_for_update()).one_or_none()
-    if receipt is None:
+    if receipt is None or out_of_sight(actor, receipt.warehouse_id):
         raise ReceiptNotFound(receipt_no=number)
     return receipt
 
@@ -235,7 +238,7 @@ def receive_scan(db: Database, *, actor: Actor, receipt_no: str, raw: str, scan_
     typed = checks.Typed(lot=lot, serial=serial, expiry=expiry, packs=quantity_packs)
     with db.unit_of_work() as uow:
         s = uow.session
-        head = lock_for_scan(s, receipt_no, scan_id)
+        head = lock_for_scan(s, receipt_no, scan_id, actor)
         if head.earlier_id is not None:
             return queries.replayed_scan(s, head.receipt, head.earlier_id)
         require_open(head.receipt)
@@ -260,8 +263,9 @@ class ScanHead:
     quantity: int
 
 
-def lock_for_scan(s: Session, receipt_no: str, scan_id: str) -> ScanHead:
-    """Lock the receipt FOR UPDATE and read its scan context, or RECEIPT_NOT_FOUND.
+def lock_for_scan(s: Session, receipt_no: str, scan_id: str, actor: Actor) -> ScanHead:
+    """Lock the receipt FOR UPDATE and read its scan context, or RECEIPT_NOT_FOUND (also when
+    it is out of the actor's sight).
 
     On PostgreSQL the lock is its own statement first: a statement that waited for a row
     lock re-checks the locked row but not its subqueries, which would still show the
@@ -282,7 +286,7 @@ def lock_for_scan(s: Session, receipt_no: str, scan_id: str) -> ScanHead:
         .join(Partner, Partner.id == Receipt.supplier_id)
         .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
         .where(Receipt.receipt_no == number)).one_or_none()
-    if row is None:
+    if row is None or out_of_sight(actor, row[0].warehouse_id):
         raise ReceiptNotFound(receipt_no=number)
     receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \
         lines, quantity = row
@@ -348,7 +352,7 @@ def close_receipt(db: Database, *, actor: Actor, receipt_no: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        receipt = lock_receipt(s, receipt_no)
+        receipt = lock_receipt(s, receipt_no, actor)
         require_open(receipt)
         found = _discrepancies(s, receipt)
         receipt.discrepancies = json.dumps([asdict(d) for d in found], ensure_ascii=False)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -131,3 +132,8 @@ class ReceiptLine(Base):
     receipt_quantity: Mapped[int] = mapped_column(Integer)  # base units, lines 1…line_no
     tally_key: Mapped[str] = mapped_column(String(24))
     tally: Mapped[int] = mapped_column(Integer)  # base units of item + tally_key so far
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(AdvanceNotice.warehouse_id)
+in_warehouse(Receipt.warehouse_id)

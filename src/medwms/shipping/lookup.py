@@ -15,10 +15,13 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from medwms.auth.guard import seeing_as
+from medwms.auth.rules import Actor
 from medwms.barcode import parse_scan, whole_item
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.queries import resolve_gtin
+from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone, ZoneKind
 from medwms.picking.tables import OrderStatus, OutboundOrder, Verification
 from medwms.shipping import errors
@@ -43,6 +46,27 @@ def shipment_by_no(s: Session, shipment_no: str, *, lock: bool = False) -> Shipm
     shipment = s.scalars(query.with_for_update() if lock else query).one_or_none()
     if shipment is None:
         raise errors.ShipmentNotFound(shipment_no=shipment_no)
+    return shipment
+
+
+def order_for(s: Session, actor: Actor, order_no: str) -> OutboundOrder:
+    """The order, locked, for a command of its shipping warehouse: ORDER_NOT_FOUND when the
+    actor sees neither end of it, WAREHOUSE_NOT_IN_SCOPE when they see only where it goes."""
+    with seeing_as(s, actor):
+        order = order_by_no(s, order_no, lock=True)
+    require_warehouses(s, actor, order.warehouse_id)
+    return order
+
+
+def shipment_for(s: Session, actor: Actor, shipment_no: str, *, lock: bool = True,
+                 receiving: bool = False) -> Shipment:
+    """The shipment for a command of its shipping warehouse (`receiving`: of the warehouse a
+    transfer goes to): SHIPMENT_NOT_FOUND when the actor sees neither end of it,
+    WAREHOUSE_NOT_IN_SCOPE when they see only the other end."""
+    with seeing_as(s, actor):
+        shipment = shipment_by_no(s, shipment_no, lock=lock)
+    require_warehouses(s, actor,
+                       shipment.to_warehouse_id if receiving else shipment.warehouse_id)
     return shipment
 
 

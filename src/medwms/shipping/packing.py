@@ -70,7 +70,7 @@ def open_shipment(db: Database, *, actor: Actor, order_no: str,
     require(actor, Perm.SHIP)
     with db.unit_of_work() as uow:
         s = uow.session
-        order = lookup.order_by_no(s, order_no, lock=True)
+        order = lookup.order_for(s, actor, order_no)
         current = s.scalars(select(Shipment).where(Shipment.order_id == order.id)).first()
         if current is not None and current.status == "PACKING":
             return OpenedShipment(current.shipment_no, order.order_no, current.status)
@@ -98,7 +98,7 @@ def add_shipping_unit(db: Database, *, actor: Actor, shipment_no: str, cold: boo
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        shipment = packing_shipment(s, shipment_no)
+        shipment = packing_shipment(s, actor, shipment_no)
         hu = HandlingUnit(sscc=_fresh_sscc(s, company_prefix),
                           warehouse_id=shipment.warehouse_id, created_at=now)
         s.add(hu)
@@ -129,7 +129,7 @@ def pack_scan(db: Database, *, actor: Actor, shipment_no: str, sscc: str, raw: s
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        shipment = packing_shipment(s, shipment_no)
+        shipment = packing_shipment(s, actor, shipment_no)
         unit, hu = shipping_unit(s, shipment, sscc)
         order = s.get_one(OutboundOrder, shipment.order_id)
         timezone = s.get_one(Warehouse, shipment.warehouse_id).timezone
@@ -150,9 +150,9 @@ def pack_scan(db: Database, *, actor: Actor, shipment_no: str, sscc: str, raw: s
                       sum(left.values()) - scanned.quantity)
 
 
-def packing_shipment(s: Session, shipment_no: str) -> Shipment:
-    """The shipment, locked, and still PACKING."""
-    shipment = lookup.shipment_by_no(s, shipment_no, lock=True)
+def packing_shipment(s: Session, actor: Actor, shipment_no: str) -> Shipment:
+    """The shipment, locked, in the actor's scope, and still PACKING."""
+    shipment = lookup.shipment_for(s, actor, shipment_no)
     if shipment.status != "PACKING":
         raise errors.ShipmentNotPacking(shipment_no=shipment.shipment_no,
                                         status=shipment.status)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
+from medwms.auth.guard import out_of_sight, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -66,7 +66,7 @@ def open_return(db: Database, *, actor: Actor, shipment_no: str, reason: str,
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        shipment = lookup.shipment_by_no(s, shipment_no)
+        shipment = lookup.shipment_for(s, actor, shipment_no, lock=False)
         if shipment.to_warehouse_id is not None:
             raise errors.NotACustomerShipment(shipment_no=shipment.shipment_no,
                                               status=shipment.status)
@@ -90,7 +90,7 @@ def return_scan(db: Database, *, actor: Actor, return_no: str, scan_id: str, raw
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        opened = _open_return(s, return_no)
+        opened = _open_return(s, actor, return_no)
         earlier = s.scalars(select(ReturnLine).where(ReturnLine.return_id == opened.id,
                                                      ReturnLine.scan_id == scan_id)).first()
         if earlier is not None:
@@ -109,10 +109,10 @@ def return_scan(db: Database, *, actor: Actor, return_no: str, scan_id: str, raw
         return _view(s, opened, line, place.code, replayed=False)
 
 
-def _open_return(s: Session, return_no: str) -> CustomerReturn:
+def _open_return(s: Session, actor: Actor, return_no: str) -> CustomerReturn:
     found = s.scalars(select(CustomerReturn).where(
         CustomerReturn.return_no == return_no.strip().upper()).with_for_update()).first()
-    if found is None:
+    if found is None or out_of_sight(actor, found.warehouse_id):
         raise errors.ReturnNotFound(return_no=return_no)
     return found
 

@@ -61,7 +61,7 @@ def confirm_shipment(db: Database, *, actor: Actor, shipment_no: str, carrier: s
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        shipment = packing_shipment(s, shipment_no)
+        shipment = packing_shipment(s, actor, shipment_no)
         order = s.get_one(OutboundOrder, shipment.order_id, with_for_update=True)
         lookup.require_verified(s, order)
         packed = _packed(s, shipment)

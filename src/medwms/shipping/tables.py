@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medwms.auth.guard import in_warehouse
 from medwms.core.db import Base, UTCDateTime
 
 
@@ -89,3 +90,8 @@ class ReturnLine(Base):
     reason: Mapped[str] = mapped_column(String(300), default="")
     flagged: Mapped[str] = mapped_column(String(300), default="")  # e.g. never shipped to them
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
+in_warehouse(Shipment.warehouse_id, Shipment.to_warehouse_id)
+in_warehouse(CustomerReturn.warehouse_id)

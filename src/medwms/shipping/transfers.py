@@ -105,7 +105,7 @@ def receive_transfer_scan(db: Database, *, actor: Actor, shipment_no: str, raw: 
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        ctx = _receiving(s, shipment_no, location)
+        ctx = _receiving(s, actor, shipment_no, location)
         today = local_date(now, ctx.timezone)
         sscc = lookup.scanned_sscc(raw, today)
         wanted = _by_sscc(s, ctx.shipment, sscc) if sscc else \
@@ -123,8 +123,8 @@ def receive_transfer_scan(db: Database, *, actor: Actor, shipment_no: str, raw: 
                         outstanding, _warnings(parts, wanted))
 
 
-def _receiving(s: Session, shipment_no: str, location: str | None) -> _Receiving:
-    shipment = lookup.shipment_by_no(s, shipment_no, lock=True)
+def _receiving(s: Session, actor: Actor, shipment_no: str, location: str | None) -> _Receiving:
+    shipment = lookup.shipment_for(s, actor, shipment_no, receiving=True)
     if shipment.to_warehouse_id is None:
         raise errors.NotATransfer(shipment_no=shipment.shipment_no, status=shipment.status)
     if shipment.status not in OPEN_STATUSES:
@@ -280,7 +280,7 @@ def close_transfer_receipt(db: Database, *, actor: Actor, shipment_no: str,
     require(actor, Perm.RECEIVE)
     with db.unit_of_work() as uow:
         s = uow.session
-        ctx = _receiving(s, shipment_no, None)
+        ctx = _receiving(s, actor, shipment_no, None)
         report = _report(ctx.shipment)
         left = _outstanding(s, ctx.shipment, report)
         report["short"] = [_short(s, line, left[line.id]) for line, _, _ in
@@ -309,7 +309,7 @@ def resolve_transfer_line(db: Database, *, actor: Actor, shipment_no: str, line_
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        ctx = _receiving(s, shipment_no, location)
+        ctx = _receiving(s, actor, shipment_no, location)
         report = _report(ctx.shipment)
         line, hu_id = _open_line(s, ctx.shipment, line_id, quantity, report)
         take = _Take(line, hu_id, quantity)

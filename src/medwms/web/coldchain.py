@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.coldchain import chart, disposition, queries
 from medwms.coldchain.disposition import Decision
@@ -33,7 +33,7 @@ PERIODS = {"6": N_("6 hours"), "24": N_("24 hours"), "168": N_("7 days"), "720":
 def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Every sensor's latest reading, green / yellow / red; refreshes itself every minute."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         tiles = queries.board(s, utc_now())
         open_ = queries.breaches(s, status="OPEN")
     return render(request, "coldchain/board.html", visitor=visitor, tiles=tiles,
@@ -49,7 +49,7 @@ def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
     require(visitor.actor, Perm.STOCK_READ)
     span = int(hours) if hours in PERIODS else 24
     until = _moment(end, settings.timezone) or utc_now()
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         view = queries.sensor_view(s, queries.sensor_by_code(s, code))
         svg = chart.sensor_chart(s, code, start=until - timedelta(hours=span), end=until,
                                  hours=span, timezone=settings.timezone)
@@ -75,7 +75,7 @@ def breaches_page(request: Request, db: DbDep, visitor: VisitorDep,
                   status: str = "OPEN") -> HTMLResponse:
     """Breaches, open ones first by default."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         rows = queries.breaches(s, status=status or None)
     return render(request, "coldchain/breaches.html", visitor=visitor, rows=rows,
                   status=status)
@@ -87,7 +87,7 @@ def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep
                 settings: SettingsDep, error: str = "") -> HTMLResponse:
     """One breach: its curve, the affected lots and the disposition form."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         view = queries.breach_view(s, breach_no)
         end = (view.ended_at or utc_now()) + timedelta(hours=2)
         svg = chart.sensor_chart(s, view.sensor, start=view.started_at - timedelta(hours=2),

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from medwms.auth.guard import reading_as
 from medwms.barcode.fonts import find_cjk_font
 from medwms.barcode.labels import DeviceLabel, LocationLabel
 from medwms.barcode.symbols import render_svg
@@ -77,7 +78,7 @@ def entry(code: Code) -> Entry:
 @router.get(PATH, response_class=HTMLResponse, dependencies=[signed_in()])
 def barcode_sheet(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The demo's barcodes, section by section."""
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         sheet = demo_sheet(session)
     sections = [(s.key, [entry(code) for code in s.codes]) for s in sheet.sections if s.codes]
     return render(request, "demo/barcodes.html", visitor=visitor, sections=sections,
@@ -88,7 +89,7 @@ def barcode_sheet(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespo
 @router.get(PATH + ".pdf", dependencies=[signed_in()])
 def barcode_sheet_pdf(db: DbDep, visitor: VisitorDep, settings: SettingsDep) -> Response:
     """The same sheet as an A4 PDF of labels."""
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         sheet = demo_sheet(session)
     pdf = sheet_pdf(sheet, font_path=settings.cjk_font_path or find_cjk_font())
     return Response(pdf, media_type="application/pdf", headers={

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medwms.auth.guard import reading_as
+from medwms.auth.rules import Actor
 from medwms.barcode import document_number
 from medwms.core.db import Database
 from medwms.masterdata.storage import is_cold_chain
@@ -53,24 +55,25 @@ class OpenDoc:
     consignee_en: str | None = None
 
 
-def order_list(db: Database, *, status: str | None = None) -> list[OrderSummary]:
+def order_list(db: Database, actor: Actor, *, status: str | None = None) -> list[OrderSummary]:
     """Orders, newest first (optionally of one status)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return orders.list_orders(s, status=status, limit=300)
 
 
-def order_detail(db: Database, order_no: str) -> tuple[OrderView, dict[str, Any]]:
+def order_detail(db: Database, actor: Actor, order_no: str) -> tuple[OrderView, dict[str, Any]]:
     """One order with its lines and the allocation explanation (ORDER_NOT_FOUND)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return orders.order_view(s, order_no), orders.explanation(s, order_no)
 
 
-def order_choices(db: Database, lang: str = "zh-CN") -> dict[str, list[tuple[str, str]]]:
+def order_choices(db: Database, actor: Actor, lang: str = "zh-CN"
+                  ) -> dict[str, list[tuple[str, str]]]:
     """Warehouses, consignees (customers, departments) and items for the order form, named
     in `lang` (the English name in English, where there is one)."""
     kinds = (PartnerKind.CUSTOMER, PartnerKind.DEPARTMENT)
     english = lang == "en"
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return {
             "warehouses": _pairs(s, select(Warehouse.code, Warehouse.name, Warehouse.name)
                                  .order_by(Warehouse.code), english),
@@ -86,23 +89,23 @@ def _pairs(s: Session, query: Any, english: bool) -> list[tuple[str, str]]:
     return [(str(code), str(en if english and en else name)) for code, name, en in s.execute(query)]
 
 
-def wave(db: Database, wave_no: str) -> WaveView:
+def wave(db: Database, actor: Actor, wave_no: str) -> WaveView:
     """One wave with its route and lengths (WAVE_NOT_FOUND)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return orders.wave_view(s, document_number(wave_no))
 
 
-def open_waves(db: Database) -> list[WaveView]:
+def open_waves(db: Database, actor: Actor) -> list[WaveView]:
     """Waves still being picked, newest first."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         numbers = s.scalars(select(Wave.wave_no).where(Wave.status.not_in(FINISHED_WAVES))
                             .order_by(Wave.created_at.desc(), Wave.id.desc()).limit(100))
         return [orders.wave_view(s, number) for number in numbers]
 
 
-def to_verify(db: Database) -> list[OpenDoc]:
+def to_verify(db: Database, actor: Actor) -> list[OpenDoc]:
     """Picked orders without a verification, and verifications not yet passed."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         going = s.execute(select(Verification.verification_no, OutboundOrder.order_no,
                                  Verification.status, Partner.name, Partner.name_en)
                           .join(OutboundOrder, OutboundOrder.id == Verification.order_id)
@@ -115,9 +118,9 @@ def to_verify(db: Database) -> list[OpenDoc]:
     return docs + [doc for doc in picked if doc.order_no not in busy]
 
 
-def to_ship(db: Database) -> list[OpenDoc]:
+def to_ship(db: Database, actor: Actor) -> list[OpenDoc]:
     """Shipments being packed, and verified orders not yet opened for packing."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         packing = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no,
                                    Shipment.status, Partner.name, Partner.name_en)
                             .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
@@ -139,15 +142,15 @@ def _orders_of_status(s: Session, status: str) -> list[OpenDoc]:
     return [OpenDoc("", order_no, st, name, name_en) for order_no, st, name, name_en in rows]
 
 
-def verification(db: Database, verification_no: str) -> VerificationRecord:
+def verification(db: Database, actor: Actor, verification_no: str) -> VerificationRecord:
     """The outbound review record (VERIFICATION_NOT_FOUND)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return records.record(s, records.verification_by_no(s, verification_no))
 
 
-def shipment(db: Database, shipment_no: str) -> tuple[ShipmentView, list[ToPack]]:
+def shipment(db: Database, actor: Actor, shipment_no: str) -> tuple[ShipmentView, list[ToPack]]:
     """One shipment and what of its order is (still) to be packed (SHIPMENT_NOT_FOUND)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         view = shipping.shipment_view(s, document_number(shipment_no))
         order_id = s.scalars(select(OutboundOrder.id).where(
             OutboundOrder.order_no == view.order_no)).one()
@@ -165,15 +168,15 @@ def _to_pack(s: Session, key: UnitKey, shippable: int, view: ShipmentView) -> To
                   is_cold_chain(stored.temp_min, stored.temp_max))
 
 
-def customer_return(db: Database, return_no: str) -> shipping.ReturnView:
+def customer_return(db: Database, actor: Actor, return_no: str) -> shipping.ReturnView:
     """One customer return with its scanned lines (RETURN_NOT_FOUND)."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return shipping.return_view(s, document_number(return_no))
 
 
-def incoming_transfers(db: Database) -> list[OpenDoc]:
+def incoming_transfers(db: Database, actor: Actor) -> list[OpenDoc]:
     """Transfer shipments on their way (SHIPPED) or short (SHORT), newest first."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         rows = s.execute(select(Shipment.shipment_no, OutboundOrder.order_no, Shipment.status,
                                 Warehouse.name, Warehouse.name)
                          .join(OutboundOrder, OutboundOrder.id == Shipment.order_id)
@@ -183,7 +186,7 @@ def incoming_transfers(db: Database) -> list[OpenDoc]:
     return [OpenDoc(*row) for row in rows]
 
 
-def transfer(db: Database, shipment_no: str) -> ShipmentView:
+def transfer(db: Database, actor: Actor, shipment_no: str) -> ShipmentView:
     """A transfer shipment with its lines, received quantities and discrepancy report."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return shipping.shipment_view(s, document_number(shipment_no))

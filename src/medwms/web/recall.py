@@ -11,7 +11,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.errors import DomainError
 from medwms.documents.trace_origin import full_trace
@@ -80,7 +80,7 @@ def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
                            expiry_from=_day(params["expiry_from"]),
                            expiry_to=_day(params["expiry_to"]))
         try:
-            with db.reading() as session:
+            with reading_as(db, visitor.actor) as session:
                 result = full_trace(session, query).as_json()
         except DomainError as refused:
             error = refused.message(visitor.lang)
@@ -92,7 +92,7 @@ def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Recall cases, newest first."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         rows = queries.list_recalls(session)
     return render(request, "recall/list.html", visitor=visitor, t=words(visitor.lang),
                   rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE))
@@ -104,7 +104,7 @@ def recall_page(request: Request, recall_no: str, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """One recall: the case, its timeline, consignees and reconciliation."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         view = queries.recall_view(session, recall_no)
         events = queries.timeline(session, view)
     return render(request, "recall/case.html", visitor=visitor, t=words(visitor.lang),

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.core.db import Database
 from medwms.recall import queries, service
 from medwms.recall.errors import BadRecall
@@ -76,7 +76,7 @@ def _open(db: Database, visitor: Visitor, form: FormData) -> queries.RecallView:
 
 def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
           refusal: Refusal | None = None, status_code: int = 200) -> HTMLResponse:
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         products = choices.products(s, visitor.lang)
     return render(request, "recall/new.html", visitor=visitor, values=values,
                   products=products, classes={c: CLASS_WORDS[c] for c in RISK_CLASSES},

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.coldchain import queries
 from medwms.coldchain.errors import BadSensor
 from medwms.coldchain.queries import SensorView
@@ -53,7 +53,7 @@ def register_sensor(request: Request, db: DbDep, visitor: VisitorDep,
 def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The same form, filled in with the sensor as it is."""
     require(visitor.actor, MANAGE)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         sensor = queries.sensor_by_code(s, code)
         view = queries.sensor_view(s, sensor)
         place = queries.place_of(s, sensor) if view.kind == "ZONE" else ""
@@ -65,7 +65,7 @@ def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> 
 def change_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep,
                   form: FormDep) -> Response:
     """Save the changes (unticking "active" retires the sensor) and show its page."""
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         view = queries.sensor_view(s, queries.sensor_by_code(s, code))
     return _save(request, db, visitor, form, editing=view)
 
@@ -118,7 +118,7 @@ def _text(value: object) -> str:
 def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
           editing: SensorView | None, refusal: Refusal | None = None,
           status_code: int = 200) -> HTMLResponse:
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         zones = choices.zones(s)
     return render(request, "coldchain/sensor_form.html", visitor=visitor, values=values,
                   zones=zones, editing=editing, refusal=refusal, status_code=status_code)

@@ -4,15 +4,15 @@ the actor a token stands for, and checked by the guard."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from medwms.auth import guard, queries, service, sessions, signin
 from medwms.auth.errors import UnknownWarehouse
-from medwms.auth.rules import SYSTEM, Perm
+from medwms.auth.rules import SYSTEM, Actor, Perm
 from medwms.config import load_settings
 from medwms.core.db import Database
 from medwms.core.errors import PermissionDenied, WarehouseOutOfScope
-from medwms.masterdata.tables import Warehouse
+from medwms.masterdata.tables import Location, Warehouse, Zone
 from tests.support.builders import make_site
 from tests.support.users import PASSWORD, actor_of, make_user
 
@@ -95,3 +95,40 @@ def test_the_token_carries_the_scope(db, two_warehouses):
     with db.reading() as s:
         actor = sessions.actor_from_token(s, settings, token.access_token)
     assert actor.warehouses == frozenset({two_warehouses["SH1"]})
+
+
+def test_a_scoped_reading_keeps_every_placed_table_to_the_users_warehouses(db, two_warehouses):
+    rita = Actor(user_id=None, username="rita", roles=frozenset({"receiver"}),
+                 warehouses=frozenset({two_warehouses["BJ1"]}))
+    with guard.reading_as(db, rita) as s:
+        codes = s.scalars(select(Location.code).order_by(Location.code)).all()
+        joined = s.scalars(select(Location.code).join(Zone, Zone.id == Location.zone_id)
+                           .join(Warehouse, Warehouse.id == Zone.warehouse_id)).all()
+        one = s.scalars(select(Location).where(Location.code == "SH1-A-01")).one_or_none()
+        counted = s.scalar(select(func.count()).select_from(Location))
+    with guard.reading_as(db, SYSTEM) as s:
+        every = s.scalar(select(func.count()).select_from(Location))
+    with db.reading() as s:
+        unscoped = s.scalar(select(func.count()).select_from(Location))
+    assert codes == ["BJ1-A-01", "BJ1-A-02", "BJ1-A-03"]
+    assert sorted(joined) == codes
+    assert one is None and counted == 3 and every == unscoped == 6
+
+
+def test_a_document_is_out_of_sight_when_none_of_its_warehouses_is_in_scope():
+    rita = Actor(user_id=None, username="rita", roles=frozenset({"receiver"}),
+                 warehouses=frozenset({1}))
+    assert guard.out_of_sight(rita, 2) and guard.out_of_sight(rita, 2, None)
+    assert not guard.out_of_sight(rita, 1, None) and not guard.out_of_sight(rita, 2, 1)
+    assert not guard.out_of_sight(rita, None) and not guard.out_of_sight(SYSTEM, 2)
+
+
+def test_every_table_placed_in_a_warehouse_is_filtered_by_a_scoped_reading():
+    import medwms.schema  # noqa: F401  (every feature's tables)
+    from medwms.auth.tables import UserWarehouse
+    from medwms.core.db import Base
+
+    placed = set(guard.placed_models())
+    with_warehouse = {mapper.class_ for mapper in Base.registry.mappers
+                      if "warehouse_id" in mapper.columns} - {UserWarehouse}
+    assert with_warehouse - placed == set(), "declare them with guard.in_warehouse(…)"

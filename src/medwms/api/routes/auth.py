@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, public, signed_in
 from medwms.auth import queries, service, sessions, signin
+from medwms.auth.guard import reading_as
 from medwms.auth.rules import Perm, Role
 
 router = APIRouter(tags=["auth"])
@@ -158,7 +159,7 @@ def logout(actor: ActorDep, db: DbDep) -> Response:
 @router.get("/auth/me", response_model=UserOut, dependencies=[signed_in()])
 def me(actor: ActorDep, db: DbDep) -> UserOut:
     """The signed-in user."""
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         view = queries.get_user(session, actor=actor, username=actor.username)
     return UserOut.model_validate(view)
 
@@ -176,7 +177,7 @@ def change_password(body: PasswordChangeIn, actor: ActorDep, db: DbDep) -> Respo
 @router.get("/users", response_model=list[UserOut], dependencies=[needs(Perm.USERS_MANAGE)])
 def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> list[UserOut]:
     """Every user (managers of users only)."""
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         views = queries.list_users(session, actor=actor, include_disabled=include_disabled)
     return [UserOut.model_validate(v) for v in views]
 
@@ -194,7 +195,7 @@ def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
 @router.get("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
 def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
     """One user (managers of users; everyone reads themself at /auth/me)."""
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
 
 
@@ -283,7 +284,7 @@ def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep,
 def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
                     ) -> list[ApiTokenOut]:
     """Your API tokens, or everyone's for managers of users."""
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         views = queries.list_api_tokens(session, actor=actor, username=username)
     return [ApiTokenOut.model_validate(v) for v in views]
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.coldchain import chart, disposition, queries, records
 from medwms.coldchain.disposition import Decision
@@ -52,7 +52,7 @@ class SensorIn(BaseModel):
 def list_sensors(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Every sensor with its place and effective range."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [asdict(v) for v in queries.sensors(s)]
 
 
@@ -66,7 +66,7 @@ def create_sensor(body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 @router.get("/sensors/{code}", dependencies=[needs(Perm.STOCK_READ)])
 def get_sensor(code: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.sensor_view(s, queries.sensor_by_code(s, code)))
 
 
@@ -111,7 +111,7 @@ async def upload_readings(code: str, db: DbDep, actor: ActorDep, settings: Setti
 def rejected(db: DbDep, actor: ActorDep, hours: int = 24) -> dict[str, Any]:
     """How many readings were refused in the last `hours`, and the latest reasons."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return queries.rejected_counts(s, utc_now() - timedelta(hours=hours))
 
 
@@ -119,7 +119,7 @@ def rejected(db: DbDep, actor: ActorDep, hours: int = 24) -> dict[str, Any]:
 def board(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Every active sensor's latest reading and colour."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [asdict(t) for t in queries.board(s, utc_now())]
 
 
@@ -129,7 +129,7 @@ def list_breaches(db: DbDep, actor: ActorDep,
                   ) -> list[dict[str, Any]]:
     """Breaches, newest first (?status=OPEN lists acknowledged ones too)."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [asdict(b) for b in queries.breaches(s, status=status_)]
 
 
@@ -137,7 +137,7 @@ def list_breaches(db: DbDep, actor: ActorDep,
 def get_breach(breach_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One breach with its affected lots, quantities and the items' allowed ranges."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.breach_view(s, breach_no))
 
 
@@ -178,7 +178,7 @@ def chart_svg(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
               hours: Annotated[int, Query(ge=1, le=24 * 62)] = 24) -> Response:
     """The sensor's readings as an SVG chart with the range band and breaches marked."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         svg = chart.sensor_chart(s, code, start=start, end=end, hours=hours,
                            timezone=settings.timezone)
     return Response(svg, media_type="image/svg+xml")
@@ -189,7 +189,7 @@ def record_pdf(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep
                settings: SettingsDep, language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month (YYYY-MM) as PDF."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month)
     pdf = records.record_pdf(record, language=lang or language, font_path=settings.cjk_font_path)
     return Response(pdf, media_type="application/pdf", headers={
@@ -201,7 +201,7 @@ def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDe
                 language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month as XLSX."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(records.record_xlsx(record, language=lang or language), media_type=media,
@@ -213,5 +213,5 @@ def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDe
 def lot_temperatures(item: str, lot: str, db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """The temperature history on a lot's trace: each stay, its sensors' min/max/MKT."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return [asdict(stay) for stay in queries.lot_temperatures(s, item=item, lot=lot)]

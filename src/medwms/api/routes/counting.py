@@ -24,7 +24,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.counting import approval, counting, plans, queries, report, running
 from medwms.counting.rules import AbcShares, CycleRule
@@ -52,7 +52,7 @@ class ScanIn(BaseModel):
 def my_tasks(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Open locations (and recounts) the signed-in counter may count — no quantities."""
     require(actor, counting.COUNT)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return {"tasks": [asdict(t) for t in queries.counter_tasks(session, actor.user_id)]}
 
 
@@ -131,7 +131,7 @@ def create_plan(body: PlanIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 def plan(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A plan's progress: tasks by status, open recounts, lines, missing reasons."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.plan_view(session, plan_no))
 
 
@@ -150,7 +150,7 @@ def add_counter(plan_no: str, body: CounterIn, db: DbDep, actor: ActorDep) -> di
 def recounts(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The recounts still to do: location, first counter, who has it."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return {"recounts": [asdict(r) for r in queries.open_recounts(session, plan_no)]}
 
 
@@ -182,7 +182,7 @@ def variance_list(plan_no: str, db: DbDep, actor: ActorDep, only_variances: bool
                   offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Expected, counted, recounted, variance, value and reason per line (managers only)."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         rows = queries.variances(session, plan_no, only_variances=only_variances,
                                  limit=limit, offset=offset)
     return {"plan_no": plan_no.upper(), "lines": [asdict(r) for r in rows]}
@@ -219,7 +219,7 @@ def approve(plan_no: str, body: ApproveIn, db: DbDep, actor: ActorDep) -> dict[s
 def times(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Time per location (closed − started) for every task of the plan."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return {"times": [asdict(t) for t in queries.location_times(session, plan_no)]}
 
 
@@ -228,7 +228,7 @@ def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Literal["zh-CN", "en"] | None = None) -> Response:
     """The count report as PDF (zh-CN or English)."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         content = count_report_pdf(session, plan_no, language=lang or language)
     return Response(content, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{plan_no.upper()}.pdf"'})
@@ -238,7 +238,7 @@ def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
 def report_xlsx(plan_no: str, db: DbDep, actor: ActorDep) -> Response:
     """The count report as an Excel workbook (plan, lines, times)."""
     require(actor, MANAGE)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         content = report.count_xlsx(session, plan_no)
     return Response(content, media_type="application/vnd.openxmlformats-officedocument."
                     "spreadsheetml.sheet", headers={
@@ -250,7 +250,7 @@ def kpi(db: DbDep, actor: ActorDep, since: datetime, until: datetime,
         warehouse: str | None = None) -> dict[str, Any]:
     """Stocktake accuracy and seconds per location over locations closed in [since, until)."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.count_kpi(session, since=since, until=until, warehouse=warehouse))
 
 
@@ -280,7 +280,7 @@ class PolicyIn(BaseModel):
 def policies(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Count interval and tolerance per ABC class."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return {"policies": [asdict(p) for p in queries.policies(session).values()]}
 
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.picking import allocation, importing, orders, queries, waves
 
@@ -83,7 +83,7 @@ def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Orders, newest first."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         found = queries.list_orders(s, status=status_, warehouse=warehouse, limit=limit,
                                     offset=offset)
     return {"orders": [asdict(order) for order in found]}
@@ -93,7 +93,7 @@ def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
 def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One order with its lines, allocations and backorders."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.order_view(s, order_no))
 
 
@@ -127,5 +127,5 @@ def create_wave(body: WaveBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 def get_wave(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The wave: staging, route, route length and plain-order length, orders."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.wave_view(s, wave_no))

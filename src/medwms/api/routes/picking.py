@@ -20,7 +20,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.picking import picks, verification
 from medwms.picking import verification_queries as records
@@ -118,7 +118,7 @@ def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db:
 def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The GSP outbound review record: who, when, each line, each discrepancy, resolution."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(records.record(s, records.verification_by_no(s, verification_no)))
 
 
@@ -128,5 +128,5 @@ def get_pick_accuracy(db: DbDep, actor: ActorDep, warehouse: str | None = None,
                       until: datetime | None = None) -> dict[str, Any]:
     """Pick scans, units, errors found at verification, and the pick accuracy."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(records.pick_accuracy(s, warehouse=warehouse, since=since, until=until))

@@ -14,7 +14,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.putaway import queries, service
 from medwms.putaway.selection import StockIdentity
@@ -52,7 +52,7 @@ class ConfirmIn(StockIn):
 def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> dict[str, Any]:
     """Released and rejected stock still at receiving docks, each with its suggested location."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return {"tasks": [asdict(task) for task in queries.tasks(session, warehouse=warehouse)]}
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
 from medwms.documents.acceptance import acceptance_pdf, acceptance_record
@@ -29,7 +29,7 @@ Lang = Literal["zh-CN", "en"]
 def pending(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> list[dict[str, Any]]:
     """Lots in quarantine awaiting inspection, oldest arrival first."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return [asdict(lot) for lot in queries.pending_lots(session, warehouse=warehouse)]
 
 
@@ -53,7 +53,7 @@ def open_inspection(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 def get_inspection(inspection_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One inspection record, pending or signed."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.inspection_view(session, inspection_no))
 
 
@@ -102,7 +102,7 @@ def inspection_record_pdf(inspection_no: str, db: DbDep, actor: ActorDep,
                           lang: Lang | None = None) -> Response:
     """The acceptance record of one inspection as PDF (?lang=zh-CN|en)."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         record = acceptance_record(session, inspection_no=inspection_no)
     pdf = acceptance_pdf(record, language=lang or language, font_path=settings.cjk_font_path)
     return _pdf(pdf, f"{inspection_no}.pdf")
@@ -114,7 +114,7 @@ def receipt_acceptance_pdf(receipt_no: str, db: DbDep, actor: ActorDep,
                            lang: Lang | None = None) -> Response:
     """The acceptance record of every inspected lot of a receipt as PDF."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         record = acceptance_record(session, receipt_no=receipt_no)
     pdf = acceptance_pdf(record, language=lang or language, font_path=settings.cjk_font_path)
     return _pdf(pdf, f"{receipt_no}-acceptance.pdf")
@@ -126,7 +126,7 @@ def labels_pdf(inspection_no: str, db: DbDep, actor: ActorDep, settings: Setting
                sheet: bool = False) -> Response:
     """QC-passed labels as PDF: per lot, handling unit or serial; label stock or A4 sheet."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         pdf = qc_labels_pdf(session, inspection_no, per=per, size=size, sheet=sheet,
                             font_path=settings.cjk_font_path)
     return _pdf(pdf, f"{inspection_no}-labels.pdf")
@@ -139,7 +139,7 @@ def labels_zpl(inspection_no: str, db: DbDep, actor: ActorDep,
                cjk_font: str | None = None) -> Response:
     """QC-passed labels as ZPL II text for a Zebra printer."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         zpl = qc_labels_zpl(session, inspection_no, per=per, size=size, dpmm=dpmm,
                             cjk_font=cjk_font)
     return Response(zpl, media_type="text/plain; charset=utf-8",

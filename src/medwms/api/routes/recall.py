@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
 from medwms.documents.recall_notice import recall_notice_pdf, recall_report_pdf
@@ -41,7 +41,7 @@ def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
     """Trace a GTIN + lot, + serial, or + expiry/production range, backward and forward."""
     require(actor, Perm.STOCK_READ)
     query = _query(gtin, lot, serial, expiry_from, expiry_to, produced_from, produced_to)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return full_trace(session, query).as_json()
 
 
@@ -53,7 +53,7 @@ def epcis(db: DbDep, actor: ActorDep, gtin: str | None = None, lot: str | None =
     """The events of a lot or serial (and/or a period) as an EPCIS 2.0 JSON-LD document."""
     require(actor, Perm.STOCK_READ)
     query = TraceQuery(gtin=gtin, lot=lot, serial=serial) if gtin else None
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         document = epcis_document(session, query=query, since=since, until=until,
                                   now=utc_now(), prefix_length=prefix_length)
     return JSONResponse(document, media_type="application/ld+json")
@@ -95,7 +95,7 @@ def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
                  mock: bool | None = None) -> list[dict[str, Any]]:
     """Recall cases, newest first."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         rows: list[dict[str, Any]] = jsonable(queries.list_recalls(session, status=status,
                                                                    mock=mock))
         return rows
@@ -105,7 +105,7 @@ def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
 def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[str, Any]:
     """The recall-response KPI (opening → complete consignee list)."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         out: dict[str, Any] = jsonable(queries.response_kpi(session, mock=mock))
         return out
 
@@ -114,7 +114,7 @@ def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[s
 def get_recall(recall_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One recall with its consignees, reconciliation and timeline."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         view = queries.recall_view(session, recall_no)
         out = _out(view)
         out["timeline"] = jsonable(queries.timeline(session, view))
@@ -131,7 +131,7 @@ def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Lang | None = None) -> Response:
     """The recall report: timeline and reconciliation."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         view = queries.recall_view(session, recall_no)
         events = queries.timeline(session, view)
     return _pdf(recall_report_pdf(view, events, language=lang or language), recall_no)
@@ -143,7 +143,7 @@ def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, languag
                lang: Lang | None = None) -> Response:
     """The recall notice to one consignee with the units they received."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         view = queries.recall_view(session, recall_no)
     return _pdf(recall_notice_pdf(view, partner, language=lang or language),
                 f"{recall_no}-{partner}")

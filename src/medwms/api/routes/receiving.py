@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.reasons import say
 from medwms.receiving import importing, notices, queries, rules, service
@@ -79,7 +79,7 @@ def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Advance notices, newest first."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         rows = queries.list_notices(s, status=status_, supplier=supplier,
                                     warehouse=warehouse, limit=limit, offset=offset)
     return [asdict(r) for r in rows]
@@ -89,7 +89,7 @@ def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
 def get_notice(notice_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A notice with its lines, expected vs received, and its receipts."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.get_notice(s, notice_no))
 
 
@@ -118,7 +118,7 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Receipts, newest first."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         rows = queries.list_receipts(s, status=status_, warehouse=warehouse, po_no=po_no,
                                      limit=limit, offset=offset)
     return [asdict(r) for r in rows]
@@ -128,7 +128,7 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
 def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The receipt a scanned document barcode (#D:RCV-…) or typed number names."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.get_receipt(s, queries.find_receipt_no(s, raw)))
 
 
@@ -136,7 +136,7 @@ def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 def get_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A receipt with its lines and (against a notice) expected vs received."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         return asdict(queries.get_receipt(s, service.document_no(receipt_no)))
 
 

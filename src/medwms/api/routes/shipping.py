@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
 from medwms.barcode.render_pdf import labels_pdf
@@ -79,7 +79,7 @@ def confirm(shipment_no: str, body: ConfirmIn, db: DbDep, actor: ActorDep) -> di
 def get_shipment(shipment_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One shipment with its units, lines and (for transfers) the discrepancy report."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.shipment_view(session, shipment_no))
 
 
@@ -89,7 +89,7 @@ def shipping_list_document(shipment_no: str, db: DbDep, actor: ActorDep,
                            lang: Lang | None = None) -> Response:
     """The shipping list (随货同行单) as PDF, zh-CN or English."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         document = shipping_list(session, shipment_no)
     pdf = shipping_list_pdf(document, language=lang or language,
                             font_path=settings.cjk_font_path)
@@ -103,7 +103,7 @@ def unit_label_pdf(shipment_no: str, sscc: str, db: DbDep, actor: ActorDep,
                    settings: SettingsDep, size: LabelSize = LabelSize.L100X50) -> Response:
     """The shipping unit's SSCC label (GS1-128) as PDF."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         label = queries.unit_label(session, shipment_no, sscc)
     pdf = labels_pdf([label], size, font_path=settings.cjk_font_path, title=f"SSCC {sscc}")
     return Response(pdf, media_type="application/pdf",
@@ -118,7 +118,7 @@ def unit_label_zpl(shipment_no: str, sscc: str, db: DbDep, actor: ActorDep,
                    cjk_font: str | None = None) -> Response:
     """The shipping unit's SSCC label as ZPL II text."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         label = queries.unit_label(session, shipment_no, sscc)
     return Response(labels_zpl([label], size, dpmm=dpmm, cjk_font=cjk_font),
                     media_type="text/plain; charset=utf-8",
@@ -169,7 +169,7 @@ def resolve_transfer(shipment_no: str, body: ResolveIn, db: DbDep,
 def transfers_in_transit(db: DbDep, actor: ActorDep, warehouse: str) -> dict[str, Any]:
     """A warehouse's transit view: IN_TRANSIT stock it sent, transfer lines coming to it."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.in_transit(session, warehouse))
 
 
@@ -203,5 +203,5 @@ def return_scan(return_no: str, body: ReturnScanIn, db: DbDep,
 def get_return(return_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One customer return with its lines and flags."""
     require(actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return asdict(queries.return_view(session, return_no))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.ledger import commands, queries
 
@@ -31,7 +31,7 @@ def stock_on_hand(
     flt = queries.StockFilter(item=item, gtin=gtin, lot=lot, serial=serial, location=location,
                               zone=zone, warehouse=warehouse, status=status_,
                               expiring_before=expiring_before, owner=owner)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         rows = queries.stock(session, flt, limit=limit, offset=offset)
         total = queries.stock_total(session, flt)
     return {"total_quantity": total, "rows": [asdict(r) for r in rows]}
@@ -45,7 +45,7 @@ def movement_history(db: DbDep, actor: ActorDep, item: str | None = None,
     """The movements of a lot, a serial or a location, in time order."""
     require(actor, Perm.STOCK_READ)
     flt = queries.MovementFilter(item=item, lot=lot, serial=serial, location=location)
-    with db.reading() as session:
+    with reading_as(db, actor) as session:
         return [asdict(r) for r in queries.movements(session, flt, limit=limit)]
 
 

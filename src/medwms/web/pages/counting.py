@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from medwms.auth.guard import require
-from medwms.auth.rules import Perm
+from medwms.auth.guard import reading_as, require
+from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.counting import queries
@@ -61,9 +61,9 @@ def counters(session: Session) -> list[tuple[str, str]]:
     return [(u.username, u.display_name) for u in queries.counting_users(session)]
 
 
-def plan_choices(db: Database) -> dict[str, list[tuple[str, str]]]:
+def plan_choices(db: Database, actor: Actor) -> dict[str, list[tuple[str, str]]]:
     """Warehouses, zones ("WH1", "S", name) and counters for the new plan form."""
-    with db.reading() as s:
+    with reading_as(db, actor) as s:
         warehouses = [(r[0], r[1]) for r in s.execute(
             select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))]
         zones = [(r[0], r[1], r[2]) for r in s.execute(
@@ -78,7 +78,7 @@ def plans_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
     """Count plans, newest first, and the stocktake accuracy of the last 30 days."""
     require(visitor.actor, MANAGE)
     until = utc_now()
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         rows = plan_rows(s)
         kpi = queries.count_kpi(s, since=until - timedelta(days=KPI_DAYS), until=until)
     return render(request, "counting/plans.html", visitor=visitor, plans=rows, kpi=kpi,
@@ -90,7 +90,7 @@ def new_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The form: warehouse, full / zones / cycle rule, counters and a deadline."""
     require(visitor.actor, MANAGE)
     return render(request, "counting/new.html", visitor=visitor, kinds=KINDS,
-                  choices=plan_choices(db))
+                  choices=plan_choices(db, visitor.actor))
 
 
 @router.get("/counting/plans/{plan_no}", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
@@ -98,7 +98,7 @@ def plan_page(request: Request, plan_no: str, db: DbDep, visitor: VisitorDep,
               all_lines: bool = False) -> HTMLResponse:
     """Progress, the variance list with value and reasons, signed approval, reports."""
     require(visitor.actor, MANAGE)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         plan = queries.plan_view(s, plan_no)
         lines = queries.variances(s, plan.plan_no, only_variances=not all_lines, limit=2000)
         times = queries.location_times(s, plan.plan_no)

@@ -20,7 +20,7 @@ def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
     """Receipts, newest first (filter: OPEN or CLOSED)."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "receipts.html", visitor=visitor, status=status or "",
-                  receipts=inbound.receipts(db, status=status or None))
+                  receipts=inbound.receipts(db, visitor.actor, status=status or None))
 
 
 @router.get("/receipts/{receipt_no}", response_class=HTMLResponse,
@@ -29,9 +29,10 @@ def receipt_page(request: Request, receipt_no: str, db: DbDep,
                  visitor: VisitorDep) -> HTMLResponse:
     """One receipt: header, scanned lines, progress against the notice, inspections."""
     require(visitor.actor, Perm.STOCK_READ)
-    detail = inbound.receipt(db, receipt_no)
+    detail = inbound.receipt(db, visitor.actor, receipt_no)
     return render(request, "receipt.html", visitor=visitor, detail=detail, header=detail.header,
-                  inspections=inbound.inspections_of_receipt(db, detail.header.receipt_no))
+                  inspections=inbound.inspections_of_receipt(db, visitor.actor,
+                                                             detail.header.receipt_no))
 
 
 @router.get("/inspections", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
@@ -39,4 +40,4 @@ def awaiting_inspection(request: Request, db: DbDep, visitor: VisitorDep) -> HTM
     """Lots awaiting inspection (read-only; inspectors work at the inspection station)."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "stations/inspection_list.html", visitor=visitor,
-                  lots=inbound.pending_lots(db), station=False)
+                  lots=inbound.pending_lots(db, visitor.actor), station=False)

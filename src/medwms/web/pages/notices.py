@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
 from medwms.receiving import notices, queries, service
@@ -39,7 +39,7 @@ def notices_page(request: Request, db: DbDep, visitor: VisitorDep,
                  status: str | None = None) -> HTMLResponse:
     """Advance notices, newest first; open ones wait for the receiving station."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         rows = queries.list_notices(s, status=status or None, limit=200)
     return render(request, "notices/list.html", visitor=visitor, rows=rows,
                   status=status or "", statuses=STATUS_WORDS,
@@ -93,7 +93,7 @@ def _line(read: Reader, row: dict[str, str], n: int) -> NoticeLineIn:
 def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
           rows: list[dict[str, str]], refusal: Refusal | None = None,
           status_code: int = 200) -> HTMLResponse:
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         offer = {"suppliers": choices.suppliers(s), "warehouses": choices.warehouses(s),
                  "products": choices.products(s, visitor.lang)}
     return render(request, "notices/new.html", visitor=visitor, choices=offer, values=values,
@@ -106,7 +106,7 @@ def notice_page(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep
                 created: bool = False) -> HTMLResponse:
     """One notice: its lines, expected against received, its receipts, its barcode."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         detail = queries.get_notice(s, notice_no)
     return render(request, "notices/detail.html", visitor=visitor, detail=detail,
                   header=detail.header, created=created,

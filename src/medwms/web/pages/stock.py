@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.ledger import queries
 from medwms.ledger.tables import Status
@@ -37,7 +37,7 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
     """Stock on hand, filtered, with GSP colours."""
     require(visitor.actor, Perm.STOCK_READ)
     flt = stock_filter(request)
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         rows = queries.stock(session, flt, limit=PAGE_ROWS)
         total = queries.stock_total(session, flt)
     return render(request, "stock.html", visitor=visitor, rows=rows, total=total, flt=flt,
@@ -50,10 +50,10 @@ def lot_page(request: Request, item: str, lot: str, db: DbDep,
              visitor: VisitorDep) -> HTMLResponse:
     """One lot: its stock, its movements and its inspection record (404 for no such lot)."""
     require(visitor.actor, Perm.STOCK_READ)
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         queries.require_lot(session, item, lot)
         rows = queries.stock(session, queries.StockFilter(item=item, lot=lot))
         moves = queries.movements(session, queries.MovementFilter(item=item, lot=lot))
-    inspections = inbound.inspections_of_lot(db, item=item, lot=lot)
+    inspections = inbound.inspections_of_lot(db, visitor.actor, item=item, lot=lot)
     return render(request, "lot.html", visitor=visitor, item=item.upper(), lot=lot,
                   rows=rows, moves=moves, inspections=inspections)

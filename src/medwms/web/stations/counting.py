@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
-from medwms.auth.rules import Perm
+from medwms.auth.guard import reading_as, require
+from medwms.auth.rules import Actor, Perm
 from medwms.barcode import document_number
 from medwms.counting import counting, queries
 from medwms.counting.queries import CounterTask, EntryView
@@ -39,10 +39,10 @@ class PlanTasks:
         return sum(1 for t in self.tasks if t.round == 2)
 
 
-def my_plans(db: DbDep, user_id: int | None) -> list[PlanTasks]:
+def my_plans(db: DbDep, actor: Actor) -> list[PlanTasks]:
     """The counter's open locations grouped by plan, in plan order."""
-    with db.reading() as s:
-        tasks = queries.counter_tasks(s, user_id)
+    with reading_as(db, actor) as s:
+        tasks = queries.counter_tasks(s, actor.user_id)
     plans: dict[str, PlanTasks] = {}
     for task in tasks:
         plan = plans.setdefault(task.plan_no,
@@ -56,7 +56,7 @@ def choose_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
     """Step 1: the plans with locations to count (scan the plan sheet or tap one)."""
     require(visitor.actor, Perm.COUNT)
     return render(request, "stations/counting_open.html", visitor=visitor,
-                  plans=my_plans(db, visitor.actor.user_id))
+                  plans=my_plans(db, visitor.actor))
 
 
 @router.get("/stations/counting/plans/{plan_no}", response_class=HTMLResponse,
@@ -66,9 +66,9 @@ def choose_location(request: Request, plan_no: str, db: DbDep,
     """Step 2: scan the location's barcode (or tap it) to start counting it."""
     require(visitor.actor, Perm.COUNT)
     number = document_number(plan_no)
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         queries.plan_by_no(s, number)  # COUNT_PLAN not found → a clear page
-    mine = [p for p in my_plans(db, visitor.actor.user_id) if p.plan_no == number]
+    mine = [p for p in my_plans(db, visitor.actor) if p.plan_no == number]
     return render(request, "stations/counting_plan.html", visitor=visitor, plan_no=number,
                   plan=mine[0] if mine else None,
                   closed=request.query_params.get("closed", ""))

@@ -19,7 +19,7 @@ def pending(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The lots awaiting inspection; picking one opens its inspection."""
     require(visitor.actor, Perm.INSPECT)
     return render(request, "stations/inspection_list.html", visitor=visitor,
-                  lots=inbound.pending_lots(db), station=True)
+                  lots=inbound.pending_lots(db, visitor.actor), station=True)
 
 
 @router.get("/stations/inspection/{inspection_no}", response_class=HTMLResponse,
@@ -29,4 +29,4 @@ def inspect(request: Request, inspection_no: str, db: DbDep,
     """The check form and the conclusion, signed by re-entering the password."""
     require(visitor.actor, Perm.INSPECT)
     return render(request, "stations/inspection.html", visitor=visitor,
-                  record=inbound.inspection(db, inspection_no))
+                  record=inbound.inspection(db, visitor.actor, inspection_no))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
 from medwms.picking import orders
@@ -46,7 +46,8 @@ def orders_page(request: Request, db: DbDep, visitor: VisitorDep,
     """Orders, newest first; open ones can be ticked and grouped into a wave."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "orders/list.html", visitor=visitor, status=status or "",
-                  orders=outbound.order_list(db, status=status or None), joinable=JOINABLE,
+                  orders=outbound.order_list(db, visitor.actor, status=status or None),
+                  joinable=JOINABLE,
                   statuses=ORDER_STATUSES, can_create=visitor.actor.can(Perm.ORDERS_MANAGE),
                   can_wave=visitor.actor.can(Perm.ORDERS_MANAGE)
                   or visitor.actor.can(Perm.PICK))
@@ -100,10 +101,11 @@ def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
 def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dict[str, str],
                 rows: list[dict[str, str]], refusal: Refusal | None = None,
                 status_code: int = 200) -> HTMLResponse:
-    with db.reading() as s:
+    with reading_as(db, visitor.actor) as s:
         items = choices.items(s, visitor.lang)  # named in the UI language
     return render(request, "orders/new.html", visitor=visitor,
-                  choices=outbound.order_choices(db, visitor.lang) | {"items": items},
+                  choices=outbound.order_choices(db, visitor.actor, visitor.lang)
+                  | {"items": items},
                   values=values, rows=rows,
                   transfer=values.get("kind", "").upper() == "TRANSFER", refusal=refusal,
                   status_code=status_code)
@@ -114,7 +116,7 @@ def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dic
 def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One order: lines, allocations, and why lots were taken or passed over."""
     require(visitor.actor, Perm.STOCK_READ)
-    order, explanation = outbound.order_detail(db, order_no)
+    order, explanation = outbound.order_detail(db, visitor.actor, order_no)
     why = {line["line_no"]: line["explanation"] for line in explanation["lines"]}
     return render(request, "orders/detail.html", visitor=visitor, order=order, why=why,
                   reasons=REASONS,
@@ -126,4 +128,4 @@ def wave_page(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) ->
     """One wave: its orders, the route's stops, and the route length against the plain order."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "waves/detail.html", visitor=visitor,
-                  wave=outbound.wave(db, wave_no))
+                  wave=outbound.wave(db, visitor.actor, wave_no))

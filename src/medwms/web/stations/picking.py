@@ -20,7 +20,7 @@ def choose_wave(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
     """Step 1: the waves being picked; scanning a wave label opens it."""
     require(visitor.actor, Perm.PICK)
     return render(request, "stations/picking_open.html", visitor=visitor,
-                  waves=outbound.open_waves(db))
+                  waves=outbound.open_waves(db, visitor.actor))
 
 
 @router.get("/stations/picking/{wave_no}", response_class=HTMLResponse,

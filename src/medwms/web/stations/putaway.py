@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.putaway import queries
 from medwms.web.deps import DbDep, VisitorDep, needs
@@ -18,6 +18,6 @@ router = APIRouter(include_in_schema=False)
 def putaway_station(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The worklist of stock waiting at the docks, and the two-scan putaway field."""
     require(visitor.actor, Perm.STOCK_MOVE)
-    with db.reading() as session:
+    with reading_as(db, visitor.actor) as session:
         tasks = queries.tasks(session)
     return render(request, "stations/putaway.html", visitor=visitor, tasks=tasks)

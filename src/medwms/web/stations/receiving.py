@@ -19,8 +19,8 @@ def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResp
     """Step 1: scan the receipt's (or notice's) document barcode, or pick an open receipt."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/receiving_open.html", visitor=visitor,
-                  receipts=inbound.receipts(db, status="OPEN"),
-                  choices=inbound.receiving_choices(db, visitor.lang))
+                  receipts=inbound.receipts(db, visitor.actor, status="OPEN"),
+                  choices=inbound.receiving_choices(db, visitor.actor, visitor.lang))
 
 
 @router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse,
@@ -28,6 +28,6 @@ def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResp
 def receive(request: Request, receipt_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan each carton or unit into the open receipt."""
     require(visitor.actor, Perm.RECEIVE)
-    detail = inbound.receipt(db, receipt_no)
+    detail = inbound.receipt(db, visitor.actor, receipt_no)
     return render(request, "stations/receiving.html", visitor=visitor, detail=detail,
                   header=detail.header)

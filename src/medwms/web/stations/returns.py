@@ -30,7 +30,7 @@ def scan_return(request: Request, return_no: str, db: DbDep,
     """Step 2: scan each returned unit into quarantine (a unit never shipped is flagged)."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/returns.html", visitor=visitor,
-                  record=outbound.customer_return(db, return_no))
+                  record=outbound.customer_return(db, visitor.actor, return_no))
 
 
 @router.get("/stations/transfers", response_class=HTMLResponse, dependencies=[needs(Perm.RECEIVE)])
@@ -38,7 +38,7 @@ def incoming(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 1: transfers on their way; scanning the shipping list barcode opens one."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/transfers_open.html", visitor=visitor,
-                  docs=outbound.incoming_transfers(db))
+                  docs=outbound.incoming_transfers(db, visitor.actor))
 
 
 @router.get("/stations/transfers/{shipment_no}", response_class=HTMLResponse,
@@ -47,5 +47,5 @@ def receive(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) 
     """Step 2: scan units (or SSCCs) in; close; a manager settles what is missing."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/transfers.html", visitor=visitor,
-                  shipment=outbound.transfer(db, shipment_no),
+                  shipment=outbound.transfer(db, visitor.actor, shipment_no),
                   can_resolve=visitor.actor.can(Perm.RESOLVE_DISCREPANCY))

@@ -21,7 +21,7 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
     """Step 1: shipments being packed and verified orders waiting to be packed."""
     require(visitor.actor, Perm.SHIP)
     return render(request, "stations/shipping_open.html", visitor=visitor,
-                  docs=outbound.to_ship(db))
+                  docs=outbound.to_ship(db, visitor.actor))
 
 
 @router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse,
@@ -29,7 +29,7 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 def pack(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm."""
     require(visitor.actor, Perm.STOCK_READ)
-    shipment, to_pack = outbound.shipment(db, shipment_no)
+    shipment, to_pack = outbound.shipment(db, visitor.actor, shipment_no)
     return render(request, "stations/shipping.html", visitor=visitor, shipment=shipment,
                   to_pack=to_pack, left=sum(p.left for p in to_pack),
                   cold_needed=any(p.cold and p.left for p in to_pack))

@@ -24,7 +24,7 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
     """Step 1: picked orders and open verifications; scanning an order label starts one."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "stations/verification_open.html", visitor=visitor,
-                  docs=outbound.to_verify(db))
+                  docs=outbound.to_verify(db, visitor.actor))
 
 
 @router.get("/stations/verification/{verification_no}", response_class=HTMLResponse,
@@ -33,7 +33,7 @@ def verify(request: Request, verification_no: str, db: DbDep,
            visitor: VisitorDep) -> HTMLResponse:
     """Step 2: re-scan, finish; a manager resolves the discrepancies with a reason."""
     require(visitor.actor, Perm.STOCK_READ)
-    record = outbound.verification(db, verification_no)
+    record = outbound.verification(db, visitor.actor, verification_no)
     return render(request, "stations/verification.html", visitor=visitor, record=record,
                   mine=record.verifier == visitor.actor.username,
                   can_resolve=visitor.actor.can(Perm.RESOLVE_DISCREPANCY))

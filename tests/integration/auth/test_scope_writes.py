@@ -1,0 +1,187 @@
+"""Commands on another warehouse's documents and stock, table-driven, on the demo.
+
+Each row names a command and the warehouse its document or stock is in. An administrator whose
+scope is the *other* warehouse is refused — with the document's own not-found error when the
+command names a document, with WAREHOUSE_NOT_IN_SCOPE when it names the warehouse or its
+stock — and nothing at all is written (every table's row count, the stock balances, the
+orders' and plans' statuses are the same afterwards). An administrator of the document's own
+warehouse then does the same command, and it works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from medwms.auth import service
+from medwms.auth.rules import SYSTEM, Actor
+from medwms.coldchain import ingest
+from medwms.coldchain.ingest import RawReading
+from medwms.coldchain.tables import Reading
+from medwms.core.db import Base, Database
+from medwms.core.errors import DomainError, EveryWarehouseNeeded
+from medwms.counting import plans, running
+from medwms.counting.tables import CountPlan
+from medwms.demo import DemoSummary, load_demo
+from medwms.ledger.commands import MoveRequest, post_stock_document
+from medwms.ledger.tables import Lot, Status, Stock
+from medwms.masterdata import service as masterdata
+from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone
+from medwms.picking import allocation, orders
+from medwms.picking.tables import OutboundOrder
+from medwms.receiving import service as receiving
+from medwms.shipping import returns
+from tests.support.databases import empty_all_tables
+from tests.support.demo import NOW
+from tests.support.users import actor_of, make_user
+
+SH1, BJ1 = "SH1", "BJ1"
+
+
+@dataclass(frozen=True)
+class Demo:
+    db: Database
+    summary: DemoSummary
+    actors: dict[str, Actor]  # warehouse code -> an administrator scoped to it
+    moves: dict[str, MoveRequest]  # warehouse code -> a move of available stock within it
+
+
+def _a_move(s: Any, code: str) -> MoveRequest:
+    """One available unit of a lot moved to another storage bin of the same warehouse."""
+    warehouse = s.scalar(select(Warehouse.id).where(Warehouse.code == code))
+    item, lot, source = s.execute(
+        select(Item.code, Lot.lot_no, Location.code)
+        .join(Stock, Stock.item_id == Item.id).join(Lot, Lot.id == Stock.lot_id)
+        .join(Location, Location.id == Stock.location_id)
+        .where(Stock.warehouse_id == warehouse, Stock.status == Status.AVAILABLE,
+               Stock.serial_id.is_(None), Stock.hu_id.is_(None), Stock.quantity > 0)
+        .order_by(Stock.id).limit(1)).one()
+    target = s.scalar(select(Location.code).join(Zone, Zone.id == Location.zone_id)
+                      .where(Location.warehouse_id == warehouse, Zone.kind == "STORAGE",
+                             Location.code != source, Location.blocked.is_(False))
+                      .order_by(Location.code).limit(1))
+    return MoveRequest(kind="MOVE", item=item, quantity=1, lot=lot, from_location=source,
+                       to_location=target, from_status=Status.AVAILABLE,
+                       to_status=Status.AVAILABLE)
+
+
+@pytest.fixture(scope="module")
+def demo(database: Database) -> Iterator[Demo]:
+    summary = load_demo(database, actor=SYSTEM, now=NOW)
+    actors = {}
+    for code in (SH1, BJ1):
+        user = make_user(database, f"admin-{code.lower()}", "admin")
+        service.set_warehouses(database, actor=SYSTEM, username=user.username, warehouses=[code])
+        actors[code] = actor_of(user, database)
+    with database.reading() as s:
+        moves = {code: _a_move(s, code) for code in (SH1, BJ1)}
+    yield Demo(database, summary, actors, moves)
+    empty_all_tables(database)
+
+
+def snapshot(db: Database) -> dict[str, Any]:
+    """Every table's row count, the stock balances, the orders' and count plans' statuses."""
+    with db.reading() as s:
+        out: dict[str, Any] = {table.name: s.scalar(select(func.count()).select_from(table))
+                               for table in Base.metadata.sorted_tables}
+        out["stock"] = sorted(s.execute(select(Stock.location_id, Stock.item_id, Stock.lot_id,
+                                               Stock.serial_id, Stock.status, Stock.quantity)))
+        out["orders"] = sorted(s.execute(select(OutboundOrder.order_no, OutboundOrder.status)))
+        out["plans"] = sorted(s.execute(select(CountPlan.plan_no, CountPlan.status)))
+    return out
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    warehouse: str  # where the document or the stock is
+    refusal: str  # the code the other warehouse's user gets
+    command: Callable[[Demo, Actor], object]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _other(code: str) -> str:
+    return BJ1 if code == SH1 else SH1
+
+
+CASES = [
+    Case("open a receipt against the notice", SH1, "NOTICE_NOT_FOUND",
+         lambda d, a: receiving.open_receipt(d.db, actor=a,
+                                             notice_no=d.summary.documents.notice)),
+    Case("allocate the open order", SH1, "ORDER_NOT_FOUND",
+         lambda d, a: allocation.allocate_order(d.db, actor=a,
+                                                order_no=d.summary.documents.open_order)),
+    Case("cancel an order of the wave", SH1, "ORDER_NOT_FOUND",
+         lambda d, a: orders.cancel_order(d.db, actor=a,
+                                          order_no=d.summary.documents.wave_orders[1],
+                                          reason="customer changed their mind")),
+    Case("open a count plan in the warehouse", SH1, "WAREHOUSE_NOT_IN_SCOPE",
+         lambda d, a: plans.create_plan(d.db, actor=a, warehouse=SH1, kind="FULL",
+                                        deadline=NOW.date() + timedelta(days=3),
+                                        accept_one_counter=True)),
+    Case("cancel the count plan", BJ1, "NOT_FOUND",
+         lambda d, a: running.cancel_plan(d.db, actor=a, plan_no=d.summary.documents.count_plan,
+                                          reason="counted next month instead")),
+    Case("open a return against the shipment", BJ1, "SHIPMENT_NOT_FOUND",
+         lambda d, a: returns.open_return(d.db, actor=a, shipment_no=d.summary.documents.shipment,
+                                          reason="wrong size")),
+    Case("move stock between two bins", SH1, "WAREHOUSE_NOT_IN_SCOPE",
+         lambda d, a: post_stock_document(d.db, actor=a, lines=[d.moves[SH1]])),
+    Case("move stock between two bins", BJ1, "WAREHOUSE_NOT_IN_SCOPE",
+         lambda d, a: post_stock_document(d.db, actor=a, lines=[d.moves[BJ1]])),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name} in {c.warehouse}")
+def test_a_command_on_another_warehouse_is_refused_and_writes_nothing(demo, case):
+    outsider = demo.actors[_other(case.warehouse)]
+    before = snapshot(demo.db)
+    with pytest.raises(DomainError) as refused:
+        case.command(demo, outsider)
+    assert refused.value.code == case.refusal
+    assert snapshot(demo.db) == before
+    if case.refusal == "WAREHOUSE_NOT_IN_SCOPE":
+        assert case.warehouse in refused.value.message("en")
+        assert case.warehouse in refused.value.message("zh-CN")
+    else:
+        assert refused.value.status == 404
+    case.command(demo, demo.actors[case.warehouse])
+    assert snapshot(demo.db) != before
+
+
+def test_readings_of_another_warehouses_sensor_are_refused_as_from_an_unknown_sensor(demo):
+    sensor = demo.summary.documents.sensors[0]  # SH1's cold room
+    readings = [RawReading(sensor=sensor, time=NOW - timedelta(minutes=1), celsius="5.0")]
+    with demo.db.reading() as s:
+        stored = s.scalar(select(func.count()).select_from(Reading))
+    refused = ingest.ingest(demo.db, actor=demo.actors[BJ1], source="test", readings=readings,
+                            now=NOW, detect=False)
+    assert (refused.stored, refused.rejected) == (0, 1)
+    with demo.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Reading)) == stored
+    taken = ingest.ingest(demo.db, actor=demo.actors[SH1], source="test", readings=readings,
+                          now=NOW, detect=False)
+    assert taken.stored == 1
+
+
+def test_a_company_wide_command_needs_a_user_of_every_warehouse(demo):
+    before = snapshot(demo.db)
+    for code in (SH1, BJ1):
+        with pytest.raises(EveryWarehouseNeeded) as refused:
+            masterdata.create_owner(db=demo.db, actor=demo.actors[code],
+                                    values={"code": "CONSIGN", "name": "Consignment stock"})
+        assert refused.value.code == "EVERY_WAREHOUSE_NEEDED" and refused.value.status == 403
+        assert "company-wide" in refused.value.message("en")
+        assert "全公司" in refused.value.message("zh-CN")
+    assert snapshot(demo.db) == before
+    masterdata.create_owner(db=demo.db, actor=SYSTEM,
+                            values={"code": "CONSIGN", "name": "Consignment stock"})
+    with demo.db.reading() as s:
+        assert s.scalar(select(Owner.name).where(Owner.code == "CONSIGN")) == "Consignment stock"
