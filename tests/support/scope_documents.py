@@ -56,7 +56,8 @@ def scan_id() -> str:
 
 # ---------------------------------------------------------------- outbound
 
-STEPS = ("waved", "picked", "verifying", "verified", "packing", "packed", "shipped")
+STEPS = ("waved", "picked", "verifying", "rescanned", "verified", "opened", "packing", "packed",
+         "shipped")
 
 
 @dataclass(frozen=True)
@@ -113,16 +114,19 @@ def outbound(db: Database, warehouse: str, until: str, *, to_warehouse: str | No
         started = verification.start_verification(db, actor=verifier or team.verifier,
                                                   order_no=order.order_no)
         done = _with(done, verification_no=started.verification_no)
-    if "verified" in steps:
+    if "rescanned" in steps:
         verification.scan_unit(db, actor=verifier or team.verifier,
                                verification_no=done.verification_no, raw=unit,
                                scan_id=scan_id())
+    if "verified" in steps:
         verification.finish(db, actor=verifier or team.verifier,
                             verification_no=done.verification_no)
-    if "packing" in steps:
+    if "opened" in steps:
         shipment_no = open_shipment(db, actor=team.shipper, order_no=order.order_no).shipment_no
-        sscc = add_shipping_unit(db, actor=team.shipper, shipment_no=shipment_no).sscc
-        done = _with(done, shipment_no=shipment_no, sscc=sscc)
+        done = _with(done, shipment_no=shipment_no)
+    if "packing" in steps:
+        sscc = add_shipping_unit(db, actor=team.shipper, shipment_no=done.shipment_no).sscc
+        done = _with(done, sscc=sscc)
     if "packed" in steps:
         pack_scan(db, actor=team.shipper, shipment_no=done.shipment_no, sscc=done.sscc, raw=unit)
     if "shipped" in steps:

@@ -27,11 +27,11 @@ from medwms.auth import service
 from medwms.auth.rules import SYSTEM, Actor
 from medwms.coldchain import disposition, ingest
 from medwms.coldchain.ingest import RawReading
-from medwms.coldchain.tables import Reading
+from medwms.coldchain.tables import BreachLot, Reading
 from medwms.core.db import Base, Database
 from medwms.core.errors import DomainError, EveryWarehouseNeeded
 from medwms.counting import approval, counting, plans, running
-from medwms.counting.tables import CountPlan
+from medwms.counting.tables import CountPlan, CountTask
 from medwms.demo import DemoSummary, load_demo
 from medwms.ledger.commands import MoveRequest, post_stock_document
 from medwms.ledger.tables import Lot, Status, Stock
@@ -39,15 +39,18 @@ from medwms.masterdata import service as masterdata
 from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone
 from medwms.picking import allocation, orders, verification
 from medwms.picking.picks import pick_unit
-from medwms.picking.tables import OutboundOrder
+from medwms.picking.tables import OutboundOrder, Verification, Wave
 from medwms.putaway import service as putaway
 from medwms.quality import service as quality
+from medwms.quality.tables import Inspection
 from medwms.receiving import service as receiving
+from medwms.receiving.tables import Receipt
 from medwms.shipping import returns
-from medwms.shipping.packing import pack_scan
+from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.rules import OUR_FLEET
 from medwms.shipping.shipments import confirm_shipment
-from medwms.shipping.transfers import receive_transfer_scan
+from medwms.shipping.tables import Shipment
+from medwms.shipping.transfers import close_transfer_receipt, receive_transfer_scan
 from tests.support import scope_documents as made
 from tests.support.databases import empty_all_tables
 from tests.support.demo import NOW
@@ -98,7 +101,7 @@ def demo(database: Database) -> Iterator[Demo]:
 
 
 def snapshot(db: Database) -> dict[str, Any]:
-    """Every table's row count, the stock balances, the orders' and count plans' statuses."""
+    """Every table's row count, the stock balances, every document's status."""
     with db.reading() as s:
         out: dict[str, Any] = {table.name: s.scalar(select(func.count()).select_from(table))
                                for table in Base.metadata.sorted_tables}
@@ -106,6 +109,15 @@ def snapshot(db: Database) -> dict[str, Any]:
                                                Stock.serial_id, Stock.status, Stock.quantity)))
         out["orders"] = sorted(s.execute(select(OutboundOrder.order_no, OutboundOrder.status)))
         out["plans"] = sorted(s.execute(select(CountPlan.plan_no, CountPlan.status)))
+        out["tasks"] = sorted(s.execute(select(CountTask.id, CountTask.status)))
+        out["waves"] = sorted(s.execute(select(Wave.wave_no, Wave.status)))
+        out["verifications"] = sorted(s.execute(select(Verification.verification_no,
+                                                       Verification.status)))
+        out["shipments"] = sorted(s.execute(select(Shipment.shipment_no, Shipment.status)))
+        out["receipts"] = sorted(s.execute(select(Receipt.receipt_no, Receipt.status)))
+        out["inspections"] = sorted(s.execute(select(Inspection.inspection_no,
+                                                     Inspection.status)))
+        out["held lots"] = sorted(s.execute(select(BreachLot.id, BreachLot.disposition)))
     return out
 
 
@@ -176,6 +188,20 @@ CASES = [
                                                   verification_no=got.verification_no,
                                                   raw=got.unit, scan_id=made.scan_id()),
          lambda d: made.outbound(d.db, SH1, "verifying", verifier=d.actors[SH1])),
+    Case("start verifying the picked order", SH1, "ORDER_NOT_FOUND",
+         lambda d, a, got: verification.start_verification(d.db, actor=a,
+                                                           order_no=got.order_no),
+         lambda d: made.outbound(d.db, SH1, "picked")),
+    Case("finish the verification", SH1, "VERIFICATION_NOT_FOUND",
+         lambda d, a, got: verification.finish(d.db, actor=a,
+                                               verification_no=got.verification_no),
+         lambda d: made.outbound(d.db, SH1, "rescanned", verifier=d.actors[SH1])),
+    Case("open the shipment of the verified order", SH1, "ORDER_NOT_FOUND",
+         lambda d, a, got: open_shipment(d.db, actor=a, order_no=got.order_no),
+         lambda d: made.outbound(d.db, SH1, "verified")),
+    Case("add a shipping unit to the shipment", SH1, "SHIPMENT_NOT_FOUND",
+         lambda d, a, got: add_shipping_unit(d.db, actor=a, shipment_no=got.shipment_no),
+         lambda d: made.outbound(d.db, SH1, "opened")),
     Case("pack a unit into the shipping unit", SH1, "SHIPMENT_NOT_FOUND",
          lambda d, a, got: pack_scan(d.db, actor=a, shipment_no=got.shipment_no,
                                      sscc=got.sscc, raw=got.unit),
@@ -192,6 +218,9 @@ CASES = [
          lambda d, a, got: receive_transfer_scan(d.db, actor=a, shipment_no=got.shipment_no,
                                                  raw=got.unit),
          lambda d: made.outbound(d.db, SH1, "shipped", to_warehouse=BJ1)),
+    Case("close the transfer's receipt at its receiving end", BJ1, "WAREHOUSE_NOT_IN_SCOPE",
+         lambda d, a, got: close_transfer_receipt(d.db, actor=a, shipment_no=got.shipment_no),
+         lambda d: made.outbound(d.db, SH1, "shipped", to_warehouse=BJ1)),
     Case("start counting a location of the plan", BJ1, "NOT_FOUND",
          lambda d, a, plan_no: counting.start_location(
              d.db, actor=a, plan_no=plan_no,
@@ -202,6 +231,9 @@ CASES = [
                                                   raw=made.a_unit_in(d.db, BJ1),
                                                   scan_id=made.scan_id()),
          lambda d: made.counting_task(d.db, BJ1, "REJ", counter=d.actors[BJ1])),
+    Case("close the counted location", BJ1, "NOT_FOUND",
+         lambda d, a, task_id: counting.close_location(d.db, actor=a, task_id=task_id),
+         lambda d: made.counting_task(d.db, BJ1, "QA", counter=d.actors[BJ1])),
     Case("approve the counted plan", BJ1, "NOT_FOUND",
          lambda d, a, plan_no: approval.approve(d.db, actor=a, plan_no=plan_no,
                                                 password=PASSWORD),
