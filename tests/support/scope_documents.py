@@ -85,7 +85,7 @@ def _ambient_item(db: Database, warehouse: str) -> str:
             .where(Warehouse.code == warehouse, Zone.code == "STG", Item.tracking == "LOT",
                    Item.temp_max.is_(None) | (Item.temp_max >= 25),
                    Stock.status == Status.AVAILABLE, Stock.hu_id.is_(None),
-                   Lot.expiry > TODAY + timedelta(days=400))
+                   Lot.expiry > TODAY + timedelta(days=200))  # CUSTOMER takes 180
             .order_by(Item.code).limit(1)).one()
 
 
