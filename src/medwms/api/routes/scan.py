@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
+from medwms.api.fields import Code, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode import parse_scan
@@ -18,7 +19,7 @@ router = APIRouter(tags=["scan"])
 
 
 class ScanIn(BaseModel):
-    raw: str = Field(max_length=2000, description="Exactly what the scanner typed (GS, AIM prefix)")
+    raw: ScanText = Field(description="Exactly what the scanner typed (GS, AIM prefix)")
 
 
 @router.post("/scan/parse", dependencies=[needs(Perm.STOCK_READ)])
@@ -37,7 +38,7 @@ def parse(body: ScanIn, db: DbDep, actor: ActorDep, settings: SettingsDep,
     return out
 
 
-def _item_of(db: DbDep, gtin: str, lang: str, warnings: list[dict[str, str]]
+def _item_of(db: DbDep, gtin: Code, lang: Code, warnings: list[dict[str, str]]
              ) -> dict[str, Any]:
     """The item a GTIN means; an unknown GTIN is said first among the warnings, by its number."""
     with db.reading() as session:
