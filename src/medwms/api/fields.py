@@ -36,15 +36,15 @@ SCANNED = "^[^\\x00-\\x1C\\x1E\\x1F\\x7F-\\x9F]*$"  # GS (ASCII 29) allowed
 PATTERNS = (SINGLE_LINE, MULTI_LINE, SCANNED)
 
 
-# Text. A `Field(max_length=…)` beside one of these narrows it to its column.
-# Codes, document numbers, usernames, lots, serials, filters (String(40) and shorter):
+# Text. Codes, document numbers, usernames, lots, serials, filters (String(40) and shorter):
 Code = Annotated[str, StringConstraints(max_length=40, pattern=SINGLE_LINE)]
 Name = Annotated[str, StringConstraints(max_length=200, pattern=SINGLE_LINE)]
 Reason = Annotated[str, StringConstraints(max_length=300, pattern=SINGLE_LINE)]
-# Single-line text whose Field gives its column's length (passwords, raw location scans):
-Line = Annotated[str, StringConstraints(max_length=10_000, pattern=SINGLE_LINE)]
-Note = Annotated[str, StringConstraints(max_length=10_000, pattern=MULTI_LINE)]
-ScanText = Annotated[str, StringConstraints(max_length=2000, pattern=SCANNED)]
+# Text whose `Field(max_length=…)` (or Query, Form) gives its column's length — a length here
+# would win over the Field's. The tests refuse a field of these without one.
+Line = Annotated[str, StringConstraints(pattern=SINGLE_LINE)]
+Note = Annotated[str, StringConstraints(pattern=MULTI_LINE)]
+ScanText = Annotated[str, StringConstraints(pattern=SCANNED)]
 
 # Whole numbers.
 Id = Annotated[int, at.Interval(ge=1, le=INT_MAX)]          # a row id in a path or body

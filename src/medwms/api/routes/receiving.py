@@ -125,7 +125,8 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
 
 
 @router.get("/receipts/by-scan", dependencies=[needs(Perm.STOCK_READ)])
-def receipt_by_scan(raw: ScanText, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def receipt_by_scan(raw: Annotated[ScanText, Query(max_length=300)], db: DbDep,
+                    actor: ActorDep) -> dict[str, Any]:
     """The receipt a scanned document barcode (#D:RCV-…) or typed number names."""
     require(actor, Perm.STOCK_READ)
     with db.reading() as s:

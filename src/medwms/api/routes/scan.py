@@ -19,7 +19,8 @@ router = APIRouter(tags=["scan"])
 
 
 class ScanIn(BaseModel):
-    raw: ScanText = Field(description="Exactly what the scanner typed (GS, AIM prefix)")
+    raw: ScanText = Field(max_length=2000,
+                         description="Exactly what the scanner typed (GS, AIM prefix)")
 
 
 @router.post("/scan/parse", dependencies=[needs(Perm.STOCK_READ)])
