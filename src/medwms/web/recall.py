@@ -17,6 +17,7 @@ from medwms.core.errors import DomainError
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.trace import TraceQuery
+from medwms.web import forms
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -71,7 +72,7 @@ def _day(text: str | None) -> date | None:
 def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """A trace form; with a GTIN, the trace: origin, timeline, stock and consignees."""
     require(visitor.actor, Perm.STOCK_READ)
-    params = {k: (request.query_params.get(k) or "").strip() for k in
+    params = {k: forms.query_text(request, k) for k in
               ("gtin", "lot", "serial", "expiry_from", "expiry_to")}
     result, error = None, None
     if params["gtin"]:

@@ -83,7 +83,7 @@ def _save(request: Request, db: Database, visitor: Visitor, form: FormData, *,
         save, lambda refused, status: _form(request, db, visitor, values=forms.values(form),
                                             editing=editing, refusal=refused,
                                             status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _spec(form: FormData, editing: SensorView | None) -> SensorSpec:

@@ -64,7 +64,7 @@ def create_notice(request: Request, db: DbDep, visitor: VisitorDep, form: FormDe
         lambda: f"/notices/{_create(db, visitor, form, rows).header.notice_no}?created=1",
         lambda refused, status: _form(request, db, visitor, values=forms.values(form),
                                       rows=rows, refusal=refused, status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _create(db: Database, visitor: Visitor, form: FormData,

@@ -12,7 +12,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.ledger import queries
 from medwms.ledger.tables import Status
-from medwms.web import inbound
+from medwms.web import forms, inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -23,7 +23,7 @@ PAGE_ROWS = 500
 
 def stock_filter(request: Request) -> queries.StockFilter:
     """The filters the form sent; empty ones are left out, a bad date is ignored."""
-    given = {name: (request.query_params.get(name) or "").strip() or None for name in FILTERS}
+    given = {name: forms.query_text(request, name) or None for name in FILTERS}
     expiring = given.pop("expiring_before")
     try:
         before = date.fromisoformat(expiring) if expiring else None

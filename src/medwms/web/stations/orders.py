@@ -78,7 +78,7 @@ def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep
         save, lambda refused, status: _order_form(request, db, visitor,
                                                   values=forms.values(form), rows=rows,
                                                   refusal=refused, status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
