@@ -11,12 +11,17 @@ error, listed with its input. The parser is called without the safety net of `pa
 (which turns a bug into NOT_RECOGNISED), so that a bug shows.
 
 A parsed scan is then put through what every station does with one: its words in both
-languages, and the receiving rules on its lot, serial and expiry.
+languages, and the receiving rules on its lot, serial and expiry. The first `through_api` of
+the inputs are also posted to the receiving station's endpoint
+(`POST /api/v1/receipts/{receipt_no}/scans`) on a fresh SQLite database holding the demo, as
+an administrator, against a receipt of the demo's notice: each answer must not be a 5xx.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,11 +29,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from medwms.api.app import create_app
+from medwms.auth import service as users
+from medwms.auth import signin
+from medwms.auth.rules import SYSTEM
 from medwms.barcode.errors import ScanError
 from medwms.barcode.front import route
 from medwms.barcode.gs1 import DEFAULT_GS_SUBSTITUTES
 from medwms.bench.scenarios.parse import CORPUS
+from medwms.config import Settings
+from medwms.core import migrate
+from medwms.core.db import Database
+from medwms.demo import load_demo
+from medwms.receiving import queries as receiving_queries
 from medwms.receiving import rules
+from medwms.receiving import service as receiving
 
 GS = "\x1d"
 TODAY = date(2026, 6, 1)
@@ -48,9 +63,10 @@ class Figures:
     errors: int = 0
     error_examples: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    api: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"inputs": self.inputs, "parsed": self.parsed,
+        return {"api": self.api, "inputs": self.inputs, "parsed": self.parsed,
                 "refused": sum(self.refused.values()),
                 "refused_by_code": dict(sorted(self.refused.items())),
                 "errors": self.errors, "error_examples": self.error_examples,
@@ -70,10 +86,11 @@ def seeds() -> list[str]:
     return found
 
 
-def inputs(count: int, seed: int = 16) -> Iterator[str]:
-    """`count` inputs from `seed`: a tenth random bytes, the rest mutated valid scans."""
+def inputs(count: int, seed: int = 16, valid: list[str] | None = None) -> Iterator[str]:
+    """`count` inputs from `seed`: a tenth random bytes, the rest mutated valid scans (of
+    `valid`, by default `seeds()`)."""
     rng = random.Random(seed)  # noqa: S311 — reproducible test inputs, not secrets
-    valid = seeds()
+    valid = valid or seeds()
     for n in range(count):
         if n % 10 == 0:
             yield _random_bytes(rng)
@@ -166,9 +183,13 @@ def check(raw: str) -> str | None:
     return None
 
 
-def run(count: int, seed: int = 16, progress: Callable[[int], None] | None = None) -> Figures:
-    """Fuzz `count` inputs from `seed`."""
+def run(count: int, seed: int = 16, progress: Callable[[int], None] | None = None,
+        through_api: int = 0) -> Figures:
+    """Fuzz `count` inputs from `seed` (the first `through_api` also through the endpoint)."""
     figures = Figures()
+    if through_api:
+        figures.api = post_to_receiving(through_api, seed)
+        figures.errors += figures.api["server_errors"]
     started = time.perf_counter()
     for n, raw in enumerate(inputs(count, seed), start=1):
         try:
@@ -187,3 +208,61 @@ def run(count: int, seed: int = 16, progress: Callable[[int], None] | None = Non
             progress(10_000)
     figures.seconds = time.perf_counter() - started
     return figures
+
+
+def notice_scans(detail: Any) -> list[str]:
+    """GS1 DataMatrix element strings of the units a notice expects (what mutations of the
+    receiving endpoint's inputs start from)."""
+    found = []
+    for line in detail.lines:
+        expiry = f"17{line.expiry[2:4]}{line.expiry[5:7]}{line.expiry[8:10]}" \
+            if line.expiry else ""
+        lot = f"10{line.lot}{GS}" if line.lot else ""
+        found += [f"]d201{line.gtin}{expiry}{lot}21{serial}" for serial in line.serials[:3]]
+        found.append(f"]d201{line.gtin}{expiry}{lot}".rstrip(GS))
+    return found
+
+
+def post_to_receiving(count: int, seed: int) -> dict[str, Any]:
+    """Post `count` scans — mutations of the demo notice's units — to the receiving endpoint
+    on a fresh demo database; the answers counted by status and code, the 5xx among them."""
+    from fastapi.testclient import TestClient  # httpx, only for this part of the run
+
+    answers: Counter[str] = Counter()
+    server_errors, examples = 0, list[dict[str, str]]()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="medwms-fuzz-") as tmp:
+        url = f"sqlite:///{tmp}/fuzz.db"
+        db = Database(url)
+        try:
+            migrate.upgrade(db.engine)
+            notice = load_demo(db, actor=SYSTEM).documents.notice
+            password = secrets.token_urlsafe(24)
+            users.create_user(db, actor=SYSTEM, username="fuzz-admin", password=password,
+                              display_name="fuzz", roles=("admin",))
+            settings = Settings(database_url=url)
+            token = signin.login(db, settings=settings, username="fuzz-admin",
+                                 password=password).access_token
+            receipt = receiving.open_receipt(db, actor=SYSTEM, notice_no=notice).receipt_no
+            with db.reading() as session:
+                valid = notice_scans(receiving_queries.get_notice(session, str(notice)))
+            raws = list(inputs(count, seed, valid or seeds()))
+            with TestClient(create_app(settings, db=db), raise_server_exceptions=False) as client:
+                for n, raw in enumerate(raws):
+                    response = client.post(
+                        f"/api/v1/receipts/{receipt}/scans", json={"raw": raw, "scan_id": f"F{n}"},
+                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"F{n}"})
+                    body = response.json() if "json" in response.headers.get(
+                        "content-type", "") else {}
+                    code = body.get("code", "") if isinstance(body, dict) else ""
+                    answers[f"{response.status_code} {code}".strip()] += 1
+                    if response.status_code >= 500:
+                        server_errors += 1
+                        if len(examples) < KNOWN_EXAMPLES:
+                            examples.append({"input": raw, "answer": response.text[:300]})
+        finally:
+            db.dispose()
+    seconds = time.perf_counter() - started
+    return {"inputs": count, "answers": dict(sorted(answers.items())),
+            "server_errors": server_errors, "error_examples": examples,
+            "seconds": round(seconds, 3)}

@@ -115,12 +115,15 @@ def fuzz_scans_command(
     seed: Annotated[int, typer.Option(help="The generator's seed: the same inputs every run")] = 16,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here")]
     = None,
+    through_api: Annotated[int, typer.Option(
+        help="Also post the first N inputs to the receiving endpoint on a demo database")] = 0,
 ) -> None:
     """Generated and mutated barcodes through the scan parser and the station rules; prints
     the figures as JSON (inputs/s, refusals by code, errors) and exits 1 on any error."""
     with _bar() as progress:
         task = progress.add_task("scans", total=count)
-        figures = fuzz_scans.run(count, seed, progress=lambda n: progress.advance(task, n))
+        figures = fuzz_scans.run(count, seed, progress=lambda n: progress.advance(task, n),
+                                 through_api=through_api)
     text = json.dumps(figures.as_dict(), indent=2, ensure_ascii=False)
     if json_out is not None:
         json_out.write_text(text)

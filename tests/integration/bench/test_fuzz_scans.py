@@ -16,7 +16,7 @@ GS = "\x1d"
 def test_a_quick_run_finds_no_error_and_prints_its_figures(tmp_path):
     out = tmp_path / "fuzz.json"
     result = CliRunner().invoke(app, ["bench", "fuzz-scans", "--count", "2000",
-                                      "--json", str(out)])
+                                      "--through-api", "100", "--json", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
     assert figures["inputs"] == 2000
@@ -25,6 +25,11 @@ def test_a_quick_run_finds_no_error_and_prints_its_figures(tmp_path):
     assert figures["parsed"] > 100  # the mutations leave many scans valid
     assert set(figures["refused_by_code"]) <= set(SCAN_ERROR_CODES)
     assert figures["inputs_per_s"] > 0
+    api = figures["api"]  # the receiving endpoint on a demo database
+    assert (api["inputs"], api["server_errors"]) == (100, 0), api["error_examples"]
+    assert sum(api["answers"].values()) == 100
+    assert any(answer.startswith("201") for answer in api["answers"])  # some units came in
+    assert "422 VALIDATION_ERROR" in api["answers"]  # control characters refused at the door
 
 
 def test_the_inputs_are_the_same_for_a_seed_and_hold_group_separators():
