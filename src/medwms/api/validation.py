@@ -30,7 +30,7 @@ WORDS: Mapping[str, tuple[str, str]] = {
                                    "{field} 必须是日期（YYYY-MM-DD）"),
     "bool_parsing": ("{field} must be yes or no", "{field} 必须是“是”或“否”"),
     "enum": ("{field} must be one of {expected}", "{field} 必须是以下之一：{expected}"),
-    # the refusals of medwms.api.fields
+    # the refusals of medwms.core.fields
     "string_pattern_mismatch": ("{field} contains a control character (such as NUL)",
                                 "{field} 含有控制字符（如 NUL）"),
     "string_unicode": ("{field} is not valid Unicode text", "{field} 不是有效的 Unicode 文本"),

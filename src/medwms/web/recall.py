@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.errors import DomainError
+from medwms.core.fields import Code
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.trace import TraceQuery
@@ -101,7 +102,7 @@ def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 
 @router.get("/recalls/{recall_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def recall_page(request: Request, recall_no: str, db: DbDep,
+def recall_page(request: Request, recall_no: Code, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """One recall: the case, its timeline, consignees and reconciliation."""
     require(visitor.actor, Perm.STOCK_READ)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,13 +22,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from medwms.api.app import create_app
-from medwms.api.fields import PATTERNS
 from medwms.auth import passwords, signin
 from medwms.config import Settings
 from medwms.core.db import Database
+from medwms.core.fields import PATTERNS
 from tests.support.builders import make_site
 from tests.support.databases import empty_all_tables
 from tests.support.users import PASSWORD, make_user
@@ -251,7 +253,7 @@ def world(database: Database) -> Iterator[World]:
 
 
 def test_every_text_and_number_of_every_request_is_bounded():
-    """Each text field has a length and the no-control-characters pattern of medwms.api.fields,
+    """Each text field has a length and the no-control-characters pattern of medwms.core.fields,
     each whole number a maximum: a field declared as plain `str` or `int` fails here."""
     unbounded = []
     for method, path in OPERATIONS:
@@ -307,3 +309,24 @@ def _names(response: httpx.Response, field: str) -> bool:
              if name in p["column"] or field == "(record)"]
     return bool(named) and all(p["message_en"] and p["message_zh"] for p in named)
 
+
+
+PAGES = [route.path for route in iter_route_contexts(create_app(
+    Settings(database_url="sqlite://")).routes)
+    if not route.path.startswith("/api/") and "{" in route.path and "GET" in (route.methods or ())]
+
+
+def test_hostile_path_values_of_the_pages_are_never_a_500(world):
+    """The web pages' path parameters are declared with the same types (a 422, not a 500)."""
+    assert len(PAGES) > 15
+    client = TestClient(world.client.app, raise_server_exceptions=False)
+    assert client.post("/login", data={"username": "root", "password": PASSWORD},
+                       follow_redirects=False).status_code == 303
+    wrong = []
+    for path in PAGES:
+        for value in ("A%00B", "A%1BB", "X" * 41, str(2**63)):
+            url = re.sub(r"\{[^}]+\}", value, path)
+            answer = client.get(url, follow_redirects=False)
+            if answer.status_code >= 500:
+                wrong.append(f"{url[:80]}: {answer.status_code}")
+    assert not wrong, "\n".join(wrong)

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Form, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, public, signed_in
-from medwms.api.fields import Code, Count, Id, Line
 from medwms.auth import queries, service, sessions, signin
 from medwms.auth.rules import Perm, Role
+from medwms.core.fields import Code, Count, Id, Line
 
 router = APIRouter(tags=["auth"])
 

@@ -17,7 +17,6 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.api.fields import Code, Count, Id, Line, Moment, Note, Record
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.coldchain import chart, disposition, queries, records
@@ -27,6 +26,7 @@ from medwms.coldchain.ingest import INGEST, RawReading, ingest
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.coldchain.sensors import SensorSpec, save_sensor
 from medwms.core.clock import utc_now
+from medwms.core.fields import Code, Count, Id, Line, Moment, Note, Record
 
 router = APIRouter(prefix="/coldchain", tags=["coldchain"])
 Lang = Literal["zh-CN", "en"]

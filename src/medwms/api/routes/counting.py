@@ -23,9 +23,9 @@ from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
-from medwms.api.fields import Code, Count, Day, Id, Line, Moment, Offset, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Day, Id, Line, Moment, Offset, ScanText
 from medwms.counting import approval, counting, plans, queries, report, running
 from medwms.counting.rules import AbcShares, CycleRule
 from medwms.documents.count_report import count_report_pdf

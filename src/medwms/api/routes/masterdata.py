@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
-from medwms.api.fields import Code, Offset, Record
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Offset, Record
 from medwms.masterdata import exporting, importing, service
 from medwms.masterdata.queries import Filters
 

@@ -16,9 +16,9 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.api.fields import Code, Day, Line, Offset, Signed
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Day, Line, Offset, Signed
 from medwms.picking import allocation, importing, orders, queries, waves
 
 router = APIRouter(tags=["orders"])

@@ -19,9 +19,9 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs
-from medwms.api.fields import Code, Count, Id, Line, Moment, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Id, Line, Moment, ScanText
 from medwms.picking import picks, verification
 from medwms.picking import verification_queries as records
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.api.fields import Code, Count, Line, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Line, ScanText
 from medwms.putaway import queries, service
 from medwms.putaway.selection import StockIdentity
 

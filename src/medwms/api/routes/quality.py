@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.api.fields import Code, Count, Line, Note
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
+from medwms.core.fields import Code, Count, Line, Note
 from medwms.documents.acceptance import acceptance_pdf, acceptance_record
 from medwms.documents.qc_labels import LabelsPer, qc_labels_pdf, qc_labels_zpl
 from medwms.quality import queries, service

@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
-from medwms.api.fields import Code, Count, Day, Line, Moment, Note, Quantity
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
+from medwms.core.fields import Code, Count, Day, Line, Moment, Note, Quantity
 from medwms.documents.recall_notice import recall_notice_pdf, recall_report_pdf
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries, service

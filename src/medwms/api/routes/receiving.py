@@ -14,9 +14,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.api.fields import Celsius, Code, Count, Day, Line, Offset, ScanText, Signed
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Celsius, Code, Count, Day, Line, Offset, ScanText, Signed
 from medwms.core.reasons import say
 from medwms.receiving import importing, notices, queries, rules, service
 

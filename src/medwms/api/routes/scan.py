@@ -8,10 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.api.fields import Code, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode import parse_scan
+from medwms.core.fields import Code, ScanText
 from medwms.masterdata.errors import UnknownGtin
 from medwms.masterdata.queries import resolve_gtin
 

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
-from medwms.api.fields import Code, Id, Line, Quantity, ScanText
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
 from medwms.barcode.render_pdf import labels_pdf
 from medwms.barcode.zpl import labels_zpl
+from medwms.core.fields import Code, Id, Line, Quantity, ScanText
 from medwms.documents.shipping_list import shipping_list, shipping_list_pdf
 from medwms.shipping import packing, queries, returns, shipments, transfers
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
-from medwms.api.fields import Code, Day, Offset, Quantity
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Day, Offset, Quantity
 from medwms.ledger import commands, queries
 
 router = APIRouter(tags=["stock"])

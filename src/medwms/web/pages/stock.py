@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.ledger import queries
 from medwms.ledger.tables import Status
 from medwms.web import forms, inbound
@@ -46,7 +47,7 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 
 @router.get("/lots/{item}/{lot}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def lot_page(request: Request, item: str, lot: str, db: DbDep,
+def lot_page(request: Request, item: Code, lot: Code, db: DbDep,
              visitor: VisitorDep) -> HTMLResponse:
     """One lot: its stock, its movements and its inspection record (404 for no such lot)."""
     require(visitor.actor, Perm.STOCK_READ)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
+from medwms.core.fields import Code
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
 from medwms.web import choices, forms, outbound
@@ -111,7 +112,7 @@ def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dic
 
 @router.get("/orders/{order_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def order_page(request: Request, order_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One order: lines, allocations, and why lots were taken or passed over."""
     require(visitor.actor, Perm.STOCK_READ)
     order, explanation = outbound.order_detail(db, order_no)
@@ -122,7 +123,7 @@ def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) 
 
 
 @router.get("/waves/{wave_no}", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
-def wave_page(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def wave_page(request: Request, wave_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One wave: its orders, the route's stops, and the route length against the plain order."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "waves/detail.html", visitor=visitor,

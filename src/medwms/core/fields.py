@@ -1,5 +1,6 @@
 """The values a request may carry: the annotated types every request model and every query,
-path and form parameter of the API is declared with.
+path and form parameter of the API (and every path parameter of the web pages) is declared
+with.
 
 A value the database could not hold, or that would overflow the arithmetic done with it, is
 refused at the door with a 422 naming its field (worded in `medwms.api.validation`) instead of
