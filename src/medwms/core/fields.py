@@ -39,8 +39,6 @@ PATTERNS = (SINGLE_LINE, MULTI_LINE, SCANNED)
 
 # Text. Codes, document numbers, usernames, lots, serials, filters (String(40) and shorter):
 Code = Annotated[str, StringConstraints(max_length=40, pattern=SINGLE_LINE)]
-Name = Annotated[str, StringConstraints(max_length=200, pattern=SINGLE_LINE)]
-Reason = Annotated[str, StringConstraints(max_length=300, pattern=SINGLE_LINE)]
 # Text whose `Field(max_length=…)` (or Query, Form) gives its column's length — a length here
 # would win over the Field's. The tests refuse a field of these without one.
 Line = Annotated[str, StringConstraints(pattern=SINGLE_LINE)]
@@ -51,7 +49,7 @@ ScanText = Annotated[str, StringConstraints(pattern=SCANNED)]
 Id = Annotated[int, at.Interval(ge=1, le=INT_MAX)]          # a row id in a path or body
 Quantity = Annotated[int, at.Interval(ge=1, le=INT_MAX)]    # units, packs
 Count = Annotated[int, at.Interval(ge=0, le=INT_MAX)]       # zero or more; days, tolerances
-Signed = Annotated[int, at.Interval(ge=-INT_MAX, le=INT_MAX)]
+Signed = Annotated[int, at.Interval(ge=-INT_MAX, le=INT_MAX)]  # a line the service checks
 Offset = Annotated[int, at.Interval(ge=0, le=INT_MAX)]      # rows to skip in a list
 Celsius = Annotated[Decimal, at.Interval(ge=-100, le=100)]
 
