@@ -88,7 +88,10 @@ def _name_the_access(app: FastAPI) -> None:
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
         schema = build()
+        _declare_refusals(schema)
         for route in iter_route_contexts(app.routes):
             access = declared_access(app, route)
             operations = schema.get("paths", {}).get(route.path, {})
@@ -99,6 +102,40 @@ def _name_the_access(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object",
+    "description": "A refusal as application/problem+json (RFC 9457) with a stable `code`",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "message_en": {"type": "string"}, "message_zh": {"type": "string"},
+        "problems": {"type": "array", "items": {"type": "object", "properties": {
+            "column": {"type": ["string", "null"]}, "row": {"type": ["integer", "null"]},
+            "message": {"type": "string"}, "message_en": {"type": "string"},
+            "message_zh": {"type": "string"}}}},
+    },
+}
+
+
+def _declare_refusals(schema: dict[str, Any]) -> None:
+    """Every API operation answers a refusal (4xx) as a Problem in problem+json: declared
+    once as `4XX`, in place of FastAPI's own 422 body (which this app never sends)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    refusal = {"description": "Refused: problem+json with a stable code", "content": {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if responses.get("422", {}).get("content", {}).get("application/json", {}).get(
+                    "schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+                del responses["422"]
+            responses.setdefault("4XX", refusal)
 
 
 def _described(access: Access) -> dict[str, Any]:

@@ -30,6 +30,17 @@ WORDS: Mapping[str, tuple[str, str]] = {
                                    "{field} 必须是日期（YYYY-MM-DD）"),
     "bool_parsing": ("{field} must be yes or no", "{field} 必须是“是”或“否”"),
     "enum": ("{field} must be one of {expected}", "{field} 必须是以下之一：{expected}"),
+    # the refusals of medwms.core.fields
+    "string_pattern_mismatch": ("{field} contains a control character (such as NUL)",
+                                "{field} 含有控制字符（如 NUL）"),
+    "string_unicode": ("{field} is not valid Unicode text", "{field} 不是有效的 Unicode 文本"),
+    "date_out_of_range": ("{field} must be in the years {first} to {last}",
+                          "{field} 必须在 {first} 年至 {last} 年之间"),
+    "control_or_long_text": ("{field}: texts must be single-line, without control characters, "
+                             "and at most 2000 characters",
+                             "{field}：文本必须为单行、不含控制字符，且不超过 2000 个字符"),
+    "int_out_of_range": ("{field}: whole numbers must be within ±{le}",
+                         "{field}：整数必须在 ±{le} 之内"),
 }
 OTHER_ZH = "{field} 的值无效"
 

@@ -4,7 +4,7 @@ Signing in is in `auth.signin`, sessions and token checks in `auth.sessions`.
 
 Each opens one unit of work, checks the permission, changes what it must, appends an
 audit record (before/after without password hashes) and commits. A user's rows are locked
-FOR UPDATE before they change; the last-admin check first locks every active admin's row,
+FOR NO KEY UPDATE before they change; the last-admin check first locks every active admin's row,
 so two admins disabling each other at once cannot leave the system without one.
 """
 
@@ -319,15 +319,20 @@ def _check_roles(roles: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
+# A user's row is locked FOR NO KEY UPDATE (SQLAlchemy: `key_share=True` without `read`), not
+# FOR UPDATE: every audited command's insert takes a key-share lock on its actor's row, and
+# FOR UPDATE would make two admins editing each other at once deadlock.
+
+
 def _lock_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username).with_for_update()
-                           ).one_or_none()
+    user = session.scalars(select(User).where(User.username == username)
+                           .with_for_update(key_share=True)).one_or_none()
     return user if user is not None else find_user(session, username)
 
 
 def _lock_user_id(session: Session, user_id: int) -> User:
-    user = session.scalars(select(User).where(User.id == user_id).with_for_update()
-                           ).one_or_none()
+    user = session.scalars(select(User).where(User.id == user_id)
+                           .with_for_update(key_share=True)).one_or_none()
     if user is None:
         raise NotAuthenticated()
     return user
@@ -342,7 +347,7 @@ def _lock_admins(session: Session) -> list[int]:
     return list(session.scalars(
         select(User.id).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
-        .order_by(User.id).with_for_update(of=User)).all())
+        .order_by(User.id).with_for_update(of=User, key_share=True)).all())
 
 
 def _keep_an_admin(admins: list[int], user: User) -> None:

@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from medwms.bench import fuzz_scans, runner
 from medwms.bench import report as bench_report
-from medwms.bench import runner
 from medwms.bench.generate import Scale, generate
 from medwms.bench.scenarios import SCENARIOS
 from medwms.cli.common import console, database, err_console, settings
@@ -107,3 +107,27 @@ def report_command(
                       highlight=False, soft_wrap=True)
     drawn = bench_report.chart(files, out)
     console.print(f"{drawn} series charted in {out}")
+
+
+@app.command("fuzz-scans")
+def fuzz_scans_command(
+    count: Annotated[int, typer.Option(help="Inputs to generate (the big run: 1000000)")] = 20_000,
+    seed: Annotated[int, typer.Option(help="The generator's seed: the same inputs every run")] = 16,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here")]
+    = None,
+    through_api: Annotated[int, typer.Option(
+        help="Also post the first N inputs to the receiving endpoint on a demo database")] = 0,
+) -> None:
+    """Generated and mutated barcodes through the scan parser and the station rules; prints
+    the figures as JSON (inputs/s, refusals by code, errors) and exits 1 on any error."""
+    with _bar() as progress:
+        task = progress.add_task("scans", total=count)
+        figures = fuzz_scans.run(count, seed, progress=lambda n: progress.advance(task, n),
+                                 through_api=through_api)
+    text = json.dumps(figures.as_dict(), indent=2, ensure_ascii=False)
+    if json_out is not None:
+        json_out.write_text(text)
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    if figures.errors:
+        err_console.print(f"[red]{figures.errors} inputs raised an unexpected exception[/red]")
+        raise typer.Exit(1)

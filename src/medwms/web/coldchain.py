@@ -20,6 +20,7 @@ from medwms.coldchain import chart, disposition, queries
 from medwms.coldchain.disposition import Decision
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.core.clock import utc_now
+from medwms.core.fields import Code, Id
 from medwms.web import session
 from medwms.web.deps import DbDep, SettingsDep, VisitorDep, needs
 from medwms.web.menu import N_
@@ -42,7 +43,7 @@ def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 
 @router.get("/coldchain/sensors/{code}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def sensor_page(request: Request, code: str, db: DbDep, visitor: VisitorDep,
+def sensor_page(request: Request, code: Code, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, hours: str = "24",
                 end: str | None = None) -> HTMLResponse:
     """A sensor's chart over a chosen period, with the range band and breaches."""
@@ -83,7 +84,7 @@ def breaches_page(request: Request, db: DbDep, visitor: VisitorDep,
 
 @router.get("/coldchain/breaches/{breach_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep,
+def breach_page(request: Request, breach_no: Code, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, error: str = "") -> HTMLResponse:
     """One breach: its curve, the affected lots and the disposition form."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -99,7 +100,7 @@ def breach_page(request: Request, breach_no: str, db: DbDep, visitor: VisitorDep
 
 @router.post("/coldchain/breaches/{breach_no}/lots/{line_id}",
              dependencies=[needs(disposition.DECIDE)])
-def decide_form(breach_no: str, line_id: int, db: DbDep, visitor: VisitorDep,
+def decide_form(breach_no: Code, line_id: Id, db: DbDep, visitor: VisitorDep,
                 settings: SettingsDep, decision: Annotated[str, Form()],
                 comment: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
                 csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
@@ -112,7 +113,7 @@ def decide_form(breach_no: str, line_id: int, db: DbDep, visitor: VisitorDep,
 
 @router.post("/coldchain/breaches/{breach_no}/acknowledge",
              dependencies=[needs(disposition.DECIDE)])
-def acknowledge_form(breach_no: str, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
+def acknowledge_form(breach_no: Code, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
                      comment: Annotated[str, Form()] = "",
                      csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
     """Acknowledge an ongoing breach from its page."""

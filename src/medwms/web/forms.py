@@ -30,6 +30,9 @@ from medwms.web.menu import N_
 SEPARATOR = " / "  # masterdata.fields.bilingual: "English / 中文"
 CORRECT_BELOW = N_("Nothing was saved: correct what is marked below.")
 LINE = N_("Line %(n)s")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_QUERY = 300  # a filter of a list page
+MAX_FIELD = 10_000  # a list of serials typed one per line is the longest a form takes
 
 
 async def posted_form(request: Request) -> FormData:
@@ -49,6 +52,17 @@ def text(form: FormData, name: str) -> str:
     """One posted field, trimmed; "" when absent."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def query_text(request: Request, name: str) -> str:
+    """One query parameter of a page, trimmed ("" when absent); a value no filter may hold
+    (a control character, longer than MAX_QUERY) is a ValidationError naming it."""
+    value = (request.query_params.get(name) or "").strip()
+    if CONTROL.search(value) or len(value) > MAX_QUERY:
+        raise ValidationError([Problem(bilingual(
+            f"{name}: a control character, or longer than {MAX_QUERY} characters",
+            f"{name}：含有控制字符，或超过 {MAX_QUERY} 个字符"), column=name)])
+    return value
 
 
 def values(form: FormData) -> dict[str, str]:
@@ -188,11 +202,40 @@ def refusal(error: DomainError, lang: str, fields: Mapping[str, str]) -> Refusal
     return shown
 
 
+def unfit_values(form: FormData) -> list[Problem]:
+    """The posted values no field may hold: control characters (tab and line breaks aside:
+    a list typed one per line), or longer than MAX_FIELD characters."""
+    problems = []
+    for name in dict.fromkeys(form.keys()):
+        posted = form.getlist(name)
+        for n, value in enumerate(posted, start=1):
+            if not isinstance(value, str):
+                continue
+            row = n if len(posted) > 1 else None
+            if CONTROL.search(value):
+                problems.append(Problem(bilingual("contains a control character (such as NUL)",
+                                                  "含有控制字符（如 NUL）"), column=name, row=row))
+            elif len(value) > MAX_FIELD:
+                problems.append(Problem(bilingual(
+                    f"longer than {MAX_FIELD} characters", f"超过 {MAX_FIELD} 个字符"),
+                    column=name, row=row))
+    return problems
+
+
 def submitted(save: Callable[[], str], again: Callable[[Refusal, int], Response], *,
-              lang: str, fields: Mapping[str, str]) -> Response:
+              lang: str, fields: Mapping[str, str], form: FormData) -> Response:
     """Run `save` (it returns the address of what it made) and redirect there; a refusal
     shows the form `again` with every problem beside its field. A permission refusal is
-    not the form's business: it stays the 403 page."""
+    not the form's business: it stays the 403 page. A value no field may hold (a control
+    character, an over-long text) is refused before `save`, named on top of the form."""
+    unfit = unfit_values(form)
+    if unfit:
+        shown = Refusal(gettext_for(lang, CORRECT_BELOW))
+        for problem in unfit:
+            where = problem.column if problem.row is None else \
+                f"{problem.column} ({gettext_for(lang, LINE) % {'n': problem.row}})"
+            shown.place(None, None, f"{where}: {in_language(problem.message, lang)}")
+        return again(shown, 422)
     try:
         target = save()
     except PermissionDenied:

@@ -14,9 +14,11 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.errors import DomainError
+from medwms.core.fields import Code
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.trace import TraceQuery
+from medwms.web import forms
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -71,7 +73,7 @@ def _day(text: str | None) -> date | None:
 def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """A trace form; with a GTIN, the trace: origin, timeline, stock and consignees."""
     require(visitor.actor, Perm.STOCK_READ)
-    params = {k: (request.query_params.get(k) or "").strip() for k in
+    params = {k: forms.query_text(request, k) for k in
               ("gtin", "lot", "serial", "expiry_from", "expiry_to")}
     result, error = None, None
     if params["gtin"]:
@@ -100,7 +102,7 @@ def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 
 @router.get("/recalls/{recall_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def recall_page(request: Request, recall_no: str, db: DbDep,
+def recall_page(request: Request, recall_no: Code, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """One recall: the case, its timeline, consignees and reconciliation."""
     require(visitor.actor, Perm.STOCK_READ)

@@ -53,7 +53,7 @@ def open_recall(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep)
         lambda: f"/recalls/{_open(db, visitor, form).recall_no}",
         lambda refused, status: _form(request, db, visitor, values=forms.values(form),
                                       refusal=refused, status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _open(db: Database, visitor: Visitor, form: FormData) -> queries.RecallView:

@@ -19,6 +19,7 @@ from medwms.coldchain.errors import BadSensor
 from medwms.coldchain.queries import SensorView
 from medwms.coldchain.sensors import MANAGE, SensorSpec, save_sensor
 from medwms.core.db import Database
+from medwms.core.fields import Code
 from medwms.web import choices, forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
@@ -50,7 +51,7 @@ def register_sensor(request: Request, db: DbDep, visitor: VisitorDep,
 
 @router.get("/coldchain/sensors/{code}/edit", response_class=HTMLResponse,
             dependencies=[needs(MANAGE)])
-def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def edit_sensor(request: Request, code: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The same form, filled in with the sensor as it is."""
     require(visitor.actor, MANAGE)
     with reading_as(db, visitor.actor) as s:
@@ -62,7 +63,7 @@ def edit_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep) -> 
 
 
 @router.post("/coldchain/sensors/{code}/edit", response_model=None, dependencies=[needs(MANAGE)])
-def change_sensor(request: Request, code: str, db: DbDep, visitor: VisitorDep,
+def change_sensor(request: Request, code: Code, db: DbDep, visitor: VisitorDep,
                   form: FormDep) -> Response:
     """Save the changes (unticking "active" retires the sensor) and show its page."""
     with reading_as(db, visitor.actor) as s:
@@ -83,7 +84,7 @@ def _save(request: Request, db: Database, visitor: Visitor, form: FormData, *,
         save, lambda refused, status: _form(request, db, visitor, values=forms.values(form),
                                             editing=editing, refusal=refused,
                                             status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _spec(form: FormData, editing: SensorView | None) -> SensorSpec:

@@ -77,3 +77,40 @@ def test_the_list_pages_offer_the_forms_only_to_who_may_use_them(app):
     assert "register-sensor" not in receiver.get("/coldchain").text
     assert "new-transfer" in manager.get("/orders").text
     assert 'href="/notices/new"' in receiver.get("/notices").text
+
+
+FORM_PAGES = ["/notices/new", "/orders/new?kind=TRANSFER", "/orders/new", "/recalls/new",
+              "/coldchain/sensors/new"]
+
+
+def field_names(html: str) -> list[str]:
+    names = re.findall(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"', html)
+    return [n for n in dict.fromkeys(names) if n != "csrf_token"]
+
+
+@pytest.mark.parametrize("url", FORM_PAGES)
+@pytest.mark.parametrize("value", ["A\x00B", "A\x1bB", "X" * 10_001], ids=["NUL", "ESC", "long"])
+def test_a_value_no_field_may_hold_is_a_form_error_naming_the_field(app, db, url, value):
+    client = signed_in(app, "mona")
+    names = field_names(client.get(url).text)
+    assert len(names) >= 2, names
+    token = csrf(client)
+    for name in names:
+        answer = client.post(url.split("?")[0], data={
+            "csrf_token": token, "kind": "TRANSFER" if "TRANSFER" in url else "",
+            name: value}, follow_redirects=False)
+        assert answer.status_code == 422, (name, answer.status_code, answer.text[:300])
+        assert "Nothing was saved" in answer.text, name
+        assert f"{name}: " in answer.text and (
+            "control character" in answer.text or "longer than" in answer.text), name
+    with db.reading() as s:
+        assert receiving.list_notices(s) == [] and recall.list_recalls(s) == []
+        assert len(coldchain.sensors(s)) == 0
+
+
+@pytest.mark.parametrize("url", ["/stock?lot=A%00B", "/stock?item=A%1BB", "/trace?gtin=A%00B",
+                                 "/stock?serial=" + "X" * 301])
+def test_a_page_filter_no_field_may_hold_is_refused_naming_it(app, url):
+    answer = signed_in(app, "mona").get(url)
+    assert answer.status_code == 422, answer.text[:300]
+    assert "control character" in answer.text

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, public, signed_in
 from medwms.auth import queries, service, sessions, signin
 from medwms.auth.guard import reading_as
 from medwms.auth.rules import Perm, Role
+from medwms.core.fields import Code, Count, Id, Line
 
 router = APIRouter(tags=["auth"])
 
@@ -51,45 +51,45 @@ class UserOut(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=1, max_length=60)
-    display_name: str = Field(default="", max_length=100)
-    password: str = Field(min_length=1, max_length=1000)
-    roles: list[str] = Field(default_factory=list)
+    username: Line = Field(min_length=1, max_length=60)
+    display_name: Line = Field(default="", max_length=100)
+    password: Line = Field(min_length=1, max_length=1000)
+    roles: list[Code] = Field(default_factory=list)
     language: Language = "zh-CN"
-    reason: str = Field(default="", max_length=300)
+    reason: Line = Field(default="", max_length=300)
 
 
 class UserPatch(BaseModel):
-    display_name: str | None = Field(default=None, max_length=100)
+    display_name: Line | None = Field(default=None, max_length=100)
     language: Language | None = None
-    reason: str = Field(default="", max_length=300)
+    reason: Line = Field(default="", max_length=300)
 
 
 class RolesIn(BaseModel):
-    roles: list[str]
-    reason: str = Field(default="", max_length=300)
+    roles: list[Code]
+    reason: Line = Field(default="", max_length=300)
 
 
 class WarehousesIn(BaseModel):
-    warehouses: list[str] = Field(description="warehouse codes; empty: every warehouse")
-    reason: str = Field(default="", max_length=300)
+    warehouses: list[Code] = Field(description="warehouse codes; empty: every warehouse")
+    reason: Line = Field(default="", max_length=300)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(default="", max_length=300)
+    reason: Line = Field(default="", max_length=300)
 
 
 class PasswordResetIn(BaseModel):
-    new_password: str = Field(min_length=1, max_length=1000)
+    new_password: Line = Field(min_length=1, max_length=1000)
     must_change_password: bool = Field(
         default=False, description="The user must change it at their next sign-in")
-    reason: str = Field(default="", max_length=300)
+    reason: Line = Field(default="", max_length=300)
 
 
 class AddressUnlockIn(BaseModel):
-    address: str = Field(min_length=1, max_length=100,
+    address: Line = Field(min_length=1, max_length=100,
                          description="The client address (IPv6: any address of its /64)")
-    reason: str = Field(default="", max_length=300)
+    reason: Line = Field(default="", max_length=300)
 
 
 class AddressUnlockOut(BaseModel):
@@ -98,18 +98,18 @@ class AddressUnlockOut(BaseModel):
 
 
 class PasswordChangeIn(BaseModel):
-    old_password: str = Field(max_length=1000)
-    new_password: str = Field(min_length=1, max_length=1000)
+    old_password: Line = Field(max_length=1000)
+    new_password: Line = Field(min_length=1, max_length=1000)
 
 
 class ApiTokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    username: str | None = Field(default=None, description="Whose token; yourself if absent")
+    name: Line = Field(min_length=1, max_length=100)
+    username: Code | None = Field(default=None, description="Whose token; yourself if absent")
     scope: Scope = Field(default="read-only", description=(
         "read-only: GET requests only; stations: reads and the scanning stations' writes; "
         "integration: reads and the writes of an ERP or hospital system (master data, "
         "advance notices, orders, sensor readings). The user's roles still apply."))
-    days: int | None = Field(default=None, ge=1, le=3650, description=(
+    days: Count | None = Field(default=None, ge=1, le=3650, description=(
         "Lifetime in days, at most the server's api_token_max_days; null for that most"))
 
 
@@ -135,14 +135,15 @@ class NewApiTokenOut(ApiTokenOut):
 @router.post("/auth/token", response_model=TokenOut, dependencies=[public()], responses={
     429: {"description": "Too many failed sign-ins (LOGIN_DELAYED, ACCOUNT_LOCKED, "
                          "ADDRESS_LOCKED): try again after Retry-After seconds"}})
-def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
+def issue_token(username: Annotated[Line, Form(max_length=60)],
+                password: Annotated[Line, Form(max_length=1000)], request: Request,
                 db: DbDep, settings: SettingsDep) -> TokenOut:
     """Sign in with username and password; returns a bearer token and its lifetime.
 
     Failed sign-ins are throttled per username and per client address: waits that double,
-    then a lockout (429 with Retry-After) during which even the right password is refused."""
-    result = signin.login(db, settings=settings, username=form.username,
-                          password=form.password,
+    then a lockout (429 with Retry-After) during which even the right password is refused.
+    The OAuth2 password flow's other fields (grant_type, scope, client_id) are ignored."""
+    result = signin.login(db, settings=settings, username=username, password=password,
                           address=request.client.host if request.client else None)
     return TokenOut(access_token=result.access_token, expires_in=result.expires_in)
 
@@ -193,14 +194,14 @@ def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
 
 
 @router.get("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
-def get_user(username: str, actor: ActorDep, db: DbDep) -> UserOut:
+def get_user(username: Code, actor: ActorDep, db: DbDep) -> UserOut:
     """One user (managers of users; everyone reads themself at /auth/me)."""
     with reading_as(db, actor) as session:
         return UserOut.model_validate(queries.get_user(session, actor=actor, username=username))
 
 
 @router.patch("/users/{username}", response_model=UserOut, dependencies=[needs(Perm.USERS_MANAGE)])
-def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> UserOut:
+def update_user(username: Code, body: UserPatch, actor: ActorDep, db: DbDep) -> UserOut:
     """Change a user's display name or language."""
     return UserOut.model_validate(service.update_user(
         db, actor=actor, username=username, display_name=body.display_name,
@@ -209,7 +210,7 @@ def update_user(username: str, body: UserPatch, actor: ActorDep, db: DbDep) -> U
 
 @router.put("/users/{username}/roles", response_model=UserOut,
             dependencies=[needs(Perm.USERS_MANAGE)])
-def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserOut:
+def set_roles(username: Code, body: RolesIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Replace a user's roles."""
     return UserOut.model_validate(service.set_roles(
         db, actor=actor, username=username, roles=body.roles, reason=body.reason))
@@ -217,7 +218,7 @@ def set_roles(username: str, body: RolesIn, actor: ActorDep, db: DbDep) -> UserO
 
 @router.put("/users/{username}/warehouses", response_model=UserOut,
             dependencies=[needs(Perm.USERS_MANAGE)])
-def set_warehouses(username: str, body: WarehousesIn, actor: ActorDep, db: DbDep) -> UserOut:
+def set_warehouses(username: Code, body: WarehousesIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Limit a user's roles to chosen warehouses (an empty list: every warehouse)."""
     return UserOut.model_validate(service.set_warehouses(
         db, actor=actor, username=username, warehouses=body.warehouses, reason=body.reason))
@@ -225,7 +226,7 @@ def set_warehouses(username: str, body: WarehousesIn, actor: ActorDep, db: DbDep
 
 @router.post("/users/{username}/disable", response_model=UserOut,
              dependencies=[needs(Perm.USERS_MANAGE)])
-def disable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+def disable_user(username: Code, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Disable a user: no logins, their tokens stop working."""
     return UserOut.model_validate(service.disable_user(
         db, actor=actor, username=username, reason=body.reason))
@@ -233,7 +234,7 @@ def disable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> U
 
 @router.post("/users/{username}/enable", response_model=UserOut,
              dependencies=[needs(Perm.USERS_MANAGE)])
-def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+def enable_user(username: Code, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Enable a disabled user."""
     return UserOut.model_validate(service.enable_user(
         db, actor=actor, username=username, reason=body.reason))
@@ -241,7 +242,7 @@ def enable_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> Us
 
 @router.post("/users/{username}/password", response_model=UserOut,
              dependencies=[needs(Perm.USERS_MANAGE)])
-def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
+def reset_password(username: Code, body: PasswordResetIn, actor: ActorDep,
                    db: DbDep) -> UserOut:
     """Set another user's password; their sessions, login and API tokens stop working."""
     return UserOut.model_validate(service.reset_password(
@@ -251,7 +252,7 @@ def reset_password(username: str, body: PasswordResetIn, actor: ActorDep,
 
 @router.post("/users/{username}/unlock", response_model=UserOut,
              dependencies=[needs(Perm.USERS_MANAGE)])
-def unlock_user(username: str, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
+def unlock_user(username: Code, body: ReasonIn, actor: ActorDep, db: DbDep) -> UserOut:
     """Lift a username's sign-in lockout and forget its failures (audited)."""
     return UserOut.model_validate(signin.unlock_user(db, actor=actor, username=username,
                                                      reason=body.reason))
@@ -281,7 +282,7 @@ def create_api_token(body: ApiTokenIn, actor: ActorDep, db: DbDep,
 
 
 @router.get("/auth/api-tokens", response_model=list[ApiTokenOut], dependencies=[signed_in()])
-def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
+def list_api_tokens(actor: ActorDep, db: DbDep, username: Code | None = None
                     ) -> list[ApiTokenOut]:
     """Your API tokens, or everyone's for managers of users."""
     with reading_as(db, actor) as session:
@@ -291,7 +292,7 @@ def list_api_tokens(actor: ActorDep, db: DbDep, username: str | None = None
 
 @router.delete("/auth/api-tokens/{token_id}", response_model=ApiTokenOut,
                dependencies=[needs(Perm.USERS_MANAGE, roles=[Role.INTEGRATOR])])
-def revoke_api_token(token_id: int, actor: ActorDep, db: DbDep) -> ApiTokenOut:
+def revoke_api_token(token_id: Id, actor: ActorDep, db: DbDep) -> ApiTokenOut:
     """Revoke an API token."""
     return ApiTokenOut.model_validate(service.revoke_api_token(db, actor=actor,
                                                                token_id=token_id))

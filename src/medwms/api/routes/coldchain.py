@@ -8,7 +8,7 @@ change or delete one.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from medwms.coldchain.ingest import INGEST, RawReading, ingest
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.coldchain.sensors import SensorSpec, save_sensor
 from medwms.core.clock import utc_now
+from medwms.core.fields import Code, Count, Id, Line, Moment, Note, Record
 
 router = APIRouter(prefix="/coldchain", tags=["coldchain"])
 Lang = Literal["zh-CN", "en"]
@@ -33,18 +34,18 @@ Lang = Literal["zh-CN", "en"]
 
 class SensorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=1, max_length=40)
-    name: str = Field(default="", max_length=100)
-    warehouse: str | None = Field(default=None, max_length=20)
-    zone: str | None = Field(default=None, max_length=20)
-    location: str | None = Field(default=None, max_length=40)
-    shipping_unit_id: int | None = None
-    interval_minutes: int = Field(default=5, ge=1)
+    code: Line = Field(min_length=1, max_length=40)
+    name: Line = Field(default="", max_length=100)
+    warehouse: Line | None = Field(default=None, max_length=20)
+    zone: Line | None = Field(default=None, max_length=20)
+    location: Line | None = Field(default=None, max_length=40)
+    shipping_unit_id: Id | None = None
+    interval_minutes: Count = Field(default=5, ge=1)
     temp_min: Decimal | None = Field(default=None, ge=-100, le=100)
     temp_max: Decimal | None = Field(default=None, ge=-100, le=100)
-    single_minutes: int = Field(default=10, ge=1)
-    cumulative_minutes: int = Field(default=60, ge=1)
-    window_minutes: int = Field(default=24 * 60, ge=1)
+    single_minutes: Count = Field(default=10, ge=1)
+    cumulative_minutes: Count = Field(default=60, ge=1)
+    window_minutes: Count = Field(default=24 * 60, ge=1)
     active: bool = True
 
 
@@ -64,14 +65,14 @@ def create_sensor(body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/sensors/{code}", dependencies=[needs(Perm.STOCK_READ)])
-def get_sensor(code: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_sensor(code: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
         return asdict(queries.sensor_view(s, queries.sensor_by_code(s, code)))
 
 
 @router.put("/sensors/{code}", dependencies=[needs(MANAGE_SENSORS)])
-def update_sensor(code: str, body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def update_sensor(code: Code, body: SensorIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Change a sensor (the code in the path wins); `active: false` retires it."""
     spec = SensorSpec(**(body.model_dump() | {"code": code}))
     return asdict(save_sensor(db, actor=actor, spec=spec, create=False))
@@ -79,7 +80,7 @@ def update_sensor(code: str, body: SensorIn, db: DbDep, actor: ActorDep) -> dict
 
 class ReadingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    readings: list[dict[str, Any]] = Field(
+    readings: list[Record] = Field(
         max_length=100_000,
         description='[{"sensor": "CR1-T1", "time": ISO-8601, "celsius": 4.2, "humidity": 55}]')
 
@@ -96,7 +97,7 @@ def post_readings(body: ReadingsIn, db: DbDep, actor: ActorDep,
 
 
 @router.post("/sensors/{code}/readings/file", dependencies=[needs(INGEST)])
-async def upload_readings(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
+async def upload_readings(code: Code, db: DbDep, actor: ActorDep, settings: SettingsDep,
                           file: Annotated[UploadFile, File(description="CSV or XLSX")]
                           ) -> dict[str, Any]:
     """A logger's download (CSV/XLSX: time, celsius[, humidity]); naive times are local."""
@@ -108,7 +109,8 @@ async def upload_readings(code: str, db: DbDep, actor: ActorDep, settings: Setti
 
 
 @router.get("/rejected", dependencies=[needs(Perm.STOCK_READ)])
-def rejected(db: DbDep, actor: ActorDep, hours: int = 24) -> dict[str, Any]:
+def rejected(db: DbDep, actor: ActorDep,
+             hours: Annotated[int, Query(ge=1, le=24 * 3660)] = 24) -> dict[str, Any]:
     """How many readings were refused in the last `hours`, and the latest reasons."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -125,7 +127,7 @@ def board(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 @router.get("/breaches", dependencies=[needs(Perm.STOCK_READ)])
 def list_breaches(db: DbDep, actor: ActorDep,
-                  status_: Annotated[str | None, Query(alias="status")] = None
+                  status_: Annotated[Code | None, Query(alias="status")] = None
                   ) -> list[dict[str, Any]]:
     """Breaches, newest first (?status=OPEN lists acknowledged ones too)."""
     require(actor, Perm.STOCK_READ)
@@ -134,7 +136,7 @@ def list_breaches(db: DbDep, actor: ActorDep,
 
 
 @router.get("/breaches/{breach_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_breach(breach_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_breach(breach_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One breach with its affected lots, quantities and the items' allowed ranges."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -144,13 +146,14 @@ def get_breach(breach_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     disposition: Literal["RELEASE", "REJECT"]
-    comment: str = Field(max_length=2000)
-    password: str = Field(min_length=1, description="the decider's password: the signature")
+    comment: Note = Field(max_length=2000)
+    password: Line = Field(min_length=1, max_length=1000,
+                           description="the decider's password: the signature")
 
 
 @router.post("/breaches/{breach_no}/lots/{line_id}/disposition",
              dependencies=[needs(disposition.DECIDE)])
-def decide(breach_no: str, line_id: int, body: DecisionIn, db: DbDep,
+def decide(breach_no: Code, line_id: Id, body: DecisionIn, db: DbDep,
            actor: ActorDep) -> dict[str, Any]:
     """Release or reject one affected lot, signed."""
     view = disposition.decide_lot(db, actor=actor, breach_no=breach_no,
@@ -161,11 +164,11 @@ def decide(breach_no: str, line_id: int, body: DecisionIn, db: DbDep,
 
 class AcknowledgeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    comment: str = Field(max_length=2000)
+    comment: Note = Field(max_length=2000)
 
 
 @router.post("/breaches/{breach_no}/acknowledge", dependencies=[needs(disposition.DECIDE)])
-def acknowledge(breach_no: str, body: AcknowledgeIn, db: DbDep,
+def acknowledge(breach_no: Code, body: AcknowledgeIn, db: DbDep,
                 actor: ActorDep) -> dict[str, Any]:
     """Acknowledge an ongoing breach (lost or faulty sensor) without closing it."""
     return asdict(disposition.acknowledge(db, actor=actor, breach_no=breach_no,
@@ -173,8 +176,8 @@ def acknowledge(breach_no: str, body: AcknowledgeIn, db: DbDep,
 
 
 @router.get("/sensors/{code}/chart.svg", dependencies=[needs(Perm.STOCK_READ)])
-def chart_svg(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
-              start: datetime | None = None, end: datetime | None = None,
+def chart_svg(code: Code, db: DbDep, actor: ActorDep, settings: SettingsDep,
+              start: Moment | None = None, end: Moment | None = None,
               hours: Annotated[int, Query(ge=1, le=24 * 62)] = 24) -> Response:
     """The sensor's readings as an SVG chart with the range band and breaches marked."""
     require(actor, Perm.STOCK_READ)
@@ -185,7 +188,7 @@ def chart_svg(code: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
 
 
 @router.get("/zones/{warehouse}/{zone}/record.pdf", dependencies=[needs(Perm.STOCK_READ)])
-def record_pdf(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep,
+def record_pdf(warehouse: Code, zone: Code, month: Code, db: DbDep, actor: ActorDep,
                settings: SettingsDep, language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month (YYYY-MM) as PDF."""
     require(actor, Perm.STOCK_READ)
@@ -197,7 +200,7 @@ def record_pdf(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep
 
 
 @router.get("/zones/{warehouse}/{zone}/record.xlsx", dependencies=[needs(Perm.STOCK_READ)])
-def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDep,
+def record_xlsx(warehouse: Code, zone: Code, month: Code, db: DbDep, actor: ActorDep,
                 language: LangDep, lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month as XLSX."""
     require(actor, Perm.STOCK_READ)
@@ -210,7 +213,7 @@ def record_xlsx(warehouse: str, zone: str, month: str, db: DbDep, actor: ActorDe
 
 
 @router.get("/lots/{item}/{lot}/temperatures", dependencies=[needs(Perm.STOCK_READ)])
-def lot_temperatures(item: str, lot: str, db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
+def lot_temperatures(item: Code, lot: Code, db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     """The temperature history on a lot's trace: each stay, its sensors' min/max/MKT."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -26,6 +25,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Day, Id, Line, Moment, Offset, ScanText
 from medwms.counting import approval, counting, plans, queries, report, running
 from medwms.counting.rules import AbcShares, CycleRule
 from medwms.documents.count_report import count_report_pdf
@@ -37,14 +37,14 @@ MANAGE = Perm.STOCK_ADJUST
 # ---------------------------------------------------------------- counter (blind)
 
 class StartIn(BaseModel):
-    location_raw: str = Field(min_length=1, max_length=200,
+    location_raw: ScanText = Field(min_length=1, max_length=200,
                               description="the location scan (#L:<CODE>) or its code")
 
 
 class ScanIn(BaseModel):
-    raw: str = Field(min_length=1, max_length=300, description="the unit scan")
-    quantity: int | None = Field(None, gt=0, description="keyed units for a pack (not serials)")
-    scan_id: str | None = Field(None, max_length=64,
+    raw: ScanText = Field(min_length=1, max_length=300, description="the unit scan")
+    quantity: Count | None = Field(None, gt=0, description="keyed units for a pack (not serials)")
+    scan_id: Line | None = Field(None, max_length=64,
                                 description="default: the Idempotency-Key header")
 
 
@@ -57,7 +57,7 @@ def my_tasks(db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.post("/counting/plans/{plan_no}/start", dependencies=[needs(counting.COUNT)])
-def start(plan_no: str, body: StartIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def start(plan_no: Code, body: StartIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Begin (or resume) counting the scanned location."""
     return asdict(counting.start_location(db, actor=actor, plan_no=plan_no,
                                           location_raw=body.location_raw))
@@ -65,8 +65,8 @@ def start(plan_no: str, body: StartIn, db: DbDep, actor: ActorDep) -> dict[str, 
 
 @router.post("/counting/tasks/{task_id}/scans", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(counting.COUNT)])
-def scan(task_id: int, body: ScanIn, db: DbDep, actor: ActorDep,
-         idempotency_key: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def scan(task_id: Id, body: ScanIn, db: DbDep, actor: ActorDep,
+         idempotency_key: Annotated[Code | None, Header()] = None) -> dict[str, Any]:
     """Count one unit (or a pack with its keyed quantity) at the open location."""
     scan_id = body.scan_id or idempotency_key or uuid.uuid4().hex
     return asdict(counting.scan_unit(db, actor=actor, task_id=task_id, raw=body.raw,
@@ -74,21 +74,21 @@ def scan(task_id: int, body: ScanIn, db: DbDep, actor: ActorDep,
 
 
 @router.get("/counting/tasks/{task_id}/scans", dependencies=[needs(counting.COUNT)])
-def scans(task_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def scans(task_id: Id, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The counter's own scans at the location (what they counted, nothing expected)."""
     task, rows = counting.my_scans(db, actor=actor, task_id=task_id)
     return {**asdict(task), "entries": [asdict(r) for r in rows]}
 
 
 @router.delete("/counting/tasks/{task_id}/scans/{entry_id}", dependencies=[needs(counting.COUNT)])
-def take_back(task_id: int, entry_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def take_back(task_id: Id, entry_id: Id, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Take one scan back; returns the number of scans left."""
     return {"task_id": task_id,
             "scans": counting.remove_entry(db, actor=actor, task_id=task_id, entry_id=entry_id)}
 
 
 @router.post("/counting/tasks/{task_id}/close", dependencies=[needs(counting.COUNT)])
-def close(task_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def close(task_id: Id, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the location (it may be empty): the count is compared with stock now."""
     return asdict(counting.close_location(db, actor=actor, task_id=task_id))
 
@@ -97,18 +97,18 @@ def close(task_id: int, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 class CycleIn(BaseModel):
     abc_due: list[Literal["A", "B", "C"]] = []
-    not_counted_days: int | None = Field(None, ge=0)
-    variance_days: int | None = Field(None, ge=0)
-    pick_error_days: int | None = Field(None, ge=0)
+    not_counted_days: Count | None = Field(None, ge=0)
+    variance_days: Count | None = Field(None, ge=0)
+    pick_error_days: Count | None = Field(None, ge=0)
 
 
 class PlanIn(BaseModel):
-    warehouse: str
+    warehouse: Code
     kind: Literal["FULL", "ZONES", "CYCLE"]
-    zones: list[str] = []
+    zones: list[Code] = []
     cycle: CycleIn | None = None
-    counters: list[str] = Field([], description="usernames; none: anyone who may count")
-    deadline: date | None = None
+    counters: list[Code] = Field([], description="usernames; none: anyone who may count")
+    deadline: Day | None = None
     accept_one_counter: bool = Field(
         False, description="create it although fewer than two people could count it (a "
                            "variance's recount will need a manager to add a counter)")
@@ -128,7 +128,7 @@ def create_plan(body: PlanIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/counting/plans/{plan_no}", dependencies=[needs(MANAGE)])
-def plan(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def plan(plan_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A plan's progress: tasks by status, open recounts, lines, missing reasons."""
     require(actor, MANAGE)
     with reading_as(db, actor) as session:
@@ -136,18 +136,18 @@ def plan(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 class CounterIn(BaseModel):
-    username: str = Field(min_length=1, max_length=60)
+    username: Line = Field(min_length=1, max_length=60)
 
 
 @router.post("/counting/plans/{plan_no}/counters", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(MANAGE)])
-def add_counter(plan_no: str, body: CounterIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def add_counter(plan_no: Code, body: CounterIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Name one more counter on a running plan."""
     return asdict(running.add_counter(db, actor=actor, plan_no=plan_no, username=body.username))
 
 
 @router.get("/counting/plans/{plan_no}/recounts", dependencies=[needs(MANAGE)])
-def recounts(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def recounts(plan_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The recounts still to do: location, first counter, who has it."""
     require(actor, MANAGE)
     with reading_as(db, actor) as session:
@@ -155,31 +155,31 @@ def recounts(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 class RecountIn(BaseModel):
-    location: str = Field(min_length=1, max_length=60, description="the location code")
-    counter: str = Field(min_length=1, max_length=60, description="the username")
+    location: Line = Field(min_length=1, max_length=60, description="the location code")
+    counter: Line = Field(min_length=1, max_length=60, description="the username")
 
 
 @router.post("/counting/plans/{plan_no}/recounts", dependencies=[needs(MANAGE)])
-def assign_recount(plan_no: str, body: RecountIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def assign_recount(plan_no: Code, body: RecountIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Give a location's waiting recount to a named counter (not its first counter)."""
     return asdict(running.assign_recount(db, actor=actor, plan_no=plan_no,
                                          location=body.location, username=body.counter))
 
 
 class CancelIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Line = Field(min_length=1, max_length=300)
 
 
 @router.post("/counting/plans/{plan_no}/cancel", dependencies=[needs(MANAGE)])
-def cancel(plan_no: str, body: CancelIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def cancel(plan_no: Code, body: CancelIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Cancel a running plan with its reason (audited); nothing is posted to the ledger."""
     return asdict(running.cancel_plan(db, actor=actor, plan_no=plan_no, reason=body.reason))
 
 
 @router.get("/counting/plans/{plan_no}/variances", dependencies=[needs(MANAGE)])
-def variance_list(plan_no: str, db: DbDep, actor: ActorDep, only_variances: bool = False,
+def variance_list(plan_no: Code, db: DbDep, actor: ActorDep, only_variances: bool = False,
                   limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                  offset: Offset = 0) -> dict[str, Any]:
     """Expected, counted, recounted, variance, value and reason per line (managers only)."""
     require(actor, MANAGE)
     with reading_as(db, actor) as session:
@@ -189,7 +189,7 @@ def variance_list(plan_no: str, db: DbDep, actor: ActorDep, only_variances: bool
 
 
 class ReasonIn(BaseModel):
-    line_id: int
+    line_id: Id
     reason_code: Literal["DAMAGED", "FOUND", "MISCOUNTED", "THEFT", "UNRECORDED_MOVE", "OTHER"]
 
 
@@ -198,7 +198,7 @@ class ReasonsIn(BaseModel):
 
 
 @router.post("/counting/plans/{plan_no}/reasons", dependencies=[needs(approval.APPROVE)])
-def set_reasons(plan_no: str, body: ReasonsIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def set_reasons(plan_no: Code, body: ReasonsIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Set reason codes on variance lines."""
     updated = approval.set_reasons(db, actor=actor, plan_no=plan_no,
                                    reasons={r.line_id: r.reason_code for r in body.reasons})
@@ -206,17 +206,17 @@ def set_reasons(plan_no: str, body: ReasonsIn, db: DbDep, actor: ActorDep) -> di
 
 
 class ApproveIn(BaseModel):
-    password: str = Field(min_length=1, max_length=200, description="the signature")
+    password: Line = Field(min_length=1, max_length=200, description="the signature")
 
 
 @router.post("/counting/plans/{plan_no}/approve", dependencies=[needs(approval.APPROVE)])
-def approve(plan_no: str, body: ApproveIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def approve(plan_no: Code, body: ApproveIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Approve with an electronic signature: all adjustments post in one transaction."""
     return asdict(approval.approve(db, actor=actor, plan_no=plan_no, password=body.password))
 
 
 @router.get("/counting/plans/{plan_no}/times", dependencies=[needs(MANAGE)])
-def times(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def times(plan_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Time per location (closed − started) for every task of the plan."""
     require(actor, MANAGE)
     with reading_as(db, actor) as session:
@@ -224,7 +224,7 @@ def times(plan_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/counting/plans/{plan_no}/report.pdf", dependencies=[needs(MANAGE)])
-def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
+def report_pdf(plan_no: Code, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Literal["zh-CN", "en"] | None = None) -> Response:
     """The count report as PDF (zh-CN or English)."""
     require(actor, MANAGE)
@@ -235,7 +235,7 @@ def report_pdf(plan_no: str, db: DbDep, actor: ActorDep, language: LangDep,
 
 
 @router.get("/counting/plans/{plan_no}/report.xlsx", dependencies=[needs(MANAGE)])
-def report_xlsx(plan_no: str, db: DbDep, actor: ActorDep) -> Response:
+def report_xlsx(plan_no: Code, db: DbDep, actor: ActorDep) -> Response:
     """The count report as an Excel workbook (plan, lines, times)."""
     require(actor, MANAGE)
     with reading_as(db, actor) as session:
@@ -246,8 +246,8 @@ def report_xlsx(plan_no: str, db: DbDep, actor: ActorDep) -> Response:
 
 
 @router.get("/counting/kpi", dependencies=[needs(Perm.STOCK_READ)])
-def kpi(db: DbDep, actor: ActorDep, since: datetime, until: datetime,
-        warehouse: str | None = None) -> dict[str, Any]:
+def kpi(db: DbDep, actor: ActorDep, since: Moment, until: Moment,
+        warehouse: Code | None = None) -> dict[str, Any]:
     """Stocktake accuracy and seconds per location over locations closed in [since, until)."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:
@@ -255,8 +255,8 @@ def kpi(db: DbDep, actor: ActorDep, since: datetime, until: datetime,
 
 
 class AbcIn(BaseModel):
-    since: datetime
-    until: datetime
+    since: Moment
+    until: Moment
     a_share: Decimal = Field(Decimal("0.80"), gt=0, le=1)
     b_share: Decimal = Field(Decimal("0.15"), ge=0, le=1)
     basis: Literal["value", "picks"] = "value"
@@ -271,8 +271,8 @@ def compute_abc(body: AbcIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 class PolicyIn(BaseModel):
-    interval_days: int = Field(gt=0)
-    tolerance_units: int = Field(0, ge=0)
+    interval_days: Count = Field(gt=0)
+    tolerance_units: Count = Field(0, ge=0)
     tolerance_pct: Decimal = Field(Decimal(0), ge=0, le=100)
 
 

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Offset, Record
 from medwms.masterdata import exporting, importing, service
 from medwms.masterdata.queries import Filters
 
 router = APIRouter(prefix="/masterdata", tags=["masterdata"])
 
-Values = Annotated[dict[str, Any], Body(examples=[{"code": "CATH-01", "name_zh": "导管",
+Values = Annotated[Record, Body(examples=[{"code": "CATH-01", "name_zh": "导管",
                                                    "risk_class": "III", "tracking": "LOT"}])]
 
 
@@ -26,9 +27,9 @@ def plain(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/{kind}", dependencies=[needs(Perm.MASTERDATA_READ)])
-def list_records(kind: str, db: DbDep, actor: ActorDep, q: str = "",
-                 active: bool | None = None, warehouse: str = "",
-                 offset: Annotated[int, Query(ge=0)] = 0,
+def list_records(kind: Code, db: DbDep, actor: ActorDep, q: Code = "",
+                 active: bool | None = None, warehouse: Code = "",
+                 offset: Offset = 0,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> dict[str, Any]:
     """Records of a kind, filtered and paged."""
     filters = Filters(search=q, active=active, warehouse=warehouse, offset=offset, limit=limit)
@@ -38,7 +39,7 @@ def list_records(kind: str, db: DbDep, actor: ActorDep, q: str = "",
 
 
 @router.get("/{kind}/export", dependencies=[needs(Perm.MASTERDATA_READ)])
-def export_records(kind: str, db: DbDep, actor: ActorDep,
+def export_records(kind: Code, db: DbDep, actor: ActorDep,
                    format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every record of a kind as a CSV or XLSX file, in the columns the import reads."""
     content = exporting.export_file(db=db, actor=actor, kind=kind, file_format=format)
@@ -48,9 +49,9 @@ def export_records(kind: str, db: DbDep, actor: ActorDep,
 
 
 @router.post("/{kind}/import", dependencies=[needs(Perm.MASTERDATA_WRITE)])
-def import_records(kind: str, db: DbDep, actor: ActorDep, lang: LangDep,
+def import_records(kind: Code, db: DbDep, actor: ActorDep, lang: LangDep,
                    file: Annotated[UploadFile, File()],
-                   reason: Annotated[str, Form()] = "",
+                   reason: Annotated[Code, Form()] = "",
                    dry_run: Annotated[bool, Form()] = False) -> dict[str, Any]:
     """Create or update records from a CSV/XLSX file; a file with bad rows is refused whole."""
     result = importing.import_file(db=db, actor=actor, kind=kind, data=file.file.read(),
@@ -61,7 +62,7 @@ def import_records(kind: str, db: DbDep, actor: ActorDep, lang: LangDep,
             "dry_run": result.dry_run, "message": _summary(result, lang)}
 
 
-def _summary(result: importing.ImportResult, lang: str) -> str:
+def _summary(result: importing.ImportResult, lang: Code) -> str:
     counts = (result.rows, result.created, result.updated, result.unchanged)
     if lang.startswith("zh"):
         return "读取 {} 行：新建 {}，更新 {}，未变 {}。".format(*counts)
@@ -69,13 +70,13 @@ def _summary(result: importing.ImportResult, lang: str) -> str:
 
 
 @router.get("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_READ)])
-def get_record(kind: str, key: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_record(kind: Code, key: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One record by its key (`CODE`, a GTIN, or `WAREHOUSE:ZONE` for zones)."""
     return plain(service.fetch(db=db, actor=actor, kind=kind, key=key))
 
 
 @router.post("/{kind}", status_code=201, dependencies=[needs(Perm.MASTERDATA_WRITE)])
-def create_record(kind: str, values: Values, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def create_record(kind: Code, values: Values, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Create a record; an optional `reason` field goes to the audit log."""
     reason = str(values.pop("reason", "") or "")
     return plain(service.create_record(db=db, actor=actor, kind=kind, values=values,
@@ -83,7 +84,7 @@ def create_record(kind: str, values: Values, db: DbDep, actor: ActorDep) -> dict
 
 
 @router.patch("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_WRITE)])
-def update_record(kind: str, key: str, changes: Values, db: DbDep,
+def update_record(kind: Code, key: Code, changes: Values, db: DbDep,
                   actor: ActorDep) -> dict[str, Any]:
     """Change some values of a record; an optional `reason` field goes to the audit log."""
     reason = str(changes.pop("reason", "") or "")
@@ -92,8 +93,8 @@ def update_record(kind: str, key: str, changes: Values, db: DbDep,
 
 
 @router.delete("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_WRITE)])
-def deactivate_record(kind: str, key: str, db: DbDep, actor: ActorDep,
-                      reason: str = "") -> dict[str, Any]:
+def deactivate_record(kind: Code, key: Code, db: DbDep, actor: ActorDep,
+                      reason: Code = "") -> dict[str, Any]:
     """Take a record out of use (inactive, blocked, or a GTIN removed)."""
     return plain(service.deactivate_record(db=db, actor=actor, kind=kind, key=key,
                                            reason=reason))

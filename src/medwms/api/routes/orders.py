@@ -10,7 +10,6 @@ NOTHING_ALLOCATED (409), STAGING_NOT_SHIPPING (422).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile, status
@@ -19,29 +18,30 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Day, Line, Offset, Signed
 from medwms.picking import allocation, importing, orders, queries, waves
 
 router = APIRouter(tags=["orders"])
 
 
 class OrderLineBody(BaseModel):
-    item: str | None = Field(None, description="item code (quantity in base units)")
-    gtin: str | None = Field(None, description="or a GTIN (quantity in packs of that level)")
-    quantity: int
-    lot: str | None = Field(None, description="the lot the customer requires")
-    serial: str | None = Field(None, description="the serial the customer requires")
+    item: Code | None = Field(None, description="item code (quantity in base units)")
+    gtin: Code | None = Field(None, description="or a GTIN (quantity in packs of that level)")
+    quantity: Signed  # the service lists a line of 0 or less with its other problems
+    lot: Code | None = Field(None, description="the lot the customer requires")
+    serial: Code | None = Field(None, description="the serial the customer requires")
 
 
 class OrderBody(BaseModel):
-    order_no: str | None = Field(None, description="default: OUT-<date>-<tail>")
-    kind: str = Field("SALE", description="SALE, DEPARTMENT or TRANSFER")
-    warehouse: str
-    consignee: str | None = Field(None, description="partner code (SALE, DEPARTMENT)")
-    to_warehouse: str | None = Field(None, description="warehouse code (TRANSFER)")
-    owner: str = "SELF"
-    reference: str = Field("", max_length=60)
-    requested_ship_date: date | None = None
-    delivery_date: date | None = None
+    order_no: Code | None = Field(None, description="default: OUT-<date>-<tail>")
+    kind: Code = Field("SALE", description="SALE, DEPARTMENT or TRANSFER")
+    warehouse: Code
+    consignee: Code | None = Field(None, description="partner code (SALE, DEPARTMENT)")
+    to_warehouse: Code | None = Field(None, description="warehouse code (TRANSFER)")
+    owner: Code = "SELF"
+    reference: Line = Field("", max_length=60)
+    requested_ship_date: Day | None = None
+    delivery_date: Day | None = None
     lines: list[OrderLineBody]
 
     def command(self) -> orders.OrderIn:
@@ -51,12 +51,12 @@ class OrderBody(BaseModel):
 
 
 class CancelBody(BaseModel):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Line = Field(min_length=1, max_length=300)
 
 
 class WaveBody(BaseModel):
-    orders: list[str] = Field(min_length=1)
-    staging: str | None = Field(None, description="a SHIPPING-zone location; default the first")
+    orders: list[Code] = Field(min_length=1)
+    staging: Code | None = Field(None, description="a SHIPPING-zone location; default the first")
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED,
@@ -78,9 +78,9 @@ def import_orders(db: DbDep, actor: ActorDep,
 
 @router.get("/orders", dependencies=[needs(Perm.STOCK_READ)])
 def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
-        str | None, Query(alias="status")] = None, warehouse: str | None = None,
+        Code | None, Query(alias="status")] = None, warehouse: Code | None = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                offset: Offset = 0) -> dict[str, Any]:
     """Orders, newest first."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -90,7 +90,7 @@ def list_orders(db: DbDep, actor: ActorDep, status_: Annotated[
 
 
 @router.get("/orders/{order_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_order(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One order with its lines, allocations and backorders."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -98,19 +98,19 @@ def get_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.post("/orders/{order_no}/allocate", dependencies=[needs(Perm.ORDERS_MANAGE)])
-def allocate_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def allocate_order(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Reserve FEFO stock for the order's open lines; shortages become backorders."""
     return asdict(allocation.allocate_order(db, actor=actor, order_no=order_no))
 
 
 @router.get("/orders/{order_no}/explain", dependencies=[needs(Perm.STOCK_READ)])
-def explain_order(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def explain_order(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Per line: the lots taken and the lots passed over, with the reason."""
     return allocation.explain_order(db, actor=actor, order_no=order_no)
 
 
 @router.post("/orders/{order_no}/cancel", dependencies=[needs(Perm.ORDERS_MANAGE)])
-def cancel_order(order_no: str, body: CancelBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def cancel_order(order_no: Code, body: CancelBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Cancel an order nothing of which was picked; reservations are released."""
     return asdict(orders.cancel_order(db, actor=actor, order_no=order_no, reason=body.reason))
 
@@ -124,7 +124,7 @@ def create_wave(body: WaveBody, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/waves/{wave_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_wave(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_wave(wave_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The wave: staging, route, route length and plain-order length, orders."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:

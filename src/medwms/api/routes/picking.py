@@ -13,7 +13,6 @@ returns the first result. Refusals are problem+json with a stable `code`
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -22,6 +21,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Id, Line, Moment, ScanText
 from medwms.picking import picks, verification
 from medwms.picking import verification_queries as records
 
@@ -29,37 +29,40 @@ router = APIRouter(tags=["picking"])
 
 
 class LocationIn(BaseModel):
-    raw: str = Field(description="the location scan (#L:<CODE>, GLN+254) or the typed code")
+    raw: ScanText = Field(max_length=300,
+                          description="the location scan (#L:<CODE>, GLN+254) or the typed code")
 
 
 class PickIn(BaseModel):
-    scan_id: str = Field(min_length=1, max_length=64, description="the station's scan id")
-    location_raw: str = Field(description="the location scanned before the unit")
-    raw: str = Field(description="the unit's barcode (GTIN + lot (+ serial) (+ expiry))")
-    quantity: int | None = Field(None, gt=0, le=100000,
+    scan_id: Line = Field(min_length=1, max_length=64, description="the station's scan id")
+    location_raw: ScanText = Field(max_length=300,
+                                   description="the location scanned before the unit")
+    raw: ScanText = Field(max_length=300,
+                          description="the unit's barcode (GTIN + lot (+ serial) (+ expiry))")
+    quantity: Count | None = Field(None, gt=0, le=100000,
                                  description="packs of the scanned GTIN (default 1; "
                                              "AI 30/37 in the barcode wins)")
 
 
 class VerifyScanIn(BaseModel):
-    scan_id: str = Field(min_length=1, max_length=64)
-    raw: str
-    quantity: int | None = Field(None, gt=0, le=100000, description="packs of the GTIN")
+    scan_id: Line = Field(min_length=1, max_length=64)
+    raw: ScanText = Field(max_length=300)
+    quantity: Count | None = Field(None, gt=0, le=100000, description="packs of the GTIN")
 
 
 class ResolveIn(BaseModel):
-    action: str = Field(description="MISSING: FOUND or SHORT_SHIP; others: REMOVED")
-    resolution: str = Field(min_length=1, max_length=280, description="the reason, in words")
+    action: Code = Field(description="MISSING: FOUND or SHORT_SHIP; others: REMOVED")
+    resolution: Line = Field(min_length=1, max_length=280, description="the reason, in words")
 
 
 @router.get("/waves/{wave_no}/picklist", dependencies=[needs(Perm.PICK)])
-def get_picklist(wave_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_picklist(wave_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The picking station's list: stops in route order, each with what is left to pick."""
     return asdict(picks.pick_list(db, actor=actor, wave_no=wave_no))
 
 
 @router.post("/waves/{wave_no}/location", dependencies=[needs(Perm.PICK)])
-def check_location(wave_no: str, body: LocationIn, db: DbDep,
+def check_location(wave_no: Code, body: LocationIn, db: DbDep,
                    actor: ActorDep) -> dict[str, Any]:
     """Check a location scan: the stop and what to pick there, or LOCATION_NOT_ON_WAVE."""
     return asdict(picks.check_location(db, actor=actor, wave_no=wave_no,
@@ -68,7 +71,7 @@ def check_location(wave_no: str, body: LocationIn, db: DbDep,
 
 @router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.PICK)])
-def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep,
+def pick_unit(wave_no: Code, body: PickIn, db: DbDep, actor: ActorDep,
               settings: SettingsDep) -> dict[str, Any]:
     """Pick one scanned unit at the scanned location to the wave's staging location.
 
@@ -83,14 +86,14 @@ def pick_unit(wave_no: str, body: PickIn, db: DbDep, actor: ActorDep,
 
 @router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.VERIFY)])
-def start_verification(order_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def start_verification(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Start (or continue) the verification of a picked order by a second person."""
     return asdict(verification.start_verification(db, actor=actor, order_no=order_no))
 
 
 @router.post("/verifications/{verification_no}/scans", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.VERIFY)])
-def verify_scan(verification_no: str, body: VerifyScanIn, db: DbDep,
+def verify_scan(verification_no: Code, body: VerifyScanIn, db: DbDep,
                 actor: ActorDep) -> dict[str, Any]:
     """Re-scan one unit: `discrepancy` is "" for a match, else the kind (status BLOCKED)."""
     return asdict(verification.scan_unit(db, actor=actor, verification_no=verification_no,
@@ -99,14 +102,14 @@ def verify_scan(verification_no: str, body: VerifyScanIn, db: DbDep,
 
 
 @router.post("/verifications/{verification_no}/finish", dependencies=[needs(Perm.VERIFY)])
-def finish_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def finish_verification(verification_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Compare re-scanned with picked: MISSING lines block, else PASSED (order VERIFIED)."""
     return asdict(verification.finish(db, actor=actor, verification_no=verification_no))
 
 
 @router.post("/verifications/{verification_no}/discrepancies/{line_id}/resolve",
              dependencies=[needs(Perm.RESOLVE_DISCREPANCY)])
-def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db: DbDep,
+def resolve_discrepancy(verification_no: Code, line_id: Id, body: ResolveIn, db: DbDep,
                         actor: ActorDep) -> dict[str, Any]:
     """A manager resolves one discrepancy with an action and a reason."""
     return asdict(verification.resolve(db, actor=actor, verification_no=verification_no,
@@ -115,7 +118,7 @@ def resolve_discrepancy(verification_no: str, line_id: int, body: ResolveIn, db:
 
 
 @router.get("/verifications/{verification_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_verification(verification_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """The GSP outbound review record: who, when, each line, each discrepancy, resolution."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -123,9 +126,9 @@ def get_verification(verification_no: str, db: DbDep, actor: ActorDep) -> dict[s
 
 
 @router.get("/kpi/pick-accuracy", dependencies=[needs(Perm.STOCK_READ)])
-def get_pick_accuracy(db: DbDep, actor: ActorDep, warehouse: str | None = None,
-                      since: datetime | None = None,
-                      until: datetime | None = None) -> dict[str, Any]:
+def get_pick_accuracy(db: DbDep, actor: ActorDep, warehouse: Code | None = None,
+                      since: Moment | None = None,
+                      until: Moment | None = None) -> dict[str, Any]:
     """Pick scans, units, errors found at verification, and the pick accuracy."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:

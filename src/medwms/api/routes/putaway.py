@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Count, Line, ScanText
 from medwms.putaway import queries, service
 from medwms.putaway.selection import StockIdentity
 
@@ -25,15 +26,16 @@ router = APIRouter(tags=["putaway"])
 class StockIn(BaseModel):
     """The stock: a unit/SSCC scan in `raw`, or named by codes; codes also narrow a scan."""
 
-    raw: str | None = Field(None, description="the unit (GTIN+lot(+serial)) or SSCC scan")
-    item: str | None = None
-    lot: str | None = None
-    serial: str | None = None
-    sscc: str | None = None
-    from_location: str | None = Field(None, description="the dock, when the lot is at several")
-    status: str | None = Field(None, description="AVAILABLE or REJECTED, when both wait")
-    warehouse: str | None = None
-    quantity: int | None = Field(None, gt=0, description="default: all of it at the dock")
+    raw: ScanText | None = Field(None, max_length=300,
+                                 description="the unit (GTIN+lot(+serial)) or SSCC scan")
+    item: Code | None = None
+    lot: Code | None = None
+    serial: Code | None = None
+    sscc: Code | None = None
+    from_location: Code | None = Field(None, description="the dock, when the lot is at several")
+    status: Code | None = Field(None, description="AVAILABLE or REJECTED, when both wait")
+    warehouse: Code | None = None
+    quantity: Count | None = Field(None, gt=0, description="default: all of it at the dock")
 
     def identity(self) -> StockIdentity:
         """The codes as a StockIdentity."""
@@ -43,13 +45,14 @@ class StockIn(BaseModel):
 
 
 class ConfirmIn(StockIn):
-    location_raw: str = Field(description="the location scan (#L:<CODE>, GLN+254, or the code)")
-    override_reason: str = Field("", max_length=280,
+    location_raw: ScanText = Field(
+        max_length=300, description="the location scan (#L:<CODE>, GLN+254, or the code)")
+    override_reason: Line = Field("", max_length=280,
                                  description="needed (with the permission) for another location")
 
 
 @router.get("/putaway/tasks", dependencies=[needs(Perm.STOCK_READ)])
-def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> dict[str, Any]:
+def putaway_tasks(db: DbDep, actor: ActorDep, warehouse: Code | None = None) -> dict[str, Any]:
     """Released and rejected stock still at receiving docks, each with its suggested location."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:

@@ -16,6 +16,7 @@ from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
+from medwms.core.fields import Code, Count, Line, Note
 from medwms.documents.acceptance import acceptance_pdf, acceptance_record
 from medwms.documents.qc_labels import LabelsPer, qc_labels_pdf, qc_labels_zpl
 from medwms.quality import queries, service
@@ -26,7 +27,7 @@ Lang = Literal["zh-CN", "en"]
 
 
 @router.get("/inspections/pending", dependencies=[needs(Perm.STOCK_READ)])
-def pending(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> list[dict[str, Any]]:
+def pending(db: DbDep, actor: ActorDep, warehouse: Code | None = None) -> list[dict[str, Any]]:
     """Lots in quarantine awaiting inspection, oldest arrival first."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:
@@ -35,9 +36,9 @@ def pending(db: DbDep, actor: ActorDep, warehouse: str | None = None) -> list[di
 
 class OpenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    receipt_no: str = Field(min_length=1, max_length=40)
-    item: str = Field(min_length=1, max_length=40, description="item code")
-    lot: str | None = Field(default=None, max_length=20, description="lot number")
+    receipt_no: Line = Field(min_length=1, max_length=40)
+    item: Line = Field(min_length=1, max_length=40, description="item code")
+    lot: Line | None = Field(default=None, max_length=20, description="lot number")
 
 
 @router.post("/inspections", status_code=status.HTTP_201_CREATED,
@@ -50,7 +51,7 @@ def open_inspection(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/inspections/{inspection_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_inspection(inspection_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_inspection(inspection_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One inspection record, pending or signed."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:
@@ -60,17 +61,18 @@ def get_inspection(inspection_no: str, db: DbDep, actor: ActorDep) -> dict[str, 
 class ConcludeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     conclusion: Literal["ACCEPT", "REJECT", "PARTIAL"]
-    sample_size: int = Field(default=0, ge=0)
+    sample_size: Count = Field(default=0, ge=0)
     packaging_ok: bool | None = None
     label_ok: bool | None = None
     certificate_ok: bool | None = None
     temperature_ok: bool | None = None
-    notes: str = Field(default="", max_length=2000)
-    accepted_qty: int | None = Field(default=None, description="PARTIAL only")
-    rejected_qty: int | None = Field(default=None, description="PARTIAL only")
-    reason: str = Field(default="", max_length=300, description="REJECT / PARTIAL")
-    disposition: str = Field(default="", max_length=100, description="REJECT / PARTIAL")
-    password: str = Field(min_length=1, description="the inspector's password: the signature")
+    notes: Note = Field(default="", max_length=2000)
+    accepted_qty: Count | None = Field(default=None, description="PARTIAL only")
+    rejected_qty: Count | None = Field(default=None, description="PARTIAL only")
+    reason: Line = Field(default="", max_length=300, description="REJECT / PARTIAL")
+    disposition: Line = Field(default="", max_length=100, description="REJECT / PARTIAL")
+    password: Line = Field(min_length=1, max_length=1000,
+                           description="the inspector's password: the signature")
 
     def finding(self) -> Finding:
         """The finding the service checks and signs."""
@@ -83,7 +85,7 @@ class ConcludeIn(BaseModel):
 
 
 @router.post("/inspections/{inspection_no}/conclude", dependencies=[needs(Perm.INSPECT)])
-def conclude(inspection_no: str, body: ConcludeIn, db: DbDep,
+def conclude(inspection_no: Code, body: ConcludeIn, db: DbDep,
              actor: ActorDep) -> dict[str, Any]:
     """Accept, reject or split the lot, signed by re-entering the password."""
     view = service.conclude_inspection(db, actor=actor, inspection_no=inspection_no,
@@ -91,13 +93,13 @@ def conclude(inspection_no: str, body: ConcludeIn, db: DbDep,
     return asdict(view)
 
 
-def _pdf(content: bytes, filename: str) -> Response:
+def _pdf(content: bytes, filename: Code) -> Response:
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @router.get("/inspections/{inspection_no}/record.pdf", dependencies=[needs(Perm.STOCK_READ)])
-def inspection_record_pdf(inspection_no: str, db: DbDep, actor: ActorDep,
+def inspection_record_pdf(inspection_no: Code, db: DbDep, actor: ActorDep,
                           settings: SettingsDep, language: LangDep,
                           lang: Lang | None = None) -> Response:
     """The acceptance record of one inspection as PDF (?lang=zh-CN|en)."""
@@ -109,7 +111,7 @@ def inspection_record_pdf(inspection_no: str, db: DbDep, actor: ActorDep,
 
 
 @router.get("/receipts/{receipt_no}/acceptance.pdf", dependencies=[needs(Perm.STOCK_READ)])
-def receipt_acceptance_pdf(receipt_no: str, db: DbDep, actor: ActorDep,
+def receipt_acceptance_pdf(receipt_no: Code, db: DbDep, actor: ActorDep,
                            settings: SettingsDep, language: LangDep,
                            lang: Lang | None = None) -> Response:
     """The acceptance record of every inspected lot of a receipt as PDF."""
@@ -121,7 +123,7 @@ def receipt_acceptance_pdf(receipt_no: str, db: DbDep, actor: ActorDep,
 
 
 @router.get("/inspections/{inspection_no}/labels.pdf", dependencies=[needs(Perm.STOCK_READ)])
-def labels_pdf(inspection_no: str, db: DbDep, actor: ActorDep, settings: SettingsDep,
+def labels_pdf(inspection_no: Code, db: DbDep, actor: ActorDep, settings: SettingsDep,
                per: LabelsPer = LabelsPer.LOT, size: LabelSize = LabelSize.L100X50,
                sheet: bool = False) -> Response:
     """QC-passed labels as PDF: per lot, handling unit or serial; label stock or A4 sheet."""
@@ -133,10 +135,10 @@ def labels_pdf(inspection_no: str, db: DbDep, actor: ActorDep, settings: Setting
 
 
 @router.get("/inspections/{inspection_no}/labels.zpl", dependencies=[needs(Perm.STOCK_READ)])
-def labels_zpl(inspection_no: str, db: DbDep, actor: ActorDep,
+def labels_zpl(inspection_no: Code, db: DbDep, actor: ActorDep,
                per: LabelsPer = LabelsPer.LOT, size: LabelSize = LabelSize.L100X50,
-               dpmm: Annotated[int, Query(description="6, 8 (203 dpi), 12 or 24")] = 8,
-               cjk_font: str | None = None) -> Response:
+               dpmm: Annotated[int, Query(ge=1, le=24, description="6, 8 (203 dpi), 12 or 24")] = 8,
+               cjk_font: Code | None = None) -> Response:
     """QC-passed labels as ZPL II text for a Zebra printer."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:

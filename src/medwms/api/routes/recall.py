@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,6 +13,7 @@ from medwms.api.deps import ActorDep, DbDep, LangDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
+from medwms.core.fields import Code, Count, Day, Line, Moment, Note, Quantity
 from medwms.documents.recall_notice import recall_notice_pdf, recall_report_pdf
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries, service
@@ -25,19 +25,19 @@ router = APIRouter(tags=["recall"])
 Lang = Literal["zh-CN", "en"]
 
 
-def _query(gtin: str, lot: str | None, serial: str | None, expiry_from: date | None,
-           expiry_to: date | None, produced_from: date | None,
-           produced_to: date | None) -> TraceQuery:
+def _query(gtin: Code, lot: Code | None, serial: Code | None, expiry_from: Day | None,
+           expiry_to: Day | None, produced_from: Day | None,
+           produced_to: Day | None) -> TraceQuery:
     return TraceQuery(gtin=gtin, lot=lot or None, serial=serial or None,
                       expiry_from=expiry_from, expiry_to=expiry_to,
                       produced_from=produced_from, produced_to=produced_to)
 
 
 @router.get("/trace", dependencies=[needs(Perm.STOCK_READ)])
-def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
-          serial: str | None = None, expiry_from: date | None = None,
-          expiry_to: date | None = None, produced_from: date | None = None,
-          produced_to: date | None = None) -> dict[str, Any]:
+def trace(db: DbDep, actor: ActorDep, gtin: Code, lot: Code | None = None,
+          serial: Code | None = None, expiry_from: Day | None = None,
+          expiry_to: Day | None = None, produced_from: Day | None = None,
+          produced_to: Day | None = None) -> dict[str, Any]:
     """Trace a GTIN + lot, + serial, or + expiry/production range, backward and forward."""
     require(actor, Perm.STOCK_READ)
     query = _query(gtin, lot, serial, expiry_from, expiry_to, produced_from, produced_to)
@@ -46,9 +46,9 @@ def trace(db: DbDep, actor: ActorDep, gtin: str, lot: str | None = None,
 
 
 @router.get("/trace/epcis", response_class=JSONResponse, dependencies=[needs(Perm.STOCK_READ)])
-def epcis(db: DbDep, actor: ActorDep, gtin: str | None = None, lot: str | None = None,
-          serial: str | None = None, since: datetime | None = None,
-          until: datetime | None = None,
+def epcis(db: DbDep, actor: ActorDep, gtin: Code | None = None, lot: Code | None = None,
+          serial: Code | None = None, since: Moment | None = None,
+          until: Moment | None = None,
           prefix_length: Annotated[int, Query(ge=6, le=12)] = 7) -> JSONResponse:
     """The events of a lot or serial (and/or a period) as an EPCIS 2.0 JSON-LD document."""
     require(actor, Perm.STOCK_READ)
@@ -61,15 +61,15 @@ def epcis(db: DbDep, actor: ActorDep, gtin: str | None = None, lot: str | None =
 
 class OpenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    gtin: str = Field(min_length=8, max_length=14)
-    reason: str = Field(min_length=1, max_length=2000)
+    gtin: Line = Field(min_length=8, max_length=14)
+    reason: Note = Field(min_length=1, max_length=2000)
     risk_class: Literal["I", "II", "III"]
-    lots: list[str] = Field(default_factory=list, max_length=1000)
-    serials: list[str] = Field(default_factory=list, max_length=10000)
-    expiry_from: date | None = None
-    expiry_to: date | None = None
-    produced_from: date | None = None
-    produced_to: date | None = None
+    lots: list[Code] = Field(default_factory=list, max_length=1000)
+    serials: list[Code] = Field(default_factory=list, max_length=10000)
+    expiry_from: Day | None = None
+    expiry_to: Day | None = None
+    produced_from: Day | None = None
+    produced_to: Day | None = None
     mock: bool = Field(default=False, description="a drill: lists consignees, blocks nothing")
 
     def scope(self) -> Scope:
@@ -91,7 +91,7 @@ def open_recall(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/recalls", dependencies=[needs(Perm.STOCK_READ)])
-def list_recalls(db: DbDep, actor: ActorDep, status: str | None = None,
+def list_recalls(db: DbDep, actor: ActorDep, status: Code | None = None,
                  mock: bool | None = None) -> list[dict[str, Any]]:
     """Recall cases, newest first."""
     require(actor, Perm.STOCK_READ)
@@ -111,7 +111,7 @@ def response_kpi(db: DbDep, actor: ActorDep, mock: bool | None = None) -> dict[s
 
 
 @router.get("/recalls/{recall_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_recall(recall_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_recall(recall_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """One recall with its consignees, reconciliation and timeline."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:
@@ -121,13 +121,13 @@ def get_recall(recall_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
         return out
 
 
-def _pdf(content: bytes, name: str) -> Response:
+def _pdf(content: bytes, name: Code) -> Response:
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
 
 @router.get("/recalls/{recall_no}/report.pdf", dependencies=[needs(Perm.STOCK_READ)])
-def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
+def report_pdf(recall_no: Code, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Lang | None = None) -> Response:
     """The recall report: timeline and reconciliation."""
     require(actor, Perm.STOCK_READ)
@@ -139,7 +139,7 @@ def report_pdf(recall_no: str, db: DbDep, actor: ActorDep, language: LangDep,
 
 @router.get("/recalls/{recall_no}/consignees/{partner}/notice.pdf",
             dependencies=[needs(Perm.STOCK_READ)])
-def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, language: LangDep,
+def notice_pdf(recall_no: Code, partner: Code, db: DbDep, actor: ActorDep, language: LangDep,
                lang: Lang | None = None) -> Response:
     """The recall notice to one consignee with the units they received."""
     require(actor, Perm.STOCK_READ)
@@ -151,7 +151,7 @@ def notice_pdf(recall_no: str, partner: str, db: DbDep, actor: ActorDep, languag
 
 @router.post("/recalls/{recall_no}/consignees/{partner}/notified",
              dependencies=[needs(service.MANAGE)])
-def notified(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def notified(recall_no: Code, partner: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Record that the notice went to the consignee (server time)."""
     return _out(service.record_notification(db, actor=actor, recall_no=recall_no,
                                             partner=partner))
@@ -159,7 +159,7 @@ def notified(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[s
 
 @router.post("/recalls/{recall_no}/consignees/{partner}/acknowledged",
              dependencies=[needs(service.MANAGE)])
-def acknowledged(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def acknowledged(recall_no: Code, partner: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Record the consignee's acknowledgement (server time)."""
     return _out(service.record_acknowledgement(db, actor=actor, recall_no=recall_no,
                                                partner=partner))
@@ -167,14 +167,14 @@ def acknowledged(recall_no: str, partner: str, db: DbDep, actor: ActorDep) -> di
 
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    used: int = Field(ge=0)
-    destroyed: int = Field(ge=0)
-    note: str = Field(default="", max_length=2000)
+    used: Count = Field(ge=0)
+    destroyed: Count = Field(ge=0)
+    note: Note = Field(default="", max_length=2000)
 
 
 @router.post("/recalls/{recall_no}/consignees/{partner}/report",
              dependencies=[needs(service.MANAGE)])
-def consignee_report(recall_no: str, partner: str, body: ReportIn, db: DbDep,
+def consignee_report(recall_no: Code, partner: Code, body: ReportIn, db: DbDep,
                      actor: ActorDep) -> dict[str, Any]:
     """What the consignee reports: used on patients and destroyed (totals so far)."""
     return _out(service.record_consignee_report(db, actor=actor, recall_no=recall_no,
@@ -184,15 +184,15 @@ def consignee_report(recall_no: str, partner: str, body: ReportIn, db: DbDep,
 
 class ReturnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    partner: str = Field(min_length=1, max_length=40)
-    location: str = Field(min_length=1, max_length=80, description="a red-zone location")
-    quantity: int = Field(gt=0)
-    lot: str | None = Field(default=None, max_length=20)
-    serial: str | None = Field(default=None, max_length=20)
+    partner: Line = Field(min_length=1, max_length=40)
+    location: Line = Field(min_length=1, max_length=80, description="a red-zone location")
+    quantity: Quantity = Field(gt=0)
+    lot: Line | None = Field(default=None, max_length=20)
+    serial: Line | None = Field(default=None, max_length=20)
 
 
 @router.post("/recalls/{recall_no}/returns", dependencies=[needs(Perm.RECEIVE)])
-def recall_return(recall_no: str, body: ReturnIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def recall_return(recall_no: Code, body: ReturnIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Receive returned units against the recall, RECALLED, into the red zone."""
     return _out(service.receive_recall_return(db, actor=actor, recall_no=recall_no,
                                               partner=body.partner, location=body.location,
@@ -202,12 +202,13 @@ def recall_return(recall_no: str, body: ReturnIn, db: DbDep, actor: ActorDep) ->
 
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    report: str = Field(default="", max_length=10000)
-    password: str = Field(default="", description="the signer's password: the e-signature")
+    report: Note = Field(default="", max_length=10000)
+    password: Line = Field(default="", max_length=1000,
+                           description="the signer's password: the e-signature")
 
 
 @router.post("/recalls/{recall_no}/close", dependencies=[needs(service.MANAGE)])
-def close(recall_no: str, body: CloseIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def close(recall_no: Code, body: CloseIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the recall with an electronic signature and the closing report."""
     return _out(service.close_recall(db, actor=actor, recall_no=recall_no,
                                      password=body.password, report=body.report))

@@ -7,7 +7,6 @@ an `Idempotency-Key` (the scan id), and also sends the scan id in the body.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Celsius, Code, Count, Day, Line, Offset, ScanText, Signed
 from medwms.core.reasons import say
 from medwms.receiving import importing, notices, queries, rules, service
 
@@ -24,21 +24,21 @@ router = APIRouter(tags=["receiving"])
 
 
 class NoticeLineBody(BaseModel):
-    gtin: str
-    quantity: int = Field(description="base units (eaches), whatever packaging level")
-    lot: str | None = None
-    expiry: date | None = None
-    production_date: date | None = None
-    serials: list[str] = Field(default_factory=list)
+    gtin: Code
+    quantity: Signed = Field(description="base units (eaches), whatever packaging level")
+    lot: Code | None = None
+    expiry: Day | None = None
+    production_date: Day | None = None
+    serials: list[Code] = Field(default_factory=list)
 
 
 class NoticeBody(BaseModel):
-    supplier: str
-    warehouse: str
-    notice_no: str | None = None
-    po_no: str = ""
-    expected_on: date | None = None
-    owner: str = "SELF"
+    supplier: Code
+    warehouse: Code
+    notice_no: Code | None = None
+    po_no: Code = ""
+    expected_on: Day | None = None
+    owner: Code = "SELF"
     lines: list[NoticeLineBody]
 
 
@@ -58,11 +58,11 @@ def create_notice(body: NoticeBody, db: DbDep, actor: ActorDep) -> dict[str, Any
 @router.post("/notices/import", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.RECEIVE)])
 def import_notice(db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()],
-                  supplier: Annotated[str, Form()], warehouse: Annotated[str, Form()],
-                  notice_no: Annotated[str | None, Form()] = None,
-                  po_no: Annotated[str, Form()] = "",
-                  expected_on: Annotated[date | None, Form()] = None,
-                  owner: Annotated[str, Form()] = "SELF") -> dict[str, Any]:
+                  supplier: Annotated[Code, Form()], warehouse: Annotated[Code, Form()],
+                  notice_no: Annotated[Code | None, Form()] = None,
+                  po_no: Annotated[Code, Form()] = "",
+                  expected_on: Annotated[Day | None, Form()] = None,
+                  owner: Annotated[Code, Form()] = "SELF") -> dict[str, Any]:
     """Create one advance notice from a CSV/XLSX file (all rows or none: IMPORT_REJECTED)."""
     detail = importing.import_notice(db, actor=actor, data=file.file.read(),
                                      filename=file.filename or "", supplier=supplier,
@@ -73,10 +73,10 @@ def import_notice(db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()
 
 @router.get("/notices", dependencies=[needs(Perm.STOCK_READ)])
 def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
-                     str | None, Query(alias="status")] = None,
-                 supplier: str | None = None, warehouse: str | None = None,
+                     Code | None, Query(alias="status")] = None,
+                 supplier: Code | None = None, warehouse: Code | None = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                 offset: Offset = 0) -> list[dict[str, Any]]:
     """Advance notices, newest first."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -86,7 +86,7 @@ def list_notices(db: DbDep, actor: ActorDep, status_: Annotated[
 
 
 @router.get("/notices/{notice_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_notice(notice_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_notice(notice_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A notice with its lines, expected vs received, and its receipts."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -94,13 +94,13 @@ def get_notice(notice_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 class ReceiptBody(BaseModel):
-    notice_no: str | None = Field(None, description="or the scanned #D:<notice no>")
-    warehouse: str | None = None
-    po_no: str = ""
-    supplier: str | None = None
-    dock: str | None = None
-    owner: str = "SELF"
-    transport_mode: str = ""
+    notice_no: Line | None = Field(None, max_length=60, description="or the scanned #D:<notice no>")
+    warehouse: Code | None = None
+    po_no: Code = ""
+    supplier: Code | None = None
+    dock: Code | None = None
+    owner: Code = "SELF"
+    transport_mode: Code = ""
 
 
 @router.post("/receipts", status_code=status.HTTP_201_CREATED, dependencies=[needs(Perm.RECEIVE)])
@@ -112,10 +112,10 @@ def open_receipt(body: ReceiptBody, db: DbDep, actor: ActorDep) -> dict[str, Any
 
 @router.get("/receipts", dependencies=[needs(Perm.STOCK_READ)])
 def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
-                      str | None, Query(alias="status")] = None,
-                  warehouse: str | None = None, po_no: str | None = None,
+                      Code | None, Query(alias="status")] = None,
+                  warehouse: Code | None = None, po_no: Code | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                  offset: Offset = 0) -> list[dict[str, Any]]:
     """Receipts, newest first."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -125,7 +125,8 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
 
 
 @router.get("/receipts/by-scan", dependencies=[needs(Perm.STOCK_READ)])
-def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def receipt_by_scan(raw: Annotated[ScanText, Query(max_length=300)], db: DbDep,
+                    actor: ActorDep) -> dict[str, Any]:
     """The receipt a scanned document barcode (#D:RCV-…) or typed number names."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -133,7 +134,7 @@ def receipt_by_scan(raw: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/receipts/{receipt_no}", dependencies=[needs(Perm.STOCK_READ)])
-def get_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def get_receipt(receipt_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """A receipt with its lines and (against a notice) expected vs received."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
@@ -142,12 +143,12 @@ def get_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 class ArrivalBody(BaseModel):
     temperature: Decimal = Field(ge=-100, le=100)
-    logger_id: str = Field(min_length=1, max_length=60)
-    transport_mode: str = ""
+    logger_id: Line = Field(min_length=1, max_length=60)
+    transport_mode: Code = ""
 
 
 @router.post("/receipts/{receipt_no}/arrival", dependencies=[needs(Perm.RECEIVE)])
-def record_arrival(receipt_no: str, body: ArrivalBody, db: DbDep,
+def record_arrival(receipt_no: Code, body: ArrivalBody, db: DbDep,
                    actor: ActorDep) -> dict[str, Any]:
     """Record the arrival temperature and transport logger id (needed for cold items)."""
     header = service.record_arrival(db, actor=actor, receipt_no=receipt_no,
@@ -156,20 +157,20 @@ def record_arrival(receipt_no: str, body: ArrivalBody, db: DbDep,
 
 
 class ScanBody(BaseModel):
-    raw: str = Field(min_length=1, max_length=300, description="what the scanner typed")
-    scan_id: str = Field(min_length=1, max_length=64, description="made by the page")
-    lot: str | None = None
-    serial: str | None = None
-    expiry: date | None = None
-    quantity_packs: int = Field(1, ge=1, le=100000)
+    raw: ScanText = Field(min_length=1, max_length=300, description="what the scanner typed")
+    scan_id: Line = Field(min_length=1, max_length=64, description="made by the page")
+    lot: Code | None = None
+    serial: Code | None = None
+    expiry: Day | None = None
+    quantity_packs: Count = Field(1, ge=1, le=100000)
     confirm_over: bool = False
-    arrival_temp: Decimal | None = None
-    logger_id: str | None = None
+    arrival_temp: Celsius | None = None
+    logger_id: Code | None = None
 
 
 @router.post("/receipts/{receipt_no}/scans", status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.RECEIVE)])
-def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
+def receive_scan(receipt_no: Code, body: ScanBody, db: DbDep,
                  actor: ActorDep) -> dict[str, Any]:
     """The receiving station: one scan in, the decoded unit and running totals out."""
     result = service.receive_scan(db, actor=actor, receipt_no=receipt_no, **body.model_dump())
@@ -178,6 +179,6 @@ def receive_scan(receipt_no: str, body: ScanBody, db: DbDep,
 
 
 @router.post("/receipts/{receipt_no}/close", dependencies=[needs(Perm.RECEIVE)])
-def close_receipt(receipt_no: str, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def close_receipt(receipt_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Close the receipt; the response lists the discrepancies against the notice."""
     return asdict(service.close_receipt(db, actor=actor, receipt_no=receipt_no))

@@ -11,6 +11,7 @@ from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.barcode import parse_scan
+from medwms.core.fields import Code, ScanText
 from medwms.masterdata.errors import UnknownGtin
 from medwms.masterdata.queries import resolve_gtin
 
@@ -18,7 +19,8 @@ router = APIRouter(tags=["scan"])
 
 
 class ScanIn(BaseModel):
-    raw: str = Field(max_length=2000, description="Exactly what the scanner typed (GS, AIM prefix)")
+    raw: ScanText = Field(max_length=2000,
+                         description="Exactly what the scanner typed (GS, AIM prefix)")
 
 
 @router.post("/scan/parse", dependencies=[needs(Perm.STOCK_READ)])
@@ -37,7 +39,7 @@ def parse(body: ScanIn, db: DbDep, actor: ActorDep, settings: SettingsDep,
     return out
 
 
-def _item_of(db: DbDep, gtin: str, lang: str, warnings: list[dict[str, str]]
+def _item_of(db: DbDep, gtin: Code, lang: Code, warnings: list[dict[str, str]]
              ) -> dict[str, Any]:
     """The item a GTIN means; an unknown GTIN is said first among the warnings, by its number."""
     with db.reading() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field
 from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code, Day, Offset, Quantity
 from medwms.ledger import commands, queries
 
 router = APIRouter(tags=["stock"])
@@ -20,11 +20,11 @@ router = APIRouter(tags=["stock"])
 @router.get("/stock", dependencies=[needs(Perm.STOCK_READ)])
 def stock_on_hand(
     db: DbDep, actor: ActorDep,
-    item: str | None = None, gtin: str | None = None, lot: str | None = None,
-    serial: str | None = None, location: str | None = None, zone: str | None = None,
-    warehouse: str | None = None, status_: Annotated[str | None, Query(alias="status")] = None,
-    expiring_before: date | None = None, owner: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500, offset: Annotated[int, Query(ge=0)] = 0,
+    item: Code | None = None, gtin: Code | None = None, lot: Code | None = None,
+    serial: Code | None = None, location: Code | None = None, zone: Code | None = None,
+    warehouse: Code | None = None, status_: Annotated[Code | None, Query(alias="status")] = None,
+    expiring_before: Day | None = None, owner: Code | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500, offset: Offset = 0,
 ) -> dict[str, Any]:
     """Stock matching every given filter, earliest expiry first, with GSP colours."""
     require(actor, Perm.STOCK_READ)
@@ -38,9 +38,9 @@ def stock_on_hand(
 
 
 @router.get("/movements", dependencies=[needs(Perm.STOCK_READ)])
-def movement_history(db: DbDep, actor: ActorDep, item: str | None = None,
-                     lot: str | None = None, serial: str | None = None,
-                     location: str | None = None,
+def movement_history(db: DbDep, actor: ActorDep, item: Code | None = None,
+                     lot: Code | None = None, serial: Code | None = None,
+                     location: Code | None = None,
                      limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> list[dict[str, Any]]:
     """The movements of a lot, a serial or a location, in time order."""
     require(actor, Perm.STOCK_READ)
@@ -50,21 +50,21 @@ def movement_history(db: DbDep, actor: ActorDep, item: str | None = None,
 
 
 class MoveLine(BaseModel):
-    kind: str = Field(description="MOVE, STATUS or ADJUST")
-    item: str
-    quantity: int = Field(gt=0)
-    lot: str | None = None
-    serial: str | None = None
-    from_location: str | None = None
-    to_location: str | None = None
-    from_status: str | None = None
-    to_status: str | None = None
-    owner: str = "SELF"
-    reason: str = ""
+    kind: Code = Field(description="MOVE, STATUS or ADJUST")
+    item: Code
+    quantity: Quantity = Field(gt=0)
+    lot: Code | None = None
+    serial: Code | None = None
+    from_location: Code | None = None
+    to_location: Code | None = None
+    from_status: Code | None = None
+    to_status: Code | None = None
+    owner: Code = "SELF"
+    reason: Code = ""
 
 
 class StockDocumentIn(BaseModel):
-    doc_no: str | None = None
+    doc_no: Code | None = None
     lines: list[MoveLine] = Field(min_length=1)
 
 

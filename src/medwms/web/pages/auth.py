@@ -11,6 +11,7 @@ from medwms.auth import service, sessions, signin
 from medwms.auth.errors import LoginFailed, LoginThrottled, WrongPassword
 from medwms.auth.passwords import MIN_LENGTH
 from medwms.core.errors import ValidationError
+from medwms.core.fields import Code
 from medwms.web import session
 from medwms.web.deps import (
     PASSWORD_PAGE,
@@ -121,7 +122,7 @@ def change_password(request: Request, db: DbDep, visitor: SignedInDep, settings:
 
 
 @router.get("/lang/{lang}", dependencies=[public()])
-def switch_language(lang: str, next: str = "/") -> RedirectResponse:
+def switch_language(lang: Code, next: str = "/") -> RedirectResponse:
     """Switch the UI language (zh-CN or en) and go back to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)
     session.set_language(response, normalise(lang))

@@ -18,6 +18,7 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
+from medwms.core.fields import Code
 from medwms.counting import queries
 from medwms.counting.tables import CountPlan, PlanStatus
 from medwms.masterdata.tables import Warehouse, Zone
@@ -94,7 +95,7 @@ def new_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
 
 
 @router.get("/counting/plans/{plan_no}", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
-def plan_page(request: Request, plan_no: str, db: DbDep, visitor: VisitorDep,
+def plan_page(request: Request, plan_no: Code, db: DbDep, visitor: VisitorDep,
               all_lines: bool = False) -> HTMLResponse:
     """Progress, the variance list with value and reasons, signed approval, reports."""
     require(visitor.actor, MANAGE)

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
@@ -25,7 +26,7 @@ def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
 
 @router.get("/receipts/{receipt_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def receipt_page(request: Request, receipt_no: str, db: DbDep,
+def receipt_page(request: Request, receipt_no: Code, db: DbDep,
                  visitor: VisitorDep) -> HTMLResponse:
     """One receipt: header, scanned lines, progress against the notice, inspections."""
     require(visitor.actor, Perm.STOCK_READ)

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
+from medwms.core.fields import Code
 from medwms.receiving import notices, queries, service
 from medwms.receiving.notices import NoticeLineIn
 from medwms.web import choices, forms
@@ -64,7 +65,7 @@ def create_notice(request: Request, db: DbDep, visitor: VisitorDep, form: FormDe
         lambda: f"/notices/{_create(db, visitor, form, rows).header.notice_no}?created=1",
         lambda refused, status: _form(request, db, visitor, values=forms.values(form),
                                       rows=rows, refusal=refused, status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _create(db: Database, visitor: Visitor, form: FormData,
@@ -102,7 +103,7 @@ def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str,
 
 @router.get("/notices/{notice_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def notice_page(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep,
+def notice_page(request: Request, notice_no: Code, db: DbDep, visitor: VisitorDep,
                 created: bool = False) -> HTMLResponse:
     """One notice: its lines, expected against received, its receipts, its barcode."""
     require(visitor.actor, Perm.STOCK_READ)
@@ -114,7 +115,7 @@ def notice_page(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep
 
 
 @router.post("/notices/{notice_no}/receive", dependencies=[needs(Perm.RECEIVE)])
-def receive_notice(request: Request, notice_no: str, db: DbDep, visitor: VisitorDep,
+def receive_notice(request: Request, notice_no: Code, db: DbDep, visitor: VisitorDep,
                    form: FormDep) -> RedirectResponse:
     """Open the notice's receipt (its open one, if any) and go to the receiving station."""
     forms.check_csrf(request, visitor, form)

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.ledger import queries
 from medwms.ledger.tables import Status
-from medwms.web import inbound
+from medwms.web import forms, inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -23,7 +24,7 @@ PAGE_ROWS = 500
 
 def stock_filter(request: Request) -> queries.StockFilter:
     """The filters the form sent; empty ones are left out, a bad date is ignored."""
-    given = {name: (request.query_params.get(name) or "").strip() or None for name in FILTERS}
+    given = {name: forms.query_text(request, name) or None for name in FILTERS}
     expiring = given.pop("expiring_before")
     try:
         before = date.fromisoformat(expiring) if expiring else None
@@ -46,7 +47,7 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 
 @router.get("/lots/{item}/{lot}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def lot_page(request: Request, item: str, lot: str, db: DbDep,
+def lot_page(request: Request, item: Code, lot: Code, db: DbDep,
              visitor: VisitorDep) -> HTMLResponse:
     """One lot: its stock, its movements and its inspection record (404 for no such lot)."""
     require(visitor.actor, Perm.STOCK_READ)

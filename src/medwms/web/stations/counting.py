@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import document_number
+from medwms.core.fields import Code, Id
 from medwms.counting import counting, queries
 from medwms.counting.queries import CounterTask, EntryView
 from medwms.web.deps import DbDep, VisitorDep, needs
@@ -61,7 +62,7 @@ def choose_plan(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
 
 @router.get("/stations/counting/plans/{plan_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.COUNT)])
-def choose_location(request: Request, plan_no: str, db: DbDep,
+def choose_location(request: Request, plan_no: Code, db: DbDep,
                     visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan the location's barcode (or tap it) to start counting it."""
     require(visitor.actor, Perm.COUNT)
@@ -76,7 +77,7 @@ def choose_location(request: Request, plan_no: str, db: DbDep,
 
 @router.get("/stations/counting/tasks/{task_id}", response_class=HTMLResponse,
             dependencies=[needs(Perm.COUNT)])
-def count_location(request: Request, task_id: int, db: DbDep,
+def count_location(request: Request, task_id: Id, db: DbDep,
                    visitor: VisitorDep) -> HTMLResponse:
     """Step 3: scan each unit (or a pack and key its quantity), then close the location."""
     require(visitor.actor, Perm.COUNT)

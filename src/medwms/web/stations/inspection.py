@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
@@ -24,7 +25,7 @@ def pending(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
 
 @router.get("/stations/inspection/{inspection_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.INSPECT)])
-def inspect(request: Request, inspection_no: str, db: DbDep,
+def inspect(request: Request, inspection_no: Code, db: DbDep,
             visitor: VisitorDep) -> HTMLResponse:
     """The check form and the conclusion, signed by re-entering the password."""
     require(visitor.actor, Perm.INSPECT)

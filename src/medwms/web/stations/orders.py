@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
+from medwms.core.fields import Code
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
 from medwms.web import choices, forms, outbound
@@ -79,7 +80,7 @@ def create_order(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep
         save, lambda refused, status: _order_form(request, db, visitor,
                                                   values=forms.values(form), rows=rows,
                                                   refusal=refused, status_code=status),
-        lang=visitor.lang, fields=FIELDS)
+        lang=visitor.lang, fields=FIELDS, form=form)
 
 
 def _order_in(read: Reader, values: dict[str, str], rows: list[dict[str, str]]
@@ -113,7 +114,7 @@ def _order_form(request: Request, db: Database, visitor: Visitor, *, values: dic
 
 @router.get("/orders/{order_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def order_page(request: Request, order_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One order: lines, allocations, and why lots were taken or passed over."""
     require(visitor.actor, Perm.STOCK_READ)
     order, explanation = outbound.order_detail(db, visitor.actor, order_no)
@@ -124,7 +125,7 @@ def order_page(request: Request, order_no: str, db: DbDep, visitor: VisitorDep) 
 
 
 @router.get("/waves/{wave_no}", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
-def wave_page(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def wave_page(request: Request, wave_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """One wave: its orders, the route's stops, and the route length against the plain order."""
     require(visitor.actor, Perm.STOCK_READ)
     return render(request, "waves/detail.html", visitor=visitor,

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.picking import picks
 from medwms.web import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
@@ -25,7 +26,7 @@ def choose_wave(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespons
 
 @router.get("/stations/picking/{wave_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.PICK)])
-def pick_wave(request: Request, wave_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def pick_wave(request: Request, wave_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: the pick list in route order; scan the location, then each unit."""
     pick_list = picks.pick_list(db, actor=visitor.actor, wave_no=wave_no)
     return render(request, "stations/picking.html", visitor=visitor, pick_list=pick_list)

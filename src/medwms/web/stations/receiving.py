@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
@@ -25,7 +26,7 @@ def choose_receipt(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResp
 
 @router.get("/stations/receiving/{receipt_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.RECEIVE)])
-def receive(request: Request, receipt_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def receive(request: Request, receipt_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan each carton or unit into the open receipt."""
     require(visitor.actor, Perm.RECEIVE)
     detail = inbound.receipt(db, visitor.actor, receipt_no)

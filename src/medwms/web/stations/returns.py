@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
@@ -25,7 +26,7 @@ def open_return(request: Request, visitor: VisitorDep) -> HTMLResponse:
 
 @router.get("/stations/returns/{return_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.RECEIVE)])
-def scan_return(request: Request, return_no: str, db: DbDep,
+def scan_return(request: Request, return_no: Code, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan each returned unit into quarantine (a unit never shipped is flagged)."""
     require(visitor.actor, Perm.RECEIVE)
@@ -43,7 +44,7 @@ def incoming(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
 
 @router.get("/stations/transfers/{shipment_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.RECEIVE)])
-def receive(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def receive(request: Request, shipment_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: scan units (or SSCCs) in; close; a manager settles what is missing."""
     require(visitor.actor, Perm.RECEIVE)
     return render(request, "stations/transfers.html", visitor=visitor,

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
@@ -26,7 +27,7 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 
 @router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.SHIP)])
-def pack(request: Request, shipment_no: str, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
+def pack(request: Request, shipment_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm."""
     require(visitor.actor, Perm.STOCK_READ)
     shipment, to_pack = outbound.shipment(db, visitor.actor, shipment_no)

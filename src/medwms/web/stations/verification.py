@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
+from medwms.core.fields import Code
 from medwms.web import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
@@ -29,7 +30,7 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 
 @router.get("/stations/verification/{verification_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.STOCK_READ)])
-def verify(request: Request, verification_no: str, db: DbDep,
+def verify(request: Request, verification_no: Code, db: DbDep,
            visitor: VisitorDep) -> HTMLResponse:
     """Step 2: re-scan, finish; a manager resolves the discrepancies with a reason."""
     require(visitor.actor, Perm.STOCK_READ)
