@@ -170,8 +170,10 @@ def test_any_input_gives_a_scan_or_a_scan_error(raw: str) -> None:
     assert_scan_or_scan_error(raw)
 
 
+# The long run is `medwms bench fuzz-scans --count 1000000` (docs/security.md); CI's share of
+# it here is kept to about a minute of one worker.
 @pytest.mark.slow
-@settings(max_examples=100_000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(raw=inputs)
 def test_any_input_gives_a_scan_or_a_scan_error_at_length(raw: str) -> None:
     assert_scan_or_scan_error(raw)
