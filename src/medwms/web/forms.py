@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from medwms.core.errors import DomainError, NotFound, PermissionDenied, Problem, ValidationError
+from medwms.core.fields import MULTI_LINE
 from medwms.masterdata.fields import bilingual
 from medwms.web import session
 from medwms.web.deps import Visitor, get_settings
@@ -30,7 +31,7 @@ from medwms.web.menu import N_
 SEPARATOR = " / "  # masterdata.fields.bilingual: "English / 中文"
 CORRECT_BELOW = N_("Nothing was saved: correct what is marked below.")
 LINE = N_("Line %(n)s")
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FREE_TEXT = re.compile(MULTI_LINE)  # no control characters but tab and line breaks
 MAX_QUERY = 300  # a filter of a list page
 MAX_FIELD = 10_000  # a list of serials typed one per line is the longest a form takes
 
@@ -58,7 +59,7 @@ def query_text(request: Request, name: str) -> str:
     """One query parameter of a page, trimmed ("" when absent); a value no filter may hold
     (a control character, longer than MAX_QUERY) is a ValidationError naming it."""
     value = (request.query_params.get(name) or "").strip()
-    if CONTROL.search(value) or len(value) > MAX_QUERY:
+    if not FREE_TEXT.match(value) or len(value) > MAX_QUERY:
         raise ValidationError([Problem(bilingual(
             f"{name}: a control character, or longer than {MAX_QUERY} characters",
             f"{name}：含有控制字符，或超过 {MAX_QUERY} 个字符"), column=name)])
@@ -212,7 +213,7 @@ def unfit_values(form: FormData) -> list[Problem]:
             if not isinstance(value, str):
                 continue
             row = n if len(posted) > 1 else None
-            if CONTROL.search(value):
+            if not FREE_TEXT.match(value):
                 problems.append(Problem(bilingual("contains a control character (such as NUL)",
                                                   "含有控制字符（如 NUL）"), column=name, row=row))
             elif len(value) > MAX_FIELD:
