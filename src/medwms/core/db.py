@@ -4,7 +4,11 @@ One unit of work per command: `with db.unit_of_work() as uow: ...; uow.commit()`
 It rolls back unless `commit()` was called, so a failed command writes nothing.
 On SQLite a command's transaction starts with BEGIN IMMEDIATE (the write lock is taken
 up front, so two writers queue instead of failing half-way); read-only work uses a
-deferred BEGIN. On PostgreSQL, rows are locked with SELECT … FOR UPDATE where changed.
+deferred BEGIN. Writers of one process queue on an in-process lock per database file
+before their BEGIN IMMEDIATE (`WriterQueue`): SQLite's own busy handler polls with
+sleeps of up to 100 ms, so under load a writer could wait a tenth of a second after the
+lock was free; a thread lock hands it over at once. On PostgreSQL, rows are locked with
+SELECT … FOR UPDATE where changed.
 
 A request unit (`db.request_unit()`, made active with `with unit.active():`) lets a door
 put a whole request in one transaction: the API's Idempotency-Key middleware claims the
@@ -18,12 +22,15 @@ committed), so each command is still all or nothing.
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
@@ -94,12 +101,72 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+WRITER_WAIT_SECONDS = 30  # as long as SQLite's own busy timeout
+
+
+class WriterQueue:
+    """The writers of one SQLite file in this process, one at a time, handed over at once.
+
+    Taken before BEGIN IMMEDIATE, given back when the transaction ends (commit, rollback
+    or close of the connection, whichever thread does it: a request's transaction crosses
+    threads). Other processes on the same file still wait in SQLite's busy handler.
+    """
+
+    _by_file: ClassVar[dict[str, threading.Lock]] = {}
+    _guard: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, path: str) -> threading.Lock:
+        key = os.path.realpath(path)
+        with cls._guard:
+            return cls._by_file.setdefault(key, threading.Lock())
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A pysqlite connection that gives its file's writer lock back when its transaction
+    ends."""
+
+    writer_lock: threading.Lock | None = None
+
+    def take_writer_lock(self, lock: threading.Lock) -> None:
+        if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise sqlite3.OperationalError(
+                f"database is locked: no write turn within {WRITER_WAIT_SECONDS} s")
+        self.writer_lock = lock
+
+    def give_writer_lock_back(self) -> None:
+        lock, self.writer_lock = self.writer_lock, None
+        if lock is not None:
+            lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_writer_lock_back()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_writer_lock_back()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_writer_lock_back()
+
+
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     if memory:
         kwargs.setdefault("poolclass", StaticPool)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                              "factory": QueuedConnection},
                            **kwargs)
+    writers = None if memory or not engine.url.database else WriterQueue.of(
+        engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -121,7 +188,17 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        dbapi_conn = conn.connection.dbapi_connection
+        queued = dbapi_conn if (writers is not None and mode == "IMMEDIATE"
+                                and isinstance(dbapi_conn, QueuedConnection)) else None
+        if queued is not None and writers is not None:
+            queued.take_writer_lock(writers)
+        try:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            if queued is not None:
+                queued.give_writer_lock_back()
+            raise
 
     return engine
 

@@ -43,7 +43,7 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
     """Everything the clients need, made through the services where they exist.
 
     A second build in the same run (another scenario, another `prefix`) reuses the
-    warehouse, items, stock and user of the first and adds its own receipts and waves.
+    warehouse, items and user of the first and adds its own stock, receipts and waves.
     """
     with db.reading() as s:
         built = s.scalar(select(Warehouse.id).where(Warehouse.code == CODE)) is not None
@@ -51,9 +51,9 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
         gtins = [gtin(0, 90000 + n) for n in range(ITEMS)]
     else:
         gtins = _master(db)
-        _stock(db, units_per_client * clients)
         auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
                          password=PASSWORD, roles=["admin"])
+    _stock(db, units_per_client * clients, prefix)
     token = signin.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
     wave_nos = make_waves(db, clients, units_per_client, prefix)
@@ -93,7 +93,7 @@ def _master(db: Database) -> list[str]:
     return gtins
 
 
-def _stock(db: Database, units: int) -> None:
+def _stock(db: Database, units: int, prefix: str) -> None:
     """Five lots per item, spread over the bins, enough for every client's wave."""
     now = utc_now()
     per_lot = units // (ITEMS * 5) * 2 + 10
@@ -101,11 +101,12 @@ def _stock(db: Database, units: int) -> None:
         s = uow.session
         items = list(s.scalars(select(Item.id).where(Item.code.startswith("SCAN"))
                                .order_by(Item.id)))
-        s.execute(insert(Lot), [{"item_id": i, "lot_no": f"P{n:02d}{k}",
+        s.execute(insert(Lot), [{"item_id": i, "lot_no": f"P{prefix}{n:02d}{k}",
                                  "expiry": now.date() + timedelta(days=400 + 30 * k)}
                                 for n, i in enumerate(items) for k in range(5)])
         owner = s.scalars(select(Owner.id).where(Owner.code == "SELF")).one()
-        lots = s.execute(select(Lot.id, Lot.item_id).where(Lot.item_id.in_(items))).all()
+        lots = s.execute(select(Lot.id, Lot.item_id).where(
+            Lot.item_id.in_(items), Lot.lot_no.startswith(f"P{prefix}"))).all()
         bins = dict(s.execute(select(Location.id, Location.warehouse_id)
                               .join(Zone, Zone.id == Location.zone_id)
                               .join(Warehouse, Warehouse.id == Location.warehouse_id)
@@ -116,7 +117,7 @@ def _stock(db: Database, units: int) -> None:
         uow.commit()
     writer = LedgerWriter(db, bins)
     for n, (lot_id, item_id) in enumerate(lots):
-        writer.post("RCV", "RCV-BS-STOCK", [Move("RECEIVE", owner_id=owner, item_id=item_id,
+        writer.post("RCV", f"RCV-BS-STOCK-{prefix}", [Move("RECEIVE", owner_id=owner, item_id=item_id,
                                                   lot_id=lot_id, quantity=per_lot,
                                                   to_location_id=storage[n % len(storage)],
                                                   to_status="AVAILABLE")], now)
