@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.ledger.tables import COLOURS, Lot, Stock
 from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone, ZoneKind
 from medwms.putaway import rules
-from medwms.putaway.rules import Candidate, Goods, NoFit, TempRange
+from medwms.putaway.rules import Candidate, Goods, NoFit, Suggestion, TempRange
 
 TARGET_KINDS = (ZoneKind.STORAGE.value, ZoneKind.REJECTED.value)
+FREE_PAGE = 50  # free locations read at a time, nearest first
 
 
 def item_range(item: Item) -> TempRange:
@@ -37,6 +39,55 @@ def candidates(session: Session, warehouse_id: int) -> list[Candidate]:
     """Every storage and red-zone location of the warehouse, with what it holds (two queries)."""
     return _candidates(session, Location.warehouse_id == warehouse_id,
                        Zone.kind.in_(TARGET_KINDS))
+
+
+def suggestion(session: Session, goods: Goods, warehouse_id: int) -> Suggestion | NoFit:
+    """`rules.suggest` over the warehouse, without reading every location of it.
+
+    A confirm asks this on every scan, so its cost must not grow with the warehouse: first
+    the locations that already hold the lot (consolidate), then free locations that could
+    take the goods, nearest first (the order of `rules.suggest`), a page at a time. The
+    rules still decide each candidate. Only when nothing fits is every candidate read, to
+    say why none did.
+    """
+    site = (Location.warehouse_id == warehouse_id, Zone.kind.in_(TARGET_KINDS))
+    lot = Stock.lot_id.is_(None) if goods.lot_id is None else Stock.lot_id == goods.lot_id
+    holding = _candidates(session, *site, Location.id.in_(
+        select(Stock.location_id).where(Stock.item_id == goods.item_id, lot)))
+    choice = rules.suggest(goods, holding)
+    if isinstance(choice, Suggestion):
+        return choice
+    for page in _free_pages(session, goods, warehouse_id):
+        choice = rules.suggest(goods, page)
+        if isinstance(choice, Suggestion):
+            return choice
+    return rules.suggest(goods, candidates(session, warehouse_id))
+
+
+def _free_pages(session: Session, goods: Goods, warehouse_id: int
+                ) -> Iterator[list[Candidate]]:
+    """Empty, open locations of the zone kind the goods need, whose zone range and capacity
+    could take them, nearest first, FREE_PAGE at a time."""
+    kind = rules.RED if goods.status == rules.REJECTED else rules.STORAGE
+    fits = [Location.warehouse_id == warehouse_id, Zone.kind == kind,
+            Location.blocked.is_(False),
+            or_(Location.capacity.is_(None), Location.capacity >= goods.quantity),
+            ~exists().where(Stock.location_id == Location.id, Stock.quantity != 0)]
+    if goods.item_range.low is not None:
+        fits.append(func.coalesce(Zone.temp_min, rules.AMBIENT_LOW) >= goods.item_range.low)
+    if goods.item_range.high is not None:
+        fits.append(func.coalesce(Zone.temp_max, rules.AMBIENT_HIGH) <= goods.item_range.high)
+    nearness = (Location.pick_seq, Location.x * Location.x + Location.y * Location.y,
+                Location.code)
+    offset = 0
+    while True:
+        rows = session.execute(select(Location, Zone).join(Zone, Zone.id == Location.zone_id)
+                               .where(*fits).order_by(*nearness)
+                               .limit(FREE_PAGE).offset(offset)).all()
+        if not rows:
+            return
+        yield [_candidate(location, zone, 0, frozenset()) for location, zone in rows]
+        offset += FREE_PAGE
 
 
 def candidate(session: Session, location_id: int) -> Candidate:

@@ -78,7 +78,7 @@ def suggest(db: Database, *, actor: Actor, raw: str | None = None,
     with reading_as(db, actor) as session:
         picked = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
                             today=local_date(now))
-        choice = rules.suggest(_goods(picked), queries.candidates(session, picked.warehouse_id))
+        choice = queries.suggestion(session, _goods(picked), picked.warehouse_id)
         if isinstance(choice, NoFit):
             raise _no_fit(picked, choice)
         return _proposal(picked, choice)
@@ -105,7 +105,7 @@ def confirm(db: Database, *, actor: Actor, location_raw: str, raw: str | None = 
         goods = _goods(picked)
         place = queries.candidate(session, target.id)
         _refuse_unfit(session, picked, goods, place, target)
-        choice = rules.suggest(goods, queries.candidates(session, picked.warehouse_id))
+        choice = queries.suggestion(session, goods, picked.warehouse_id)
         reason = _override(actor, choice, place, override_reason)
         done = _post(session, actor, picked, place, reason, now)
         uow.commit()
