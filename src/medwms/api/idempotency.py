@@ -32,10 +32,10 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from fastapi import FastAPI
-from sqlalchemy import Insert, Table, delete, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -234,15 +234,32 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> Answer:
     return answer
 
 
-def _insert(unit: RequestUnit, claim: Claim, *, status: int, body: str,
-            content_type: str) -> Insert:
-    dialect = postgresql if unit.db.dialect == "postgresql" else sqlite
+def _inserting(dialect: Any) -> Insert:
     statement: Insert = dialect.insert(RECORD).values(
-        key=claim.key, principal=claim.principal, method="POST", path=claim.path[:500],
-        request_hash=claim.fingerprint, status_code=status, response_body=body,
-        content_type=content_type[:100], created_at=utc_now(),
-    ).on_conflict_do_nothing(index_elements=["key", "principal"])
+        {name: bindparam(name) for name in RECORD_FIELDS}).on_conflict_do_nothing(
+        index_elements=["key", "principal"])
     return statement
+
+
+# Built once: the hot path runs them with parameters, with no statement to build or hash.
+RECORD_FIELDS = ("key", "principal", "method", "path", "request_hash", "status_code",
+                 "response_body", "content_type", "created_at")
+INSERTS = {"postgresql": _inserting(postgresql), "sqlite": _inserting(sqlite)}
+CLAIMING = {name: statement.returning(RECORD.c.key) for name, statement in INSERTS.items()}
+EARLIER = select(RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,
+                 RECORD.c.content_type).where(RECORD.c.key == bindparam("key"),
+                                              RECORD.c.principal == bindparam("principal"))
+STORING = update(RECORD).where(
+    RECORD.c.key == bindparam("key_"), RECORD.c.principal == bindparam("principal_")).values(
+    status_code=bindparam("status_code"), response_body=bindparam("response_body"),
+    content_type=bindparam("content_type"))
+
+
+def _record(claim: Claim, *, status: int, body: str, content_type: str) -> dict[str, Any]:
+    return {"key": claim.key, "principal": claim.principal, "method": "POST",
+            "path": claim.path[:500], "request_hash": claim.fingerprint,
+            "status_code": status, "response_body": body,
+            "content_type": content_type[:100], "created_at": utc_now()}
 
 
 def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
@@ -253,14 +270,12 @@ def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
     """
     session = unit.session
     for _ in range(3):
-        made = session.execute(_insert(unit, claim, status=PENDING, body="", content_type="")
-                               .returning(RECORD.c.key)).first()
+        made = session.execute(CLAIMING[unit.db.dialect], _record(
+            claim, status=PENDING, body="", content_type="")).first()
         if made is not None:
             return None
-        row = session.execute(select(
-            RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,
-            RECORD.c.content_type).where(RECORD.c.key == claim.key,
-                                         RECORD.c.principal == claim.principal)).first()
+        row = session.execute(EARLIER, {"key": claim.key,
+                                        "principal": claim.principal}).first()
         if row is not None:
             unit.close()
             return Earlier(*row)
@@ -271,13 +286,12 @@ def _store(unit: RequestUnit, claim: Claim, answer: Answer) -> list[Callable[[],
     """Store the answer on the claim, commit with the command, close; the callbacks to run."""
     text = answer.body.decode("utf-8", errors="replace")
     if unit.failed:  # the command was rolled back, and the claim with it
-        unit.session.execute(_insert(unit, claim, status=answer.status, body=text,
-                                     content_type=answer.content_type))
+        unit.session.execute(INSERTS[unit.db.dialect], _record(
+            claim, status=answer.status, body=text, content_type=answer.content_type))
     else:
-        unit.session.execute(update(RECORD).where(
-            RECORD.c.key == claim.key, RECORD.c.principal == claim.principal).values(
-            status_code=answer.status, response_body=text,
-            content_type=answer.content_type[:100]))
+        unit.session.execute(STORING, {
+            "key_": claim.key, "principal_": claim.principal, "status_code": answer.status,
+            "response_body": text, "content_type": answer.content_type[:100]})
     try:
         return unit.commit()
     finally:

@@ -158,6 +158,8 @@ def loading(db: Database) -> Iterator[Any]:
         raw.rollback()
         raise
     finally:
+        if db.dialect == "sqlite":  # the pooled connection goes back as every other one is
+            raw.execute("PRAGMA foreign_keys=ON")
         raw.close()
 
 

@@ -35,6 +35,7 @@ class Timing:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.samples: list[float] = []
+        self.paths: list[str] = []  # the path of each sample
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -43,6 +44,7 @@ class Timing:
         started = time.perf_counter()
         await self.app(scope, receive, send)
         self.samples.append((time.perf_counter() - started) * 1000)
+        self.paths.append(scope["path"])
 
 
 def rss_mb() -> float | None:
@@ -74,9 +76,11 @@ def build(url: str, seal_dir: str) -> Timing:
     timing = Timing(app)
 
     def stats(reset: bool = False) -> dict[str, Any]:
-        found = {"queries": queries[0], "server_ms": list(timing.samples), "rss_mb": rss_mb()}
+        found = {"queries": queries[0], "server_ms": list(timing.samples),
+                 "server_paths": list(timing.paths), "rss_mb": rss_mb()}
         if reset:
             timing.samples.clear()
+            timing.paths.clear()
         return found
 
     app.add_api_route(STATS, stats, methods=["GET"])

@@ -48,6 +48,10 @@ NAMING = {
 
 
 UNBOUNDED_POOL = 1000
+# Connections kept open per process. All of them stay in the pool between requests (no
+# overflow that is closed on return and opened again on the next burst: on PostgreSQL each
+# new connection is a new server process).
+POOL_SIZE = 15
 
 
 class Base(DeclarativeBase):
@@ -95,6 +99,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`: SQLite in WAL mode with foreign keys on, or PostgreSQL."""
     url = normalise_url(url)
+    if "poolclass" not in kwargs and "pool_size" not in kwargs \
+            and url not in ("sqlite://", "sqlite:///:memory:"):
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=0)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
@@ -178,12 +185,6 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
-        # A pooled connection may come back with foreign keys switched off (bulk loads,
-        # migrations); every command gets them on again.
-        dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -74,7 +74,8 @@ def run(ctx: Context) -> Result:
         sampler.start()
         outcome = asyncio.run(_drive(bases, handhelds.token, handhelds.clients, seconds))
         sampler.stop()
-        server = stats(bases, reset=True)["server_ms"]
+        found = stats(bases, reset=True)
+    server = found["server_ms"]
     p99 = sorted(server)[max(0, int(len(server) * 0.99) - 1)] if server else None
     return {"handhelds": HANDHELDS, "load_seconds": seconds, "server_processes": workers,
             "scans": len(server), "by_kind": outcome.by_kind,
@@ -82,9 +83,23 @@ def run(ctx: Context) -> Result:
             "transport_retries": outcome.retries,
             "server": figure(server, goal=f"p99 < {P99_GOAL:.0f} ms, 0 errors",
                              met=p99 is not None and p99 < P99_GOAL and not outcome.errors),
+            "server_by_kind": _by_kind(server, found["server_paths"]),
             "unsealed_max_age_s": round(sampler.worst, 3),
             "unsealed_goal": f"every row sealed within {SEAL_GOAL:.0f} s",
             "unsealed_met": sampler.worst <= SEAL_GOAL}
+
+
+PATH_KINDS = (("/receipts/", "receive"), ("/putaway/", "putaway"), ("/waves/", "pick"),
+              ("/verifications/", "verify"))
+
+
+def _by_kind(server_ms: list[float], paths: list[str]) -> Result:
+    """Server time per kind of scan (which kind makes the tail)."""
+    kinds: dict[str, list[float]] = {}
+    for ms, path in zip(server_ms, paths, strict=True):
+        kind = next((k for part, k in PATH_KINDS if part in path), "other")
+        kinds.setdefault(kind, []).append(ms)
+    return {kind: figure(samples) for kind, samples in sorted(kinds.items())}
 
 
 @dataclass

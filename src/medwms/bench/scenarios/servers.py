@@ -69,4 +69,5 @@ def stats(bases: list[str], reset: bool = False) -> dict[str, Any]:
     found = [httpx.get(base + STATS, params={"reset": reset}).json() for base in bases]
     return {"queries": sum(f["queries"] for f in found),
             "server_ms": [ms for f in found for ms in f["server_ms"]],
+            "server_paths": [path for f in found for path in f["server_paths"]],
             "rss_mb": max((f["rss_mb"] or 0) for f in found) or None}
