@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import Actor
@@ -100,12 +100,18 @@ def _check_lines(lines: Sequence[Line]) -> None:
             raise BadMovement(problems, line=number)
 
 
+# Built once: every post runs them with parameters (building one cost more than running it).
+PLACES = select(Location.id, Location.warehouse_id, Location.code, Location.blocked).where(
+    Location.id.in_(bindparam("ids", expanding=True)))
+LOCKING_STOCK = (select(Stock.id, Stock.key, Stock.quantity)
+                 .where(Stock.key.in_(bindparam("keys", expanding=True)))
+                 .order_by(Stock.key).with_for_update())
+
+
 def _warehouses(session: Session, lines: Sequence[Line]) -> dict[int, int]:
     """location id → warehouse id; refuses unknown, blocked targets and cross-site lines."""
     wanted = rules.touched_locations(lines)
-    found = {row.id: row for row in session.execute(
-        select(Location.id, Location.warehouse_id, Location.code, Location.blocked)
-        .where(Location.id.in_(wanted)))}
+    found = {row.id: row for row in session.execute(PLACES, {"ids": sorted(wanted)})}
     missing = wanted - found.keys()
     if missing:
         raise NotFound(what="location", key=min(missing))
@@ -137,10 +143,7 @@ def _lock_stock(session: Session, change: dict[StockKey, int]) -> dict[StockKey,
     rows: dict[StockKey, dict[str, Any]] = {}
     texts = sorted(by_text)
     for start in range(0, len(texts), CHUNK):
-        query = (select(Stock.id, Stock.key, Stock.quantity)
-                 .where(Stock.key.in_(texts[start:start + CHUNK]))
-                 .order_by(Stock.key).with_for_update())
-        for row in session.execute(query):
+        for row in session.execute(LOCKING_STOCK, {"keys": texts[start:start + CHUNK]}):
             rows[by_text[row.key]] = {"id": row.id, "quantity": row.quantity}
     return rows
 

@@ -152,7 +152,7 @@ def _resolve(s: Session, gtin: str, lot_no: str | None, serial: str | None,
         normalised = fields.gtin(gtin)
     except fields.FieldError as error:
         raise ScanRefused(reason=str(error)) from None
-    row = s.execute(queries.unit_query(normalised, lot_no, serial, receipt)).one_or_none()
+    row = s.execute(*queries.unit_query(normalised, lot_no, serial, receipt)).one_or_none()
     if row is None:
         raise UnknownGtin(gtin=normalised)
     item, packaging, lot, unit = row[:4]

@@ -6,9 +6,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, null, select
+from sqlalchemy import Select, and_, bindparam, false, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.barcode import ScanWarning, document_number
@@ -252,7 +253,7 @@ def tally_so_far(receipt_id: Any, item_id: Any, key: Any) -> Any:
             .order_by(ReceiptLine.line_no.desc()).limit(1).scalar_subquery())
 
 
-def expects(notice_id: int | None, item_id: Any, lot_no: Any) -> Any:
+def expects(notice_id: Any, item_id: Any, lot_no: Any) -> Any:
     """A scalar subquery: the notice's base units of the item and lot (None: no lot), or NULL."""
     if notice_id is None:
         return null()
@@ -263,20 +264,36 @@ def expects(notice_id: int | None, item_id: Any, lot_no: Any) -> Any:
                    AdvanceNoticeLine.item_id == item_id, lot).scalar_subquery())
 
 
-def unit_query(gtin: str, lot_no: str | None, serial: str | None, receipt: Receipt) -> Any:
+def unit_query(gtin: str, lot_no: str | None, serial: str | None,
+               receipt: Receipt) -> tuple[Any, dict[str, Any]]:
     """Item, packaging, known lot and serial of a scanned GTIN, with what the notice expects
-    of the item and lot and the receipt's tallies of them: one indexed statement."""
-    lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot_no else false()
-    serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == serial) \
+    of the item and lot and the receipt's tallies of them: one indexed statement, and its
+    parameters."""
+    statement = _unit_statement(lot_no is not None, serial is not None,
+                                receipt.notice_id is not None)
+    return statement, {"gtin": gtin, "lot_no": lot_no, "serial": serial,
+                       "notice_id": receipt.notice_id, "receipt_id": receipt.id,
+                       "lot_key": rules.lot_key(lot_no), "any_lot": rules.ANY_LOT}
+
+
+@cache
+def _unit_statement(lot: bool, serial: bool, notice: bool) -> Any:
+    """`unit_query`'s statement, built once per shape: every scan runs it with parameters
+    (building and hashing it cost more than running it)."""
+    lot_no: Any = bindparam("lot_no")
+    notice_id: Any = bindparam("notice_id") if notice else None
+    lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot else false()
+    serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == bindparam("serial")) \
         if serial else false()
+    receipt_id: Any = bindparam("receipt_id")
     return (select(Item, Packaging, Lot, SerialUnit,
-                   expects(receipt.notice_id, Item.id, lot_no) if lot_no else null(),
-                   expects(receipt.notice_id, Item.id, None),
-                   tally_so_far(receipt.id, Item.id, rules.lot_key(lot_no)),
-                   tally_so_far(receipt.id, Item.id, rules.ANY_LOT))
+                   expects(notice_id, Item.id, lot_no) if lot else null(),
+                   expects(notice_id, Item.id, None),
+                   tally_so_far(receipt_id, Item.id, bindparam("lot_key")),
+                   tally_so_far(receipt_id, Item.id, bindparam("any_lot")))
             .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
             .outerjoin(Lot, lot_on).outerjoin(SerialUnit, serial_on)
-            .where(Packaging.gtin == gtin))
+            .where(Packaging.gtin == bindparam("gtin")))
 
 
 @dataclass(frozen=True)

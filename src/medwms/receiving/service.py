@@ -13,8 +13,10 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
@@ -272,26 +274,35 @@ def lock_for_scan(s: Session, receipt_no: str, scan_id: str, actor: Actor) -> Sc
     totals from before the scan it waited for. On SQLite the write lock is already held.
     """
     number = document_no(receipt_no)
-    locking = s.get_bind().dialect.name == "postgresql"
-    if locking:
-        s.execute(select(Receipt.id).where(Receipt.receipt_no == number).with_for_update())
-    earlier = (select(ReceiptLine.id).where(ReceiptLine.receipt_id == Receipt.id,
-                                            ReceiptLine.scan_id == scan_id).scalar_subquery())
-    row = s.execute(
-        select(Receipt, Warehouse.timezone, Partner.code, Partner.licence_no,
-               Partner.licence_expiry, AdvanceNotice.status, earlier,
-               queries.latest(Receipt.id, ReceiptLine.line_no),
-               queries.latest(Receipt.id, ReceiptLine.receipt_quantity))
-        .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
-        .join(Partner, Partner.id == Receipt.supplier_id)
-        .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
-        .where(Receipt.receipt_no == number)).one_or_none()
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(LOCKING_RECEIPT, {"number": number})
+    row = s.execute(_scan_head(), {"number": number, "scan_id": scan_id}).one_or_none()
     if row is None or out_of_sight(actor, row[0].warehouse_id):
         raise ReceiptNotFound(receipt_no=number)
     receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \
         lines, quantity = row
     return ScanHead(receipt, timezone, checks.Supplier(code, licence_no, licence_expiry),
                     notice_status, earlier_id, lines or 0, quantity or 0)
+
+
+LOCKING_RECEIPT = select(Receipt.id).where(
+    Receipt.receipt_no == bindparam("number")).with_for_update()
+
+
+@cache
+def _scan_head() -> Any:
+    """`lock_for_scan`'s read, built once (every scan runs it with parameters)."""
+    earlier = (select(ReceiptLine.id).where(ReceiptLine.receipt_id == Receipt.id,
+                                            ReceiptLine.scan_id == bindparam("scan_id"))
+               .scalar_subquery())
+    return (select(Receipt, Warehouse.timezone, Partner.code, Partner.licence_no,
+                   Partner.licence_expiry, AdvanceNotice.status, earlier,
+                   queries.latest(Receipt.id, ReceiptLine.line_no),
+                   queries.latest(Receipt.id, ReceiptLine.receipt_quantity))
+            .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
+            .join(Partner, Partner.id == Receipt.supplier_id)
+            .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
+            .where(Receipt.receipt_no == bindparam("number")))
 
 
 @dataclass(frozen=True)
