@@ -7,6 +7,7 @@ authenticates), the Idempotency-Key middleware, the error handlers.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 
@@ -39,6 +40,16 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     docs.install(app)  # before web: its /static/apidocs mount must come ahead of /static
     web.install(app)
     return app
+
+
+def settle_heap() -> None:
+    """Once a server process has built its app: move everything alive now out of the garbage
+    collector's sight (gc.freeze). The app's import-time objects are never garbage, but
+    each full collection walked all of them, stopping every request for 60–100 ms (the
+    scan path's p99 under load); now a full collection walks only what requests left.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class MedwmsApp(FastAPI):

@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event
 
-from medwms.api.app import create_app
+from medwms.api.app import create_app, settle_heap
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.ledger.checkpoints import load_anchor
@@ -85,6 +85,7 @@ def build(url: str, seal_dir: str) -> Timing:
 
     app.add_api_route(STATS, stats, methods=["GET"])
     app.router.routes.insert(0, app.router.routes.pop())
+    settle_heap()  # as `medwms serve` does
     return timing
 
 

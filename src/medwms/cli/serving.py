@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from medwms.api.app import create_app
+from medwms.api.app import create_app, settle_heap
 from medwms.cli.common import sealing_anchor
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
@@ -22,4 +22,5 @@ def app() -> FastAPI:
                               interval=config.seal_interval_ms / 1000, batch=config.seal_batch)
     sealer.start()
     application.state.sealer = sealer
+    settle_heap()
     return application
