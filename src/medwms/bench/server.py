@@ -1,7 +1,7 @@
 """The server under test: real uvicorn in its own process, running the sealer as
 `medwms serve` does, with two bench-only additions — a query counter
 (before_cursor_execute) and server-side timing of POST requests, read at /__bench/stats
-(also the resident memory of the process).
+(also the resident memory of the process and the CPU time it has used, its sealer's too).
 
     python -m medwms.bench.server DATABASE_URL PORT SEAL_DIR
 
@@ -77,7 +77,8 @@ def build(url: str, seal_dir: str) -> Timing:
 
     def stats(reset: bool = False) -> dict[str, Any]:
         found = {"queries": queries[0], "server_ms": list(timing.samples),
-                 "server_paths": list(timing.paths), "rss_mb": rss_mb()}
+                 "server_paths": list(timing.paths), "rss_mb": rss_mb(),
+                 "cpu_s": time.process_time()}
         if reset:
             timing.samples.clear()
             timing.paths.clear()

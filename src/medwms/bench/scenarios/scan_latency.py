@@ -89,6 +89,8 @@ def _level(bases: list[str], token: str, clients: int, seconds: float,
                 if clients == 50 else None),
             "queries_per_scan": round((after["queries"] - before["queries"]) / done, 2)
             if done else None,
+            "server_cpu_ms_per_scan": round((after["cpu_s"] - before["cpu_s"]) * 1000 / done, 2)
+            if done else None,
             "rate_goal": f">= {RATE_GOAL:.0f} scans/s" if clients == 50 else None,
             "rate_met": done / elapsed >= RATE_GOAL if clients == 50 else None}
 

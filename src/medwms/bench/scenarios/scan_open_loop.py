@@ -69,7 +69,7 @@ def run(ctx: Context) -> Result:
     handhelds = _floor(ctx.db, per_kind)
     workers = workers_for(ctx.db)
     with servers(ctx.db.url, workers) as bases:
-        stats(bases, reset=True)
+        before = stats(bases, reset=True)
         sampler = _Sampler(ctx.db)
         sampler.start()
         outcome = asyncio.run(_drive(bases, handhelds.token, handhelds.clients, seconds))
@@ -84,6 +84,8 @@ def run(ctx: Context) -> Result:
             "server": figure(server, goal=f"p99 < {P99_GOAL:.0f} ms, 0 errors",
                              met=p99 is not None and p99 < P99_GOAL and not outcome.errors),
             "server_by_kind": _by_kind(server, found["server_paths"]),
+            "server_cpu_ms_per_scan": round((found["cpu_s"] - before["cpu_s"]) * 1000
+                                            / len(server), 2) if server else None,
             "unsealed_max_age_s": round(sampler.worst, 3),
             "unsealed_goal": f"every row sealed within {SEAL_GOAL:.0f} s",
             "unsealed_met": sampler.worst <= SEAL_GOAL}

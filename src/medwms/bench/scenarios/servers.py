@@ -65,9 +65,11 @@ def _wait(base: str, child: subprocess.Popen[bytes]) -> None:
 
 
 def stats(bases: list[str], reset: bool = False) -> dict[str, Any]:
-    """The servers' counters summed: queries, server times of POSTs, the largest RSS."""
+    """The servers' counters summed: queries, server times of POSTs, CPU seconds used, the
+    largest RSS."""
     found = [httpx.get(base + STATS, params={"reset": reset}).json() for base in bases]
     return {"queries": sum(f["queries"] for f in found),
             "server_ms": [ms for f in found for ms in f["server_ms"]],
             "server_paths": [path for f in found for path in f["server_paths"]],
+            "cpu_s": sum(f["cpu_s"] for f in found),
             "rss_mb": max((f["rss_mb"] or 0) for f in found) or None}
