@@ -72,10 +72,18 @@ class Picked:
 
 
 def pick_stock(session: Session, *, raw: str | None, identity: StockIdentity | None,
-               quantity: int | None, today: date) -> Picked:
-    """The dock stock named by a unit/SSCC scan or an identity; refusals say why not."""
+               quantity: int | None, today: date, lock: bool = False) -> Picked:
+    """The dock stock named by a unit/SSCC scan or an identity; refusals say why not.
+
+    With `lock`, its stock rows are locked as they are read (FOR UPDATE OF stock, in key
+    order: step 2 of the lock order) and read afresh: a row that was being changed is read
+    once that change has committed, so the quantities are the ones the move will change.
+    """
     wanted = _wanted(session, raw, identity or StockIdentity(), today)
-    rows = session.execute(_stock_query(wanted)).all()
+    query = _stock_query(wanted)
+    if lock:
+        query = query.with_for_update(of=Stock).execution_options(populate_existing=True)
+    rows = session.execute(query).all()
     if not rows:
         raise errors.NothingToPutAway(what=wanted.what)
     ready = [row for row in rows if row.Stock.status in rules.PUTAWAY_STATUSES]

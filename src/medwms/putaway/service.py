@@ -18,8 +18,8 @@ from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import PermissionDenied
 from medwms.core.ids import new_doc_no
-from medwms.ledger.rules import Line, StockKey
-from medwms.ledger.service import lock_stock_keys, post
+from medwms.ledger.rules import Line
+from medwms.ledger.service import post
 from medwms.ledger.tables import MovementKind
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location
@@ -92,15 +92,10 @@ def confirm(db: Database, *, actor: Actor, location_raw: str, raw: str | None = 
     now = utc_now()
     with db.unit_of_work() as uow:
         session = uow.session
-        first = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
-                           today=local_date(now))
-        require_warehouses(session, actor, first.warehouse_id)
-        lock_stock_keys(session, [StockKey(t.owner_id, t.item_id, t.lot_id, t.serial_id,
-                                           t.location_id, t.status, t.hu_id)
-                                  for t in first.takes])
-        # Read again under the lock: a concurrent confirm may have moved the units meanwhile.
+        # Read under lock: a concurrent confirm may be moving the same units.
         picked = pick_stock(session, raw=raw, identity=identity, quantity=quantity,
-                            today=local_date(now))
+                            today=local_date(now), lock=True)
+        require_warehouses(session, actor, picked.warehouse_id)
         target = location_of(session, location_raw)
         goods = _goods(picked)
         place = queries.candidate(session, target.id)

@@ -39,7 +39,7 @@ BUDGETS = {
     # and the allocation is re-pointed to the serial picked in its place (+1)
     "pick substituting a serial": 17,
     "verification": 13,              # was 14
-    "putaway": 15,                   # was 17
+    "putaway": 12,                   # was 17
     "packing": 17,                   # was 19
     "count": 12,
     "transfer receipt": 21,          # was 24
