@@ -14,11 +14,12 @@ from medwms.auth import service as auth
 from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.bench.generate import gtin
-from medwms.bench.ledgerload import LedgerWriter, Move
 from medwms.config import Settings
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
-from medwms.ledger.tables import Lot
+from medwms.ledger.rules import Line
+from medwms.ledger.service import post
+from medwms.ledger.tables import Lot, MovementKind, Status
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
 
 CODE, ITEMS, PASSWORD = "BS", 20, "Bench-scan-Pa55word!"
@@ -94,7 +95,12 @@ def _master(db: Database) -> list[str]:
 
 
 def _stock(db: Database, units: int, prefix: str) -> None:
-    """Five lots per item, spread over the bins, enough for every client's wave."""
+    """Five lots per item, spread over the bins, enough for every client's wave.
+
+    Posted through the ledger as one document (unsealed; the servers' sealer chains it):
+    a bulk LedgerWriter would start the warehouse's chain afresh, which a second floor in
+    the same run (whose warehouse already has a chain) cannot do.
+    """
     now = utc_now()
     per_lot = units // (ITEMS * 5) * 2 + 10
     with db.unit_of_work() as uow:
@@ -106,22 +112,17 @@ def _stock(db: Database, units: int, prefix: str) -> None:
                                 for n, i in enumerate(items) for k in range(5)])
         owner = s.scalars(select(Owner.id).where(Owner.code == "SELF")).one()
         lots = s.execute(select(Lot.id, Lot.item_id).where(
-            Lot.item_id.in_(items), Lot.lot_no.startswith(f"P{prefix}"))).all()
-        bins = dict(s.execute(select(Location.id, Location.warehouse_id)
-                              .join(Zone, Zone.id == Location.zone_id)
-                              .join(Warehouse, Warehouse.id == Location.warehouse_id)
-                              .where(Warehouse.code == CODE)).all())
+            Lot.item_id.in_(items), Lot.lot_no.startswith(f"P{prefix}"))
+            .order_by(Lot.id)).all()
         storage = sorted(s.scalars(select(Location.id).join(Zone, Zone.id == Location.zone_id)
                                    .join(Warehouse, Warehouse.id == Location.warehouse_id)
                                    .where(Warehouse.code == CODE, Zone.kind == "STORAGE")))
+        post(s, actor=SYSTEM, doc_type="RCV", doc_no=f"RCV-BS-STOCK-{prefix}", now=now,
+             lines=[Line(kind=MovementKind.RECEIVE, owner_id=owner, item_id=item_id,
+                         lot_id=lot_id, quantity=per_lot,
+                         to_location_id=storage[n % len(storage)], to_status=Status.AVAILABLE)
+                    for n, (lot_id, item_id) in enumerate(lots)])
         uow.commit()
-    writer = LedgerWriter(db, bins)
-    for n, (lot_id, item_id) in enumerate(lots):
-        writer.post("RCV", f"RCV-BS-STOCK-{prefix}", [Move("RECEIVE", owner_id=owner, item_id=item_id,
-                                                  lot_id=lot_id, quantity=per_lot,
-                                                  to_location_id=storage[n % len(storage)],
-                                                  to_status="AVAILABLE")], now)
-    writer.finish(now)
 
 
 def _receipts(db: Database, clients: int) -> list[str]:
