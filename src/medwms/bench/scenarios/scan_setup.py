@@ -54,7 +54,7 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
         gtins = _master(db)
         auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
                          password=PASSWORD, roles=["admin"])
-    _stock(db, units_per_client * clients, prefix)
+    add_stock(db, units_per_client * clients, prefix)
     token = signin.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
     wave_nos = make_waves(db, clients, units_per_client, prefix)
@@ -94,7 +94,7 @@ def _master(db: Database) -> list[str]:
     return gtins
 
 
-def _stock(db: Database, units: int, prefix: str) -> None:
+def add_stock(db: Database, units: int, prefix: str) -> None:
     """Five lots per item, spread over the bins, enough for every client's wave.
 
     Posted through the ledger as one document (unsealed; the servers' sealer chains it):
