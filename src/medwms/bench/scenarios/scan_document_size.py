@@ -8,6 +8,11 @@ of a shared machine falls on both alike. The big receipt's lines are written in 
 the running totals a scan would have left on them (and their RECEIVE movements through the
 ledger, sealed before the servers start), so the next real scan sees the same document it
 would after 10,000 scans; the big wave is made by the real order and wave services.
+
+The floor has 20 items, so FEFO puts a big wave's lines of an item on the few bins of its
+earliest lots (~200 allocations per item and bin at 10,000 lines); a pick reads and locks
+all of them (`picking.picks.load_facts`). `allocations_per_pick_place` reports that density
+beside the figures, since it, not the wave's line count as such, is what a pick pays for.
 """
 
 from __future__ import annotations
