@@ -9,6 +9,7 @@ from medwms.bench.scenarios import (
     fefo_allocate,
     ledger_post,
     parse,
+    scan_document_size,
     scan_latency,
     scan_open_loop,
     stock_query,
@@ -25,4 +26,5 @@ SCENARIOS: dict[str, Callable[[Context], Result]] = {
     "count_approve": count_approve.run,
     "scan_latency": scan_latency.run,
     "scan_open_loop": scan_open_loop.run,
+    "scan_document_size": scan_document_size.run,
 }

@@ -19,7 +19,7 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
-from medwms.ledger.tables import Lot
+from medwms.ledger.tables import Lot, MovementKind, Status
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
 
 CODE, ITEMS, PASSWORD = "BS", 20, "Bench-scan-Pa55word!"
@@ -54,7 +54,7 @@ def build(db: Database, clients: int, units_per_client: int, prefix: str = "SO")
         gtins = _master(db)
         auth.create_user(db, actor=SYSTEM, username="benchscan", display_name="Bench scanner",
                          password=PASSWORD, roles=["admin"])
-    _stock(db, units_per_client * clients, prefix)
+    add_stock(db, units_per_client * clients, prefix)
     token = signin.login(db, settings=Settings(database_url=db.url), username="benchscan",
                        password=PASSWORD).access_token
     wave_nos = make_waves(db, clients, units_per_client, prefix)
@@ -94,9 +94,13 @@ def _master(db: Database) -> list[str]:
     return gtins
 
 
-def _stock(db: Database, units: int, prefix: str) -> None:
-    """Five lots per item, spread over the bins, enough for every client's wave: one
-    receipt through the ledger (sealed once the servers run)."""
+def add_stock(db: Database, units: int, prefix: str) -> None:
+    """Five lots per item, spread over the bins, enough for every client's wave.
+
+    Posted through the ledger as one document (unsealed; the servers' sealer chains it):
+    a bulk LedgerWriter would start the warehouse's chain afresh, which a second floor in
+    the same run (whose warehouse already has a chain) cannot do.
+    """
     now = utc_now()
     per_lot = units // (ITEMS * 5) * 2 + 10
     with db.unit_of_work() as uow:
@@ -108,14 +112,15 @@ def _stock(db: Database, units: int, prefix: str) -> None:
                                 for n, i in enumerate(items) for k in range(5)])
         owner = s.scalars(select(Owner.id).where(Owner.code == "SELF")).one()
         lots = s.execute(select(Lot.id, Lot.item_id).where(
-            Lot.item_id.in_(items), Lot.lot_no.startswith(f"P{prefix}"))).all()
+            Lot.item_id.in_(items), Lot.lot_no.startswith(f"P{prefix}"))
+            .order_by(Lot.id)).all()
         storage = sorted(s.scalars(select(Location.id).join(Zone, Zone.id == Location.zone_id)
                                    .join(Warehouse, Warehouse.id == Location.warehouse_id)
                                    .where(Warehouse.code == CODE, Zone.kind == "STORAGE")))
         post(s, actor=SYSTEM, doc_type="RCV", doc_no=f"RCV-BS-STOCK-{prefix}", now=now,
-             lines=[Line(kind="RECEIVE", owner_id=owner, item_id=item_id, lot_id=lot_id,
-                         quantity=per_lot, to_location_id=storage[n % len(storage)],
-                         to_status="AVAILABLE")
+             lines=[Line(kind=MovementKind.RECEIVE, owner_id=owner, item_id=item_id,
+                         lot_id=lot_id, quantity=per_lot,
+                         to_location_id=storage[n % len(storage)], to_status=Status.AVAILABLE)
                     for n, (lot_id, item_id) in enumerate(lots)])
         uow.commit()
 
