@@ -14,14 +14,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.tables import User
-from medwms.core.errors import NotFound
 from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, SerialUnit, Stock
-from medwms.masterdata.queries import resolve_gtin
-from medwms.masterdata.tables import Item, Location, Partner, PartnerKind, Warehouse, Zone
+from medwms.masterdata.queries import normalised_gtin
+from medwms.masterdata.tables import (
+    Item,
+    Location,
+    Packaging,
+    Partner,
+    PartnerKind,
+    Warehouse,
+    Zone,
+)
 from medwms.recall.errors import NoSuchLot
 from medwms.shipping.tables import Shipment
 
@@ -52,12 +59,23 @@ class TraceQuery:
 
 @dataclass(frozen=True)
 class Target:
-    """What the trace follows: an item and its lot ids, or one serial unit."""
+    """What the trace follows: an item (its facts) and its lot ids, or one serial unit."""
 
-    item: Item
+    item: dict[str, Any]
     gtin: str
     lot_ids: tuple[int, ...] = ()
     serial_id: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """"serial" or "lot": which cached statements read it."""
+        return "serial" if self.serial_id is not None else "lot"
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of those statements."""
+        if self.serial_id is not None:
+            return {"serial_id": self.serial_id}
+        return {"lot_ids": list(self.lot_ids)}
 
     def movement_filter(self) -> ColumnElement[bool]:
         if self.serial_id is not None:
@@ -153,92 +171,135 @@ def jsonable(value: Any) -> Any:
 
 
 def trace(session: Session, query: TraceQuery) -> Trace:
-    """Backward, history, where it is now and forward, for one lot / serial / range."""
+    """Backward, history, where it is now and forward, for one lot / serial / range.
+
+    Three statements: resolve the GTIN and its lots (or serial), the movements with the
+    names of their places and parties, the stock; a fourth only for SHIP rows that name no
+    partner. Each is built once and cached, so a small lot pays for its rows, not for
+    building queries."""
     target = resolve(session, query)
-    moves = tuple(movement_lines(session, target.movement_filter()))
+    moves = tuple(movement_lines(session, target))
     fallback = _shipment_consignees(session, moves)
-    return Trace(query=query, item=item_facts(target.item, target.gtin), movements=moves,
-                 stock=tuple(stock_lines(session, target.stock_filter())),
+    return Trace(query=query, item=target.item, movements=moves,
+                 stock=tuple(stock_lines(session, target)),
                  origin=tuple(origins(moves)), shipped=tuple(shipments(moves, fallback)),
                  returned=tuple(returns(moves)))
 
 
 def resolve(session: Session, query: TraceQuery) -> Target:
-    """The item and the lot ids (or serial id) the query names, or NoSuchLot."""
+    """The item and the lot ids (or serial id) the query names, or NoSuchLot (one query)."""
     what, key = query.what()
-    try:
-        item, packaging = resolve_gtin(session, query.gtin)
-    except NotFound:
-        raise NoSuchLot(gtin=query.gtin, what=what, key=key) from None
+    rows = session.execute(*_resolving(query, normalised_gtin(query.gtin))).all()
+    if not rows:
+        raise NoSuchLot(gtin=query.gtin, what=what, key=key)
+    ids = tuple(row[-1] for row in rows if row[-1] is not None)
+    if not ids:
+        raise NoSuchLot(gtin=rows[0][0], what=what, key=key)
+    item = item_facts(rows[0])
     if query.serial:
-        serial_id = session.scalar(select(SerialUnit.id).where(
-            SerialUnit.item_id == item.id, SerialUnit.serial == query.serial))
-        if serial_id is None:
-            raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
-        return Target(item, packaging.gtin, serial_id=serial_id)
-    lot_ids = tuple(session.scalars(_lot_query(item.id, query)))
-    if not lot_ids:
-        raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
-    return Target(item, packaging.gtin, lot_ids=lot_ids)
+        return Target(item, rows[0][0], serial_id=ids[0])
+    return Target(item, rows[0][0], lot_ids=ids)
 
 
-def _lot_query(item_id: int, query: TraceQuery) -> Select[int]:
-    lots = select(Lot.id).where(Lot.item_id == item_id).order_by(Lot.id)
+def _resolving(query: TraceQuery, gtin: str) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    """The resolving statement and its parameters: a lot or a serial by a cached statement,
+    a range by one built for its bounds."""
+    if query.serial:
+        return _BY_SERIAL, {"gtin": gtin, "serial": query.serial}
     if query.lot:
-        return lots.where(Lot.lot_no == query.lot)
-    ranged = False
+        return _BY_LOT, {"gtin": gtin, "lot": query.lot}
+    return _item_and(Lot, _range(query)), {"gtin": gtin}
+
+
+def _item_and(joined: Any, on: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """GTIN, the item's facts, and the id of each `joined` row (lot or serial) of the item
+    matching `on`; one row with a NULL id when the item has none, no row for an unknown
+    GTIN."""
+    return (select(Packaging.gtin, *_ITEM_FACTS, joined.id)
+            .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
+            .outerjoin(joined, and_(joined.item_id == Item.id, *on))
+            .where(Packaging.gtin == bindparam("gtin")).order_by(joined.id))
+
+
+def _range(query: TraceQuery) -> list[ColumnElement[bool]]:
+    """The lot conditions of an expiry / production-date range."""
+    found: list[ColumnElement[bool]] = []
     for column, low, high in ((Lot.expiry, query.expiry_from, query.expiry_to),
                               (Lot.production_date, query.produced_from, query.produced_to)):
         if low is not None:
-            lots, ranged = lots.where(column >= low), True
+            found.append(column >= low)
         if high is not None:
-            lots, ranged = lots.where(column <= high), True
+            found.append(column <= high)
     # A bare GTIN is not a trace: it needs a lot, a serial or a range.
-    return lots if ranged else lots.where(Lot.id.is_(None))
+    return found or [Lot.id.is_(None)]
 
 
-def item_facts(item: Item, gtin: str) -> dict[str, Any]:
-    """The item as the trace shows it."""
-    return {"code": item.code, "gtin": gtin, "name_zh": item.name_zh, "name_en": item.name_en,
-            "model": item.model, "manufacturer": item.manufacturer,
-            "registration_no": item.registration_no, "tracking": item.tracking,
-            "risk_class": item.risk_class, "implant": item.implant}
+_ITEM_FACTS = (Item.code, Item.name_zh, Item.name_en, Item.model, Item.manufacturer,
+               Item.registration_no, Item.tracking, Item.risk_class, Item.implant)
+_BY_LOT = _item_and(Lot, [Lot.lot_no == bindparam("lot")])
+_BY_SERIAL = _item_and(SerialUnit, [SerialUnit.serial == bindparam("serial")])
 
 
-def movement_lines(session: Session, where: ColumnElement[bool]) -> list[MovementLine]:
-    """The movements matching `where`, oldest first, with codes instead of ids."""
+def item_facts(row: Any) -> dict[str, Any]:
+    """The item as the trace shows it, from a resolving row (GTIN, facts, id)."""
+    code, *facts = row[1:1 + len(_ITEM_FACTS)]
+    names = ("name_zh", "name_en", "model", "manufacturer", "registration_no", "tracking",
+             "risk_class", "implant")
+    return {"code": code, "gtin": row[0], **dict(zip(names, facts, strict=True))}
+
+
+def _movement_query(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The movements matching `where`, oldest first, with codes and names instead of ids."""
     source, target = aliased(Location), aliased(Location)
     parent = aliased(Partner)
-    query = (select(Movement.created_at, Warehouse.code, Movement.seq, Movement.kind,
-                    Movement.doc_type, Movement.doc_no, Lot.lot_no, SerialUnit.serial,
-                    Lot.expiry, source.code, target.code, Movement.from_status,
-                    Movement.to_status, Movement.quantity, Partner.code, Partner.name,
-                    Partner.kind, parent.code, parent.name, User.username, Movement.reason,
-                    Movement.owner_id, Partner.name_en, parent.name_en)
-             .join(Warehouse, Warehouse.id == Movement.warehouse_id)
-             .outerjoin(Lot, Lot.id == Movement.lot_id)
-             .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
-             .outerjoin(source, source.id == Movement.from_location_id)
-             .outerjoin(target, target.id == Movement.to_location_id)
-             .outerjoin(Partner, Partner.id == Movement.partner_id)
-             .outerjoin(parent, parent.id == Partner.parent_id)
-             .outerjoin(User, User.id == Movement.actor_id)
-             .where(where).order_by(Movement.created_at, Movement.id))
-    return [MovementLine(*cast(tuple[Any, ...], row)) for row in session.execute(query)]
+    return (select(Movement.created_at, Warehouse.code, Movement.seq, Movement.kind,
+                   Movement.doc_type, Movement.doc_no, Lot.lot_no, SerialUnit.serial,
+                   Lot.expiry, source.code, target.code, Movement.from_status,
+                   Movement.to_status, Movement.quantity, Partner.code, Partner.name,
+                   Partner.kind, parent.code, parent.name, User.username, Movement.reason,
+                   Movement.owner_id, Partner.name_en, parent.name_en)
+            .join(Warehouse, Warehouse.id == Movement.warehouse_id)
+            .outerjoin(Lot, Lot.id == Movement.lot_id)
+            .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
+            .outerjoin(source, source.id == Movement.from_location_id)
+            .outerjoin(target, target.id == Movement.to_location_id)
+            .outerjoin(Partner, Partner.id == Movement.partner_id)
+            .outerjoin(parent, parent.id == Partner.parent_id)
+            .outerjoin(User, User.id == Movement.actor_id)
+            .where(where).order_by(Movement.created_at, Movement.id))
 
 
-def stock_lines(session: Session, where: ColumnElement[bool]) -> list[StockLine]:
+def _stock_query(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The balances matching `where`, by warehouse and location, with codes instead of ids."""
+    return (select(Warehouse.code, Location.code, Zone.code, Stock.status, Stock.quantity,
+                   Lot.lot_no, SerialUnit.serial, Lot.expiry, HandlingUnit.sscc)
+            .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+            .join(Location, Location.id == Stock.location_id)
+            .join(Zone, Zone.id == Location.zone_id)
+            .outerjoin(Lot, Lot.id == Stock.lot_id)
+            .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
+            .outerjoin(HandlingUnit, HandlingUnit.id == Stock.hu_id)
+            .where(where).order_by(Warehouse.code, Location.code, Stock.id))
+
+
+_LOTS: BindParameter[int] = bindparam("lot_ids", expanding=True)
+_SERIAL: BindParameter[int] = bindparam("serial_id")
+_MOVES = {"lot": _movement_query(Movement.lot_id.in_(_LOTS)),
+          "serial": _movement_query(Movement.serial_id == _SERIAL)}
+_STOCK = {"lot": _stock_query(Stock.lot_id.in_(_LOTS)),
+          "serial": _stock_query(Stock.serial_id == _SERIAL)}
+
+
+def movement_lines(session: Session, target: Target) -> list[MovementLine]:
+    """The target's movements, oldest first (by the movement (lot_id, created_at, id)
+    index for a lot: one index range, no sort)."""
+    rows = session.execute(_MOVES[target.kind], target.params())
+    return [MovementLine(*cast(tuple[Any, ...], row)) for row in rows]
+
+
+def stock_lines(session: Session, target: Target) -> list[StockLine]:
     """Where the units are now: every balance in every warehouse (in transit included)."""
-    query = (select(Warehouse.code, Location.code, Zone.code, Stock.status, Stock.quantity,
-                    Lot.lot_no, SerialUnit.serial, Lot.expiry, HandlingUnit.sscc)
-             .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-             .join(Location, Location.id == Stock.location_id)
-             .join(Zone, Zone.id == Location.zone_id)
-             .outerjoin(Lot, Lot.id == Stock.lot_id)
-             .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
-             .outerjoin(HandlingUnit, HandlingUnit.id == Stock.hu_id)
-             .where(where).order_by(Warehouse.code, Location.code, Stock.id))
-    return [StockLine(*row) for row in session.execute(query)]
+    return [StockLine(*row) for row in session.execute(_STOCK[target.kind], target.params())]
 
 
 def origins(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
@@ -278,10 +339,13 @@ def _shipment_consignees(session: Session,
     missing = {m.doc_no for m in moves if m.kind == MovementKind.SHIP and m.partner is None}
     if not missing:
         return {}
-    rows = session.execute(select(Shipment.shipment_no, Partner.code, Partner.name)
-                           .join(Partner, Partner.id == Shipment.consignee_id)
-                           .where(Shipment.shipment_no.in_(missing)))
+    rows = session.execute(_CONSIGNEES, {"numbers": sorted(missing)})
     return {no: (code, name) for no, code, name in rows}
+
+
+_CONSIGNEES = (select(Shipment.shipment_no, Partner.code, Partner.name)
+               .join(Partner, Partner.id == Shipment.consignee_id)
+               .where(Shipment.shipment_no.in_(bindparam("numbers", expanding=True))))
 
 
 def shipments(moves: tuple[MovementLine, ...],
