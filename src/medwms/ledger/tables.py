@@ -134,7 +134,8 @@ class Movement(Base):
     __tablename__ = "movement"
     __table_args__ = (
         UniqueConstraint("warehouse_id", "seq"),
-        Index("ix_movement_lot", "lot_id"),
+        # A lot's history in time order (the trace): one index range, no sort.
+        Index("ix_movement_lot_time", "lot_id", "created_at", "id"),
         Index("ix_movement_serial", "serial_id"),
         Index("ix_movement_document", "doc_type", "doc_no"),
         Index("ix_movement_from_location", "from_location_id"),

@@ -85,12 +85,17 @@ def export_records(session: Session, kind: Kind) -> list[Record]:
     return store.rows_in_order(kind, records)
 
 
-def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
-    """The item and packaging level a scanned GTIN means (one query)."""
+def normalised_gtin(gtin: str) -> str:
+    """The GTIN-14 a scanned or typed GTIN means; ScanRefused if it is not one."""
     try:
-        normalised = fields.gtin(gtin)
+        return fields.gtin(gtin)
     except fields.FieldError as error:
         raise ScanRefused(reason=str(error)) from None
+
+
+def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
+    """The item and packaging level a scanned GTIN means (one query)."""
+    normalised = normalised_gtin(gtin)
     found = session.execute(select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id)
                             .where(Packaging.gtin == normalised)).one_or_none()
     if found is None:

@@ -3,25 +3,48 @@
 Two indexed reads carry the whole trace: the movements of the lots (movement.lot_id) or
 the serial (movement.serial_id), and their current stock (stock.lot_id / stock.serial_id).
 Origin (RECEIVE), shipments (SHIP) and returns (RETURN) are read off the same movement rows,
-so the cost grows with the lot's history, not with the size of the ledger. The receipt's
-documents (notice, inspection, signature, arrival temperature) are added one layer up, in
-`medwms.documents.trace_origin`.
+so the cost grows with the lot's history, not with the size of the ledger. The codes and
+names those rows refer to (warehouses, lots, places, parties, users) come from one more
+read by primary key, not from joins: a trace's fixed cost is four small statements (the
+GTIN and its lots first), each built once. The receipt's documents (notice, inspection,
+signature, arrival temperature) are added one layer up, in `medwms.documents.trace_origin`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.tables import User
-from medwms.core.errors import NotFound
 from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, SerialUnit, Stock
-from medwms.masterdata.queries import resolve_gtin
-from medwms.masterdata.tables import Item, Location, Partner, PartnerKind, Warehouse, Zone
+from medwms.masterdata.queries import normalised_gtin
+from medwms.masterdata.tables import (
+    Item,
+    Location,
+    Packaging,
+    Partner,
+    PartnerKind,
+    Warehouse,
+    Zone,
+)
 from medwms.recall.errors import NoSuchLot
 from medwms.shipping.tables import Shipment
 
@@ -52,12 +75,23 @@ class TraceQuery:
 
 @dataclass(frozen=True)
 class Target:
-    """What the trace follows: an item and its lot ids, or one serial unit."""
+    """What the trace follows: an item (its facts) and its lot ids, or one serial unit."""
 
-    item: Item
+    item: dict[str, Any]
     gtin: str
     lot_ids: tuple[int, ...] = ()
     serial_id: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """"serial" or "lot": which cached statements read it."""
+        return "serial" if self.serial_id is not None else "lot"
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of those statements."""
+        if self.serial_id is not None:
+            return {"serial_id": self.serial_id}
+        return {"lot_ids": list(self.lot_ids)}
 
     def movement_filter(self) -> ColumnElement[bool]:
         if self.serial_id is not None:
@@ -153,92 +187,188 @@ def jsonable(value: Any) -> Any:
 
 
 def trace(session: Session, query: TraceQuery) -> Trace:
-    """Backward, history, where it is now and forward, for one lot / serial / range."""
+    """Backward, history, where it is now and forward, for one lot / serial / range.
+
+    Four statements, each built once and cached: the GTIN with its lots (or serial), the
+    movement rows (one index range, no join), the stock rows, and the names of every
+    warehouse, lot, place, party and user they name (one IN read); a fifth only for SHIP
+    rows that name no partner. A small lot pays for its rows, not for building or planning
+    a join of nine tables."""
     target = resolve(session, query)
-    moves = tuple(movement_lines(session, target.movement_filter()))
+    move_rows = session.execute(_MOVES[target.kind], target.params()).all()
+    stock_rows = session.execute(_STOCK[target.kind], target.params()).all()
+    names = _names(session, move_rows, stock_rows)
+    moves = tuple(_line(row, names) for row in move_rows)
     fallback = _shipment_consignees(session, moves)
-    return Trace(query=query, item=item_facts(target.item, target.gtin), movements=moves,
-                 stock=tuple(stock_lines(session, target.stock_filter())),
+    return Trace(query=query, item=target.item, movements=moves,
+                 stock=tuple(_stock_line(row, names) for row in stock_rows),
                  origin=tuple(origins(moves)), shipped=tuple(shipments(moves, fallback)),
                  returned=tuple(returns(moves)))
 
 
 def resolve(session: Session, query: TraceQuery) -> Target:
-    """The item and the lot ids (or serial id) the query names, or NoSuchLot."""
+    """The item and the lot ids (or serial id) the query names, or NoSuchLot (one query)."""
     what, key = query.what()
-    try:
-        item, packaging = resolve_gtin(session, query.gtin)
-    except NotFound:
-        raise NoSuchLot(gtin=query.gtin, what=what, key=key) from None
+    rows = session.execute(*_resolving(query, normalised_gtin(query.gtin))).all()
+    if not rows:
+        raise NoSuchLot(gtin=query.gtin, what=what, key=key)
+    ids = tuple(row[-1] for row in rows if row[-1] is not None)
+    if not ids:
+        raise NoSuchLot(gtin=rows[0][0], what=what, key=key)
+    item = item_facts(rows[0])
     if query.serial:
-        serial_id = session.scalar(select(SerialUnit.id).where(
-            SerialUnit.item_id == item.id, SerialUnit.serial == query.serial))
-        if serial_id is None:
-            raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
-        return Target(item, packaging.gtin, serial_id=serial_id)
-    lot_ids = tuple(session.scalars(_lot_query(item.id, query)))
-    if not lot_ids:
-        raise NoSuchLot(gtin=packaging.gtin, what=what, key=key)
-    return Target(item, packaging.gtin, lot_ids=lot_ids)
+        return Target(item, rows[0][0], serial_id=ids[0])
+    return Target(item, rows[0][0], lot_ids=ids)
 
 
-def _lot_query(item_id: int, query: TraceQuery) -> Select[int]:
-    lots = select(Lot.id).where(Lot.item_id == item_id).order_by(Lot.id)
+def _resolving(query: TraceQuery, gtin: str) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    """The resolving statement and its parameters: a lot or a serial by a cached statement,
+    a range by one built for its bounds."""
+    if query.serial:
+        return _BY_SERIAL, {"gtin": gtin, "serial": query.serial}
     if query.lot:
-        return lots.where(Lot.lot_no == query.lot)
-    ranged = False
+        return _BY_LOT, {"gtin": gtin, "lot": query.lot}
+    return _item_and(Lot, _range(query)), {"gtin": gtin}
+
+
+def _item_and(joined: Any, on: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """GTIN, the item's facts, and the id of each `joined` row (lot or serial) of the item
+    matching `on`; one row with a NULL id when the item has none, no row for an unknown
+    GTIN."""
+    return (select(Packaging.gtin, *_ITEM_FACTS, joined.id)
+            .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
+            .outerjoin(joined, and_(joined.item_id == Item.id, *on))
+            .where(Packaging.gtin == bindparam("gtin")).order_by(joined.id))
+
+
+def _range(query: TraceQuery) -> list[ColumnElement[bool]]:
+    """The lot conditions of an expiry / production-date range."""
+    found: list[ColumnElement[bool]] = []
     for column, low, high in ((Lot.expiry, query.expiry_from, query.expiry_to),
                               (Lot.production_date, query.produced_from, query.produced_to)):
         if low is not None:
-            lots, ranged = lots.where(column >= low), True
+            found.append(column >= low)
         if high is not None:
-            lots, ranged = lots.where(column <= high), True
+            found.append(column <= high)
     # A bare GTIN is not a trace: it needs a lot, a serial or a range.
-    return lots if ranged else lots.where(Lot.id.is_(None))
+    return found or [Lot.id.is_(None)]
 
 
-def item_facts(item: Item, gtin: str) -> dict[str, Any]:
-    """The item as the trace shows it."""
-    return {"code": item.code, "gtin": gtin, "name_zh": item.name_zh, "name_en": item.name_en,
-            "model": item.model, "manufacturer": item.manufacturer,
-            "registration_no": item.registration_no, "tracking": item.tracking,
-            "risk_class": item.risk_class, "implant": item.implant}
+_ITEM_FACTS = (Item.code, Item.name_zh, Item.name_en, Item.model, Item.manufacturer,
+               Item.registration_no, Item.tracking, Item.risk_class, Item.implant)
+_BY_LOT = _item_and(Lot, [Lot.lot_no == bindparam("lot")])
+_BY_SERIAL = _item_and(SerialUnit, [SerialUnit.serial == bindparam("serial")])
 
 
-def movement_lines(session: Session, where: ColumnElement[bool]) -> list[MovementLine]:
-    """The movements matching `where`, oldest first, with codes instead of ids."""
-    source, target = aliased(Location), aliased(Location)
-    parent = aliased(Partner)
-    query = (select(Movement.created_at, Warehouse.code, Movement.seq, Movement.kind,
-                    Movement.doc_type, Movement.doc_no, Lot.lot_no, SerialUnit.serial,
-                    Lot.expiry, source.code, target.code, Movement.from_status,
-                    Movement.to_status, Movement.quantity, Partner.code, Partner.name,
-                    Partner.kind, parent.code, parent.name, User.username, Movement.reason,
-                    Movement.owner_id, Partner.name_en, parent.name_en)
-             .join(Warehouse, Warehouse.id == Movement.warehouse_id)
-             .outerjoin(Lot, Lot.id == Movement.lot_id)
-             .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id)
-             .outerjoin(source, source.id == Movement.from_location_id)
-             .outerjoin(target, target.id == Movement.to_location_id)
-             .outerjoin(Partner, Partner.id == Movement.partner_id)
-             .outerjoin(parent, parent.id == Partner.parent_id)
-             .outerjoin(User, User.id == Movement.actor_id)
-             .where(where).order_by(Movement.created_at, Movement.id))
-    return [MovementLine(*cast(tuple[Any, ...], row)) for row in session.execute(query)]
+def item_facts(row: Any) -> dict[str, Any]:
+    """The item as the trace shows it, from a resolving row (GTIN, facts, id)."""
+    code, *facts = row[1:1 + len(_ITEM_FACTS)]
+    names = ("name_zh", "name_en", "model", "manufacturer", "registration_no", "tracking",
+             "risk_class", "implant")
+    return {"code": code, "gtin": row[0], **dict(zip(names, facts, strict=True))}
 
 
-def stock_lines(session: Session, where: ColumnElement[bool]) -> list[StockLine]:
-    """Where the units are now: every balance in every warehouse (in transit included)."""
-    query = (select(Warehouse.code, Location.code, Zone.code, Stock.status, Stock.quantity,
-                    Lot.lot_no, SerialUnit.serial, Lot.expiry, HandlingUnit.sscc)
-             .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-             .join(Location, Location.id == Stock.location_id)
-             .join(Zone, Zone.id == Location.zone_id)
-             .outerjoin(Lot, Lot.id == Stock.lot_id)
-             .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
-             .outerjoin(HandlingUnit, HandlingUnit.id == Stock.hu_id)
-             .where(where).order_by(Warehouse.code, Location.code, Stock.id))
-    return [StockLine(*row) for row in session.execute(query)]
+def _movement_query(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The movements matching `where`, oldest first, as ids: no join, so the database
+    plans a single index range (the join to eight tables it replaces took PostgreSQL
+    longer to plan than a small lot takes to read)."""
+    return (select(Movement.created_at, Movement.warehouse_id, Movement.seq, Movement.kind,
+                   Movement.doc_type, Movement.doc_no, Movement.lot_id, Movement.serial_id,
+                   Movement.from_location_id, Movement.to_location_id, Movement.from_status,
+                   Movement.to_status, Movement.quantity, Movement.partner_id,
+                   Movement.actor_id, Movement.reason, Movement.owner_id)
+            .where(where).order_by(Movement.created_at, Movement.id))
+
+
+def _names_query() -> CompoundSelect[*tuple[Any, ...]]:
+    """(table, id, code, name, name_en, kind, parent code, name, name_en, expiry) of the
+    warehouses, lots, serials, places, parties and users the movements name: one IN read.
+    The places are an alias, as in a join, so a scoped reading does not drop them."""
+    place, parent = aliased(Location), aliased(Partner)
+    text_, date_ = null().cast(String), null().cast(Date)
+    short = (text_,) * 6
+
+    def of(tag: str, key: str, table: Any, code: Any, *rest: Any) -> Select[*tuple[Any, ...]]:
+        return (select(literal_column(f"'{tag}'"), table.id, code, *rest)
+                .where(table.id.in_(bindparam(key, expanding=True))))
+
+    return union_all(
+        of("W", "warehouses", Warehouse, Warehouse.code, *short, date_),
+        of("L", "lots", Lot, Lot.lot_no, *short, Lot.expiry),
+        of("S", "serials", SerialUnit, SerialUnit.serial, *short, date_),
+        of("C", "places", place, place.code, *short, date_),
+        of("U", "users", User, User.username, *short, date_),
+        of("P", "partners", Partner, Partner.code, Partner.name, Partner.name_en,
+           Partner.kind, parent.code, parent.name, parent.name_en, date_)
+        .outerjoin(parent, parent.id == Partner.parent_id))
+
+
+_NAMES = _names_query()
+_NAMED = {"warehouses": (1,), "lots": (6,), "serials": (7,), "places": (8, 9),
+          "users": (14,), "partners": (13,)}
+
+
+def _names(session: Session, moves: Sequence[Any],
+           stock: Sequence[Any]) -> dict[tuple[str, int], Any]:
+    """(table letter, id) -> its names row, for every id the movement and stock rows name."""
+    ids = {key: sorted({row[i] for row in moves for i in columns if row[i] is not None})
+           for key, columns in _NAMED.items()}
+    for key, column in (("lots", 5), ("serials", 6)):
+        ids[key] = sorted(set(ids[key]) | {row[column] for row in stock
+                                            if row[column] is not None})
+    if not any(ids.values()):
+        return {}
+    return {(found[0], found[1]): found for found in session.execute(_NAMES, ids)}
+
+
+def _line(row: Any, names: dict[tuple[str, int], Any]) -> MovementLine:
+    """A movement row with codes and names instead of ids."""
+    def code(tag: str, key: int | None) -> Any:
+        return None if key is None else names[(tag, key)][2]
+
+    lot = names.get(("L", row[6])) if row[6] is not None else None
+    party = names.get(("P", row[13])) if row[13] is not None else None
+    # None, as the outer join gave, for a movement that names no partner
+    english: tuple[Any, Any] = (party[4], party[8]) if party else (None, None)
+    return MovementLine(
+        at=row[0], warehouse=code("W", row[1]), seq=row[2], kind=row[3], doc_type=row[4],
+        doc_no=row[5], lot=lot[2] if lot else None, serial=code("S", row[7]),
+        expiry=lot[9] if lot else None, from_location=code("C", row[8]),
+        to_location=code("C", row[9]), from_status=row[10], to_status=row[11],
+        quantity=row[12], partner=party[2] if party else None,
+        partner_name=party[3] if party else None, partner_kind=party[5] if party else None,
+        parent=party[6] if party else None, parent_name=party[7] if party else None,
+        actor=code("U", row[14]), reason=row[15], owner_id=row[16],
+        partner_name_en=english[0], parent_name_en=english[1])
+
+
+def _stock_query(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The balances matching `where`, by warehouse and location, with the codes of their
+    place (joined: a scoped reading keeps to the places it sees); lot and serial as ids."""
+    return (select(Warehouse.code, Location.code, Zone.code, Stock.status, Stock.quantity,
+                   Stock.lot_id, Stock.serial_id, HandlingUnit.sscc)
+            .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+            .join(Location, Location.id == Stock.location_id)
+            .join(Zone, Zone.id == Location.zone_id)
+            .outerjoin(HandlingUnit, HandlingUnit.id == Stock.hu_id)
+            .where(where).order_by(Warehouse.code, Location.code, Stock.id))
+
+
+def _stock_line(row: Any, names: dict[tuple[str, int], Any]) -> StockLine:
+    """A stock row with the lot and serial named."""
+    lot = names[("L", row[5])] if row[5] is not None else None
+    serial = names[("S", row[6])][2] if row[6] is not None else None
+    return StockLine(warehouse=row[0], location=row[1], zone=row[2], status=row[3],
+                     quantity=row[4], lot=lot[2] if lot else None, serial=serial,
+                     expiry=lot[9] if lot else None, handling_unit=row[7])
+
+
+_LOTS: BindParameter[int] = bindparam("lot_ids", expanding=True)
+_SERIAL: BindParameter[int] = bindparam("serial_id")
+_MOVES = {"lot": _movement_query(Movement.lot_id.in_(_LOTS)),
+          "serial": _movement_query(Movement.serial_id == _SERIAL)}
+_STOCK = {"lot": _stock_query(Stock.lot_id.in_(_LOTS)),
+          "serial": _stock_query(Stock.serial_id == _SERIAL)}
 
 
 def origins(moves: tuple[MovementLine, ...]) -> list[dict[str, Any]]:
@@ -278,10 +408,13 @@ def _shipment_consignees(session: Session,
     missing = {m.doc_no for m in moves if m.kind == MovementKind.SHIP and m.partner is None}
     if not missing:
         return {}
-    rows = session.execute(select(Shipment.shipment_no, Partner.code, Partner.name)
-                           .join(Partner, Partner.id == Shipment.consignee_id)
-                           .where(Shipment.shipment_no.in_(missing)))
+    rows = session.execute(_CONSIGNEES, {"numbers": sorted(missing)})
     return {no: (code, name) for no, code, name in rows}
+
+
+_CONSIGNEES = (select(Shipment.shipment_no, Partner.code, Partner.name)
+               .join(Partner, Partner.id == Shipment.consignee_id)
+               .where(Shipment.shipment_no.in_(bindparam("numbers", expanding=True))))
 
 
 def shipments(moves: tuple[MovementLine, ...],
