@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, func, literal, or_, select
+from sqlalchemy import and_, false, func, literal, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import out_of_sight
 from medwms.auth.rules import Actor
 from medwms.barcode import Scan, ScanError, document_number, parse_scan, whole_item
 from medwms.core.errors import NotFound
+from medwms.ledger.service import Place
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata import fields
 from medwms.masterdata.tables import Item, Location, Packaging, Warehouse
@@ -109,28 +110,54 @@ def _unit_gtin(scan: Scan) -> str:
 
 def location_of(s: Session, raw: str) -> Location:
     """The location a location scan (`#L:<CODE>`, GLN+254) or a typed code names."""
-    text = raw.strip()
-    try:
-        scan = parse_scan(text)
-    except ScanError:
-        found = _location(s, text)
-        if found is None:
-            raise errors.NotALocation(value=text[:40]) from None
-        return found
-    if scan.location is None:
-        if scan.gtin or scan.sscc or scan.di:
-            raise errors.UnitScannedForLocation(value=text[:40])
-        raise errors.NotALocation(value=text[:40])
-    found = _location(s, scan.location, text)
-    if found is None:
-        raise NotFound(what="location", key=scan.location)
-    return found
+    probe = LocationProbe.of(raw)
+    return probe.found(_location(s, *probe.codes) if probe.codes else None)
+
+
+@dataclass(frozen=True)
+class LocationProbe:
+    """A location scan parsed before any look-up: the codes to look up, or why it names none.
+
+    The pick reads the location with its wave (one statement) yet raises a location error
+    only after the wave's own checks, as if the location had been read after the wave.
+    """
+
+    text: str
+    codes: tuple[str, str] | None  # (code, raw) to look up; None: not a location scan
+    typed: bool  # no barcode syntax: a typed code (NotALocation when unknown)
+    unit: bool = False  # a unit, SSCC or DI scanned where a location was asked for
+
+    @classmethod
+    def of(cls, raw: str) -> LocationProbe:
+        text = raw.strip()
+        try:
+            scan = parse_scan(text)
+        except ScanError:
+            return cls(text, (text, ""), typed=True)
+        if scan.location is None:
+            return cls(text, None, typed=False, unit=bool(scan.gtin or scan.sscc or scan.di))
+        return cls(text, (scan.location, text), typed=False)
+
+    def found(self, location: Location | None) -> Location:
+        """The location looked up, or the error this scan gets without one."""
+        if self.codes is None:
+            if self.unit:
+                raise errors.UnitScannedForLocation(value=self.text[:40])
+            raise errors.NotALocation(value=self.text[:40])
+        if location is None:
+            if self.typed:
+                raise errors.NotALocation(value=self.text[:40])
+            raise NotFound(what="location", key=self.codes[0])
+        return location
+
+
+def _location_match(code: str, raw: str = "") -> Any:
+    return or_(Location.code == code.upper(), Location.barcode == code,
+               Location.barcode == (raw or code))
 
 
 def _location(s: Session, code: str, raw: str = "") -> Location | None:
-    return s.scalars(select(Location).where(or_(
-        Location.code == code.upper(), Location.barcode == code,
-        Location.barcode == (raw or code)))).first()
+    return s.scalars(select(Location).where(_location_match(code, raw))).first()
 
 
 def wave_by_no(s: Session, wave_no: str, *, lock: bool = False) -> Wave:
@@ -151,24 +178,34 @@ class WaveHead:
     timezone: str
     staging: str
     earlier_id: int | None
+    staging_place: Place | None = None
+    location: Location | None = None  # the scanned location (LocationProbe.found checks it)
 
 
-def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor) -> WaveHead:
-    """Lock the wave FOR UPDATE with its time zone, staging code and the pick of `scan_id`
-    (WaveNotFound also when the wave is out of the actor's sight)."""
+def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor,
+                       probe: LocationProbe | None = None) -> WaveHead:
+    """Lock the wave FOR UPDATE with its time zone, staging location, the pick of `scan_id`
+    and the location `probe` names (WaveNotFound also when the wave is out of the actor's
+    sight)."""
     number = doc_no(wave_no)
     earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
                                     Pick.scan_id == scan_id).scalar_subquery()
-    row = s.execute(select(Wave, Warehouse.timezone, Location.code, earlier)
+    staging, scanned = aliased(Location), aliased(Location)
+    wanted = select(Location.id).where(_location_match(*probe.codes)).limit(1) \
+        .scalar_subquery() if probe is not None and probe.codes else null()
+    row = s.execute(select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
+                           staging.blocked, earlier, scanned)
                     .join(Warehouse, Warehouse.id == Wave.warehouse_id)
-                    .join(Location, Location.id == Wave.staging_location_id)
+                    .join(staging, staging.id == Wave.staging_location_id)
+                    .outerjoin(scanned, scanned.id == wanted)
                     .where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
     if row is None:
         raise errors.WaveNotFound(wave_no=number)
-    wave, timezone, staging, earlier_id = row
+    wave, timezone, code, warehouse_id, blocked, earlier_id, location = row
     if out_of_sight(actor, wave.warehouse_id):
         raise errors.WaveNotFound(wave_no=number)
-    return WaveHead(wave, timezone, staging, earlier_id)
+    return WaveHead(wave, timezone, code, earlier_id,
+                    Place(wave.staging_location_id, warehouse_id, code, bool(blocked)), location)
 
 
 def doc_no(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import false, func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import reading_as, require
@@ -20,8 +20,8 @@ from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.reasons import Reason
-from medwms.ledger.rules import Line
-from medwms.ledger.service import post
+from medwms.ledger.rules import Line, StockKey
+from medwms.ledger.service import Known, Place, post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.tables import Location, Partner
 from medwms.picking import pick_errors as errors
@@ -77,13 +77,14 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor)
+        probe = queries.LocationProbe.of(location_raw)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor, probe)
         wave = head.wave
         if head.earlier_id is not None:
             return queries.pick_result(s, head, head.earlier_id, replayed=True)
         if wave.status in CLOSED_WAVES:
             raise errors.WaveClosed(wave_no=wave.wave_no, status=wave.status)
-        location = queries.location_of(s, location_raw)
+        location = probe.found(head.location)
         result = _accept(s, actor, head, location,
                          _Scanned(raw, scan_id, packs, now, serial_substitution))
         uow.commit()
@@ -255,7 +256,8 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         quantity=unit.quantity, lot_id=unit.key.lot_id, serial_id=unit.key.serial_id,
         from_location_id=allocation.location_id, from_status=Status.AVAILABLE,
         from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
-        to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))])
+        to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))],
+        known=_known(head, location, facts))
     order = facts.orders[allocation.order_line_id]
     was_serial = facts.serial_names.get(serial_swapped) if serial_swapped else None
     order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
@@ -271,6 +273,15 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         location_remaining=facts.open_here - unit.quantity, wave_remaining=wave_left,
         order_status=order_status, wave_status=wave.status, swapped_from_serial=was_serial,
         warnings=queries.substitution_warnings(unit.serial_no, was_serial, unit.lot_no))
+
+
+def _known(head: queries.WaveHead, location: Location, facts: Facts) -> Known:
+    """The locations and stock rows the pick read and locked already, for the ledger."""
+    places = {location.id: Place(location.id, location.warehouse_id, location.code,
+                                 location.blocked)}
+    if head.staging_place is not None:
+        places[head.staging_place.id] = head.staging_place
+    return Known(places=places, locked=frozenset(facts.locked), balances=facts.balances)
 
 
 def _iso(value: date | None) -> str | None:
@@ -304,6 +315,9 @@ class Facts:
     blocked_status: str | None = None
     hu_id: int | None = None
     free: int = 0
+    # stock keys locked with the decision (lock order step 2: the ledger locks them no more)
+    locked: set[StockKey] = field(default_factory=set)
+    balances: dict[StockKey, tuple[int, int]] = field(default_factory=dict)
 
 
 def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
@@ -313,7 +327,7 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
         _add_allocation(facts, row, today)
     if facts.rows:
         owners = {a.owner_id for a in facts.rows.values()}
-        _add_stock(s, facts, location, unit, owners)
+        _add_stock(s, facts, (location, wave.staging_location_id), unit, owners)
     return facts
 
 
@@ -370,20 +384,29 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
         min_days=row.min_remaining_days or 0))
 
 
-def _add_stock(s: Session, facts: Facts, location: Location, unit: Unit,
+def _add_stock(s: Session, facts: Facts, where: tuple[Location, int], unit: Unit,
                owners: set[int]) -> None:
-    """Lock the unit's stock rows here (key order) and read what open allocations reserve."""
+    """Lock the unit's stock rows here and its balances at staging (one statement, key
+    order: the ledger locks nothing more) and read what open allocations reserve here."""
     if unit.lot_no is not None and unit.lot is None:
         return  # a lot we never received is nowhere in stock
+    location, staging = where
     key = unit.key
+    arrivals = {StockKey(owner, key.item_id, key.lot_id, key.serial_id, staging,
+                         Status.AVAILABLE, None) for owner in owners}
     reserved = _same_key(select(func.coalesce(func.sum(
         Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
         Allocation.owner_id.in_(owners)).scalar_subquery()
+    here = and_(Stock.item_id == key.item_id, Stock.location_id == location.id,
+                _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
+                Stock.owner_id.in_(owners))
     rows = s.execute(select(Stock, reserved.label("reserved")).where(
-        Stock.item_id == key.item_id, Stock.location_id == location.id,
-        _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
-        Stock.owner_id.in_(owners)).order_by(Stock.key).with_for_update(of=Stock)).all()
-    stocks = [row.Stock for row in rows]
+        or_(here, Stock.key.in_(sorted(k.text for k in arrivals))))
+        .order_by(Stock.key).with_for_update(of=Stock)).all()
+    every = [row.Stock for row in rows]
+    stocks = [x for x in every if x.location_id == location.id]
+    facts.locked = arrivals | {_key_of(x) for x in stocks}
+    facts.balances = {_key_of(x): (x.id, x.quantity) for x in every}
     usable = [x for x in stocks if x.status == Status.AVAILABLE]
     blocked = [x for x in stocks if x.status != Status.AVAILABLE]
     facts.available = sum(x.quantity for x in usable)
@@ -391,6 +414,11 @@ def _add_stock(s: Session, facts: Facts, location: Location, unit: Unit,
     if usable:
         facts.hu_id = max(usable, key=lambda x: (x.quantity >= unit.quantity, -x.id)).hu_id
     facts.free = facts.available - (int(rows[0].reserved or 0) if rows else 0)
+
+
+def _key_of(stock: Stock) -> StockKey:
+    return StockKey(stock.owner_id, stock.item_id, stock.lot_id, stock.serial_id,
+                    stock.location_id, stock.status, stock.hu_id)
 
 
 def _same_key(query: Any, location: Location, unit: Unit) -> Any:
