@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, aliased
 from medwms.auth.guard import out_of_sight
 from medwms.auth.rules import Actor
 from medwms.barcode import Scan, ScanError, document_number, parse_scan, whole_item
-from medwms.core.errors import NotFound
+from medwms.core.clock import utc_now
+from medwms.core.errors import DomainError, NotFound
 from medwms.ledger.service import Place
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata import fields
@@ -58,36 +59,79 @@ class Unit:
                        self.serial.id if self.serial else None)
 
 
-def read_unit(s: Session, raw: str, packs: int | None, today: date) -> Unit:
+def read_unit(s: Session, raw: str, packs: int | None, today: date,
+              known: Resolved | None = None) -> Unit:
     """Parse a unit scan; quantity = packaging quantity × packs (AI 30/37, else typed, else 1).
 
-    The item, packaging level, lot and serial rows are read in one statement.
+    The item, packaging level, lot and serial rows are read in one statement, or taken from
+    `known` (read with the wave) when it was read for the same identifiers.
     """
     scan = whole_item(parse_scan(raw, today=today))
     gtin = _unit_gtin(scan)
     count = scan.quantity or packs or 1
-    lot_no = (scan.lot or "").strip()[:MAX_TEXT] or None
-    serial_no = (scan.serial or "").strip()[:MAX_TEXT] or None
-    item, packaging, lot, serial = _resolve(s, gtin, lot_no, serial_no)
+    lot_no, serial_no = _text_of(scan.lot), _text_of(scan.serial)
+    if known is not None and known.keys == (_normalised(gtin), lot_no, serial_no):
+        if known.rows is None:
+            raise errors.UnknownGtin(gtin=gtin)
+        item, packaging, lot, serial = known.rows
+    else:
+        item, packaging, lot, serial = _resolve(s, gtin, lot_no, serial_no)
     if "SERIAL" not in item.tracking:
         serial_no, serial = None, None
     return Unit(item=item, gtin=packaging.gtin, lot_no=lot_no, serial_no=serial_no,
                 expiry=scan.expiry, quantity=packaging.quantity * count, lot=lot, serial=serial)
 
 
-def _resolve(s: Session, gtin: str, lot_no: str | None,
-             serial_no: str | None) -> tuple[Item, Packaging, Lot | None, SerialUnit | None]:
+def _text_of(value: str | None) -> str | None:
+    return (value or "").strip()[:MAX_TEXT] or None
+
+
+def _normalised(gtin: str) -> str:
     try:
-        normalised = fields.gtin(gtin)
+        return fields.gtin(gtin)
     except fields.FieldError:
         raise errors.UnknownGtin(gtin=gtin) from None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A unit scan's item, packaging, lot and serial rows, read with the wave, and the
+    identifiers (normalised GTIN, lot, serial) they were read for; rows None: no such GTIN."""
+
+    keys: tuple[str, str | None, str | None]
+    rows: tuple[Item, Packaging, Lot | None, SerialUnit | None] | None
+
+
+def unit_keys(raw: str) -> tuple[str, str | None, str | None] | None:
+    """The identifiers a unit scan names, to read its rows with the wave; None when the scan
+    does not parse (`read_unit` raises why, in its turn). The date only sets the century
+    of the scan's dates, which are not identifiers: `read_unit` parses again with the
+    warehouse's date."""
+    try:
+        scan = whole_item(parse_scan(raw, today=utc_now().date()))
+        return _normalised(_unit_gtin(scan)), _text_of(scan.lot), _text_of(scan.serial)
+    except (DomainError, ValueError):  # read_unit raises it in its turn
+        return None
+
+
+def _unit_of(keys: tuple[str, str | None, str | None]) -> tuple[Any, ...]:
+    """The outer joins that read a unit's rows from its identifiers (`_resolve`'s joins)."""
+    gtin, lot_no, serial_no = keys
     lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot_no else false()
     serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == serial_no) \
         if serial_no else false()
+    return ((Packaging, Packaging.gtin == gtin), (Item, Item.id == Packaging.item_id),
+            (Lot, lot_on), (SerialUnit, serial_on))
+
+
+def _resolve(s: Session, gtin: str, lot_no: str | None,
+             serial_no: str | None) -> tuple[Item, Packaging, Lot | None, SerialUnit | None]:
+    normalised = _normalised(gtin)
+    (_, on_gtin), item_on, lot_on, serial_on = _unit_of((normalised, lot_no, serial_no))
     row = s.execute(select(Item, Packaging, Lot, SerialUnit)
-                    .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
-                    .outerjoin(Lot, lot_on).outerjoin(SerialUnit, serial_on)
-                    .where(Packaging.gtin == normalised)).first()
+                    .select_from(Packaging).join(*item_on)
+                    .outerjoin(*lot_on).outerjoin(*serial_on)
+                    .where(on_gtin)).first()
     if row is None:
         raise errors.UnknownGtin(gtin=gtin)
     item, packaging, lot, serial = row
@@ -180,32 +224,48 @@ class WaveHead:
     earlier_id: int | None
     staging_place: Place | None = None
     location: Location | None = None  # the scanned location (LocationProbe.found checks it)
+    unit: Resolved | None = None  # the scanned unit's rows (read_unit checks them)
 
 
 def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor,
-                       probe: LocationProbe | None = None) -> WaveHead:
-    """Lock the wave FOR UPDATE with its time zone, staging location, the pick of `scan_id`
-    and the location `probe` names (WaveNotFound also when the wave is out of the actor's
-    sight)."""
+                       probe: LocationProbe | None = None,
+                       unit: tuple[str, str | None, str | None] | None = None) -> WaveHead:
+    """Lock the wave FOR UPDATE with its time zone, staging location, the pick of `scan_id`,
+    the location `probe` names and the rows of the `unit` identifiers (WaveNotFound also
+    when the wave is out of the actor's sight). Only the wave's row is locked: the rest is
+    outer-joined to it."""
     number = doc_no(wave_no)
     earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
                                     Pick.scan_id == scan_id).scalar_subquery()
     staging, scanned = aliased(Location), aliased(Location)
     wanted = select(Location.id).where(_location_match(*probe.codes)).limit(1) \
         .scalar_subquery() if probe is not None and probe.codes else null()
-    row = s.execute(select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
-                           staging.blocked, earlier, scanned)
-                    .join(Warehouse, Warehouse.id == Wave.warehouse_id)
-                    .join(staging, staging.id == Wave.staging_location_id)
-                    .outerjoin(scanned, scanned.id == wanted)
-                    .where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
+    query = (select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
+                    staging.blocked, earlier, scanned)
+             .join(Warehouse, Warehouse.id == Wave.warehouse_id)
+             .join(staging, staging.id == Wave.staging_location_id)
+             .outerjoin(scanned, scanned.id == wanted))
+    if unit is not None:
+        query = query.add_columns(Item, Packaging, Lot, SerialUnit)
+        for joined in _unit_of(unit):
+            query = query.outerjoin(*joined)
+    row = s.execute(query.where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
     if row is None:
         raise errors.WaveNotFound(wave_no=number)
-    wave, timezone, code, warehouse_id, blocked, earlier_id, location = row
+    wave, timezone, code, warehouse_id, blocked, earlier_id, location = row[:7]
     if out_of_sight(actor, wave.warehouse_id):
         raise errors.WaveNotFound(wave_no=number)
     return WaveHead(wave, timezone, code, earlier_id,
-                    Place(wave.staging_location_id, warehouse_id, code, bool(blocked)), location)
+                    Place(wave.staging_location_id, warehouse_id, code, bool(blocked)), location,
+                    _resolved(unit, tuple(row[7:])))
+
+
+def _resolved(keys: tuple[str, str | None, str | None] | None,
+              rows: tuple[Any, ...]) -> Resolved | None:
+    if keys is None:
+        return None
+    item, packaging, lot, serial = rows
+    return Resolved(keys, (item, packaging, lot, serial) if item is not None else None)
 
 
 def doc_no(text: str) -> str:
@@ -382,6 +442,17 @@ def open_here(wave_id: Any, location_id: Any) -> Any:
     return (select(func.coalesce(func.sum(Allocation.quantity - Allocation.picked_qty), 0))
             .where(Allocation.wave_id == wave_id, Allocation.location_id == location_id,
                    Allocation.status == AllocationStatus.OPEN).scalar_subquery())
+
+
+def open_of_order(order_id: Any) -> Any:
+    """A scalar subquery: units the order still picks, summed over its OPEN allocations
+    (order_line.order_id and allocation.order_line_id are indexed). An order is small next
+    to a wave: it is summed with the pick's allocation read instead of kept in a counter."""
+    allocation, line = aliased(Allocation), aliased(OrderLine)
+    return (select(func.coalesce(func.sum(allocation.quantity - allocation.picked_qty), 0))
+            .join(line, line.id == allocation.order_line_id)
+            .where(line.order_id == order_id, allocation.status == AllocationStatus.OPEN)
+            .scalar_subquery())
 
 
 def open_in(condition: Any) -> Any:

@@ -78,7 +78,8 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     with db.unit_of_work() as uow:
         s = uow.session
         probe = queries.LocationProbe.of(location_raw)
-        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor, probe)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor, probe,
+                                          queries.unit_keys(raw))
         wave = head.wave
         if head.earlier_id is not None:
             return queries.pick_result(s, head, head.earlier_id, replayed=True)
@@ -103,7 +104,8 @@ class _Scanned:
 def _accept(s: Session, actor: Actor, head: queries.WaveHead, location: Location,
             scanned: _Scanned) -> PickResult:
     wave, timezone = head.wave, head.timezone
-    unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone))
+    unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone),
+                             head.unit)
     _require_identity(unit)
     facts = load_facts(s, wave, location, unit, local_date(scanned.now, timezone))
     if not facts.opens:
@@ -348,9 +350,9 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
                    OrderLine.serial.label("required_serial"), OrderLine.line_no,
                    OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
                    OutboundOrder.status.label("order_status"),
-                   OutboundOrder.open_qty.label("order_open"), OutboundOrder.delivery_date,
-                   OutboundOrder.requested_ship_date, Partner.code.label("customer"),
-                   Partner.min_remaining_days,
+                   queries.open_of_order(OutboundOrder.id).label("order_open"),
+                   OutboundOrder.delivery_date, OutboundOrder.requested_ship_date,
+                   Partner.code.label("customer"), Partner.min_remaining_days,
                    queries.open_here(wave.id, location.id).label("open_here"),
                    serial_picked.label("serial_picked"))
             .join(OrderLine, OrderLine.id == Allocation.order_line_id)
@@ -373,7 +375,7 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
         facts.serial_names[a.serial_id] = row.serial or "-"
     facts.customers[a.id] = row.customer or "-"
     facts.orders[a.order_line_id] = progress.OrderOf(row.order_id, row.order_no, row.line_no,
-                                          row.order_status, row.order_open)
+                                          row.order_status, int(row.order_open))
     facts.open_here, facts.serial_picked = int(row.open_here), bool(row.serial_picked)
     facts.opens.append(rules.Open(
         allocation_id=a.id, lot_id=a.lot_id, serial_id=a.serial_id, expiry=row.expiry,

@@ -34,10 +34,10 @@ from tests.support.users import actor_of, make_user
 BUDGETS = {
     "receive": 7,                    # was 17
     "receive against a notice": 7,   # was 21
-    "pick": 12,                      # was 27
+    "pick": 10,                      # was 27
     # a serial's stock row moves whole (DELETE at the bin, INSERT at staging: +1 on a lot pick)
     # and the allocation is re-pointed to the serial picked in its place (+1)
-    "pick substituting a serial": 14,
+    "pick substituting a serial": 12,
     "verification": 13,              # was 14
     "putaway": 15,                   # was 17
     "packing": 17,                   # was 19
