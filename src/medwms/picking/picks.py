@@ -240,6 +240,10 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
             unit: Unit, match: rules.Match, facts: Facts, scanned: _Scanned,
             location: Location) -> PickResult:
     wave = head.wave
+    order = facts.orders[allocation.order_line_id]
+    # counted first: a swap's change to the allocation is written with its count (one UPDATE)
+    order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
+                                             order=order, quantity=unit.quantity)
     swapped = match.allocated_lot_id if match.swap and \
         match.allocated_lot_id != unit.key.lot_id else None
     serial_swapped = match.allocated_serial_id if match.swap and \
@@ -260,10 +264,7 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
         to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))],
         known=_known(head, location, facts))
-    order = facts.orders[allocation.order_line_id]
     was_serial = facts.serial_names.get(serial_swapped) if serial_swapped else None
-    order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
-                                             order=order, quantity=unit.quantity)
     return PickResult(
         wave_no=wave.wave_no, scan_id=pick.scan_id, pick_id=pick.id, replayed=False,
         order_no=order.order_no, line_no=order.line_no, item=unit.item.code,

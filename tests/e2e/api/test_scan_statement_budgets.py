@@ -37,7 +37,7 @@ BUDGETS = {
     "pick": 10,                      # was 27
     # a serial's stock row moves whole (DELETE at the bin, INSERT at staging: +1 on a lot pick)
     # and the allocation is re-pointed to the serial picked in its place (+1)
-    "pick substituting a serial": 12,
+    "pick substituting a serial": 11,
     "verification": 13,              # was 14
     "putaway": 15,                   # was 17
     "packing": 17,                   # was 19
