@@ -2,8 +2,10 @@
 
 A pick scan is one unit of work. It locks the wave row first (FOR UPDATE), so scans of one
 wave queue: the scan-id replay, the serial check and the allocation counters see every
-earlier scan. Then it locks the wave's allocations at the location and the scanned stock
-rows (key order), asks the pure rules, and posts one PICK movement through the ledger.
+earlier scan; the scanned location and unit rows are read with it. Then it locks the wave's
+allocations at the location with the scanned stock rows here and at staging (one joined
+statement, stock in key order), asks the pure rules, and posts one PICK movement through
+the ledger, handing it the rows it locked and the locations it read (`ledger.Known`).
 """
 
 from __future__ import annotations
@@ -324,7 +326,13 @@ class Facts:
 
 
 def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
-    """Load (and lock) what the rules decide on: two statements, whatever the wave's size."""
+    """Load (and lock) what the rules decide on, whatever the wave's size: one statement
+    joining the allocations to the unit's stock rows here and at staging, or, when that
+    join cannot hold every allocation (one without such stock), the two it joins."""
+    if unit.lot_no is None or unit.lot is not None:
+        joined = list(s.execute(_joined_query(wave, location, unit)))
+        if joined and len({row.Allocation.id for row in joined}) == joined[0].live:
+            return _joined_facts(joined, (location, wave.staging_location_id), unit, today)
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
     for row in s.execute(_allocations_query(wave, location, unit)):
         _add_allocation(facts, row, today)
@@ -332,6 +340,42 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
         owners = {a.owner_id for a in facts.rows.values()}
         _add_stock(s, facts, (location, wave.staging_location_id), unit, owners)
     return facts
+
+
+def _joined_query(wave: Wave, location: Location, unit: Unit) -> Any:
+    """The allocations joined to the stock rows a pick of `unit` here changes (both locked:
+    FOR UPDATE OF allocation, stock, sorted by stock key, so stock rows are locked in key
+    order), with the number of allocations the join should hold."""
+    key = unit.key
+    live = select(func.count(Allocation.id)).where(*_live_here(wave, location, unit))
+    owners = select(Allocation.owner_id).where(*_live_here(wave, location, unit))
+    on = and_(Stock.owner_id == Allocation.owner_id, Stock.item_id == Allocation.item_id,
+              _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
+              or_(Stock.location_id == location.id,
+                  and_(Stock.location_id == wave.staging_location_id,
+                       Stock.status == Status.AVAILABLE, Stock.hu_id.is_(None))))
+    return (_allocations_query(wave, location, unit, lock=False).join(Stock, on)
+            .add_columns(Stock, _reserved(location, unit, Allocation.owner_id.in_(owners))
+                         .label("reserved"), live.scalar_subquery().label("live"))
+            .order_by(None).order_by(Stock.key, Allocation.id)
+            .with_for_update(of=[Allocation, Stock]))
+
+
+def _joined_facts(rows: list[Any], where: tuple[Location, int], unit: Unit,
+                  today: date) -> Facts:
+    facts = Facts(rows={}, opens=[], lot_names={}, customers={})
+    for row in sorted({r.Allocation.id: r for r in rows}.values(), key=lambda r: r.Allocation.id):
+        _add_allocation(facts, row, today)
+    stocks = sorted({r.Stock.id: r.Stock for r in rows}.values(), key=lambda x: x.key)
+    owners = {a.owner_id for a in facts.rows.values()}
+    _take_stock(facts, stocks, int(rows[0].reserved or 0), where, (unit, owners))
+    return facts
+
+
+def _live_here(wave: Wave, location: Location, unit: Unit) -> tuple[Any, ...]:
+    # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
+    return (Allocation.wave_id == wave.id, Allocation.location_id == location.id,
+            Allocation.item_id == unit.item.id, Allocation.status.in_(LIVE))
 
 
 def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str | None:
@@ -342,11 +386,11 @@ def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str |
     return other
 
 
-def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
+def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool = True) -> Any:
     serial_picked = select(Pick.id).where(
         Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id).exists() \
         if unit.serial is not None else false()
-    return (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
+    query = (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
                    OrderLine.lot_no.label("required_lot"),
                    OrderLine.serial.label("required_serial"), OrderLine.line_no,
                    OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
@@ -361,11 +405,8 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
             .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-            .where(Allocation.wave_id == wave.id, Allocation.location_id == location.id,
-                   Allocation.item_id == unit.item.id,
-                   # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
-                   Allocation.status.in_(LIVE))
-            .order_by(Allocation.id).with_for_update(of=Allocation))
+            .where(*_live_here(wave, location, unit)).order_by(Allocation.id))
+    return query.with_for_update(of=Allocation) if lock else query
 
 
 def _add_allocation(facts: Facts, row: Any, today: date) -> None:
@@ -395,20 +436,38 @@ def _add_stock(s: Session, facts: Facts, where: tuple[Location, int], unit: Unit
         return  # a lot we never received is nowhere in stock
     location, staging = where
     key = unit.key
-    arrivals = {StockKey(owner, key.item_id, key.lot_id, key.serial_id, staging,
-                         Status.AVAILABLE, None) for owner in owners}
-    reserved = _same_key(select(func.coalesce(func.sum(
-        Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
-        Allocation.owner_id.in_(owners)).scalar_subquery()
+    reserved = _reserved(location, unit, Allocation.owner_id.in_(owners))
     here = and_(Stock.item_id == key.item_id, Stock.location_id == location.id,
                 _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
                 Stock.owner_id.in_(owners))
+    arrivals = _arrivals(staging, unit, owners)
     rows = s.execute(select(Stock, reserved.label("reserved")).where(
         or_(here, Stock.key.in_(sorted(k.text for k in arrivals))))
         .order_by(Stock.key).with_for_update(of=Stock)).all()
-    every = [row.Stock for row in rows]
+    _take_stock(facts, [row.Stock for row in rows], int(rows[0].reserved or 0) if rows else 0,
+                where, (unit, owners))
+
+
+def _arrivals(staging: int, unit: Unit, owners: set[int]) -> set[StockKey]:
+    """The balances a pick of `unit` adds to at staging, one per owner."""
+    key = unit.key
+    return {StockKey(owner, key.item_id, key.lot_id, key.serial_id, staging,
+                     Status.AVAILABLE, None) for owner in owners}
+
+
+def _reserved(location: Location, unit: Unit, of_owners: Any) -> Any:
+    """Units the OPEN allocations of the scanned stock key here reserve (a scalar subquery)."""
+    return _same_key(select(func.coalesce(func.sum(
+        Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
+        of_owners).scalar_subquery()
+
+
+def _take_stock(facts: Facts, every: list[Stock], reserved: int, where: tuple[Location, int],
+                of: tuple[Unit, set[int]]) -> None:
+    """What the locked stock rows (in key order) tell the rules, and the keys locked."""
+    (location, staging), (unit, owners) = where, of
     stocks = [x for x in every if x.location_id == location.id]
-    facts.locked = arrivals | {_key_of(x) for x in stocks}
+    facts.locked = _arrivals(staging, unit, owners) | {_key_of(x) for x in stocks}
     facts.balances = {_key_of(x): (x.id, x.quantity) for x in every}
     usable = [x for x in stocks if x.status == Status.AVAILABLE]
     blocked = [x for x in stocks if x.status != Status.AVAILABLE]
@@ -416,7 +475,7 @@ def _add_stock(s: Session, facts: Facts, where: tuple[Location, int], unit: Unit
     facts.blocked_status = blocked[0].status if blocked else None
     if usable:
         facts.hu_id = max(usable, key=lambda x: (x.quantity >= unit.quantity, -x.id)).hu_id
-    facts.free = facts.available - (int(rows[0].reserved or 0) if rows else 0)
+    facts.free = facts.available - (reserved if every else 0)
 
 
 def _key_of(stock: Stock) -> StockKey:
