@@ -13,8 +13,8 @@ The one lock order of medwms (every command keeps to it, so nothing deadlocks):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -38,7 +38,32 @@ MOVEMENT = cast(Table, Movement.__table__)
 STOCK = cast(Table, Stock.__table__)
 CHUNK = 500
 
-__all__ = ["HASHED", "Posted", "chain_name", "lock_stock_keys", "post"]
+__all__ = ["HASHED", "Known", "Place", "Posted", "chain_name", "lock_stock_keys", "post"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a post checks of a location: its warehouse, code and whether it is blocked."""
+
+    id: int
+    warehouse_id: int
+    code: str
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the caller already read in its unit of work, so `post()` need not read it again.
+
+    `places`: locations as read in this unit of work. `locked`: stock keys whose rows the
+    caller locked FOR UPDATE in key order (lock order step 2), a key without a row meaning
+    it has none; `balances` holds the id and quantity of those that have one. A key the
+    lines touch that is not in `locked` is locked by post as usual.
+    """
+
+    places: Mapping[int, Place] = field(default_factory=dict)
+    locked: frozenset[StockKey] = frozenset()
+    balances: Mapping[StockKey, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,7 +74,8 @@ class Posted:
 
 
 def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
-         lines: Sequence[Line], now: datetime | None = None) -> Posted:
+         lines: Sequence[Line], now: datetime | None = None,
+         known: Known | None = None) -> Posted:
     """Post a whole document's lines in the caller's unit of work, or raise and write nothing.
 
     Every warehouse the lines touch must be in the actor's scope (WAREHOUSE_NOT_IN_SCOPE):
@@ -59,17 +85,21 @@ def post(session: Session, *, actor: Actor, doc_type: str, doc_no: str,
     Round trips do not grow with the number of lines: locations and stock rows are read
     in a few set queries, and rows are written with executemany batches. A document that
     only adds units without serials (a receipt) cannot run short: its balances are upserted
-    in key order without being read first.
+    in key order without being read first. `known`: locations and locked balances the caller
+    read already (a pick reads them with its decision), not read again.
     """
     _check_lines(lines)
+    known = known or Known()
     now = (now or utc_now()).astimezone(UTC)
-    warehouse_of = _warehouses(session, lines)
+    warehouse_of = _warehouses(session, lines, known.places)
     _require_scope(session, actor, lines, warehouse_of)
     change = rules.deltas(lines)
     if rules.only_adds_loose_units(change):
         _upsert_stock(session, change, warehouse_of, now)
     else:
-        rows = _lock_stock(session, change)
+        rows = _known_rows(known, change)
+        rows.update(_lock_stock(session, {k: v for k, v in change.items()
+                                          if k not in known.locked}))
         balances = {key: row["quantity"] for key, row in rows.items()}
         _refuse_shortfall(session, balances, change)
         _write_stock(session, rows, change, warehouse_of, now)
@@ -108,10 +138,20 @@ LOCKING_STOCK = (select(Stock.id, Stock.key, Stock.quantity)
                  .order_by(Stock.key).with_for_update())
 
 
-def _warehouses(session: Session, lines: Sequence[Line]) -> dict[int, int]:
+def _known_rows(known: Known, change: dict[StockKey, int]) -> dict[StockKey, dict[str, Any]]:
+    """The balances of `change` the caller locked already, as `_lock_stock` returns them."""
+    return {key: {"id": known.balances[key][0], "quantity": known.balances[key][1]}
+            for key in change if key in known.locked and key in known.balances}
+
+
+def _warehouses(session: Session, lines: Sequence[Line],
+                places: Mapping[int, Place]) -> dict[int, int]:
     """location id → warehouse id; refuses unknown, blocked targets and cross-site lines."""
     wanted = rules.touched_locations(lines)
-    found = {row.id: row for row in session.execute(PLACES, {"ids": sorted(wanted)})}
+    found: dict[int, Any] = {loc: places[loc] for loc in wanted if loc in places}
+    unread = wanted - found.keys()
+    if unread:
+        found.update({row.id: row for row in session.execute(PLACES, {"ids": sorted(unread)})})
     missing = wanted - found.keys()
     if missing:
         raise NotFound(what="location", key=min(missing))

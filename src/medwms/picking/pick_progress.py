@@ -1,12 +1,14 @@
-"""What a pick leaves to pick: the allocation, the order line, and the order's and wave's
-progress counters.
+"""What a pick leaves to pick: the allocation, the order line, the order's status and the
+wave's progress counter.
 
-`OutboundOrder.open_qty` and `Wave.open_qty` hold the units of OPEN allocations still to
-pick, so a pick updates two counters instead of summing the wave (a wave of 10,000 lines
-costs a pick what a wave of one does). A counter is counted afresh (one aggregate) when it
-is NULL — cancelling allocations sets it so — and on the first pick of its order or wave.
-When it reaches zero, an indexed EXISTS confirms that nothing is open before the order or
-wave is marked PICKED; a counter found wrong is counted afresh.
+`Wave.open_qty` holds the units of OPEN allocations still to pick, so a pick updates a
+counter instead of summing the wave (a wave of 10,000 lines costs a pick what a wave of
+one does). It is counted afresh (one aggregate) when it is NULL — cancelling allocations
+sets it so — and on the wave's first pick. When it reaches zero, an indexed EXISTS confirms
+that nothing is open before the wave is marked PICKED; a counter found wrong is counted
+afresh. An order is summed instead (its OPEN allocations, read with the pick's allocations:
+`pick_queries.open_of_order`), so a pick writes the order row only when its status changes
+(the first pick and the last). `OutboundOrder.open_qty` is no longer kept by picks.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class OrderOf:
     order_no: str
     line_no: int
     status: str
-    open_qty: int | None
+    open_qty: int  # units of its OPEN allocations still to pick, before this pick
 
 
 def count(s: Session, *, wave: Wave, allocation: Allocation, order: OrderOf,
@@ -48,9 +50,7 @@ def count(s: Session, *, wave: Wave, allocation: Allocation, order: OrderOf,
 
     Returns the order's status and the units the wave still has to pick.
     """
-    of_order = OutboundOrder.id == order.order_id
-    order_left = _before(s, order.open_qty, order.status in STARTED,
-                         OrderLine.order_id == order.order_id) - quantity
+    order_left = order.open_qty - quantity
     wave_left = _before(s, wave.open_qty, wave.status == UNSTARTED_WAVE,
                         Allocation.wave_id == wave.id) - quantity
     allocation.picked_qty += quantity
@@ -59,10 +59,11 @@ def count(s: Session, *, wave: Wave, allocation: Allocation, order: OrderOf,
     s.execute(update(OrderLine).where(OrderLine.id == allocation.order_line_id)
               .values(picked_qty=OrderLine.picked_qty + quantity))
     status = OrderStatus.PICKING if order.status in STARTED else order.status
-    order_left = _settled(s, order_left, OrderLine.order_id == order.order_id)
     if order_left <= 0:
         status = OrderStatus.PICKED
-    s.execute(update(OutboundOrder).where(of_order).values(open_qty=order_left, status=status))
+    if status != order.status:
+        s.execute(update(OutboundOrder).where(OutboundOrder.id == order.order_id)
+                  .values(status=status))
     wave.open_qty = _settled(s, wave_left, Allocation.wave_id == wave.id)
     wave.status = "PICKING" if wave.open_qty > 0 else "PICKED"
     return status, wave.open_qty

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, func, literal, or_, select
+from sqlalchemy import and_, false, func, literal, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import out_of_sight
 from medwms.auth.rules import Actor
 from medwms.barcode import Scan, ScanError, document_number, parse_scan, whole_item
-from medwms.core.errors import NotFound
+from medwms.core.clock import utc_now
+from medwms.core.errors import DomainError, NotFound
+from medwms.ledger.service import Place
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata import fields
 from medwms.masterdata.tables import Item, Location, Packaging, Warehouse
@@ -57,36 +59,79 @@ class Unit:
                        self.serial.id if self.serial else None)
 
 
-def read_unit(s: Session, raw: str, packs: int | None, today: date) -> Unit:
+def read_unit(s: Session, raw: str, packs: int | None, today: date,
+              known: Resolved | None = None) -> Unit:
     """Parse a unit scan; quantity = packaging quantity × packs (AI 30/37, else typed, else 1).
 
-    The item, packaging level, lot and serial rows are read in one statement.
+    The item, packaging level, lot and serial rows are read in one statement, or taken from
+    `known` (read with the wave) when it was read for the same identifiers.
     """
     scan = whole_item(parse_scan(raw, today=today))
     gtin = _unit_gtin(scan)
     count = scan.quantity or packs or 1
-    lot_no = (scan.lot or "").strip()[:MAX_TEXT] or None
-    serial_no = (scan.serial or "").strip()[:MAX_TEXT] or None
-    item, packaging, lot, serial = _resolve(s, gtin, lot_no, serial_no)
+    lot_no, serial_no = _text_of(scan.lot), _text_of(scan.serial)
+    if known is not None and known.keys == (_normalised(gtin), lot_no, serial_no):
+        if known.rows is None:
+            raise errors.UnknownGtin(gtin=gtin)
+        item, packaging, lot, serial = known.rows
+    else:
+        item, packaging, lot, serial = _resolve(s, gtin, lot_no, serial_no)
     if "SERIAL" not in item.tracking:
         serial_no, serial = None, None
     return Unit(item=item, gtin=packaging.gtin, lot_no=lot_no, serial_no=serial_no,
                 expiry=scan.expiry, quantity=packaging.quantity * count, lot=lot, serial=serial)
 
 
-def _resolve(s: Session, gtin: str, lot_no: str | None,
-             serial_no: str | None) -> tuple[Item, Packaging, Lot | None, SerialUnit | None]:
+def _text_of(value: str | None) -> str | None:
+    return (value or "").strip()[:MAX_TEXT] or None
+
+
+def _normalised(gtin: str) -> str:
     try:
-        normalised = fields.gtin(gtin)
+        return fields.gtin(gtin)
     except fields.FieldError:
         raise errors.UnknownGtin(gtin=gtin) from None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A unit scan's item, packaging, lot and serial rows, read with the wave, and the
+    identifiers (normalised GTIN, lot, serial) they were read for; rows None: no such GTIN."""
+
+    keys: tuple[str, str | None, str | None]
+    rows: tuple[Item, Packaging, Lot | None, SerialUnit | None] | None
+
+
+def unit_keys(raw: str) -> tuple[str, str | None, str | None] | None:
+    """The identifiers a unit scan names, to read its rows with the wave; None when the scan
+    does not parse (`read_unit` raises why, in its turn). The date only sets the century
+    of the scan's dates, which are not identifiers: `read_unit` parses again with the
+    warehouse's date."""
+    try:
+        scan = whole_item(parse_scan(raw, today=utc_now().date()))
+        return _normalised(_unit_gtin(scan)), _text_of(scan.lot), _text_of(scan.serial)
+    except (DomainError, ValueError):  # read_unit raises it in its turn
+        return None
+
+
+def _unit_of(keys: tuple[str, str | None, str | None]) -> tuple[Any, ...]:
+    """The outer joins that read a unit's rows from its identifiers (`_resolve`'s joins)."""
+    gtin, lot_no, serial_no = keys
     lot_on = and_(Lot.item_id == Item.id, Lot.lot_no == lot_no) if lot_no else false()
     serial_on = and_(SerialUnit.item_id == Item.id, SerialUnit.serial == serial_no) \
         if serial_no else false()
+    return ((Packaging, Packaging.gtin == gtin), (Item, Item.id == Packaging.item_id),
+            (Lot, lot_on), (SerialUnit, serial_on))
+
+
+def _resolve(s: Session, gtin: str, lot_no: str | None,
+             serial_no: str | None) -> tuple[Item, Packaging, Lot | None, SerialUnit | None]:
+    normalised = _normalised(gtin)
+    (_, on_gtin), item_on, lot_on, serial_on = _unit_of((normalised, lot_no, serial_no))
     row = s.execute(select(Item, Packaging, Lot, SerialUnit)
-                    .select_from(Packaging).join(Item, Item.id == Packaging.item_id)
-                    .outerjoin(Lot, lot_on).outerjoin(SerialUnit, serial_on)
-                    .where(Packaging.gtin == normalised)).first()
+                    .select_from(Packaging).join(*item_on)
+                    .outerjoin(*lot_on).outerjoin(*serial_on)
+                    .where(on_gtin)).first()
     if row is None:
         raise errors.UnknownGtin(gtin=gtin)
     item, packaging, lot, serial = row
@@ -109,28 +154,54 @@ def _unit_gtin(scan: Scan) -> str:
 
 def location_of(s: Session, raw: str) -> Location:
     """The location a location scan (`#L:<CODE>`, GLN+254) or a typed code names."""
-    text = raw.strip()
-    try:
-        scan = parse_scan(text)
-    except ScanError:
-        found = _location(s, text)
-        if found is None:
-            raise errors.NotALocation(value=text[:40]) from None
-        return found
-    if scan.location is None:
-        if scan.gtin or scan.sscc or scan.di:
-            raise errors.UnitScannedForLocation(value=text[:40])
-        raise errors.NotALocation(value=text[:40])
-    found = _location(s, scan.location, text)
-    if found is None:
-        raise NotFound(what="location", key=scan.location)
-    return found
+    probe = LocationProbe.of(raw)
+    return probe.found(_location(s, *probe.codes) if probe.codes else None)
+
+
+@dataclass(frozen=True)
+class LocationProbe:
+    """A location scan parsed before any look-up: the codes to look up, or why it names none.
+
+    The pick reads the location with its wave (one statement) yet raises a location error
+    only after the wave's own checks, as if the location had been read after the wave.
+    """
+
+    text: str
+    codes: tuple[str, str] | None  # (code, raw) to look up; None: not a location scan
+    typed: bool  # no barcode syntax: a typed code (NotALocation when unknown)
+    unit: bool = False  # a unit, SSCC or DI scanned where a location was asked for
+
+    @classmethod
+    def of(cls, raw: str) -> LocationProbe:
+        text = raw.strip()
+        try:
+            scan = parse_scan(text)
+        except ScanError:
+            return cls(text, (text, ""), typed=True)
+        if scan.location is None:
+            return cls(text, None, typed=False, unit=bool(scan.gtin or scan.sscc or scan.di))
+        return cls(text, (scan.location, text), typed=False)
+
+    def found(self, location: Location | None) -> Location:
+        """The location looked up, or the error this scan gets without one."""
+        if self.codes is None:
+            if self.unit:
+                raise errors.UnitScannedForLocation(value=self.text[:40])
+            raise errors.NotALocation(value=self.text[:40])
+        if location is None:
+            if self.typed:
+                raise errors.NotALocation(value=self.text[:40])
+            raise NotFound(what="location", key=self.codes[0])
+        return location
+
+
+def _location_match(code: str, raw: str = "") -> Any:
+    return or_(Location.code == code.upper(), Location.barcode == code,
+               Location.barcode == (raw or code))
 
 
 def _location(s: Session, code: str, raw: str = "") -> Location | None:
-    return s.scalars(select(Location).where(or_(
-        Location.code == code.upper(), Location.barcode == code,
-        Location.barcode == (raw or code)))).first()
+    return s.scalars(select(Location).where(_location_match(code, raw))).first()
 
 
 def wave_by_no(s: Session, wave_no: str, *, lock: bool = False) -> Wave:
@@ -151,24 +222,50 @@ class WaveHead:
     timezone: str
     staging: str
     earlier_id: int | None
+    staging_place: Place | None = None
+    location: Location | None = None  # the scanned location (LocationProbe.found checks it)
+    unit: Resolved | None = None  # the scanned unit's rows (read_unit checks them)
 
 
-def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor) -> WaveHead:
-    """Lock the wave FOR UPDATE with its time zone, staging code and the pick of `scan_id`
-    (WaveNotFound also when the wave is out of the actor's sight)."""
+def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor,
+                       probe: LocationProbe | None = None,
+                       unit: tuple[str, str | None, str | None] | None = None) -> WaveHead:
+    """Lock the wave FOR UPDATE with its time zone, staging location, the pick of `scan_id`,
+    the location `probe` names and the rows of the `unit` identifiers (WaveNotFound also
+    when the wave is out of the actor's sight). Only the wave's row is locked: the rest is
+    outer-joined to it."""
     number = doc_no(wave_no)
     earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
                                     Pick.scan_id == scan_id).scalar_subquery()
-    row = s.execute(select(Wave, Warehouse.timezone, Location.code, earlier)
-                    .join(Warehouse, Warehouse.id == Wave.warehouse_id)
-                    .join(Location, Location.id == Wave.staging_location_id)
-                    .where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
+    staging, scanned = aliased(Location), aliased(Location)
+    wanted = select(Location.id).where(_location_match(*probe.codes)).limit(1) \
+        .scalar_subquery() if probe is not None and probe.codes else null()
+    query = (select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
+                    staging.blocked, earlier, scanned)
+             .join(Warehouse, Warehouse.id == Wave.warehouse_id)
+             .join(staging, staging.id == Wave.staging_location_id)
+             .outerjoin(scanned, scanned.id == wanted))
+    if unit is not None:
+        query = query.add_columns(Item, Packaging, Lot, SerialUnit)
+        for joined in _unit_of(unit):
+            query = query.outerjoin(*joined)
+    row = s.execute(query.where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
     if row is None:
         raise errors.WaveNotFound(wave_no=number)
-    wave, timezone, staging, earlier_id = row
+    wave, timezone, code, warehouse_id, blocked, earlier_id, location = row[:7]
     if out_of_sight(actor, wave.warehouse_id):
         raise errors.WaveNotFound(wave_no=number)
-    return WaveHead(wave, timezone, staging, earlier_id)
+    return WaveHead(wave, timezone, code, earlier_id,
+                    Place(wave.staging_location_id, warehouse_id, code, bool(blocked)), location,
+                    _resolved(unit, tuple(row[7:])))
+
+
+def _resolved(keys: tuple[str, str | None, str | None] | None,
+              rows: tuple[Any, ...]) -> Resolved | None:
+    if keys is None:
+        return None
+    item, packaging, lot, serial = rows
+    return Resolved(keys, (item, packaging, lot, serial) if item is not None else None)
 
 
 def doc_no(text: str) -> str:
@@ -345,6 +442,17 @@ def open_here(wave_id: Any, location_id: Any) -> Any:
     return (select(func.coalesce(func.sum(Allocation.quantity - Allocation.picked_qty), 0))
             .where(Allocation.wave_id == wave_id, Allocation.location_id == location_id,
                    Allocation.status == AllocationStatus.OPEN).scalar_subquery())
+
+
+def open_of_order(order_id: Any) -> Any:
+    """A scalar subquery: units the order still picks, summed over its OPEN allocations
+    (order_line.order_id and allocation.order_line_id are indexed). An order is small next
+    to a wave: it is summed with the pick's allocation read instead of kept in a counter."""
+    allocation, line = aliased(Allocation), aliased(OrderLine)
+    return (select(func.coalesce(func.sum(allocation.quantity - allocation.picked_qty), 0))
+            .join(line, line.id == allocation.order_line_id)
+            .where(line.order_id == order_id, allocation.status == AllocationStatus.OPEN)
+            .scalar_subquery())
 
 
 def open_in(condition: Any) -> Any:

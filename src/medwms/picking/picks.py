@@ -2,8 +2,10 @@
 
 A pick scan is one unit of work. It locks the wave row first (FOR UPDATE), so scans of one
 wave queue: the scan-id replay, the serial check and the allocation counters see every
-earlier scan. Then it locks the wave's allocations at the location and the scanned stock
-rows (key order), asks the pure rules, and posts one PICK movement through the ledger.
+earlier scan; the scanned location and unit rows are read with it. Then it locks the wave's
+allocations at the location with the scanned stock rows here and at staging (one joined
+statement, stock in key order), asks the pure rules, and posts one PICK movement through
+the ledger, handing it the rows it locked and the locations it read (`ledger.Known`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import false, func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import reading_as, require
@@ -20,8 +22,8 @@ from medwms.auth.rules import Actor, Perm
 from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.reasons import Reason
-from medwms.ledger.rules import Line
-from medwms.ledger.service import post
+from medwms.ledger.rules import Line, StockKey
+from medwms.ledger.service import Known, Place, post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.tables import Location, Partner
 from medwms.picking import pick_errors as errors
@@ -77,13 +79,15 @@ def pick_unit(db: Database, *, actor: Actor, wave_no: str, location_raw: str, ra
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
-        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor)
+        probe = queries.LocationProbe.of(location_raw)
+        head = queries.lock_wave_for_pick(s, wave_no, scan_id, actor, probe,
+                                          queries.unit_keys(raw))
         wave = head.wave
         if head.earlier_id is not None:
             return queries.pick_result(s, head, head.earlier_id, replayed=True)
         if wave.status in CLOSED_WAVES:
             raise errors.WaveClosed(wave_no=wave.wave_no, status=wave.status)
-        location = queries.location_of(s, location_raw)
+        location = probe.found(head.location)
         result = _accept(s, actor, head, location,
                          _Scanned(raw, scan_id, packs, now, serial_substitution))
         uow.commit()
@@ -102,7 +106,8 @@ class _Scanned:
 def _accept(s: Session, actor: Actor, head: queries.WaveHead, location: Location,
             scanned: _Scanned) -> PickResult:
     wave, timezone = head.wave, head.timezone
-    unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone))
+    unit = queries.read_unit(s, scanned.raw, scanned.packs, local_date(scanned.now, timezone),
+                             head.unit)
     _require_identity(unit)
     facts = load_facts(s, wave, location, unit, local_date(scanned.now, timezone))
     if not facts.opens:
@@ -237,6 +242,10 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
             unit: Unit, match: rules.Match, facts: Facts, scanned: _Scanned,
             location: Location) -> PickResult:
     wave = head.wave
+    order = facts.orders[allocation.order_line_id]
+    # counted first: a swap's change to the allocation is written with its count (one UPDATE)
+    order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
+                                             order=order, quantity=unit.quantity)
     swapped = match.allocated_lot_id if match.swap and \
         match.allocated_lot_id != unit.key.lot_id else None
     serial_swapped = match.allocated_serial_id if match.swap and \
@@ -255,11 +264,9 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         quantity=unit.quantity, lot_id=unit.key.lot_id, serial_id=unit.key.serial_id,
         from_location_id=allocation.location_id, from_status=Status.AVAILABLE,
         from_hu_id=facts.hu_id, to_location_id=wave.staging_location_id,
-        to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))])
-    order = facts.orders[allocation.order_line_id]
+        to_status=Status.AVAILABLE, reason=_reason(facts, swapped, serial_swapped))],
+        known=_known(head, location, facts))
     was_serial = facts.serial_names.get(serial_swapped) if serial_swapped else None
-    order_status, wave_left = progress.count(s, wave=wave, allocation=allocation,
-                                             order=order, quantity=unit.quantity)
     return PickResult(
         wave_no=wave.wave_no, scan_id=pick.scan_id, pick_id=pick.id, replayed=False,
         order_no=order.order_no, line_no=order.line_no, item=unit.item.code,
@@ -271,6 +278,15 @@ def _record(s: Session, actor: Actor, head: queries.WaveHead, allocation: Alloca
         location_remaining=facts.open_here - unit.quantity, wave_remaining=wave_left,
         order_status=order_status, wave_status=wave.status, swapped_from_serial=was_serial,
         warnings=queries.substitution_warnings(unit.serial_no, was_serial, unit.lot_no))
+
+
+def _known(head: queries.WaveHead, location: Location, facts: Facts) -> Known:
+    """The locations and stock rows the pick read and locked already, for the ledger."""
+    places = {location.id: Place(location.id, location.warehouse_id, location.code,
+                                 location.blocked)}
+    if head.staging_place is not None:
+        places[head.staging_place.id] = head.staging_place
+    return Known(places=places, locked=frozenset(facts.locked), balances=facts.balances)
 
 
 def _iso(value: date | None) -> str | None:
@@ -304,17 +320,62 @@ class Facts:
     blocked_status: str | None = None
     hu_id: int | None = None
     free: int = 0
+    # stock keys locked with the decision (lock order step 2: the ledger locks them no more)
+    locked: set[StockKey] = field(default_factory=set)
+    balances: dict[StockKey, tuple[int, int]] = field(default_factory=dict)
 
 
 def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
-    """Load (and lock) what the rules decide on: two statements, whatever the wave's size."""
+    """Load (and lock) what the rules decide on, whatever the wave's size: one statement
+    joining the allocations to the unit's stock rows here and at staging, or, when that
+    join cannot hold every allocation (one without such stock), the two it joins."""
+    if unit.lot_no is None or unit.lot is not None:
+        joined = list(s.execute(_joined_query(wave, location, unit)))
+        if joined and len({row.Allocation.id for row in joined}) == joined[0].live:
+            return _joined_facts(joined, (location, wave.staging_location_id), unit, today)
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
     for row in s.execute(_allocations_query(wave, location, unit)):
         _add_allocation(facts, row, today)
     if facts.rows:
         owners = {a.owner_id for a in facts.rows.values()}
-        _add_stock(s, facts, location, unit, owners)
+        _add_stock(s, facts, (location, wave.staging_location_id), unit, owners)
     return facts
+
+
+def _joined_query(wave: Wave, location: Location, unit: Unit) -> Any:
+    """The allocations joined to the stock rows a pick of `unit` here changes (both locked:
+    FOR UPDATE OF allocation, stock, sorted by stock key, so stock rows are locked in key
+    order), with the number of allocations the join should hold."""
+    key = unit.key
+    live = select(func.count(Allocation.id)).where(*_live_here(wave, location, unit))
+    owners = select(Allocation.owner_id).where(*_live_here(wave, location, unit))
+    on = and_(Stock.owner_id == Allocation.owner_id, Stock.item_id == Allocation.item_id,
+              _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
+              or_(Stock.location_id == location.id,
+                  and_(Stock.location_id == wave.staging_location_id,
+                       Stock.status == Status.AVAILABLE, Stock.hu_id.is_(None))))
+    return (_allocations_query(wave, location, unit, lock=False).join(Stock, on)
+            .add_columns(Stock, _reserved(location, unit, Allocation.owner_id.in_(owners))
+                         .label("reserved"), live.scalar_subquery().label("live"))
+            .order_by(None).order_by(Stock.key, Allocation.id)
+            .with_for_update(of=[Allocation, Stock]))
+
+
+def _joined_facts(rows: list[Any], where: tuple[Location, int], unit: Unit,
+                  today: date) -> Facts:
+    facts = Facts(rows={}, opens=[], lot_names={}, customers={})
+    for row in sorted({r.Allocation.id: r for r in rows}.values(), key=lambda r: r.Allocation.id):
+        _add_allocation(facts, row, today)
+    stocks = sorted({r.Stock.id: r.Stock for r in rows}.values(), key=lambda x: x.key)
+    owners = {a.owner_id for a in facts.rows.values()}
+    _take_stock(facts, stocks, int(rows[0].reserved or 0), where, (unit, owners))
+    return facts
+
+
+def _live_here(wave: Wave, location: Location, unit: Unit) -> tuple[Any, ...]:
+    # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
+    return (Allocation.wave_id == wave.id, Allocation.location_id == location.id,
+            Allocation.item_id == unit.item.id, Allocation.status.in_(LIVE))
 
 
 def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str | None:
@@ -325,18 +386,18 @@ def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str |
     return other
 
 
-def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
+def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool = True) -> Any:
     serial_picked = select(Pick.id).where(
         Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id).exists() \
         if unit.serial is not None else false()
-    return (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
+    query = (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
                    OrderLine.lot_no.label("required_lot"),
                    OrderLine.serial.label("required_serial"), OrderLine.line_no,
                    OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
                    OutboundOrder.status.label("order_status"),
-                   OutboundOrder.open_qty.label("order_open"), OutboundOrder.delivery_date,
-                   OutboundOrder.requested_ship_date, Partner.code.label("customer"),
-                   Partner.min_remaining_days,
+                   queries.open_of_order(OutboundOrder.id).label("order_open"),
+                   OutboundOrder.delivery_date, OutboundOrder.requested_ship_date,
+                   Partner.code.label("customer"), Partner.min_remaining_days,
                    queries.open_here(wave.id, location.id).label("open_here"),
                    serial_picked.label("serial_picked"))
             .join(OrderLine, OrderLine.id == Allocation.order_line_id)
@@ -344,11 +405,8 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit) -> Any:
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
             .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-            .where(Allocation.wave_id == wave.id, Allocation.location_id == location.id,
-                   Allocation.item_id == unit.item.id,
-                   # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
-                   Allocation.status.in_(LIVE))
-            .order_by(Allocation.id).with_for_update(of=Allocation))
+            .where(*_live_here(wave, location, unit)).order_by(Allocation.id))
+    return query.with_for_update(of=Allocation) if lock else query
 
 
 def _add_allocation(facts: Facts, row: Any, today: date) -> None:
@@ -359,7 +417,7 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
         facts.serial_names[a.serial_id] = row.serial or "-"
     facts.customers[a.id] = row.customer or "-"
     facts.orders[a.order_line_id] = progress.OrderOf(row.order_id, row.order_no, row.line_no,
-                                          row.order_status, row.order_open)
+                                          row.order_status, int(row.order_open))
     facts.open_here, facts.serial_picked = int(row.open_here), bool(row.serial_picked)
     facts.opens.append(rules.Open(
         allocation_id=a.id, lot_id=a.lot_id, serial_id=a.serial_id, expiry=row.expiry,
@@ -370,27 +428,59 @@ def _add_allocation(facts: Facts, row: Any, today: date) -> None:
         min_days=row.min_remaining_days or 0))
 
 
-def _add_stock(s: Session, facts: Facts, location: Location, unit: Unit,
+def _add_stock(s: Session, facts: Facts, where: tuple[Location, int], unit: Unit,
                owners: set[int]) -> None:
-    """Lock the unit's stock rows here (key order) and read what open allocations reserve."""
+    """Lock the unit's stock rows here and its balances at staging (one statement, key
+    order: the ledger locks nothing more) and read what open allocations reserve here."""
     if unit.lot_no is not None and unit.lot is None:
         return  # a lot we never received is nowhere in stock
+    location, staging = where
     key = unit.key
-    reserved = _same_key(select(func.coalesce(func.sum(
-        Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
-        Allocation.owner_id.in_(owners)).scalar_subquery()
+    reserved = _reserved(location, unit, Allocation.owner_id.in_(owners))
+    here = and_(Stock.item_id == key.item_id, Stock.location_id == location.id,
+                _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
+                Stock.owner_id.in_(owners))
+    arrivals = _arrivals(staging, unit, owners)
     rows = s.execute(select(Stock, reserved.label("reserved")).where(
-        Stock.item_id == key.item_id, Stock.location_id == location.id,
-        _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
-        Stock.owner_id.in_(owners)).order_by(Stock.key).with_for_update(of=Stock)).all()
-    stocks = [row.Stock for row in rows]
+        or_(here, Stock.key.in_(sorted(k.text for k in arrivals))))
+        .order_by(Stock.key).with_for_update(of=Stock)).all()
+    _take_stock(facts, [row.Stock for row in rows], int(rows[0].reserved or 0) if rows else 0,
+                where, (unit, owners))
+
+
+def _arrivals(staging: int, unit: Unit, owners: set[int]) -> set[StockKey]:
+    """The balances a pick of `unit` adds to at staging, one per owner."""
+    key = unit.key
+    return {StockKey(owner, key.item_id, key.lot_id, key.serial_id, staging,
+                     Status.AVAILABLE, None) for owner in owners}
+
+
+def _reserved(location: Location, unit: Unit, of_owners: Any) -> Any:
+    """Units the OPEN allocations of the scanned stock key here reserve (a scalar subquery)."""
+    return _same_key(select(func.coalesce(func.sum(
+        Allocation.quantity - Allocation.picked_qty), 0)), location, unit).where(
+        of_owners).scalar_subquery()
+
+
+def _take_stock(facts: Facts, every: list[Stock], reserved: int, where: tuple[Location, int],
+                of: tuple[Unit, set[int]]) -> None:
+    """What the locked stock rows (in key order) tell the rules, and the keys locked."""
+    (location, staging), (unit, owners) = where, of
+    stocks = [x for x in every if x.location_id == location.id]
+    facts.locked = _arrivals(staging, unit, owners) | {_key_of(x) for x in stocks}
+    facts.balances = {_key_of(x): (x.id, x.quantity) for x in every}
     usable = [x for x in stocks if x.status == Status.AVAILABLE]
     blocked = [x for x in stocks if x.status != Status.AVAILABLE]
     facts.available = sum(x.quantity for x in usable)
     facts.blocked_status = blocked[0].status if blocked else None
     if usable:
         facts.hu_id = max(usable, key=lambda x: (x.quantity >= unit.quantity, -x.id)).hu_id
-    facts.free = facts.available - (int(rows[0].reserved or 0) if rows else 0)
+    facts.free = facts.available - (reserved if every else 0)
+
+
+def _key_of(stock: Stock) -> StockKey:
+    return StockKey(stock.owner_id, stock.item_id, stock.lot_id, stock.serial_id,
+                    stock.location_id, stock.status, stock.hu_id)
 
 
 def _same_key(query: Any, location: Location, unit: Unit) -> Any:

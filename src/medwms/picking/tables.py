@@ -62,8 +62,8 @@ class OutboundOrder(Base):
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    # Units of OPEN allocations still to pick, kept by each pick once picking started;
-    # NULL: count them afresh.
+    # No longer kept: a pick sums the order's OPEN allocations (pick_progress); the column
+    # stays (NULL once allocations change) until a migration drops it.
     open_qty: Mapped[int | None] = mapped_column(Integer)
 
 
