@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import importlib
 import pkgutil
-import sys
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp
@@ -51,7 +50,6 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-    sys.setswitchinterval(0.0005)
 
 
 class MedwmsApp(FastAPI):
