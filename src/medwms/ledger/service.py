@@ -226,14 +226,14 @@ def _write_stock(session: Session, rows: dict[StockKey, dict[str, Any]],
             else:
                 updates.append((quantity, stamp, rows[key]["id"]))
         else:
-            inserts.append(_stock_row(key, delta, warehouse_of, stamp))
+            inserts.append((key.text, _stock_row(key, delta, warehouse_of, stamp)))
     if updates:
         _executemany(session, "UPDATE stock SET quantity = {0}, updated_at = {0} "
                               "WHERE id = {0}", updates)
     for start in range(0, len(empties), CHUNK):
         session.execute(delete(Stock).where(Stock.id.in_(empties[start:start + CHUNK])))
-    if inserts:
-        _executemany(session, _insert_sql("stock", STOCK_COLUMNS), inserts)
+    if inserts:  # a key no row held when we locked: another command may be adding it too
+        _executemany(session, UPSERT_STOCK, [row for _, row in sorted(inserts)])
 
 
 def _upsert_stock(session: Session, change: dict[StockKey, int], warehouse_of: dict[int, int],
@@ -242,9 +242,7 @@ def _upsert_stock(session: Session, change: dict[StockKey, int], warehouse_of: d
     stamp = _stored(session, now)
     rows = [_stock_row(key, delta, warehouse_of, stamp)
             for key, delta in sorted(change.items(), key=lambda kv: kv[0].text)]
-    _executemany(session, _insert_sql("stock", STOCK_COLUMNS) + " ON CONFLICT (key) DO UPDATE "
-                 "SET quantity = stock.quantity + excluded.quantity, "
-                 "updated_at = excluded.updated_at", rows)
+    _executemany(session, UPSERT_STOCK, rows)
 
 
 def _stock_row(key: StockKey, quantity: int, warehouse_of: dict[int, int],
@@ -263,6 +261,14 @@ MOVEMENT_COLUMNS = (*HASHED, "recorded_at")
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return (f"INSERT INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join(['{0}'] * len(columns))})")
+
+
+# New balances are upserted: two commands may each find no row for a key (nothing to lock)
+# and both add to it, say two picks of one lot to a shared staging lane; the second waits
+# for the first's row and adds to it instead of failing on the unique key.
+UPSERT_STOCK = (_insert_sql("stock", STOCK_COLUMNS) + " ON CONFLICT (key) DO UPDATE "
+                "SET quantity = stock.quantity + excluded.quantity, "
+                "updated_at = excluded.updated_at")
 
 
 def _executemany(session: Session, template: str, rows: list[tuple[Any, ...]]) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from medwms.auth.rules import SYSTEM
 from medwms.core.errors import InsufficientStock
@@ -57,3 +58,71 @@ def test_twenty_threads_take_the_last_unit_exactly_once(db):
             Stock.location_id == site.locations[0].id)).all()
         assert verify(session).ok
     assert left == []
+
+
+def test_two_moves_into_a_balance_neither_found_both_add_to_it(db):
+    """Two picks of one lot from two bins to one staging lane, where no row holds that lot
+    yet: each finds nothing to lock, and the second must add to the row the first creates
+    (it failed on the unique stock key, a 500 under load on PostgreSQL)."""
+    with db.unit_of_work() as uow:
+        site = make_site(uow.session)
+        item = make_item(uow.session)
+        lot = make_lot(uow.session, item)
+        post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no="R1", lines=[Line(
+            kind="RECEIVE", owner_id=site.owner.id, item_id=item.id, lot_id=lot.id,
+            quantity=2, to_location_id=where.id, to_status="AVAILABLE")
+            for where in site.locations[:2]])
+        uow.commit()
+    staging = site.locations[2]
+
+    def move(n: int) -> Line:
+        return Line(kind="PICK", owner_id=site.owner.id, item_id=item.id, lot_id=lot.id,
+                    quantity=n, from_location_id=site.locations[n - 1].id,
+                    from_status="AVAILABLE", to_location_id=staging.id, to_status="AVAILABLE")
+
+    outcome: list[str] = []
+    with db.unit_of_work() as first:
+        post(first.session, actor=SYSTEM, doc_type="PICK", doc_no="P1", lines=[move(1)])
+
+        def second() -> None:
+            try:
+                with db.unit_of_work() as uow:
+                    post(uow.session, actor=SYSTEM, doc_type="PICK", doc_no="P2",
+                         lines=[move(2)])
+                    uow.commit()
+                outcome.append("posted")
+            except Exception as error:
+                outcome.append(repr(error))
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        _until_waiting(db, thread)  # the second is at its insert of the new balance
+        first.commit()
+    thread.join(30)
+    assert outcome == ["posted"]
+    with db.reading() as s:
+        at_staging = s.scalars(select(Stock.quantity).where(
+            Stock.location_id == staging.id)).all()
+        assert verify(s).ok
+    assert at_staging == [3]
+
+
+def _until_waiting(db, thread: threading.Thread) -> None:
+    """On PostgreSQL, until another session waits on a lock; on SQLite (one writer at a
+    time) until the thread has queued behind us."""
+    if db.dialect != "postgresql":
+        thread.join(0.3)
+        return
+    watcher = create_engine(db.engine.url)
+    try:
+        deadline = time.monotonic() + 10
+        with watcher.connect() as conn:
+            while time.monotonic() < deadline:
+                if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE "
+                                     "wait_event_type = 'Lock' AND datname = current_database()")
+                                ).scalar():
+                    return
+                time.sleep(0.02)
+        raise AssertionError("the second post never waited on the first")
+    finally:
+        watcher.dispose()

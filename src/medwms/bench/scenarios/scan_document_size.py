@@ -30,7 +30,7 @@ from sqlalchemy import func, insert, select
 
 from medwms.auth.rules import SYSTEM
 from medwms.bench.scenarios import scan_setup
-from medwms.bench.scenarios.base import Context, Result, figure, optional, skipped
+from medwms.bench.scenarios.base import Context, Result, figure
 from medwms.bench.scenarios.servers import servers, stats
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
@@ -52,11 +52,9 @@ Request = tuple[str, dict[str, Any]]
 
 def run(ctx: Context) -> Result:
     """The full run: 10,000-line documents and 120 scans a side (--quick: 2,000 and 30)."""
-    for module, name in (("medwms.receiving.service", "receive_scan"),
-                         ("medwms.picking.waves", "create_wave")):
-        missing = optional(module, name)
-        if isinstance(missing, str):
-            return skipped(missing)
+    missing = scan_setup.features_missing()
+    if missing is not None:
+        return missing
     return measure(ctx.db, lines=ctx.pick(QUICK_LINES, LINES),
                    scans=ctx.pick(QUICK_SCANS, SCANS))
 

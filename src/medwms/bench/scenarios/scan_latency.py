@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from medwms.bench.scenarios import scan_setup
-from medwms.bench.scenarios.base import Context, Result, figure, optional, skipped
+from medwms.bench.scenarios.base import Context, Result, figure
 from medwms.bench.scenarios.servers import servers, stats, workers_for
 
 LEVELS = (1, 10, 50)
@@ -28,11 +28,9 @@ Request = tuple[str, dict[str, Any]]
 
 def run(ctx: Context) -> Result:
     """Set the floor up, start the servers, measure both endpoints at every level."""
-    for module, name in (("medwms.receiving.service", "receive_scan"),
-                         ("medwms.picking.waves", "create_wave")):
-        missing = optional(module, name)
-        if isinstance(missing, str):
-            return skipped(missing)
+    missing = scan_setup.features_missing()
+    if missing is not None:
+        return missing
     seconds = 0.6 if ctx.quick else 8.0
     floor = scan_setup.build(ctx.db, max(LEVELS), 60 if ctx.quick else 1500)
     workers = workers_for(ctx.db)

@@ -14,6 +14,7 @@ from medwms.auth import service as auth
 from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.bench.generate import gtin
+from medwms.bench.scenarios.base import Result, optional, skipped
 from medwms.config import Settings
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
@@ -33,6 +34,16 @@ class Floor:
     gtins: list[str]
     wave_nos: list[str]
     picks: list[list[tuple[str, str]]]  # per client: (location scan, unit scan) to pick
+
+
+def features_missing() -> Result | None:
+    """Why a scan scenario cannot run (receiving or waves not built), or None."""
+    for module, name in (("medwms.receiving.service", "receive_scan"),
+                         ("medwms.picking.waves", "create_wave")):
+        missing = optional(module, name)
+        if isinstance(missing, str):
+            return skipped(missing)
+    return None
 
 
 def unit_scan(gtin14: str, expiry: date, lot: str) -> str:
