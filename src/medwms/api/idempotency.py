@@ -234,6 +234,11 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> Answer:
     return answer
 
 
+# Built once: the hot path runs them with parameters, with no statement to build or hash.
+RECORD_FIELDS = ("key", "principal", "method", "path", "request_hash", "status_code",
+                 "response_body", "content_type", "created_at")
+
+
 def _inserting(dialect: Any) -> Insert:
     statement: Insert = dialect.insert(RECORD).values(
         {name: bindparam(name) for name in RECORD_FIELDS}).on_conflict_do_nothing(
@@ -241,9 +246,6 @@ def _inserting(dialect: Any) -> Insert:
     return statement
 
 
-# Built once: the hot path runs them with parameters, with no statement to build or hash.
-RECORD_FIELDS = ("key", "principal", "method", "path", "request_hash", "status_code",
-                 "response_body", "content_type", "created_at")
 INSERTS = {"postgresql": _inserting(postgresql), "sqlite": _inserting(sqlite)}
 CLAIMING = {name: statement.returning(RECORD.c.key) for name, statement in INSERTS.items()}
 EARLIER = select(RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,

@@ -48,6 +48,7 @@ NAMING = {
 
 
 UNBOUNDED_POOL = 1000
+MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
 # Connections kept open per process. All of them stay in the pool between requests (no
 # overflow that is closed on return and opened again on the next burst: on PostgreSQL each
 # new connection is a new server process).
@@ -99,8 +100,7 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`: SQLite in WAL mode with foreign keys on, or PostgreSQL."""
     url = normalise_url(url)
-    if "poolclass" not in kwargs and "pool_size" not in kwargs \
-            and url not in ("sqlite://", "sqlite:///:memory:"):
+    if "poolclass" not in kwargs and "pool_size" not in kwargs and url not in MEMORY_URLS:
         kwargs.update(pool_size=POOL_SIZE, max_overflow=0)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
@@ -147,26 +147,25 @@ class QueuedConnection(sqlite3.Connection):
             lock.release()
 
     def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self.give_writer_lock_back()
+        self._ending(super().commit)
 
     def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self.give_writer_lock_back()
+        self._ending(super().rollback)
 
     def close(self) -> None:
+        self._ending(super().close)
+
+    def _ending(self, end: Callable[[], None]) -> None:
+        """End the transaction (or the connection), then give the turn back, even if the
+        end failed."""
         try:
-            super().close()
+            end()
         finally:
             self.give_writer_lock_back()
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    memory = url in ("sqlite://", "sqlite:///:memory:")
+    memory = url in MEMORY_URLS
     if memory:
         kwargs.setdefault("poolclass", StaticPool)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
@@ -189,16 +188,15 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        dbapi_conn = conn.connection.dbapi_connection
-        queued = dbapi_conn if (writers is not None and mode == "IMMEDIATE"
-                                and isinstance(dbapi_conn, QueuedConnection)) else None
-        if queued is not None and writers is not None:
-            queued.take_writer_lock(writers)
+        queued = conn.connection.dbapi_connection
+        if writers is None or mode != "IMMEDIATE" or not isinstance(queued, QueuedConnection):
+            conn.exec_driver_sql(f"BEGIN {mode}")
+            return
+        queued.take_writer_lock(writers)
         try:
             conn.exec_driver_sql(f"BEGIN {mode}")
         except BaseException:
-            if queued is not None:
-                queued.give_writer_lock_back()
+            queued.give_writer_lock_back()
             raise
 
     return engine

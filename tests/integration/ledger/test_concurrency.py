@@ -60,14 +60,12 @@ def test_twenty_threads_take_the_last_unit_exactly_once(db):
     assert left == []
 
 
-def test_two_moves_into_a_balance_neither_found_both_add_to_it(db):
+def test_two_moves_into_a_balance_neither_found_both_add_to_it(db, world):
     """Two picks of one lot from two bins to one staging lane, where no row holds that lot
     yet: each finds nothing to lock, and the second must add to the row the first creates
     (it failed on the unique stock key, a 500 under load on PostgreSQL)."""
+    site, item, lot = world
     with db.unit_of_work() as uow:
-        site = make_site(uow.session)
-        item = make_item(uow.session)
-        lot = make_lot(uow.session, item)
         post(uow.session, actor=SYSTEM, doc_type="RCV", doc_no="R1", lines=[Line(
             kind="RECEIVE", owner_id=site.owner.id, item_id=item.id, lot_id=lot.id,
             quantity=2, to_location_id=where.id, to_status="AVAILABLE")
