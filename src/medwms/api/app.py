@@ -61,10 +61,18 @@ class MedwmsApp(FastAPI):
         return headers.SecurityHeaders(super().build_middleware_stack(), settings)
 
 
+# Matched first. A request is matched against the routes in the order they were included,
+# and each route tried costs about 2 µs: the floor's scans should not try a hundred.
+STATION_ROUTERS = ("receiving", "picking", "putaway", "shipping", "counting", "scan")
+
+
 def _routers() -> list[APIRouter]:
-    """Every `router` defined in a module of medwms.api.routes."""
+    """Every `router` defined in a module of medwms.api.routes: the stations' first."""
     found = []
-    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name):
+    modules = sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: (
+        m.name not in STATION_ROUTERS,
+        STATION_ROUTERS.index(m.name) if m.name in STATION_ROUTERS else 0, m.name))
+    for info in modules:
         module = importlib.import_module(f"{routes.__name__}.{info.name}")
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):

@@ -19,6 +19,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import Scan, ScanWarning, parse_scan, whole_item
 from medwms.core.clock import days_remaining, is_expired, local_date
+from medwms.core.db import insert_row
 from medwms.core.errors import Problem, ScanRefused, ValidationError
 from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata import fields
@@ -322,18 +323,14 @@ def new_lot(s: Session, unit: Unit) -> Lot | None:
     """A Lot row for a lot seen for the first time (None when the unit has no lot)."""
     if not unit.lot:
         return None
-    lot = Lot(item_id=unit.item.id, lot_no=unit.lot, expiry=unit.expiry,
-              production_date=unit.production_date)
-    s.add(lot)
-    s.flush()
-    return lot
+    return insert_row(s, Lot, dict(item_id=unit.item.id, lot_no=unit.lot, expiry=unit.expiry,
+                                   production_date=unit.production_date))
 
 
 def new_serial(s: Session, unit: Unit, lot: Lot | None) -> SerialUnit | None:
     """A SerialUnit row for a serial seen for the first time."""
     if not unit.serial:
         return None
-    row = SerialUnit(item_id=unit.item.id, serial=unit.serial, lot_id=lot.id if lot else None)
-    s.add(row)
-    s.flush()
-    return row
+    return insert_row(s, SerialUnit, dict(item_id=unit.item.id, serial=unit.serial,
+                                          lot_id=lot.id if lot else None))
+

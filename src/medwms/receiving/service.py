@@ -24,11 +24,11 @@ from medwms.auth.guard import out_of_sight, require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode import document_number
 from medwms.core.clock import local_date, utc_now
-from medwms.core.db import Database
+from medwms.core.db import Database, insert_row
 from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.core.ids import new_doc_no
 from medwms.ledger.rules import Line
-from medwms.ledger.service import post
+from medwms.ledger.service import Known, Place, post
 from medwms.ledger.tables import MovementKind, Status
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Owner, Partner, PartnerKind, Warehouse, Zone
@@ -263,6 +263,7 @@ class ScanHead:
     earlier_id: int | None
     lines: int
     quantity: int
+    dock: Place  # the receipt's location, for the ledger's post
 
 
 def lock_for_scan(s: Session, receipt_no: str, scan_id: str, actor: Actor) -> ScanHead:
@@ -280,9 +281,10 @@ def lock_for_scan(s: Session, receipt_no: str, scan_id: str, actor: Actor) -> Sc
     if row is None or out_of_sight(actor, row[0].warehouse_id):
         raise ReceiptNotFound(receipt_no=number)
     receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \
-        lines, quantity = row
+        lines, quantity, dock_code, dock_blocked = row
     return ScanHead(receipt, timezone, checks.Supplier(code, licence_no, licence_expiry),
-                    notice_status, earlier_id, lines or 0, quantity or 0)
+                    notice_status, earlier_id, lines or 0, quantity or 0,
+                    Place(receipt.location_id, receipt.warehouse_id, dock_code, dock_blocked))
 
 
 LOCKING_RECEIPT = select(Receipt.id).where(
@@ -298,8 +300,10 @@ def _scan_head() -> Any:
     return (select(Receipt, Warehouse.timezone, Partner.code, Partner.licence_no,
                    Partner.licence_expiry, AdvanceNotice.status, earlier,
                    queries.latest(Receipt.id, ReceiptLine.line_no),
-                   queries.latest(Receipt.id, ReceiptLine.receipt_quantity))
+                   queries.latest(Receipt.id, ReceiptLine.receipt_quantity),
+                   Location.code, Location.blocked)
             .join(Warehouse, Warehouse.id == Receipt.warehouse_id)
+            .join(Location, Location.id == Receipt.location_id)
             .join(Partner, Partner.id == Receipt.supplier_id)
             .outerjoin(AdvanceNotice, AdvanceNotice.id == Receipt.notice_id)
             .where(Receipt.receipt_no == bindparam("number")))
@@ -332,21 +336,20 @@ def _accept(s: Session, *, actor: Actor, head: ScanHead, scan: _Scan) -> ScanRes
         expected=tally.expected, unexpected=tally.unexpected,
         received_of_lot=unit.counted.before(tally) + unit.quantity,
         receipt_lines=head.lines + 1, receipt_quantity=head.quantity + unit.quantity)
-    line = ReceiptLine(
+    line = insert_row(s, ReceiptLine, dict(
         receipt_id=receipt.id, scan_id=scan.scan_id, raw=scan.raw[:300], item_id=unit.item.id,
         packaging_id=unit.packaging.id, lot_id=lot_row.id if lot_row else None,
         serial_id=serial_row.id if serial_row else None, quantity=unit.quantity,
         hold_reason=hold, over_notice=over, confirmed_by=actor.user_id if over else None,
         scanned_at=now, scanned_by=actor.user_id, line_no=totals.receipt_lines,
         receipt_quantity=totals.receipt_quantity, tally_key=tally.key,
-        tally=totals.received_of_lot)
-    s.add(line)
-    s.flush()
+        tally=totals.received_of_lot))
     post(s, actor=actor, doc_type="RCV", doc_no=receipt.receipt_no, now=now, lines=[Line(
         kind=MovementKind.RECEIVE, owner_id=receipt.owner_id, item_id=unit.item.id,
         quantity=unit.quantity, lot_id=line.lot_id, serial_id=line.serial_id,
         to_location_id=receipt.location_id, to_status=Status.QUARANTINE,
-        partner_id=receipt.supplier_id, reason=f"HOLD: {hold}" if hold else "")])
+        partner_id=receipt.supplier_id, reason=f"HOLD: {hold}" if hold else "")],
+        known=Known(places={head.dock.id: head.dock}))
     if head.notice_status == NoticeStatus.OPEN:
         s.execute(update(AdvanceNotice).where(AdvanceNotice.id == receipt.notice_id)
                   .values(status=NoticeStatus.RECEIVING))

@@ -32,8 +32,8 @@ from tests.support.users import actor_of, make_user
 # no chain head since movements are sealed later). SQLite counts one more than PostgreSQL:
 # its BEGIN IMMEDIATE is a statement. A keyed request adds 2 (claim, stored answer).
 BUDGETS = {
-    "receive": 7,                    # was 17
-    "receive against a notice": 7,   # was 21
+    "receive": 6,                    # was 17
+    "receive against a notice": 6,   # was 21
     "pick": 9,                       # was 27
     # a serial's stock row moves whole (DELETE at the bin, INSERT at staging: +1 on a lot pick);
     # re-pointing the allocation to the serial picked in its place is in its count's UPDATE
