@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from medwms.picking.pick_queries import open_in
@@ -56,17 +56,22 @@ def count(s: Session, *, wave: Wave, allocation: Allocation, order: OrderOf,
     allocation.picked_qty += quantity
     if allocation.picked_qty >= allocation.quantity:
         allocation.status = AllocationStatus.PICKED
-    s.execute(update(OrderLine).where(OrderLine.id == allocation.order_line_id)
-              .values(picked_qty=OrderLine.picked_qty + quantity))
+    s.execute(ADDING_PICKED, {"line": allocation.order_line_id, "picked": quantity})
     status = OrderStatus.PICKING if order.status in STARTED else order.status
     if order_left <= 0:
         status = OrderStatus.PICKED
     if status != order.status:
-        s.execute(update(OutboundOrder).where(OutboundOrder.id == order.order_id)
-                  .values(status=status))
+        s.execute(SETTING_STATUS, {"order": order.order_id, "new_status": status})
     wave.open_qty = _settled(s, wave_left, Allocation.wave_id == wave.id)
     wave.status = "PICKING" if wave.open_qty > 0 else "PICKED"
     return status, wave.open_qty
+
+
+# Built once: every pick runs them with parameters.
+ADDING_PICKED = update(OrderLine).where(OrderLine.id == bindparam("line")).values(
+    picked_qty=OrderLine.picked_qty + bindparam("picked"))
+SETTING_STATUS = update(OutboundOrder).where(OutboundOrder.id == bindparam("order")).values(
+    status=bindparam("new_status"))
 
 
 def forget_pick_progress(s: Session, *, waves: set[int], orders: set[int]) -> None:

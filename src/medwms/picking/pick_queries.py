@@ -10,9 +10,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, false, func, literal, null, or_, select
+from sqlalchemy import and_, bindparam, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import out_of_sight
@@ -235,21 +236,12 @@ def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor,
     when the wave is out of the actor's sight). Only the wave's row is locked: the rest is
     outer-joined to it."""
     number = doc_no(wave_no)
-    earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
-                                    Pick.scan_id == scan_id).scalar_subquery()
-    staging, scanned = aliased(Location), aliased(Location)
-    wanted = select(Location.id).where(_location_match(*probe.codes)).limit(1) \
-        .scalar_subquery() if probe is not None and probe.codes else null()
-    query = (select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
-                    staging.blocked, earlier, scanned)
-             .join(Warehouse, Warehouse.id == Wave.warehouse_id)
-             .join(staging, staging.id == Wave.staging_location_id)
-             .outerjoin(scanned, scanned.id == wanted))
-    if unit is not None:
-        query = query.add_columns(Item, Packaging, Lot, SerialUnit)
-        for joined in _unit_of(unit):
-            query = query.outerjoin(*joined)
-    row = s.execute(query.where(Wave.wave_no == number).with_for_update(of=Wave)).one_or_none()
+    code, raw = probe.codes if probe is not None and probe.codes else (None, "")
+    gtin, lot_no, serial_no = unit if unit is not None else (None, None, None)
+    row = s.execute(_wave_head(with_unit=unit is not None), {
+        "number": number, "scan_id": scan_id, "code": code.upper() if code else None,
+        "barcode": code, "raw": (raw or code) if code else None,
+        "gtin": gtin, "lot_no": lot_no or None, "serial_no": serial_no or None}).one_or_none()
     if row is None:
         raise errors.WaveNotFound(wave_no=number)
     wave, timezone, code, warehouse_id, blocked, earlier_id, location = row[:7]
@@ -258,6 +250,31 @@ def lock_wave_for_pick(s: Session, wave_no: str, scan_id: str, actor: Actor,
     return WaveHead(wave, timezone, code, earlier_id,
                     Place(wave.staging_location_id, warehouse_id, code, bool(blocked)), location,
                     _resolved(unit, tuple(row[7:])))
+
+
+@cache
+def _wave_head(*, with_unit: bool) -> Any:
+    """`lock_wave_for_pick`'s statement, built once for each shape (every pick runs it with
+    parameters). A parameter left None matches nothing: no location, lot or serial."""
+    earlier = select(Pick.id).where(Pick.wave_id == Wave.id,
+                                    Pick.scan_id == bindparam("scan_id")).scalar_subquery()
+    staging, scanned = aliased(Location), aliased(Location)
+    wanted = select(Location.id).where(or_(
+        Location.code == bindparam("code"), Location.barcode == bindparam("barcode"),
+        Location.barcode == bindparam("raw"))).limit(1).scalar_subquery()
+    query = (select(Wave, Warehouse.timezone, staging.code, staging.warehouse_id,
+                    staging.blocked, earlier, scanned)
+             .join(Warehouse, Warehouse.id == Wave.warehouse_id)
+             .join(staging, staging.id == Wave.staging_location_id)
+             .outerjoin(scanned, scanned.id == wanted))
+    if with_unit:
+        query = (query.add_columns(Item, Packaging, Lot, SerialUnit)
+                 .outerjoin(Packaging, Packaging.gtin == bindparam("gtin"))
+                 .outerjoin(Item, Item.id == Packaging.item_id)
+                 .outerjoin(Lot, and_(Lot.item_id == Item.id, Lot.lot_no == bindparam("lot_no")))
+                 .outerjoin(SerialUnit, and_(SerialUnit.item_id == Item.id,
+                                             SerialUnit.serial == bindparam("serial_no"))))
+    return query.where(Wave.wave_no == bindparam("number")).with_for_update(of=Wave)
 
 
 def _resolved(keys: tuple[str, str | None, str | None] | None,
