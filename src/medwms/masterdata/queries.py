@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.core.errors import NotFound, ScanRefused
@@ -93,11 +93,17 @@ def normalised_gtin(gtin: str) -> str:
         raise ScanRefused(reason=str(error)) from None
 
 
+# Built once: the scan paths run them with parameters.
+BY_GTIN = select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id).where(
+    Packaging.gtin == bindparam("gtin"))
+BY_BARCODE = select(Location).where(or_(Location.barcode == bindparam("barcode"),
+                                        Location.code == bindparam("code")))
+
+
 def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
     """The item and packaging level a scanned GTIN means (one query)."""
     normalised = normalised_gtin(gtin)
-    found = session.execute(select(Item, Packaging).join(Packaging, Packaging.item_id == Item.id)
-                            .where(Packaging.gtin == normalised)).one_or_none()
+    found = session.execute(BY_GTIN, {"gtin": normalised}).one_or_none()
     if found is None:
         raise UnknownGtin(gtin=normalised)
     item, packaging = found
@@ -107,8 +113,7 @@ def resolve_gtin(session: Session, gtin: str) -> tuple[Item, Packaging]:
 def location_by_barcode(session: Session, barcode: str) -> Location:
     """The location a scanned barcode (or typed location code) names (one query)."""
     text = barcode.strip()
-    location = session.scalars(select(Location).where(
-        or_(Location.barcode == text, Location.code == text.upper()))).first()
+    location = session.scalars(BY_BARCODE, {"barcode": text, "code": text.upper()}).first()
     if location is None:
         raise NotFound(what="location", key=text)
     return location

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.barcode import parse_scan, whole_item
@@ -237,6 +237,9 @@ def location_of(session: Session, raw: str) -> Location:
 
 
 def _location(session: Session, code: str, raw: str) -> Location | None:
-    return session.scalars(select(Location).where(or_(
-        Location.code == code.upper(), Location.barcode == code, Location.barcode == raw))
-    ).first()
+    return session.scalars(BY_CODE, {"code": code.upper(), "barcode": code, "raw": raw}).first()
+
+
+BY_CODE = select(Location).where(or_(Location.code == bindparam("code"),
+                                     Location.barcode == bindparam("barcode"),
+                                     Location.barcode == bindparam("raw")))
