@@ -98,8 +98,8 @@ def scan_unit(db: Database, *, actor: Actor, verification_no: str, raw: str, sca
             return records.scan_result(s, verification, earlier, replayed=True)
         _require_open(verification)
         _refuse_other_verifier(s, actor, verification)
-        line = _check_scan(s, verification, raw, scan_id, packs, now)
-        result = records.scan_result(s, verification, line, replayed=False)
+        line, counted = _check_scan(s, verification, raw, scan_id, packs, now)
+        result = records.scan_result(s, verification, line, replayed=False, counted=counted)
         uow.commit()
     return result
 
@@ -193,11 +193,13 @@ def _refuse_other_verifier(s: Session, actor: Actor, verification: Verification)
 
 
 def _check_scan(s: Session, verification: Verification, raw: str, scan_id: str,
-                packs: int | None, now: datetime) -> VerificationLine:
+                packs: int | None, now: datetime) -> tuple[VerificationLine, Tally | None]:
+    """The new line, checked and stored; the tally with it when the check read one."""
     order = s.get_one(OutboundOrder, verification.order_id)
     timezone = s.get_one(Warehouse, order.warehouse_id).timezone
     line = VerificationLine(verification_id=verification.id, scan_id=scan_id, raw=raw[:300],
                             at=now)
+    tally = None
     try:
         unit = queries.read_unit(s, raw, packs, local_date(now, timezone))
     except errors.UnknownGtin:
@@ -213,7 +215,7 @@ def _check_scan(s: Session, verification: Verification, raw: str, scan_id: str,
     s.flush()
     if line.discrepancy:
         verification.status = VerificationStatus.BLOCKED
-    return line
+    return line, records.adding(tally, line) if tally is not None else None
 
 
 def _require_serial(unit: queries.Unit) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -56,6 +56,20 @@ def tally(s: Session, verification: Verification) -> Tally:
     counted.short_shipped = buckets["short_shipped"]
     counted.open_missing = buckets["open_missing"]
     return counted
+
+
+def adding(counted: Tally, line: VerificationLine) -> Tally:
+    """`counted` as `tally` would read it once `line`, a new unresolved line, is stored:
+    a scan's answer needs no second read of the lines its checks just read."""
+    after = replace(counted, confirmed=dict(counted.confirmed),
+                    open_missing=dict(counted.open_missing), lines=counted.lines + 1,
+                    unresolved=counted.unresolved + bool(line.discrepancy))
+    bucket = _bucket(line, resolved=False)
+    if bucket and line.item_id is not None:
+        target: dict[UnitKey, int] = getattr(after, bucket)
+        key = UnitKey(line.item_id, line.lot_id, line.serial_id)
+        target[key] = target.get(key, 0) + line.quantity
+    return after
 
 
 def _bucket(line: VerificationLine, resolved: bool) -> str:
@@ -114,9 +128,10 @@ class VerifyScan:
 
 
 def scan_result(s: Session, verification: Verification, line: VerificationLine, *,
-                replayed: bool) -> VerifyScan:
-    """The answer for one verification line, with the running totals."""
-    counted = tally(s, verification)
+                replayed: bool, counted: Tally | None = None) -> VerifyScan:
+    """The answer for one verification line, with the running totals (`counted`, when the
+    caller has them with the line, else read)."""
+    counted = counted or tally(s, verification)
     names = unit_names(s, UnitKey(line.item_id or 0, line.lot_id, line.serial_id))
     item, lot, serial = names[0] if line.item_id else None, \
         names[1] if line.lot_id else None, names[2]

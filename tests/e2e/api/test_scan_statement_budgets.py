@@ -38,7 +38,7 @@ BUDGETS = {
     # a serial's stock row moves whole (DELETE at the bin, INSERT at staging: +1 on a lot pick);
     # re-pointing the allocation to the serial picked in its place is in its count's UPDATE
     "pick substituting a serial": 10,  # was 17
-    "verification": 13,              # was 14
+    "verification": 11,              # was 14
     "putaway": 12,                   # was 17
     "packing": 17,                   # was 19
     "count": 12,
