@@ -219,7 +219,9 @@ def _resolving(query: TraceQuery, gtin: str) -> tuple[Select[*tuple[Any, ...]], 
         return _BY_SERIAL, {"gtin": gtin, "serial": query.serial}
     if query.lot:
         return _BY_LOT, {"gtin": gtin, "lot": query.lot}
-    return _item_and(Lot, _range(query)).order_by(Lot.id), {"gtin": gtin}
+    bounds = _bounds(query)
+    return (_item_and(Lot, _range(tuple(bounds))).order_by(Lot.id),
+            {"gtin": gtin, **bounds})
 
 
 def _item_and(joined: Any, on: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
@@ -232,17 +234,22 @@ def _item_and(joined: Any, on: list[ColumnElement[bool]]) -> Select[*tuple[Any, 
             .where(Packaging.gtin == bindparam("gtin")))
 
 
-def _range(query: TraceQuery) -> list[ColumnElement[bool]]:
-    """The lot conditions of an expiry / production-date range."""
-    found: list[ColumnElement[bool]] = []
-    for column, low, high in ((Lot.expiry, query.expiry_from, query.expiry_to),
-                              (Lot.production_date, query.produced_from, query.produced_to)):
-        if low is not None:
-            found.append(column >= low)
-        if high is not None:
-            found.append(column <= high)
+def _bounds(query: TraceQuery) -> dict[str, date]:
+    """The bounds of an expiry / production-date range the query gives, by name."""
+    given = {"expiry_from": query.expiry_from, "expiry_to": query.expiry_to,
+             "produced_from": query.produced_from, "produced_to": query.produced_to}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _range(bounds: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """The lot conditions of a range with these bounds, each a parameter of its name."""
+    conditions = {"expiry_from": Lot.expiry >= bindparam("expiry_from", type_=Date),
+                  "expiry_to": Lot.expiry <= bindparam("expiry_to", type_=Date),
+                  "produced_from": Lot.production_date >= bindparam("produced_from",
+                                                                    type_=Date),
+                  "produced_to": Lot.production_date <= bindparam("produced_to", type_=Date)}
     # A bare GTIN is not a trace: it needs a lot, a serial or a range.
-    return found or [Lot.id.is_(None)]
+    return [conditions[name] for name in bounds] or [Lot.id.is_(None)]
 
 
 _ITEM_FACTS = (Item.code, Item.name_zh, Item.name_en, Item.model, Item.manufacturer,
@@ -379,15 +386,16 @@ def _trace_statement(targets: Select[*tuple[Any, ...]], of: str,
 
 
 def _trace_rows(session: Session, query: TraceQuery) -> Sequence[Any]:
-    """The rows of the trace statement: a lot's or a serial's built and compiled once per
-    database kind and sent as SQL text (no statement to build, cache-key or compile per
-    trace), a range's built for its bounds. A scoped reading goes through the ORM, whose
-    criteria keep it to the actor's warehouses."""
+    """The rows of the trace statement. A lot's or a serial's is built and compiled once
+    per database kind and sent as SQL text (no statement to build, cache-key or compile per
+    trace); a range's is built once for the bounds it gives. A scoped reading goes through
+    the ORM, whose criteria keep it to the actor's warehouses."""
     gtin = normalised_gtin(query.gtin)
     postgresql = session.get_bind().dialect.name == "postgresql"
     if query.lot is None and query.serial is None:
-        statement = _trace_statement(_item_and(Lot, _range(query)), "lot", postgresql)
-        return session.execute(statement, {"gtin": gtin}).all()
+        bounds = _bounds(query)
+        return session.execute(_range_statement(tuple(bounds), postgresql),
+                               {"gtin": gtin, **bounds}).all()
     kind = "serial" if query.serial else "lot"
     params = {"gtin": gtin, kind: query.serial or query.lot}
     if scoped(session):
@@ -408,6 +416,14 @@ _TARGETS = {"lot": _LOT_TARGETS, "serial": _SERIAL_TARGETS}
 def _cached_statement(kind: str, postgresql: bool) -> CompoundSelect[*tuple[Any, ...]]:
     """The trace statement of a lot or a serial, built once."""
     return _trace_statement(_TARGETS[kind], kind, postgresql)
+
+
+@functools.cache
+def _range_statement(bounds: tuple[str, ...],
+                     postgresql: bool) -> CompoundSelect[*tuple[Any, ...]]:
+    """The trace statement of a range with these bounds, built once (its date parameters
+    go through the ORM, which binds them as each database takes dates)."""
+    return _trace_statement(_item_and(Lot, _range(bounds)), "lot", postgresql)
 
 
 @functools.cache
