@@ -392,7 +392,7 @@ def _trace_rows(session: Session, query: TraceQuery) -> Sequence[Any]:
     the ORM, whose criteria keep it to the actor's warehouses."""
     gtin = normalised_gtin(query.gtin)
     postgresql = session.get_bind().dialect.name == "postgresql"
-    if query.lot is None and query.serial is None:
+    if not query.serial and not query.lot:
         bounds = _bounds(query)
         return session.execute(_range_statement(tuple(bounds), postgresql),
                                {"gtin": gtin, **bounds}).all()
