@@ -125,11 +125,18 @@ def seeing_as(session: Session, actor: Actor) -> Iterator[Session]:
             session.info[_SCOPE] = before
 
 
+def scoped(session: Session) -> bool:
+    """Whether `session`'s ORM SELECTs keep to an actor's scope of some warehouses only: a
+    statement sent past the ORM (`Connection.execute`) would see every warehouse."""
+    actor = session.info.get(_SCOPE)
+    return actor is not None and actor.warehouses is not None
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _keep_to_scope(state: ORMExecuteState) -> None:
-    actor = state.session.info.get(_SCOPE)
-    if actor is None or actor.warehouses is None or not state.is_select:
+    if not scoped(state.session) or not state.is_select:
         return
+    actor = state.session.info[_SCOPE]
     # The clauses name the tables themselves, so an aliased() join of a placed table is not
     # filtered: the queries alias a table only for rows joined to a row that is (the source
     # and target locations of a movement, a sensor's zone, a plan's first task).

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from medwms.auth.guard import reading_as
+from medwms.auth.rules import Actor
 from medwms.documents.trace_origin import full_trace
 from medwms.ledger.service import post
 from medwms.masterdata.tables import Warehouse
@@ -14,6 +16,7 @@ from medwms.recall.errors import NoSuchLot
 from medwms.recall.trace import TOP_KEYS, TraceQuery, trace
 from medwms.receiving.tables import Receipt
 from tests.support.recall import PACER_GTIN, STENT_GTIN, at, build_history, line
+from tests.support.statements import count_statements
 
 
 @pytest.fixture
@@ -140,3 +143,51 @@ def test_unknown_gtin_lot_serial_or_empty_range_is_no_such_lot(db, history, quer
     with db.reading() as s, pytest.raises(NoSuchLot) as error:
         trace(s, TraceQuery(**query))
     assert error.value.code == "NO_SUCH_LOT" and "No such lot" in error.value.message("en")
+
+
+def _ship_without_partner(db, history):
+    """A SHIP movement of L1 that names no partner: its consignee comes from shipment SHP-1."""
+    with db.unit_of_work() as uow:
+        post(uow.session, actor=history.manager, doc_type="SHP", doc_no="SHP-1", now=at(20),
+             lines=[line(history, "SHIP", 1, src=("WH1-A-01", "AVAILABLE"))])
+        uow.commit()
+
+
+def _one_warehouse(db, code):
+    with db.reading() as s:
+        warehouse = s.scalars(select(Warehouse.id).where(Warehouse.code == code)).one()
+    return Actor(None, "scoped", frozenset({"manager"}), frozenset({warehouse}))
+
+
+@pytest.mark.parametrize("query", [
+    {"gtin": STENT_GTIN, "lot": "L1"}, {"gtin": PACER_GTIN, "serial": "PS-1"},
+    {"gtin": STENT_GTIN, "expiry_from": date(2027, 1, 1), "expiry_to": date(2028, 12, 31)}])
+@pytest.mark.parametrize("scope", [None, "WH1"])
+def test_a_trace_is_one_statement_whatever_it_follows_and_whoever_reads(db, history, query,
+                                                                        scope):
+    _ship_without_partner(db, history)
+    reading = reading_as(db, _one_warehouse(db, scope)) if scope else db.reading()
+    with reading as s:
+        s.connection()  # the transaction's BEGIN is the reading's, not the trace's
+        with count_statements(db) as seen:
+            found = trace(s, TraceQuery(**query))
+    assert found.movements
+    assert len(seen) == 1, seen.report()
+
+
+def test_a_ship_movement_without_partner_takes_its_consignee_from_the_shipment(db, history):
+    _ship_without_partner(db, history)
+    [late] = [s for s in traced(db, gtin=STENT_GTIN, lot="L1")["shipped"] if s["quantity"] == 1]
+    assert (late["consignee"], late["consignee_name"], late["shipment"]) == \
+        ("HOSP1", "First Hospital", "SHP-1")
+
+
+def test_a_reading_scoped_to_one_warehouse_traces_its_movements_and_balances_only(db, history):
+    with db.reading() as s:
+        everything = trace(s, TraceQuery(gtin=STENT_GTIN, lot="L1"))
+    with reading_as(db, _one_warehouse(db, "WH2")) as s:
+        seen = trace(s, TraceQuery(gtin=STENT_GTIN, lot="L1"))
+    assert seen.item == everything.item
+    assert seen.movements == tuple(m for m in everything.movements if m.warehouse == "WH2")
+    assert seen.stock == tuple(b for b in everything.stock if b.warehouse == "WH2")
+    assert seen.movements and seen.stock and len(seen.movements) < len(everything.movements)
