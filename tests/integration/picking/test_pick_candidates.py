@@ -198,10 +198,10 @@ def _facts_of_a_pick(db, actor) -> tuple[int, list[str]]:
 def test_a_pick_on_a_crowded_bin_reads_as_few_allocations_as_on_an_empty_one(db):
     standard(db)
     picker = actor_of(make_user(db, "pat", "picker"))
-    alone, _ = _facts_of_a_pick(db, picker)
+    alone, before = _facts_of_a_pick(db, picker)
     _crowd(db, CROWD)
     crowded, sql = _facts_of_a_pick(db, picker)
-    assert alone == 1
+    assert alone == 1 and len(sql) == len(before)
     assert crowded <= CANDIDATES, f"{crowded} of {CROWD + 1} allocations read"
     allocation_reads = [text for text in sql if text.startswith("SELECT allocation.id")]
     assert allocation_reads and all("LIMIT" in text for text in allocation_reads), sql
