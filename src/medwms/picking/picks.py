@@ -11,11 +11,12 @@ through the ledger, handing it the rows it locked and the locations it read (`le
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, false, func, or_, select
+from sqlalchemy import and_, bindparam, case, distinct, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import reading_as, require
@@ -330,12 +331,13 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
     """Load (and lock) what the rules decide on, whatever the wave's size: one statement
     joining the candidate allocations to the unit's stock rows here and at staging, or, when
     that join cannot hold every candidate (an owner without such stock), the two it joins."""
+    values = _candidate_values(wave, location, unit)
     if unit.lot_no is None or unit.lot is not None:
-        joined = list(s.execute(_joined_query(wave, location, unit)))
+        joined = list(s.execute(_joined_query(wave, location, unit), values))
         if joined and len({row.Allocation.owner_id for row in joined}) == joined[0].owners:
             return _joined_facts(joined, (location, wave.staging_location_id), unit, today)
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
-    for row in s.execute(_allocations_query(wave, location, unit)):
+    for row in s.execute(_allocations_query(wave, location, unit), values):
         _add_allocation(facts, row, today)
     if facts.rows:
         owners = {a.owner_id for a in facts.rows.values()}
@@ -416,30 +418,46 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool
 
 
 def _candidates(wave: Wave, location: Location, unit: Unit) -> Any:
-    """The allocations the rules decide a pick of `unit` on, a fixed number however many
-    the wave has here: for each question `pick_rules.decide` and the refusals ask of all of
-    them, the one allocation that answers it, and the first of each owner (its stock is among
-    the facts; the very first is the one a refusal names when no swap is possible). The
-    rules choose among these as they would among all.
+    """The allocations the rules decide a pick of `unit` on (see `_candidates_of`); the
+    query holding it runs with `_candidate_values`."""
+    return _candidates_of(unit.key.lot_id is not None, unit.key.serial_id is not None)
+
+
+def _candidate_values(wave: Wave, location: Location, unit: Unit) -> dict[str, Any]:
+    """The values `_candidates_of` binds."""
+    key = unit.key
+    return {"candidate_wave": wave.id, "candidate_location": location.id,
+            "candidate_item": key.item_id, "candidate_lot": key.lot_id,
+            "candidate_serial": key.serial_id, "candidate_quantity": unit.quantity}
+
+
+@functools.cache
+def _candidates_of(lot_known: bool, serial_known: bool) -> Any:
+    """The allocations the rules decide a pick on, a fixed number however many the wave has
+    here: for each question `pick_rules.decide` and the refusals ask of all of them, the one
+    allocation that answers it, and the first of each owner (its stock is among the facts;
+    the very first is the one a refusal names when no swap is possible). The rules choose
+    among these as they would among all.
 
     What the order line names is read per allocation by its key and only sorted on, never
     filtered on: a filter on it lets a planner without statistics scan the order lines.
+    Built once per shape of scan, with its values bound: building it costs more than it runs.
     """
     a, lot = aliased(Allocation), aliased(Lot)
-    key = unit.key
     left = case((a.status == AllocationStatus.OPEN, a.quantity - a.picked_qty), else_=0)
-    roomy = left >= unit.quantity
+    roomy = left >= bindparam("candidate_quantity")
     named_lot, named_serial = _named(a)
-    serial = a.serial_id.is_(None) if key.serial_id is None \
-        else or_(a.serial_id.is_(None), a.serial_id == key.serial_id)
-    here = select(a.id).where(a.wave_id == wave.id, a.location_id == location.id,
-                              a.item_id == unit.item.id, a.status.in_(LIVE))
+    own_lot = a.lot_id == bindparam("candidate_lot") if lot_known else a.lot_id.is_(None)
+    own_serial = or_(a.serial_id.is_(None), a.serial_id == bindparam("candidate_serial")) \
+        if serial_known else a.serial_id.is_(None)
+    here = select(a.id).where(
+        a.wave_id == bindparam("candidate_wave"), a.location_id == bindparam("candidate_location"),
+        a.item_id == bindparam("candidate_item"), a.status.in_(LIVE))
     firsts = [
         # the unit's own lot (and serial): a direct match, or QuantityBeyondAllocation
-        here.where(_is(a.lot_id, key.lot_id), serial).order_by(roomy.desc(), a.id),
+        here.where(own_lot, own_serial).order_by(roomy.desc(), a.id),
         # another serial of its lot (serial_of_same_lot), one the order does not name first
-        here.where(_is(a.lot_id, key.lot_id), a.serial_id.is_not(None), roomy)
-        .order_by(named_serial, a.id),
+        here.where(own_lot, a.serial_id.is_not(None), roomy).order_by(named_serial, a.id),
         # the lot swap's target (swap_candidate): room, an unnamed lot, latest expiry
         here.outerjoin(lot, lot.id == a.lot_id).where(roomy)
         .order_by(named_lot, lot.expiry.is_(None).desc(), lot.expiry.desc(), a.id),
