@@ -412,12 +412,12 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
             .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-            .where(*_live_here(wave, location, unit), _candidates(wave, location, unit))
+            .where(*_live_here(wave, location, unit), _candidates(unit))
             .order_by(Allocation.id))
     return query.with_for_update(of=Allocation) if lock else query
 
 
-def _candidates(wave: Wave, location: Location, unit: Unit) -> Any:
+def _candidates(unit: Unit) -> Any:
     """The allocations the rules decide a pick of `unit` on (see `_candidates_of`); the
     query holding it runs with `_candidate_values`."""
     return _candidates_of(unit.key.lot_id is not None, unit.key.serial_id is not None)
