@@ -2,20 +2,22 @@
 
 A pick scan is one unit of work. It locks the wave row first (FOR UPDATE), so scans of one
 wave queue: the scan-id replay, the serial check and the allocation counters see every
-earlier scan; the scanned location and unit rows are read with it. Then it locks the wave's
-allocations at the location with the scanned stock rows here and at staging (one joined
-statement, stock in key order), asks the pure rules, and posts one PICK movement through
-the ledger, handing it the rows it locked and the locations it read (`ledger.Known`).
+earlier scan; the scanned location and unit rows are read with it. Then it locks the few
+allocations of the item at the location the rules can decide on (`_candidates`: a fixed
+number, however many the wave has there) with the scanned stock rows here and at staging
+(one joined statement, stock in key order), asks the pure rules, and posts one PICK movement
+through the ledger, handing it the rows it locked and the locations it read (`ledger.Known`).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, distinct, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
@@ -327,14 +329,15 @@ class Facts:
 
 def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: date) -> Facts:
     """Load (and lock) what the rules decide on, whatever the wave's size: one statement
-    joining the allocations to the unit's stock rows here and at staging, or, when that
-    join cannot hold every allocation (one without such stock), the two it joins."""
+    joining the candidate allocations to the unit's stock rows here and at staging, or, when
+    that join cannot hold every candidate (an owner without such stock), the two it joins."""
+    values = _candidate_values(wave, location, unit)
     if unit.lot_no is None or unit.lot is not None:
-        joined = list(s.execute(_joined_query(wave, location, unit)))
-        if joined and len({row.Allocation.id for row in joined}) == joined[0].live:
+        joined = list(s.execute(_joined_query(wave, location, unit), values))
+        if joined and len({row.Allocation.owner_id for row in joined}) == joined[0].owners:
             return _joined_facts(joined, (location, wave.staging_location_id), unit, today)
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
-    for row in s.execute(_allocations_query(wave, location, unit)):
+    for row in s.execute(_allocations_query(wave, location, unit), values):
         _add_allocation(facts, row, today)
     if facts.rows:
         owners = {a.owner_id for a in facts.rows.values()}
@@ -345,10 +348,14 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
 def _joined_query(wave: Wave, location: Location, unit: Unit) -> Any:
     """The allocations joined to the stock rows a pick of `unit` here changes (both locked:
     FOR UPDATE OF allocation, stock, sorted by stock key, so stock rows are locked in key
-    order), with the number of allocations the join should hold."""
+    order), with the number of owners the join should hold: the candidates hold one
+    allocation of each owner, and an allocation is left out only when its owner has none
+    of the stock."""
     key = unit.key
-    live = select(func.count(Allocation.id)).where(*_live_here(wave, location, unit))
-    owners = select(Allocation.owner_id).where(*_live_here(wave, location, unit))
+    owners = select(Allocation.owner_id).where(*_live_here(wave, location, unit)).group_by(
+        Allocation.owner_id)  # grouped: one row per owner to match, not a lookup per allocation
+    live = select(func.count(distinct(Allocation.owner_id))).where(
+        *_live_here(wave, location, unit))
     on = and_(Stock.owner_id == Allocation.owner_id, Stock.item_id == Allocation.item_id,
               _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
               or_(Stock.location_id == location.id,
@@ -356,7 +363,7 @@ def _joined_query(wave: Wave, location: Location, unit: Unit) -> Any:
                        Stock.status == Status.AVAILABLE, Stock.hu_id.is_(None))))
     return (_allocations_query(wave, location, unit, lock=False).join(Stock, on)
             .add_columns(Stock, _reserved(location, unit, Allocation.owner_id.in_(owners))
-                         .label("reserved"), live.scalar_subquery().label("live"))
+                         .label("reserved"), live.scalar_subquery().label("owners"))
             .order_by(None).order_by(Stock.key, Allocation.id)
             .with_for_update(of=[Allocation, Stock]))
 
@@ -405,8 +412,76 @@ def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool
             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
             .outerjoin(Lot, Lot.id == Allocation.lot_id)
             .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-            .where(*_live_here(wave, location, unit)).order_by(Allocation.id))
+            .where(*_live_here(wave, location, unit), _candidates(unit))
+            .order_by(Allocation.id))
     return query.with_for_update(of=Allocation) if lock else query
+
+
+def _candidates(unit: Unit) -> Any:
+    """The allocations the rules decide a pick of `unit` on (see `_candidates_of`); the
+    query holding it runs with `_candidate_values`."""
+    return _candidates_of(unit.key.lot_id is not None, unit.key.serial_id is not None)
+
+
+def _candidate_values(wave: Wave, location: Location, unit: Unit) -> dict[str, Any]:
+    """The values `_candidates_of` binds."""
+    key = unit.key
+    return {"candidate_wave": wave.id, "candidate_location": location.id,
+            "candidate_item": key.item_id, "candidate_lot": key.lot_id,
+            "candidate_serial": key.serial_id, "candidate_quantity": unit.quantity}
+
+
+@functools.cache
+def _candidates_of(lot_known: bool, serial_known: bool) -> Any:
+    """The allocations the rules decide a pick on, a fixed number however many the wave has
+    here: for each question `pick_rules.decide` and the refusals ask of all of them, the one
+    allocation that answers it, and the first of each owner (its stock is among the facts;
+    the very first is the one a refusal names when no swap is possible). The rules choose
+    among these as they would among all.
+
+    What the order line names is read per allocation by its key and only sorted on, never
+    filtered on: a filter on it lets a planner without statistics scan the order lines.
+    Built once per shape of scan, with its values bound: building it costs more than it runs.
+    """
+    a, lot = aliased(Allocation), aliased(Lot)
+    left = case((a.status == AllocationStatus.OPEN, a.quantity - a.picked_qty), else_=0)
+    roomy = left >= bindparam("candidate_quantity")
+    named_lot, named_serial = _named(a)
+    own_lot = a.lot_id == bindparam("candidate_lot") if lot_known else a.lot_id.is_(None)
+    own_serial = or_(a.serial_id.is_(None), a.serial_id == bindparam("candidate_serial")) \
+        if serial_known else a.serial_id.is_(None)
+    here = select(a.id).where(
+        a.wave_id == bindparam("candidate_wave"), a.location_id == bindparam("candidate_location"),
+        a.item_id == bindparam("candidate_item"), a.status.in_(LIVE))
+    firsts = [
+        # the unit's own lot (and serial): a direct match, or QuantityBeyondAllocation
+        here.where(own_lot, own_serial).order_by(roomy.desc(), a.id),
+        # another serial of its lot (serial_of_same_lot), one the order does not name first
+        here.where(own_lot, a.serial_id.is_not(None), roomy).order_by(named_serial, a.id),
+        # the lot swap's target (swap_candidate): room, an unnamed lot, latest expiry
+        here.outerjoin(lot, lot.id == a.lot_id).where(roomy)
+        .order_by(named_lot, lot.expiry.is_(None).desc(), lot.expiry.desc(), a.id),
+        # whether every allocation with units left names its lot (RequiredLot)
+        here.where(left > 0).order_by(named_lot, a.id),
+        # the most units left (QuantityBeyondAllocation's remaining)
+        here.order_by(left.desc(), a.id),
+    ]
+    of_each_owner = here.with_only_columns(func.min(a.id)).group_by(a.owner_id)
+    return or_(Allocation.id.in_([first.limit(1).scalar_subquery() for first in firsts]),
+               Allocation.id.in_(of_each_owner))
+
+
+def _named(allocation: Any) -> tuple[Any, Any]:
+    """Whether the allocation's order line names its lot (or serial), and its serial: 1 or 0,
+    each read by the line's key (`rules.Open.lot_required`, `serial_required`)."""
+    line = aliased(OrderLine)
+
+    def flag(condition: Any) -> Any:
+        return select(case((condition, 1), else_=0)).where(
+            line.id == allocation.order_line_id).scalar_subquery()
+
+    serial = func.coalesce(line.serial, "") != ""
+    return flag(or_(func.coalesce(line.lot_no, "") != "", serial)), flag(serial)
 
 
 def _add_allocation(facts: Facts, row: Any, today: date) -> None:

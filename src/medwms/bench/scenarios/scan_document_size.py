@@ -10,9 +10,11 @@ ledger, sealed before the servers start), so the next real scan sees the same do
 would after 10,000 scans; the big wave is made by the real order and wave services.
 
 The floor has 20 items, so FEFO puts a big wave's lines of an item on the few bins of its
-earliest lots (~200 allocations per item and bin at 10,000 lines); a pick reads and locks
-all of them (`picking.picks.load_facts`). `allocations_per_pick_place` reports that density
-beside the figures, since it, not the wave's line count as such, is what a pick pays for.
+earliest lots (~200 allocations per item and bin at 10,000 lines); a pick loads and locks
+a fixed few of them, the ones its rules can decide on (`picking.picks._candidates`), while
+its SQL still walks the bin's index entries. `allocations_per_pick_place` reports that
+density beside the figures, since it, not the wave's line count as such, is what a pick's
+SQL pays for.
 """
 
 from __future__ import annotations
@@ -258,8 +260,8 @@ def _wave_lines(db: Database, wave_no: str) -> int:
 
 
 def _density(db: Database, wave_no: str) -> int:
-    """The median number of the wave's allocations of one item at one location: what a pick
-    there reads (and locks) whatever the size of the rest of the wave."""
+    """The median number of the wave's allocations of one item at one location: what a pick's
+    SQL walks there to find the few it loads, whatever the size of the rest of the wave."""
     from medwms.picking.tables import Allocation, Wave
 
     with db.reading() as s:
