@@ -338,7 +338,11 @@ class Database:
         self._write = sessionmaker(
             bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"),
             expire_on_commit=False)
-        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # PostgreSQL reads run in READ ONLY transactions, ended by COMMIT: a ROLLBACK makes
+        # psycopg drop every statement it has prepared on the connection, so each read
+        # would be parsed and planned afresh (the trace: ~5 ms against ~1–2 ms prepared).
+        self._read = sessionmaker(bind=self.engine.execution_options(
+            postgresql_readonly=True), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -370,7 +374,9 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session for queries; always rolled back (in a request: its session)."""
+        """A read-only session for queries (in a request: its session). It writes nothing:
+        on SQLite it is rolled back; on PostgreSQL its transaction is READ ONLY (a write
+        fails) and ends by COMMIT when the block ends cleanly, else by ROLLBACK."""
         request = self._request()
         if request is not None:
             yield request.session
@@ -378,8 +384,15 @@ class Database:
         session = self._read()
         try:
             yield session
-        finally:
+        except BaseException:
             session.rollback()
+            raise
+        else:
+            if self.dialect == "postgresql":
+                session.commit()
+            else:
+                session.rollback()
+        finally:
             session.close()
 
     def dispose(self) -> None:

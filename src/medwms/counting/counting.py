@@ -166,11 +166,12 @@ def _scans(session: Session, task_id: int) -> int:
     return session.scalar(select(func.count()).where(CountEntry.task_id == task_id)) or 0
 
 
-def _counting_task(session: Session, task_id: int, actor: Actor) -> tuple[CountTask, CountPlan,
-                                                                          Location]:
+def _counting_task(session: Session, task_id: int, actor: Actor, *, lock: bool = True
+                   ) -> tuple[CountTask, CountPlan, Location]:
+    """The task the actor is counting, locked FOR UPDATE for a command (`lock`)."""
+    query = select(CountTask).where(CountTask.id == task_id)
     with seeing_as(session, actor):
-        task = session.scalars(select(CountTask).where(CountTask.id == task_id)
-                               .with_for_update()).one_or_none()
+        task = session.scalars(query.with_for_update() if lock else query).one_or_none()
     if task is None:
         raise NotFound(what="count task", key=task_id)
     plan = _open_plan(session, actor, session.get_one(CountPlan, task.plan_id).plan_no)
@@ -445,7 +446,7 @@ def my_scans(db: Database, *, actor: Actor, task_id: int) -> tuple[TaskOpened, l
     """The counter's own scans at a location they are counting (never expected figures)."""
     require(actor, COUNT)
     with reading_as(db, actor) as session:
-        task, plan, location = _counting_task(session, task_id, actor)
+        task, plan, location = _counting_task(session, task_id, actor, lock=False)
         rows = queries.entries(session, task.id)
         return TaskOpened(task.id, plan.plan_no, location.code, task.round, task.status,
                           len(rows)), rows
