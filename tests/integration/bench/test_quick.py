@@ -37,6 +37,9 @@ def _check_quick(result: dict[str, Any]) -> None:
             medians = _medians(found)
             assert medians and all(m == m and m >= 0 for m in medians), name
     assert "| trace.trace_lot |" in report.markdown(result)
+    latency = result["scenarios"]["scan_latency"]
+    if "skipped" not in latency:
+        assert latency["http_floor"]["server_cpu_ms_per_request"] > 0
 
 
 def test_quick_run_on_sqlite_gives_every_scenario_numbers_or_a_reason(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ httpx clients spread over them) under 1, 10 and 50 concurrent clients, closed lo
 
 Per level: client-side latency (p50/p99), server-side time of each POST, scans/s, the
 queries per scan (counted in the server by a before_cursor_execute listener), errors.
+`http_floor`: the server CPU of a request that does no scan work (the health check).
 Each client scans into its own receipt / picks its own wave, as a station would.
 """
 
@@ -43,7 +44,28 @@ def run(ctx: Context) -> Result:
         result["pick_confirm"] = {f"clients_{n}": _level(bases, floor.token, n, seconds,
                                                          pick) for n in LEVELS}
         result["server_rss_mb"] = stats(bases)["rss_mb"]
+        result["http_floor"] = _http_floor(bases, ctx.pick(300, 2000))
     return result
+
+
+def _http_floor(bases: list[str], count: int) -> Result:
+    """What a request costs the server before any scan work: GET /api/v1/health (a sync
+    route, one `SELECT 1` in a read session), one client, server CPU per request."""
+    async def get(n: int) -> list[float]:
+        took = []
+        async with httpx.AsyncClient(base_url=bases[0]) as http:
+            for _ in range(n):
+                started = time.perf_counter()
+                (await http.get("/api/v1/health")).raise_for_status()
+                took.append((time.perf_counter() - started) * 1000)
+        return took
+    asyncio.run(get(50))
+    before = stats(bases, reset=True)
+    latencies = asyncio.run(get(count))
+    after = stats(bases, reset=True)
+    return {"requests": count, "latency": figure(latencies),
+            "server_cpu_ms_per_request": round((after["cpu_s"] - before["cpu_s"]) * 1000
+                                               / count, 3)}
 
 
 def _receiving(floor: scan_setup.Floor) -> Callable[[int, int], Request | None]:
