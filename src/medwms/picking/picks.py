@@ -332,12 +332,13 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
     joining the candidate allocations to the unit's stock rows here and at staging, or, when
     that join cannot hold every candidate (an owner without such stock), the two it joins."""
     values = _candidate_values(wave, location, unit)
+    shape = _shape(unit)
     if unit.lot_no is None or unit.lot is not None:
-        joined = list(s.execute(_joined_query(wave, location, unit), values))
+        joined = list(s.execute(_joined_query(*shape), values))
         if joined and len({row.Allocation.owner_id for row in joined}) == joined[0].owners:
             return _joined_facts(joined, (location, wave.staging_location_id), unit, today)
     facts = Facts(rows={}, opens=[], lot_names={}, customers={})
-    for row in s.execute(_allocations_query(wave, location, unit), values):
+    for row in s.execute(_allocations_query(*shape), values):
         _add_allocation(facts, row, today)
     if facts.rows:
         owners = {a.owner_id for a in facts.rows.values()}
@@ -345,25 +346,33 @@ def load_facts(s: Session, wave: Wave, location: Location, unit: Unit, today: da
     return facts
 
 
-def _joined_query(wave: Wave, location: Location, unit: Unit) -> Any:
+def _shape(unit: Unit) -> tuple[bool, bool]:
+    """What a pick's statements depend on beyond their values: whether the scanned unit
+    has a known lot and a known serial (each is built once per shape and runs with
+    `_candidate_values`: building one cost more than running it)."""
+    return unit.key.lot_id is not None, unit.key.serial_id is not None
+
+
+@functools.cache
+def _joined_query(lot_known: bool, serial_known: bool) -> Any:
     """The allocations joined to the stock rows a pick of `unit` here changes (both locked:
     FOR UPDATE OF allocation, stock, sorted by stock key, so stock rows are locked in key
     order), with the number of owners the join should hold: the candidates hold one
     allocation of each owner, and an allocation is left out only when its owner has none
     of the stock."""
-    key = unit.key
-    owners = select(Allocation.owner_id).where(*_live_here(wave, location, unit)).group_by(
+    owners = select(Allocation.owner_id).where(*_live_here()).group_by(
         Allocation.owner_id)  # grouped: one row per owner to match, not a lookup per allocation
-    live = select(func.count(distinct(Allocation.owner_id))).where(
-        *_live_here(wave, location, unit))
+    live = select(func.count(distinct(Allocation.owner_id))).where(*_live_here())
     on = and_(Stock.owner_id == Allocation.owner_id, Stock.item_id == Allocation.item_id,
-              _is(Stock.lot_id, key.lot_id), _is(Stock.serial_id, key.serial_id),
-              or_(Stock.location_id == location.id,
-                  and_(Stock.location_id == wave.staging_location_id,
+              _bound_is(Stock.lot_id, "candidate_lot", lot_known),
+              _bound_is(Stock.serial_id, "candidate_serial", serial_known),
+              or_(Stock.location_id == bindparam("candidate_location"),
+                  and_(Stock.location_id == bindparam("staging"),
                        Stock.status == Status.AVAILABLE, Stock.hu_id.is_(None))))
-    return (_allocations_query(wave, location, unit, lock=False).join(Stock, on)
-            .add_columns(Stock, _reserved(location, unit, Allocation.owner_id.in_(owners))
-                         .label("reserved"), live.scalar_subquery().label("owners"))
+    return (_allocations_query(lot_known, serial_known, lock=False).join(Stock, on)
+            .add_columns(Stock, _bound_reserved(lot_known, serial_known,
+                                                Allocation.owner_id.in_(owners)).label("reserved"),
+                         live.scalar_subquery().label("owners"))
             .order_by(None).order_by(Stock.key, Allocation.id)
             .with_for_update(of=[Allocation, Stock]))
 
@@ -379,10 +388,12 @@ def _joined_facts(rows: list[Any], where: tuple[Location, int], unit: Unit,
     return facts
 
 
-def _live_here(wave: Wave, location: Location, unit: Unit) -> tuple[Any, ...]:
+def _live_here() -> tuple[Any, ...]:
+    """The live allocations of the scanned item at the scanned location in the wave."""
     # an IN, not "!= CANCELLED": the (wave, location, status) index serves it
-    return (Allocation.wave_id == wave.id, Allocation.location_id == location.id,
-            Allocation.item_id == unit.item.id, Allocation.status.in_(LIVE))
+    return (Allocation.wave_id == bindparam("candidate_wave"),
+            Allocation.location_id == bindparam("candidate_location"),
+            Allocation.item_id == bindparam("candidate_item"), Allocation.status.in_(LIVE))
 
 
 def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str | None:
@@ -393,34 +404,36 @@ def _other_wave(s: Session, wave: Wave, location: Location, unit: Unit) -> str |
     return other
 
 
-def _allocations_query(wave: Wave, location: Location, unit: Unit, *, lock: bool = True) -> Any:
+@functools.cache
+def _allocations_query(lot_known: bool, serial_known: bool, *, lock: bool = True) -> Any:
     serial_picked = select(Pick.id).where(
-        Pick.wave_id == wave.id, Pick.serial_id == unit.serial.id).exists() \
-        if unit.serial is not None else false()
+        Pick.wave_id == bindparam("candidate_wave"),
+        Pick.serial_id == bindparam("candidate_serial")).exists() if serial_known else false()
     query = (select(Allocation, Lot.lot_no, Lot.expiry, SerialUnit.serial.label("serial"),
-                   OrderLine.lot_no.label("required_lot"),
-                   OrderLine.serial.label("required_serial"), OrderLine.line_no,
-                   OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
-                   OutboundOrder.status.label("order_status"),
-                   queries.open_of_order(OutboundOrder.id).label("order_open"),
-                   OutboundOrder.delivery_date, OutboundOrder.requested_ship_date,
-                   Partner.code.label("customer"), Partner.min_remaining_days,
-                   queries.open_here(wave.id, location.id).label("open_here"),
-                   serial_picked.label("serial_picked"))
-            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
-            .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
-            .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
-            .outerjoin(Lot, Lot.id == Allocation.lot_id)
-            .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
-            .where(*_live_here(wave, location, unit), _candidates(unit))
-            .order_by(Allocation.id))
+                    OrderLine.lot_no.label("required_lot"),
+                    OrderLine.serial.label("required_serial"), OrderLine.line_no,
+                    OutboundOrder.id.label("order_id"), OutboundOrder.order_no,
+                    OutboundOrder.status.label("order_status"),
+                    queries.open_of_order(OutboundOrder.id).label("order_open"),
+                    OutboundOrder.delivery_date, OutboundOrder.requested_ship_date,
+                    Partner.code.label("customer"), Partner.min_remaining_days,
+                    queries.open_here(bindparam("candidate_wave"),
+                                      bindparam("candidate_location")).label("open_here"),
+                    serial_picked.label("serial_picked"))
+             .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+             .join(OutboundOrder, OutboundOrder.id == OrderLine.order_id)
+             .outerjoin(Partner, Partner.id == OutboundOrder.consignee_id)
+             .outerjoin(Lot, Lot.id == Allocation.lot_id)
+             .outerjoin(SerialUnit, SerialUnit.id == Allocation.serial_id)
+             .where(*_live_here(), _candidates(lot_known, serial_known))
+             .order_by(Allocation.id))
     return query.with_for_update(of=Allocation) if lock else query
 
 
-def _candidates(unit: Unit) -> Any:
-    """The allocations the rules decide a pick of `unit` on (see `_candidates_of`); the
-    query holding it runs with `_candidate_values`."""
-    return _candidates_of(unit.key.lot_id is not None, unit.key.serial_id is not None)
+def _candidates(lot_known: bool, serial_known: bool) -> Any:
+    """The allocations the rules decide a pick on (`_candidates_of`): the seam a test
+    widens to every allocation, to hold the narrowed read to the full one."""
+    return _candidates_of(lot_known, serial_known)
 
 
 def _candidate_values(wave: Wave, location: Location, unit: Unit) -> dict[str, Any]:
@@ -428,7 +441,8 @@ def _candidate_values(wave: Wave, location: Location, unit: Unit) -> dict[str, A
     key = unit.key
     return {"candidate_wave": wave.id, "candidate_location": location.id,
             "candidate_item": key.item_id, "candidate_lot": key.lot_id,
-            "candidate_serial": key.serial_id, "candidate_quantity": unit.quantity}
+            "candidate_serial": key.serial_id, "candidate_quantity": unit.quantity,
+            "staging": wave.staging_location_id}
 
 
 @functools.cache
@@ -570,3 +584,18 @@ def _same_key(query: Any, location: Location, unit: Unit) -> Any:
 
 def _is(column: Any, value: int | None) -> Any:
     return column.is_(None) if value is None else column == value
+
+
+def _bound_is(column: Any, name: str, known: bool) -> Any:
+    """`_is` for a statement built once: equal to the bound value `name` if known."""
+    return column == bindparam(name) if known else column.is_(None)
+
+
+def _bound_reserved(lot_known: bool, serial_known: bool, of_owners: Any) -> Any:
+    """`_reserved` for a statement built once, from `_candidate_values`."""
+    return select(func.coalesce(func.sum(Allocation.quantity - Allocation.picked_qty), 0)).where(
+        Allocation.item_id == bindparam("candidate_item"),
+        _bound_is(Allocation.lot_id, "candidate_lot", lot_known),
+        Allocation.location_id == bindparam("candidate_location"),
+        _bound_is(Allocation.serial_id, "candidate_serial", serial_known),
+        Allocation.status == AllocationStatus.OPEN, of_owners).scalar_subquery()
