@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from medwms.barcode.checkdigit import gtin14, has_valid_check_digit
 from medwms.barcode.errors import ScanError, refuse
@@ -38,9 +39,20 @@ _TRIM = "\r\n\t\0" + GS
 
 def parse_scan(raw: str, *, today: date | None = None,
                gs_substitutes: Sequence[str] = DEFAULT_GS_SUBSTITUTES) -> Scan:
-    """Parse what a scanner typed into a Scan; any refusal is a ScanError."""
+    """Parse what a scanner typed into a Scan; any refusal is a ScanError.
+
+    A Scan is immutable and depends only on these arguments, so the last few thousand are
+    kept: a receiver scanning a case of identical boxes sends the same text again and
+    again (a refusal is not kept: it is raised afresh)."""
+    if not isinstance(raw, str):
+        raise refuse("NOT_RECOGNISED")
+    return _parsed(raw, today or date.today(), tuple(gs_substitutes))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(raw: str, today: date, gs_substitutes: tuple[str, ...]) -> Scan:
     try:
-        return route(raw, today=today or date.today(), gs_substitutes=gs_substitutes)
+        return route(raw, today=today, gs_substitutes=gs_substitutes)
     except ScanError:
         raise
     except Exception as exc:  # a bug must still reach the station as a refusal
