@@ -17,9 +17,9 @@ command, the claim and the stored response commit together or not at all:
 
 A request unit holds its connection across the thread hops of the request (claim, route,
 store). So that the requests holding one always find a thread to finish on, at most
-`pool capacity − 2` keyed requests hold a request unit at once per event loop; the others
-wait for a slot in the event loop (not in a thread, not in the pool), and two connections
-stay for everything else. Records are kept `idempotency_hours` (`purge_expired`).
+`pool capacity − 2` keyed requests hold a request unit at once per event loop (on SQLite
+two: its one writer serves one unit at a time); the others wait for a slot in the event
+loop (not in a thread, not in the pool), and two connections stay for everything else. Records are kept `idempotency_hours` (`purge_expired`).
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ PENDING = 0
 RECORD = cast(Table, IdempotencyRecord.__table__)
 RESERVED_CONNECTIONS = 2  # for requests without a key, health checks, the sealer
 MAX_SLOTS = 32  # below the threadpool's 40 threads
+# SQLite has one writer, and a request unit holds the write lock from its claim to its
+# commit: more units than one running and one ready only park threads on that lock.
+SQLITE_SLOTS = 2
 
 
 class Slots:
@@ -64,6 +67,8 @@ class Slots:
 
     def __init__(self, db: Database) -> None:
         self.size = max(1, min(MAX_SLOTS, db.pool_capacity - RESERVED_CONNECTIONS))
+        if db.dialect == "sqlite":
+            self.size = min(self.size, SQLITE_SLOTS)
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
                                                  asyncio.Semaphore] = weakref.WeakKeyDictionary()
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
+from medwms.api.idempotency import MAX_SLOTS, RESERVED_CONNECTIONS, Slots
 from medwms.auth import signin
 from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
@@ -67,3 +68,13 @@ def test_more_keyed_scans_than_connections_all_succeed(db, small_pool):
     finally:
         live.stop()
     assert answers == [201] * REQUESTS
+
+
+def test_sqlite_opens_two_request_units_at_once_postgresql_what_its_pool_serves(db):
+    # SQLite's one writer holds its lock from a unit's claim to its commit: a third open
+    # unit would only park a thread on that lock.
+    slots = Slots(db)
+    if db.dialect == "sqlite":
+        assert slots.size == 2
+    else:
+        assert slots.size == min(MAX_SLOTS, db.pool_capacity - RESERVED_CONNECTIONS) > 2
