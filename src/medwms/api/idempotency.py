@@ -19,7 +19,8 @@ A request unit holds its connection across the thread hops of the request (claim
 store). So that the requests holding one always find a thread to finish on, at most
 `pool capacity − 2` keyed requests hold a request unit at once per event loop (on SQLite
 two: its one writer serves one unit at a time); the others wait for a slot in the event
-loop (not in a thread, not in the pool), and two connections stay for everything else. Records are kept `idempotency_hours` (`purge_expired`).
+loop (not in a thread, not in the pool), and two connections stay for everything else.
+Records are kept `idempotency_hours` (`purge_expired`).
 """
 
 from __future__ import annotations
