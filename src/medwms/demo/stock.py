@@ -3,12 +3,15 @@
 Expiries are spread: most lots 1-3 years out (bounded by the family's shelf life), about
 one lot in seven within 30-90 days so the short-dated alerts have something to show.
 The newest lot of every fifth item waits in quarantine; reagents stay in the cold room,
-its quarantine shelf included.
+its quarantine shelf included. The last bins of every storage zone stay empty, so the
+day's receipts (and a newcomer's first putaway) always have somewhere to go, whatever the
+seed and the day.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,6 +26,8 @@ from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status
 from medwms.masterdata.tables import Item, Location, Owner, Tracking
 
+# storage bins left empty at the end of each storage zone: ambient, cold
+KEPT_FREE = {False: 4, True: 2}
 OPENING_STOCK = Reason("OPENING_STOCK", "demo opening stock", "演示期初库存")
 
 
@@ -56,6 +61,7 @@ class StockBuilder:
         self.lines: dict[str, list[Line]] = {}
         self.lots = 0
         self.serials = 0
+        self.placed: Counter[tuple[str, bool, bool]] = Counter()
 
     def add(self, product: Product, sites: list[Site]) -> None:
         """Plan this product's stock: its lots (or serials) spread over `sites`."""
@@ -67,7 +73,7 @@ class StockBuilder:
         for number, lot in enumerate(lots):
             site = chosen[number % len(chosen)]
             waiting = number == newest and product.index % 5 == 2
-            self._place(product, lot, site, waiting, number)
+            self._place(product, lot, site, waiting)
 
     def post_all(self, *, actor: Actor, now: datetime) -> int:
         """Receive every planned line, one document per warehouse; the movements written."""
@@ -106,11 +112,12 @@ class StockBuilder:
         shelf = product.family.shelf_days  # made a week or more before the opening receipt
         return self.rng.randint(min(365, shelf // 2), min(1095, shelf - 7))
 
-    def _place(self, product: Product, lot: Lot | None, site: Site, waiting: bool,
-               number: int) -> None:
+    def _place(self, product: Product, lot: Lot | None, site: Site, waiting: bool) -> None:
         cold = product.family.cold
-        bins = site.quarantine(cold) if waiting else site.storage(cold)
-        location = bins[(product.index * 3 + number) % len(bins)]
+        bins = site.quarantine(cold) if waiting else site.storage(cold)[:-KEPT_FREE[cold]]
+        turn = (site.warehouse.code, cold, waiting)  # each zone's bins filled in turn
+        location = bins[self.placed[turn] % len(bins)]
+        self.placed[turn] += 1
         status = Status.QUARANTINE if waiting else Status.AVAILABLE
         if product.family.tracking == Tracking.LOT:
             box = product.family.packs[1][1]

@@ -14,8 +14,9 @@ from medwms.coldchain.tables import Reading
 from medwms.core.db import Database
 from medwms.core.errors import Conflict
 from medwms.demo import load_demo
+from medwms.demo.stock import KEPT_FREE
 from medwms.ledger.tables import Movement, Stock
-from medwms.masterdata.tables import Warehouse
+from medwms.masterdata.tables import Location, Warehouse, Zone, ZoneKind
 from medwms.schema import metadata
 from tests.support.builders import make_item
 from tests.support.databases import migrated_database
@@ -76,3 +77,24 @@ def test_a_demo_loaded_before_nine_in_the_morning_holds_nothing_dated_later(db):
         read = s.scalar(select(func.max(Reading.at)))
     assert moved is not None and stocked is not None and read is not None
     assert max(moved, stocked, read) <= EARLY
+
+
+# Days whose seeds once filled every ambient bin of SH1, leaving putaway nowhere to go.
+FULL_DAYS = (datetime(2026, 12, 1, 3, 0, tzinfo=UTC), datetime(2026, 12, 8, 3, 0, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("now", FULL_DAYS, ids=lambda moment: moment.date().isoformat())
+def test_every_storage_zone_keeps_empty_bins_for_the_days_receipts(tmp_path: Path, now):
+    db = migrated_database("sqlite", tmp_path)
+    load_demo(db, actor=SYSTEM, now=now)
+    stocked = select(Stock.location_id).where(Stock.quantity > 0)
+    with db.reading() as s:
+        empty = dict(s.execute(
+            select(Warehouse.code + "-" + Zone.code, func.count(Location.id))
+            .join(Zone, Zone.id == Location.zone_id)
+            .join(Warehouse, Warehouse.id == Location.warehouse_id)
+            .where(Zone.kind == ZoneKind.STORAGE, Location.id.not_in(stocked))
+            .group_by(Warehouse.code, Zone.code)).all())
+    assert empty == {"SH1-STG": KEPT_FREE[False], "SH1-CLD": KEPT_FREE[True],
+                     "BJ1-STG": KEPT_FREE[False]}
+    db.dispose()
