@@ -5,11 +5,16 @@ reading the body (a request that fails gets its 401/403 from the route and claim
 the key belongs to that user. Then, in one write transaction (`Database.request_unit()`), it
 claims the key with one INSERT … ON CONFLICT DO NOTHING, runs the route — whose units of
 work join that transaction — stores the response on the claim and commits once. So the
-command, the claim and the stored response commit together or not at all:
+command, the claim and the stored response commit together or not at all. On SQLite the
+claim and the answer are one INSERT at the end: its one writer runs a request unit whole,
+so a retry waits for the write lock and then finds the first answer stored, its own work
+rolled back. A station scan route answers with `respond()`, which stores and commits in
+the route's own thread: the whole scan is one thread hop, and SQLite's write lock is held
+for the work alone, not across hops through a busy event loop.
 
 - a retry after the answer was lost gets the stored response (`Idempotent-Replayed: true`);
 - a retry while the first is still running waits for it (PostgreSQL: on the unique index;
-  SQLite: on the write lock) and then gets its stored response;
+  SQLite: on the write lock, its own work then rolled back) and gets the stored response;
 - a request killed or rolled back leaves no claim, so its retry runs afresh — once;
 - a refused command (4xx) is rolled back and its refusal stored with the claim in a short
   transaction of its own, and replayed like any answer; a 5xx stores nothing;
@@ -31,11 +36,13 @@ import hmac
 import logging
 import weakref
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
 
 from fastapi import FastAPI
+from pydantic import TypeAdapter
 from sqlalchemy import Insert, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
@@ -117,24 +124,29 @@ class IdempotencyMiddleware:
 
     async def _once(self, scope: Scope, receive: Receive, db: Database,
                     claim: Claim) -> Response:
-        unit = db.request_unit()
-        closed = False
+        pending = Pending(db.request_unit(), claim, claimed=db.dialect != "sqlite")
         try:
-            earlier = await run_in_threadpool(_claim, unit, claim)
-            if earlier is not None:
-                closed = True
-                return _replay(earlier, claim.fingerprint)
-            with unit.active():
-                answer = await _capture(self.app, scope, receive)
-            if answer.status < 500:
-                callbacks = await run_in_threadpool(_store, unit, claim, answer)
-                closed = True
-                if callbacks:  # outside the request unit: they get units of their own
-                    await run_in_threadpool(_run_callbacks, callbacks)
+            if pending.claimed:
+                earlier = await run_in_threadpool(_claim, pending.unit, claim)
+                if earlier is not None:
+                    pending.ended = True
+                    return _replay(earlier, claim.fingerprint)
+            running = _PENDING.set(pending)
+            try:
+                with pending.unit.active():
+                    answer = await _capture(self.app, scope, receive)
+            finally:
+                _PENDING.reset(running)
+            if not pending.ended and answer.status < 500:
+                replayed = await run_in_threadpool(_store, pending, answer)
+                if replayed is not None:
+                    return replayed
+            if pending.callbacks:  # outside the request unit: they get units of their own
+                await run_in_threadpool(_run_callbacks, pending.callbacks)
             return answer.response()
         finally:
-            if not closed:
-                await run_in_threadpool(unit.close)
+            if not pending.ended:
+                await run_in_threadpool(pending.unit.close)
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,22 @@ class Claim:
     principal: str
     path: str
     fingerprint: str
+
+
+@dataclass
+class Pending:
+    """A keyed request's unit of work while its route runs: `claimed` when the key was
+    claimed before the route (PostgreSQL), `ended` once the answer is stored and committed
+    or the unit closed, with the after-commit `callbacks` left to run."""
+
+    unit: RequestUnit
+    claim: Claim
+    claimed: bool
+    ended: bool = False
+    callbacks: list[Callable[[], None]] = field(default_factory=list)
+
+
+_PENDING: ContextVar[Pending | None] = ContextVar("medwms_idempotency_pending", default=None)
 
 
 @dataclass(frozen=True)
@@ -252,8 +280,8 @@ def _inserting(dialect: Any) -> Insert:
     return statement
 
 
-INSERTS = {"postgresql": _inserting(postgresql), "sqlite": _inserting(sqlite)}
-CLAIMING = {name: statement.returning(RECORD.c.key) for name, statement in INSERTS.items()}
+CLAIMING = {name: _inserting(dialect).returning(RECORD.c.key)
+            for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 EARLIER = select(RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,
                  RECORD.c.content_type).where(RECORD.c.key == bindparam("key"),
                                               RECORD.c.principal == bindparam("principal"))
@@ -290,20 +318,51 @@ def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
     raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither claimed nor read")
 
 
-def _store(unit: RequestUnit, claim: Claim, answer: Answer) -> list[Callable[[], None]]:
-    """Store the answer on the claim, commit with the command, close; the callbacks to run."""
+_JSON = TypeAdapter(dict[str, Any])  # as FastAPI serialises a route's dict[str, Any]
+
+
+def respond(status_code: int, content: dict[str, Any]) -> Response:
+    """A station route's JSON answer; in a keyed request, stored with the command and
+    committed here, in the route's thread (or, when the key was answered first, that
+    answer, this request's work rolled back)."""
+    response = Response(_JSON.dump_json(content), status_code=status_code,
+                        media_type="application/json")
+    pending = _PENDING.get()
+    if pending is None or pending.ended:
+        return response
+    replayed = _store(pending, Answer(status_code, list(response.raw_headers),
+                                      [bytes(response.body)]))
+    return response if replayed is None else replayed
+
+
+def _store(pending: Pending, answer: Answer) -> Response | None:
+    """Store the answer with the command, commit, close: None; or, when another request
+    with the key was answered first, roll this one back and give that answer."""
+    unit, claim = pending.unit, pending.claim
     text = answer.body.decode("utf-8", errors="replace")
-    if unit.failed:  # the command was rolled back, and the claim with it
-        unit.session.execute(INSERTS[unit.db.dialect], _record(
-            claim, status=answer.status, body=text, content_type=answer.content_type))
-    else:
-        unit.session.execute(STORING, {
-            "key_": claim.key, "principal_": claim.principal, "status_code": answer.status,
-            "response_body": text, "content_type": answer.content_type[:100]})
     try:
-        return unit.commit()
+        if pending.claimed and not unit.failed:
+            unit.session.execute(STORING, {
+                "key_": claim.key, "principal_": claim.principal, "status_code": answer.status,
+                "response_body": text, "content_type": answer.content_type[:100]})
+        # No claim yet (SQLite), or the command was rolled back and the claim with it.
+        elif unit.session.execute(CLAIMING[unit.db.dialect], _record(
+                claim, status=answer.status, body=text,
+                content_type=answer.content_type)).first() is None:
+            unit.session.rollback()
+            return _replay(_earlier(unit, claim), claim.fingerprint)
+        pending.callbacks = unit.commit()
+        return None
     finally:
+        pending.ended = True
         unit.close()
+
+
+def _earlier(unit: RequestUnit, claim: Claim) -> Earlier:
+    row = unit.session.execute(EARLIER, {"key": claim.key, "principal": claim.principal}).first()
+    if row is None:
+        raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither stored nor read")
+    return Earlier(*row)
 
 
 def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:

@@ -10,12 +10,15 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+import anyio.to_thread
 import pytest
+from fastapi import Response
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text
 
 from medwms.api.app import create_app
 from medwms.api.deps import ActorDep, DbDep
+from medwms.api.idempotency import respond
 from medwms.auth.tables import User
 from medwms.config import Settings
 from medwms.core.clock import utc_now
@@ -228,14 +231,20 @@ def statements(db, client: TestClient, path: str, headers: dict[str, str]) -> li
     return [s for s in seen if not s.startswith("BEGIN")]
 
 
-def test_authentication_reads_nothing_and_a_key_adds_two_statements(app, db, probe):
+# What a key adds to a request: on PostgreSQL its claim before the route and its answer
+# stored after; on SQLite (one writer runs the request whole) one INSERT of claim and answer.
+KEYED = {"postgresql": (["INSERT INTO IDEMPOTENCY_RECORD"], ["UPDATE IDEMPOTENCY_RECORD SET"]),
+         "sqlite": ([], ["INSERT INTO IDEMPOTENCY_RECORD"])}
+
+
+def test_authentication_reads_nothing_and_a_key_adds_its_claim_and_answer(app, db, probe):
     headers = bearer(app, "wang")
     assert probe.post(f"{API}/__probe", json={}, headers=headers).status_code == 200
     plain = statements(db, probe, f"{API}/__probe", headers)
     keyed = statements(db, probe, f"{API}/__probe", {**headers, "Idempotency-Key": "p-1"})
+    before, after = KEYED[db.dialect]
     assert plain == ["SELECT 1"]
-    assert keyed == ["INSERT INTO IDEMPOTENCY_RECORD", "SELECT 1",
-                     "UPDATE IDEMPOTENCY_RECORD SET"]
+    assert keyed == [*before, "SELECT 1", *after]
 
 
 def scan_statements(db, client: TestClient, receipt: str, body: dict[str, str],
@@ -258,7 +267,8 @@ def test_a_key_adds_only_its_claim_and_its_stored_answer_to_a_receiving_scan(app
     plain = scan_statements(db, client, receipt, scan(1, "NEW1"), headers)
     keyed = scan_statements(db, client, receipt, scan(2, "NEW2"),
                             {**headers, "Idempotency-Key": "scan-2"})
-    ours = ["INSERT INTO IDEMPOTENCY_RECORD", "UPDATE IDEMPOTENCY_RECORD SET"]
+    before, after = KEYED[db.dialect]
+    ours = [*before, *after]
     assert [s for s in keyed if "IDEMPOTENCY_RECORD" in s] == ours
     assert [s for s in keyed if s not in ours] == plain
     assert not [s for s in keyed if "APP_USER" in s or "USER_ROLE" in s]
@@ -320,3 +330,56 @@ def test_two_users_with_one_key_and_one_body_each_get_their_own_answer(app, db):
     assert wang_again.content == wang.content and li_again.content == li.content
     assert wang_again.headers["Idempotent-Replayed"] == li_again.headers["Idempotent-Replayed"]
     assert len(records(db)) == 2
+
+
+def test_a_retry_that_would_write_again_replays_the_first_answer_and_writes_nothing(app, db):
+    """On SQLite the retry runs its route (the key is claimed with the answer, at the end),
+    finds the key answered and is rolled back whole; on PostgreSQL its claim finds it first."""
+    made = iter(range(100))
+
+    @app.post(f"{API}/__counter", status_code=201)
+    def counter(db: DbDep, actor: ActorDep) -> Response:
+        username = f"ghost{next(made)}"
+        with db.unit_of_work() as uow:
+            now = utc_now()
+            uow.session.add(User(username=username, display_name="Ghost", password_hash="x",
+                                 active=True, language="en", created_at=now,
+                                 password_changed_at=now))
+            uow.commit()
+        return respond(201, {"made": username})
+
+    client = TestClient(app)
+    headers = {**bearer(app, "root"), "Idempotency-Key": "ghost-1"}
+    first = client.post(f"{API}/__counter", json={}, headers=headers)
+    again = client.post(f"{API}/__counter", json={}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content == b'{"made":"ghost0"}'
+    assert again.headers["Idempotent-Replayed"] == "true"
+    with db.reading() as s:
+        ghosts = s.scalars(select(User.username).where(User.username.like("ghost%"))).all()
+    assert ghosts == ["ghost0"]
+    assert next(made) == (2 if db.dialect == "sqlite" else 1)
+
+
+def test_a_keyed_scan_adds_no_thread_hop_but_its_claim(app, db, receipt, monkeypatch):
+    """The route stores the answer and commits in its own thread (`respond`): a key adds
+    no hop for the stored answer or the response, only PostgreSQL's claim before the route."""
+    hops: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        named = getattr(func, "func", func)  # FastAPI hands over functools.partial objects
+        hops.append(getattr(named, "__qualname__", type(named).__name__))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    client = TestClient(app)
+    headers = bearer(app, "wang")
+    client.post(f"{API}/receipts/{receipt}/scans", json=scan(0, "WARM"), headers=headers)
+    hops.clear()
+    client.post(f"{API}/receipts/{receipt}/scans", json=scan(1, "NEW1"), headers=headers)
+    plain, hops[:] = list(hops), []
+    keyed = client.post(f"{API}/receipts/{receipt}/scans", json=scan(2, "NEW2"),
+                        headers={**headers, "Idempotency-Key": "scan-2"})
+    assert keyed.status_code == 201, keyed.text
+    assert hops == (["_claim"] if db.dialect == "postgresql" else []) + plain

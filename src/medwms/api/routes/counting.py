@@ -23,6 +23,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, needs
+from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code, Count, Day, Id, Line, Moment, Offset, ScanText
@@ -64,13 +65,14 @@ def start(plan_no: Code, body: StartIn, db: DbDep, actor: ActorDep) -> dict[str,
 
 
 @router.post("/counting/tasks/{task_id}/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(counting.COUNT)])
+             response_model=dict[str, Any], dependencies=[needs(counting.COUNT)])
 def scan(task_id: Id, body: ScanIn, db: DbDep, actor: ActorDep,
-         idempotency_key: Annotated[Code | None, Header()] = None) -> dict[str, Any]:
+         idempotency_key: Annotated[Code | None, Header()] = None) -> Response:
     """Count one unit (or a pack with its keyed quantity) at the open location."""
     scan_id = body.scan_id or idempotency_key or uuid.uuid4().hex
-    return asdict(counting.scan_unit(db, actor=actor, task_id=task_id, raw=body.raw,
-                                     scan_id=scan_id, quantity=body.quantity))
+    return respond(status.HTTP_201_CREATED, asdict(counting.scan_unit(
+        db, actor=actor, task_id=task_id, raw=body.raw, scan_id=scan_id,
+        quantity=body.quantity)))
 
 
 @router.get("/counting/tasks/{task_id}/scans", dependencies=[needs(counting.COUNT)])

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs
+from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code, Count, Id, Line, Moment, ScanText
@@ -70,18 +71,18 @@ def check_location(wave_no: Code, body: LocationIn, db: DbDep,
 
 
 @router.post("/waves/{wave_no}/picks", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.PICK)])
+             response_model=dict[str, Any], dependencies=[needs(Perm.PICK)])
 def pick_unit(wave_no: Code, body: PickIn, db: DbDep, actor: ActorDep,
-              settings: SettingsDep) -> dict[str, Any]:
+              settings: SettingsDep) -> Response:
     """Pick one scanned unit at the scanned location to the wave's staging location.
 
     Another serial of an allocated serial's lot is taken (and recorded, with a warning)
     unless the order names the serial or MEDWMS_PICK_SERIAL_SUBSTITUTION is false.
     """
-    return asdict(picks.pick_unit(db, actor=actor, wave_no=wave_no,
-                                  location_raw=body.location_raw, raw=body.raw,
-                                  scan_id=body.scan_id, packs=body.quantity,
-                                  serial_substitution=settings.pick_serial_substitution))
+    return respond(status.HTTP_201_CREATED, asdict(picks.pick_unit(
+        db, actor=actor, wave_no=wave_no, location_raw=body.location_raw, raw=body.raw,
+        scan_id=body.scan_id, packs=body.quantity,
+        serial_substitution=settings.pick_serial_substitution)))
 
 
 @router.post("/orders/{order_no}/verification", status_code=status.HTTP_201_CREATED,
@@ -92,13 +93,13 @@ def start_verification(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, 
 
 
 @router.post("/verifications/{verification_no}/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.VERIFY)])
+             response_model=dict[str, Any], dependencies=[needs(Perm.VERIFY)])
 def verify_scan(verification_no: Code, body: VerifyScanIn, db: DbDep,
-                actor: ActorDep) -> dict[str, Any]:
+                actor: ActorDep) -> Response:
     """Re-scan one unit: `discrepancy` is "" for a match, else the kind (status BLOCKED)."""
-    return asdict(verification.scan_unit(db, actor=actor, verification_no=verification_no,
-                                         raw=body.raw, scan_id=body.scan_id,
-                                         packs=body.quantity))
+    return respond(status.HTTP_201_CREATED, asdict(verification.scan_unit(
+        db, actor=actor, verification_no=verification_no, raw=body.raw,
+        scan_id=body.scan_id, packs=body.quantity)))
 
 
 @router.post("/verifications/{verification_no}/finish", dependencies=[needs(Perm.VERIFY)])

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
+from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code, Count, Line, ScanText
@@ -68,10 +69,10 @@ def putaway_suggest(body: StockIn, db: DbDep, actor: ActorDep) -> dict[str, Any]
 
 
 @router.post("/putaway/confirm", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.STOCK_MOVE)])
-def putaway_confirm(body: ConfirmIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+             response_model=dict[str, Any], dependencies=[needs(Perm.STOCK_MOVE)])
+def putaway_confirm(body: ConfirmIn, db: DbDep, actor: ActorDep) -> Response:
     """Put the stock away to the scanned location: the PUTAWAY document, or a refusal."""
     done = service.confirm(db, actor=actor, location_raw=body.location_raw, raw=body.raw,
                            identity=body.identity(), quantity=body.quantity,
                            override_reason=body.override_reason)
-    return asdict(done)
+    return respond(status.HTTP_201_CREATED, asdict(done))

@@ -10,10 +10,11 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
+from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Celsius, Code, Count, Day, Line, Offset, ScanText, Signed
@@ -169,13 +170,12 @@ class ScanBody(BaseModel):
 
 
 @router.post("/receipts/{receipt_no}/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.RECEIVE)])
-def receive_scan(receipt_no: Code, body: ScanBody, db: DbDep,
-                 actor: ActorDep) -> dict[str, Any]:
+             response_model=dict[str, Any], dependencies=[needs(Perm.RECEIVE)])
+def receive_scan(receipt_no: Code, body: ScanBody, db: DbDep, actor: ActorDep) -> Response:
     """The receiving station: one scan in, the decoded unit and running totals out."""
     result = service.receive_scan(db, actor=actor, receipt_no=receipt_no, **body.model_dump())
     zh = say(result.hold_reason, (rules.ARRIVAL_OUTSIDE,), "zh-CN")
-    return {**asdict(result), "hold_reason_zh": zh}
+    return respond(status.HTTP_201_CREATED, {**asdict(result), "hold_reason_zh": zh})
 
 
 @router.post("/receipts/{receipt_no}/close", dependencies=[needs(Perm.RECEIVE)])

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
+from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.barcode.labels import LabelSize
@@ -56,12 +57,11 @@ class ScanIn(_In):
 
 
 @router.post("/shipments/{shipment_no}/units/{sscc}/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.SHIP)])
-def pack(shipment_no: Code, sscc: Code, body: ScanIn, db: DbDep,
-         actor: ActorDep) -> dict[str, Any]:
+             response_model=dict[str, Any], dependencies=[needs(Perm.SHIP)])
+def pack(shipment_no: Code, sscc: Code, body: ScanIn, db: DbDep, actor: ActorDep) -> Response:
     """Scan one picked unit into the shipping unit."""
-    return asdict(packing.pack_scan(db, actor=actor, shipment_no=shipment_no, sscc=sscc,
-                                    raw=body.raw))
+    return respond(status.HTTP_201_CREATED, asdict(packing.pack_scan(
+        db, actor=actor, shipment_no=shipment_no, sscc=sscc, raw=body.raw)))
 
 
 class ConfirmIn(_In):
@@ -135,13 +135,13 @@ class ReceiptScanIn(_In):
 
 
 @router.post("/transfers/{shipment_no}/receipts/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.RECEIVE)])
+             response_model=dict[str, Any], dependencies=[needs(Perm.RECEIVE)])
 def receive_transfer(shipment_no: Code, body: ReceiptScanIn, db: DbDep,
-                     actor: ActorDep) -> dict[str, Any]:
+                     actor: ActorDep) -> Response:
     """Scan a transferred unit (or an SSCC) in at the receiving warehouse."""
-    return asdict(transfers.receive_transfer_scan(
+    return respond(status.HTTP_201_CREATED, asdict(transfers.receive_transfer_scan(
         db, actor=actor, shipment_no=shipment_no, raw=body.raw,
-        arrival_temp=body.arrival_temp, location=body.location))
+        arrival_temp=body.arrival_temp, location=body.location)))
 
 
 @router.post("/transfers/{shipment_no}/close", dependencies=[needs(Perm.RECEIVE)])
@@ -194,11 +194,11 @@ class ReturnScanIn(ScanIn):
 
 
 @router.post("/returns/{return_no}/scans", status_code=status.HTTP_201_CREATED,
-             dependencies=[needs(Perm.RECEIVE)])
-def return_scan(return_no: Code, body: ReturnScanIn, db: DbDep,
-                actor: ActorDep) -> dict[str, Any]:
+             response_model=dict[str, Any], dependencies=[needs(Perm.RECEIVE)])
+def return_scan(return_no: Code, body: ReturnScanIn, db: DbDep, actor: ActorDep) -> Response:
     """Scan a returned unit into quarantine (a unit never shipped needs accept_flagged)."""
-    return asdict(returns.return_scan(db, actor=actor, return_no=return_no, **body.model_dump()))
+    return respond(status.HTTP_201_CREATED, asdict(returns.return_scan(
+        db, actor=actor, return_no=return_no, **body.model_dump())))
 
 
 @router.get("/returns/{return_no}", dependencies=[needs(Perm.STOCK_READ)])
