@@ -110,7 +110,8 @@ class Settings(BaseSettings):
     seal_witness_url: str | None = Field(
         default=None, description="Optional webhook that receives every checkpoint (a witness)")
     seal_interval_ms: int = Field(default=200, description="How often the sealer looks for rows")
-    seal_batch: int = Field(default=2000, description="Rows sealed per sealing transaction")
+    seal_batch: int = Field(default=500, description="Rows sealed per sealing transaction "
+                                                   "(the longest a pass holds SQLite's writer)")
     unsealed_max_age_seconds: float = Field(
         default=60.0, description="verify calls an older unsealed row a problem")
     max_request_bytes: int = Field(

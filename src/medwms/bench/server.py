@@ -64,8 +64,9 @@ def build(url: str, seal_dir: str) -> Timing:
     settings = Settings(database_url=url, backup_dir=seal_dir)
     anchor = load_anchor(settings, create_key=True)
     if anchor is not None:  # its own engine: the query counter counts the requests only
-        BackgroundSealer(Database(url), anchor,
-                         interval=settings.seal_interval_ms / 1000).start()
+        db.hold_checkpoints()  # the sealer's loop checkpoints, as in `medwms serve`
+        BackgroundSealer(Database(url), anchor, interval=settings.seal_interval_ms / 1000,
+                         batch=settings.seal_batch).start()
     queries = [0]
 
     def count(*_: Any) -> None:
