@@ -310,11 +310,10 @@ def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
             claim, status=PENDING, body="", content_type="")).first()
         if made is not None:
             return None
-        row = session.execute(EARLIER, {"key": claim.key,
-                                        "principal": claim.principal}).first()
-        if row is not None:
+        earlier = _stored(unit, claim)
+        if earlier is not None:
             unit.close()
-            return Earlier(*row)
+            return earlier
     raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither claimed nor read")
 
 
@@ -350,7 +349,11 @@ def _store(pending: Pending, answer: Answer) -> Response | None:
                 claim, status=answer.status, body=text,
                 content_type=answer.content_type)).first() is None:
             unit.session.rollback()
-            return _replay(_earlier(unit, claim), claim.fingerprint)
+            earlier = _stored(unit, claim)
+            if earlier is None:
+                raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither stored "
+                                   "nor read")
+            return _replay(earlier, claim.fingerprint)
         pending.callbacks = unit.commit()
         return None
     finally:
@@ -358,11 +361,10 @@ def _store(pending: Pending, answer: Answer) -> Response | None:
         unit.close()
 
 
-def _earlier(unit: RequestUnit, claim: Claim) -> Earlier:
+def _stored(unit: RequestUnit, claim: Claim) -> Earlier | None:
+    """The answer stored for the key, if a committed request stored one."""
     row = unit.session.execute(EARLIER, {"key": claim.key, "principal": claim.principal}).first()
-    if row is None:
-        raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither stored nor read")
-    return Earlier(*row)
+    return None if row is None else Earlier(*row)
 
 
 def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:

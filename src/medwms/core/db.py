@@ -412,7 +412,7 @@ class Database:
             return
 
         @event.listens_for(self.engine, "connect")
-        def _later(dbapi_conn: Any, _record: Any) -> None:
+        def _checkpoint_later(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CEILING_PAGES}")
 
         self.engine.dispose()  # connections made before open with the new setting
