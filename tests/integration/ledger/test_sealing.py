@@ -9,7 +9,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from medwms.auth import service as users
 from medwms.auth.rules import SYSTEM
@@ -257,6 +257,34 @@ def test_posting_while_the_sealer_runs_leaves_a_verifiable_chain(db, world, anch
     report = checked(db, anchor)
     assert report.ok, report.problems
     assert (report.movements, report.unsealed_movements) == (25, 0)
+
+
+def test_verify_reads_one_snapshot_while_others_post_and_seal_between_its_reads(db, world,
+                                                                               anchor):
+    """Two workers' sealers commit while verify reads: its chain heads, checkpoints and rows
+    must all come from one moment, or it reports a head behind its own last row."""
+    receive_docs(db, world, 2)
+    seal_all(db, anchor)
+    fired: list[str] = []
+
+    def post_and_seal_once(_conn, _cursor, statement: str, *_rest) -> None:
+        if "chain_head" in statement and not fired:
+            fired.append(statement)
+            worker = threading.Thread(target=lambda: (receive_docs(db, world, 3),
+                                                      seal_all(db, anchor)))
+            worker.start()
+            worker.join()
+
+    event.listen(db.engine, "after_cursor_execute", post_and_seal_once)
+    try:
+        with db.reading() as s:
+            report = verify(s, anchor=anchor)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", post_and_seal_once)
+    assert fired, "the other worker never ran between verify's reads"
+    assert report.ok, report.problems
+    assert report.movements == 2
+    assert checked(db, anchor).movements == 5
 
 
 class Witness(BaseHTTPRequestHandler):
