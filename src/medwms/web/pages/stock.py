@@ -12,7 +12,6 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
 from medwms.ledger import queries
-from medwms.ledger.tables import Status
 from medwms.web import forms, inbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
@@ -42,7 +41,7 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
         rows = queries.stock(session, flt, limit=PAGE_ROWS)
         total = queries.stock_total(session, flt)
     return render(request, "stock.html", visitor=visitor, rows=rows, total=total, flt=flt,
-                  statuses=[s.value for s in Status], limit=PAGE_ROWS)
+                  statuses=list(queries.STATUSES), limit=PAGE_ROWS)
 
 
 @router.get("/lots/{item}/{lot}", response_class=HTMLResponse,
