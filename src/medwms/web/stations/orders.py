@@ -14,7 +14,8 @@ from medwms.core.fields import Code
 from medwms.masterdata import choices
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
-from medwms.web import forms, outbound
+from medwms.shipping import outbound
+from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_, NP_
