@@ -25,7 +25,8 @@ store). So that the requests holding one always find a thread to finish on, at m
 `pool capacity − 2` keyed requests hold a request unit at once per event loop (on SQLite
 two: its one writer serves one unit at a time); the others wait for a slot in the event
 loop (not in a thread, not in the pool), and two connections stay for everything else.
-Records are kept `idempotency_hours` (`purge_expired`).
+Records are kept `idempotency_hours`. The statements on the records, and their purge, are
+the key store's (`medwms.core.idempotency`); this module decides when each runs.
 """
 
 from __future__ import annotations
@@ -38,13 +39,10 @@ import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from fastapi import FastAPI
 from pydantic import TypeAdapter
-from sqlalchemy import Insert, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -53,15 +51,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from medwms.api.deps import ACTOR_SCOPE_KEY, request_actor
 from medwms.api.errors import problem
 from medwms.auth.rules import Actor
-from medwms.core.clock import utc_now
+from medwms.core import idempotency as store
 from medwms.core.db import Database, RequestUnit
 from medwms.core.errors import DomainError
-from medwms.core.tables import IdempotencyRecord
+from medwms.core.idempotency import Claim, Earlier
 
 log = logging.getLogger("medwms.api")
 HEADER = "Idempotency-Key"
-PENDING = 0
-RECORD = cast(Table, IdempotencyRecord.__table__)
 RESERVED_CONNECTIONS = 2  # for requests without a key, health checks, the sealer
 MAX_SLOTS = 32  # below the threadpool's 40 threads
 # SQLite has one writer, and a request unit holds the write lock from its claim to its
@@ -149,16 +145,6 @@ class IdempotencyMiddleware:
                 await run_in_threadpool(pending.unit.close)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """Who asks, with which key, for which request (a keyed hash of path and body)."""
-
-    key: str
-    principal: str
-    path: str
-    fingerprint: str
-
-
 @dataclass
 class Pending:
     """A keyed request's unit of work while its route runs: `claimed` when the key was
@@ -173,14 +159,6 @@ class Pending:
 
 
 _PENDING: ContextVar[Pending | None] = ContextVar("medwms_idempotency_pending", default=None)
-
-
-@dataclass(frozen=True)
-class Earlier:
-    request_hash: str
-    status_code: int
-    response_body: str
-    content_type: str
 
 
 @dataclass
@@ -268,49 +246,16 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> Answer:
     return answer
 
 
-# Built once: the hot path runs them with parameters, with no statement to build or hash.
-RECORD_FIELDS = ("key", "principal", "method", "path", "request_hash", "status_code",
-                 "response_body", "content_type", "created_at")
-
-
-def _inserting(dialect: Any) -> Insert:
-    statement: Insert = dialect.insert(RECORD).values(
-        {name: bindparam(name) for name in RECORD_FIELDS}).on_conflict_do_nothing(
-        index_elements=["key", "principal"])
-    return statement
-
-
-CLAIMING = {name: _inserting(dialect).returning(RECORD.c.key)
-            for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
-EARLIER = select(RECORD.c.request_hash, RECORD.c.status_code, RECORD.c.response_body,
-                 RECORD.c.content_type).where(RECORD.c.key == bindparam("key"),
-                                              RECORD.c.principal == bindparam("principal"))
-STORING = update(RECORD).where(
-    RECORD.c.key == bindparam("key_"), RECORD.c.principal == bindparam("principal_")).values(
-    status_code=bindparam("status_code"), response_body=bindparam("response_body"),
-    content_type=bindparam("content_type"))
-
-
-def _record(claim: Claim, *, status: int, body: str, content_type: str) -> dict[str, Any]:
-    return {"key": claim.key, "principal": claim.principal, "method": "POST",
-            "path": claim.path[:500], "request_hash": claim.fingerprint,
-            "status_code": status, "response_body": body,
-            "content_type": content_type[:100], "created_at": utc_now()}
-
-
 def _claim(unit: RequestUnit, claim: Claim) -> Earlier | None:
     """Claim the key in the request's transaction; else the stored earlier answer.
 
     A concurrent request holding the same claim makes the INSERT wait until it commits
     (then the row is there) or rolls back (then the claim is ours).
     """
-    session = unit.session
     for _ in range(3):
-        made = session.execute(CLAIMING[unit.db.dialect], _record(
-            claim, status=PENDING, body="", content_type="")).first()
-        if made is not None:
+        if store.insert_claim(unit, claim):
             return None
-        earlier = _stored(unit, claim)
+        earlier = store.stored(unit, claim)
         if earlier is not None:
             unit.close()
             return earlier
@@ -341,15 +286,13 @@ def _store(pending: Pending, answer: Answer) -> Response | None:
     text = answer.body.decode("utf-8", errors="replace")
     try:
         if pending.claimed and not unit.failed:
-            unit.session.execute(STORING, {
-                "key_": claim.key, "principal_": claim.principal, "status_code": answer.status,
-                "response_body": text, "content_type": answer.content_type[:100]})
+            store.store_answer(unit, claim, status=answer.status, body=text,
+                               content_type=answer.content_type)
         # No claim yet (SQLite), or the command was rolled back and the claim with it.
-        elif unit.session.execute(CLAIMING[unit.db.dialect], _record(
-                claim, status=answer.status, body=text,
-                content_type=answer.content_type)).first() is None:
+        elif not store.insert_claim(unit, claim, status=answer.status, body=text,
+                                    content_type=answer.content_type):
             unit.session.rollback()
-            earlier = _stored(unit, claim)
+            earlier = store.stored(unit, claim)
             if earlier is None:
                 raise RuntimeError(f"Idempotency-Key {claim.key!r} could be neither stored "
                                    "nor read")
@@ -359,12 +302,6 @@ def _store(pending: Pending, answer: Answer) -> Response | None:
     finally:
         pending.ended = True
         unit.close()
-
-
-def _stored(unit: RequestUnit, claim: Claim) -> Earlier | None:
-    """The answer stored for the key, if a committed request stored one."""
-    row = unit.session.execute(EARLIER, {"key": claim.key, "principal": claim.principal}).first()
-    return None if row is None else Earlier(*row)
 
 
 def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
@@ -389,15 +326,3 @@ def _replay(earlier: Earlier, fingerprint: str) -> Response:
 def install(app: FastAPI) -> None:
     """Add the middleware to `app`."""
     app.add_middleware(IdempotencyMiddleware)
-
-
-def purge_expired(db: Database, hours: int) -> int:
-    """Delete records older than `hours`; returns how many."""
-    cutoff = utc_now() - timedelta(hours=hours)
-    with db.unit_of_work() as uow:
-        old = uow.session.scalars(select(IdempotencyRecord.key).where(
-            IdempotencyRecord.created_at < cutoff)).all()
-        uow.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.created_at < cutoff))
-        uow.commit()
-    return len(old)

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from medwms.backup import backup as run_backup
-from medwms.backup import restore as run_restore
+from medwms.backup.service import backup as run_backup
+from medwms.backup.service import restore as run_restore
 from medwms.cli.common import (
     cli_actor,
     console,

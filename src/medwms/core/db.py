@@ -33,7 +33,17 @@ from functools import cache
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar, cast
 
-from sqlalchemy import DateTime, Engine, Insert, MetaData, Table, create_engine, event, insert
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Insert,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    insert,
+    text,
+)
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
@@ -405,6 +415,11 @@ class Database:
                 session.rollback()
         finally:
             session.close()
+
+    def ping(self) -> None:
+        """Run `SELECT 1` in a read session: raises when the database cannot be reached."""
+        with self.reading() as session:
+            session.execute(text("SELECT 1"))
 
     @property
     def _wal_file(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,7 @@ from medwms.counting.tables import (
     TaskStatus,
 )
 from medwms.ledger.tables import Lot, SerialUnit
-from medwms.masterdata.tables import Item, Location, Owner, Warehouse
+from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone
 
 
 def policies(session: Session) -> dict[str, Policy]:
@@ -406,3 +406,39 @@ def _lines(session: Session, plan_ids: list[int]) -> tuple[int, int]:
     clean = session.scalar(select(func.count()).where(
         CountLine.plan_id.in_(plan_ids), CountLine.variance == 0)) or 0
     return total, clean
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan in the list."""
+
+    plan_no: str
+    warehouse: str
+    kind: str
+    status: str
+    deadline: date | None
+    created_at: datetime
+
+
+def plan_rows(session: Session, limit: int = 100) -> list[PlanRow]:
+    """The newest count plans first."""
+    query = (select(CountPlan.plan_no, Warehouse.code, CountPlan.kind, CountPlan.status,
+                    CountPlan.deadline, CountPlan.created_at)
+             .join(Warehouse, Warehouse.id == CountPlan.warehouse_id)
+             .order_by(CountPlan.id.desc()).limit(limit))
+    return [PlanRow(*row) for row in session.execute(query)]
+
+
+def counter_choices(session: Session) -> list[tuple[str, str]]:
+    """Active users who may count: (username, display name)."""
+    return [(u.username, u.display_name) for u in counting_users(session)]
+
+
+def plan_places(session: Session) -> dict[str, list[tuple[str, ...]]]:
+    """Warehouses (code, name) and zones ("WH1", "S", name) a new count plan may cover."""
+    warehouses: list[tuple[str, ...]] = [(r[0], r[1]) for r in session.execute(
+        select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))]
+    zones: list[tuple[str, ...]] = [(r[0], r[1], r[2]) for r in session.execute(
+        select(Warehouse.code, Zone.code, Zone.name).join(
+            Warehouse, Warehouse.id == Zone.warehouse_id).order_by(Warehouse.code, Zone.code))]
+    return {"warehouses": warehouses, "zones": zones}

@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from medwms.ledger.errors import LotNotFound
-from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Stock
+from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Status, Stock
 from medwms.masterdata.tables import (
     Item,
     Location,
@@ -20,6 +20,8 @@ from medwms.masterdata.tables import (
     Warehouse,
     Zone,
 )
+
+STATUSES = tuple(status.value for status in Status)  # what the stock filter offers
 
 
 @dataclass(frozen=True)

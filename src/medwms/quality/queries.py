@@ -300,3 +300,13 @@ def inspections_of_receipt(session: Session, receipt_no: str) -> list[Inspection
                               .where(Inspection.receipt_no == receipt_no)
                               .order_by(Inspection.id)).all()
     return [inspection_view(session, no) for no in numbers]
+
+
+def inspections_of_lot(session: Session, *, item: str, lot: str) -> list[InspectionView]:
+    """The inspection records of a lot (item code + lot number)."""
+    numbers = session.scalars(select(Inspection.inspection_no)
+                              .join(Item, Item.id == Inspection.item_id)
+                              .join(Lot, Lot.id == Inspection.lot_id)
+                              .where(Item.code == item.upper(), Lot.lot_no == lot)
+                              .order_by(Inspection.id)).all()
+    return [inspection_view(session, number) for number in numbers]

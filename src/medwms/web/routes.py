@@ -12,13 +12,23 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from medwms.core.errors import DomainError
-from medwms.web import coldchain, home, recall, recall_form, sensor_form, session
-from medwms.web import demo as demo_sheet
+from medwms.web import session
 from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
-from medwms.web.pages import auth, inbound, notices, stock
+from medwms.web.pages import (
+    auth,
+    coldchain,
+    home,
+    inbound,
+    notices,
+    recall,
+    recall_form,
+    sensor_form,
+    stock,
+)
 from medwms.web.pages import counting as counting_pages
+from medwms.web.pages import demo as demo_sheet
 from medwms.web.render import render
 from medwms.web.stations import (
     counting,

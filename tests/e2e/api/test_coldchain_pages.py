@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from medwms.api.app import create_app
 from medwms.config import Settings
-from medwms.web import coldchain as coldchain_pages
 from medwms.web import routes as web_routes
+from medwms.web.pages import coldchain as coldchain_pages
 from tests.support.coldchain import SENSOR, cch_movements, make_cold_room, statuses
 from tests.support.users import PASSWORD
 

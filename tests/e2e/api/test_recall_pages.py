@@ -9,8 +9,8 @@ from medwms.api.app import create_app
 from medwms.config import Settings
 from medwms.recall import service
 from medwms.recall.rules import Scope
-from medwms.web import recall as recall_pages
 from medwms.web.deps import Visitor, get_visitor
+from medwms.web.pages import recall as recall_pages
 from tests.support.recall import STENT_GTIN, build_history
 
 

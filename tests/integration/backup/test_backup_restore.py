@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from medwms.auth.rules import SYSTEM
-from medwms.backup import (
+from medwms.backup.manifest import (
     BackupChecksumMismatch,
     BackupCorrupt,
     BackupManifestMissing,
@@ -20,11 +20,10 @@ from medwms.backup import (
     BackupVerifyFailed,
     BackupWrongKind,
     RestoreTargetNotEmpty,
-    backup,
     manifest_path,
-    restore,
+    sha256_of,
 )
-from medwms.backup_manifest import sha256_of
+from medwms.backup.service import backup, restore
 from medwms.core.db import Database
 from medwms.demo import load_demo
 from medwms.ledger.verify import verify

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import text
 
 from medwms import __version__
 from medwms.api.deps import DbDep, public
@@ -14,6 +13,5 @@ router = APIRouter(tags=["health"])
 @router.get("/health", dependencies=[public()])
 def health(db: DbDep) -> dict[str, str]:
     """Liveness and database reachability."""
-    with db.reading() as session:
-        session.execute(text("SELECT 1"))
+    db.ping()
     return {"status": "ok", "version": __version__, "database": db.dialect}

@@ -6,13 +6,10 @@ recount or cancelling — go through the JSON API (/api/v1/counting/...); these 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Actor, Perm
@@ -20,8 +17,7 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.fields import Code
 from medwms.counting import queries
-from medwms.counting.tables import CountPlan, PlanStatus
-from medwms.masterdata.tables import Warehouse, Zone
+from medwms.counting.running import RUNNING
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
@@ -33,45 +29,12 @@ KINDS = {"FULL": N_("Full stocktake"), "ZONES": N_("Zones"), "CYCLE": N_("Cycle 
 REASONS = {"DAMAGED": N_("Damaged"), "FOUND": N_("Found"), "MISCOUNTED": N_("Miscounted"),
            "THEFT": N_("Theft"), "UNRECORDED_MOVE": N_("Unrecorded move"), "OTHER": N_("Other")}
 STATUS_WORDS = (N_("OPEN"), N_("COUNTING"), N_("APPROVED"), N_("CANCELLED"), N_("CLOSED"))
-RUNNING = (PlanStatus.OPEN, PlanStatus.COUNTING)
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """One plan in the list."""
-
-    plan_no: str
-    warehouse: str
-    kind: str
-    status: str
-    deadline: date | None
-    created_at: datetime
-
-
-def plan_rows(session: Session, limit: int = 100) -> list[PlanRow]:
-    """The newest count plans first."""
-    query = (select(CountPlan.plan_no, Warehouse.code, CountPlan.kind, CountPlan.status,
-                    CountPlan.deadline, CountPlan.created_at)
-             .join(Warehouse, Warehouse.id == CountPlan.warehouse_id)
-             .order_by(CountPlan.id.desc()).limit(limit))
-    return [PlanRow(*row) for row in session.execute(query)]
-
-
-def counters(session: Session) -> list[tuple[str, str]]:
-    """Active users who may count: (username, display name)."""
-    return [(u.username, u.display_name) for u in queries.counting_users(session)]
 
 
 def plan_choices(db: Database, actor: Actor) -> dict[str, list[tuple[str, str]]]:
     """Warehouses, zones ("WH1", "S", name) and counters for the new plan form."""
     with reading_as(db, actor) as s:
-        warehouses = [(r[0], r[1]) for r in s.execute(
-            select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))]
-        zones = [(r[0], r[1], r[2]) for r in s.execute(
-            select(Warehouse.code, Zone.code, Zone.name).join(
-                Warehouse, Warehouse.id == Zone.warehouse_id).order_by(Warehouse.code, Zone.code))]
-        return {"warehouses": warehouses, "zones": zones,  # type: ignore[dict-item]
-                "counters": counters(s)}
+        return {**queries.plan_places(s), "counters": queries.counter_choices(s)}  # type: ignore[dict-item]
 
 
 @router.get("/counting", response_class=HTMLResponse, dependencies=[needs(MANAGE)])
@@ -80,7 +43,7 @@ def plans_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
     require(visitor.actor, MANAGE)
     until = utc_now()
     with reading_as(db, visitor.actor) as s:
-        rows = plan_rows(s)
+        rows = queries.plan_rows(s)
         kpi = queries.count_kpi(s, since=until - timedelta(days=KPI_DAYS), until=until)
     return render(request, "counting/plans.html", visitor=visitor, plans=rows, kpi=kpi,
                   kinds=KINDS, days=KPI_DAYS)
@@ -103,7 +66,8 @@ def plan_page(request: Request, plan_no: Code, db: DbDep, visitor: VisitorDep,
         plan = queries.plan_view(s, plan_no)
         lines = queries.variances(s, plan.plan_no, only_variances=not all_lines, limit=2000)
         times = queries.location_times(s, plan.plan_no)
-        recounts, choices = queries.open_recounts(s, plan.plan_no), counters(s)
+        recounts = queries.open_recounts(s, plan.plan_no)
+        choices = queries.counter_choices(s)
         cancelled = queries.cancellation(s, plan.plan_no)
     seconds = [t.seconds for t in times if t.seconds is not None]
     return render(request, "counting/plan.html", visitor=visitor, plan=plan, lines=lines,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
+from medwms.barcode import document_number
 from medwms.core.fields import Code
-from medwms.web import inbound
+from medwms.quality import queries as quality
+from medwms.receiving import queries as receiving
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -20,8 +22,10 @@ def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
                   status: str | None = None) -> HTMLResponse:
     """Receipts, newest first (filter: OPEN or CLOSED)."""
     require(visitor.actor, Perm.STOCK_READ)
+    with reading_as(db, visitor.actor) as s:
+        receipts = receiving.list_receipts(s, status=status or None, limit=200)
     return render(request, "receipts.html", visitor=visitor, status=status or "",
-                  receipts=inbound.receipts(db, visitor.actor, status=status or None))
+                  receipts=receipts)
 
 
 @router.get("/receipts/{receipt_no}", response_class=HTMLResponse,
@@ -30,15 +34,19 @@ def receipt_page(request: Request, receipt_no: Code, db: DbDep,
                  visitor: VisitorDep) -> HTMLResponse:
     """One receipt: header, scanned lines, progress against the notice, inspections."""
     require(visitor.actor, Perm.STOCK_READ)
-    detail = inbound.receipt(db, visitor.actor, receipt_no)
+    with reading_as(db, visitor.actor) as s:
+        detail = receiving.get_receipt(s, document_number(receipt_no))
+    with reading_as(db, visitor.actor) as s:
+        inspections = quality.inspections_of_receipt(s, detail.header.receipt_no)
     return render(request, "receipt.html", visitor=visitor, detail=detail, header=detail.header,
-                  inspections=inbound.inspections_of_receipt(db, visitor.actor,
-                                                             detail.header.receipt_no))
+                  inspections=inspections)
 
 
 @router.get("/inspections", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def awaiting_inspection(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """Lots awaiting inspection (read-only; inspectors work at the inspection station)."""
     require(visitor.actor, Perm.STOCK_READ)
-    return render(request, "stations/inspection_list.html", visitor=visitor,
-                  lots=inbound.pending_lots(db, visitor.actor), station=False)
+    with reading_as(db, visitor.actor) as s:
+        lots = quality.pending_lots(s)
+    return render(request, "stations/inspection_list.html", visitor=visitor, lots=lots,
+                  station=False)

@@ -16,9 +16,10 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
 from medwms.core.fields import Code
+from medwms.masterdata import choices
 from medwms.receiving import notices, queries, service
 from medwms.receiving.notices import NoticeLineIn
-from medwms.web import choices, forms
+from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_

@@ -12,8 +12,8 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
 from medwms.ledger import queries
-from medwms.ledger.tables import Status
-from medwms.web import forms, inbound
+from medwms.quality import queries as quality
+from medwms.web import forms
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -42,7 +42,7 @@ def stock_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
         rows = queries.stock(session, flt, limit=PAGE_ROWS)
         total = queries.stock_total(session, flt)
     return render(request, "stock.html", visitor=visitor, rows=rows, total=total, flt=flt,
-                  statuses=[s.value for s in Status], limit=PAGE_ROWS)
+                  statuses=list(queries.STATUSES), limit=PAGE_ROWS)
 
 
 @router.get("/lots/{item}/{lot}", response_class=HTMLResponse,
@@ -55,6 +55,7 @@ def lot_page(request: Request, item: Code, lot: Code, db: DbDep,
         queries.require_lot(session, item, lot)
         rows = queries.stock(session, queries.StockFilter(item=item, lot=lot))
         moves = queries.movements(session, queries.MovementFilter(item=item, lot=lot))
-    inspections = inbound.inspections_of_lot(db, visitor.actor, item=item, lot=lot)
+    with reading_as(db, visitor.actor) as session:
+        inspections = quality.inspections_of_lot(session, item=item, lot=lot)
     return render(request, "lot.html", visitor=visitor, item=item.upper(), lot=lot,
                   rows=rows, moves=moves, inspections=inspections)

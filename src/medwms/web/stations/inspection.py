@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
-from medwms.web import inbound
+from medwms.quality import queries as quality
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 
@@ -19,8 +19,10 @@ router = APIRouter(include_in_schema=False)
 def pending(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
     """The lots awaiting inspection; picking one opens its inspection."""
     require(visitor.actor, Perm.INSPECT)
-    return render(request, "stations/inspection_list.html", visitor=visitor,
-                  lots=inbound.pending_lots(db, visitor.actor), station=True)
+    with reading_as(db, visitor.actor) as s:
+        lots = quality.pending_lots(s)
+    return render(request, "stations/inspection_list.html", visitor=visitor, lots=lots,
+                  station=True)
 
 
 @router.get("/stations/inspection/{inspection_no}", response_class=HTMLResponse,
@@ -29,5 +31,6 @@ def inspect(request: Request, inspection_no: Code, db: DbDep,
             visitor: VisitorDep) -> HTMLResponse:
     """The check form and the conclusion, signed by re-entering the password."""
     require(visitor.actor, Perm.INSPECT)
-    return render(request, "stations/inspection.html", visitor=visitor,
-                  record=inbound.inspection(db, visitor.actor, inspection_no))
+    with reading_as(db, visitor.actor) as s:
+        record = quality.inspection_view(s, inspection_no.upper())
+    return render(request, "stations/inspection.html", visitor=visitor, record=record)

@@ -11,9 +11,11 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
 from medwms.core.fields import Code
+from medwms.masterdata import choices
 from medwms.picking import orders
 from medwms.picking.errors import OrderInvalid
-from medwms.web import choices, forms, outbound
+from medwms.shipping import outbound
+from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_, NP_

@@ -9,7 +9,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
 from medwms.picking import picks
-from medwms.web import outbound
+from medwms.shipping import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.render import render
 

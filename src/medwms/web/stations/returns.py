@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
-from medwms.web import outbound
+from medwms.shipping import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render

@@ -14,10 +14,11 @@ from starlette.datastructures import FormData
 
 from medwms.auth.guard import reading_as, require
 from medwms.core.db import Database
+from medwms.masterdata import choices
 from medwms.recall import queries, service
 from medwms.recall.errors import BadRecall
 from medwms.recall.rules import RISK_CLASSES, Scope
-from medwms.web import choices, forms
+from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.menu import N_

@@ -20,7 +20,8 @@ from medwms.coldchain.queries import SensorView
 from medwms.coldchain.sensors import MANAGE, SensorSpec, save_sensor
 from medwms.core.db import Database
 from medwms.core.fields import Code
-from medwms.web import choices, forms
+from medwms.masterdata import choices
+from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.render import render

@@ -12,31 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medwms.backup_manifest import (
-    BackupChecksumMismatch,
-    BackupCorrupt,
-    BackupFailed,
-    BackupManifestMissing,
-    BackupUnknownRevision,
-    BackupUnusable,
-    BackupVerifyFailed,
-    BackupWrongKind,
-    Manifest,
-    RestoreTargetNotEmpty,
-    manifest_path,
-    read_manifest,
-)
-from medwms.backup_postgres import backup_postgres, restore_postgres
-from medwms.backup_sqlite import backup_sqlite, database_file, restore_sqlite
+from medwms.backup.manifest import BackupFailed, Manifest
+from medwms.backup.postgres import backup_postgres, restore_postgres
+from medwms.backup.sqlite import backup_sqlite, database_file, restore_sqlite
 from medwms.core.clock import utc_now
 from medwms.core.db import normalise_url
 
-__all__ = [
-    "BackupChecksumMismatch", "BackupCorrupt", "BackupFailed", "BackupManifestMissing",
-    "BackupUnknownRevision", "BackupUnusable", "BackupVerifyFailed", "BackupWrongKind",
-    "Manifest", "RestoreTargetNotEmpty", "backup", "database_kind", "manifest_path",
-    "read_manifest", "restore",
-]
+__all__ = ["backup", "database_kind", "restore"]
 
 SUFFIX = {"sqlite": ".sqlite", "postgresql": ".dump"}
 

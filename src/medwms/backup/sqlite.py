@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from medwms.backup_manifest import (
+from medwms.backup.manifest import (
     BackupCorrupt,
     BackupFailed,
     Manifest,

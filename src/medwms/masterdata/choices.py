@@ -61,3 +61,14 @@ def zones(s: Session) -> list[tuple[str, str]]:
                      .order_by(Warehouse.code, Zone.code))
     return [(f"{wh}/{code}", f"{wh}/{code} · {name}" if name else f"{wh}/{code}")
             for wh, code, name in rows]
+
+
+def receiving_choices(s: Session, lang: str = "zh-CN") -> dict[str, list[tuple[str, str]]]:
+    """Warehouses and active suppliers (code, name in `lang`) for the "receive against a PO"
+    form."""
+    warehouses = s.execute(select(Warehouse.code, Warehouse.name).order_by(Warehouse.code))
+    suppliers = s.execute(select(Partner.code, Partner.name, Partner.name_en).where(
+        Partner.kind == PartnerKind.SUPPLIER, Partner.active.is_(True)).order_by(Partner.code))
+    return {"warehouses": [(code, name) for code, name in warehouses],
+            "suppliers": [(code, en if lang == "en" and en else name)
+                          for code, name, en in suppliers]}

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from medwms.backup_manifest import (
+from medwms.backup.manifest import (
     BackupCorrupt,
     BackupFailed,
     Manifest,

@@ -1,4 +1,5 @@
-"""What the outbound pages read from the picking and shipping features (their queries)."""
+"""What the outbound stations read from picking and shipping, each in a read session as the
+actor: orders, waves, documents waiting at a station, what is still to be packed."""
 
 from __future__ import annotations
 
