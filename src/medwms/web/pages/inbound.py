@@ -36,7 +36,6 @@ def receipt_page(request: Request, receipt_no: Code, db: DbDep,
     require(visitor.actor, Perm.STOCK_READ)
     with reading_as(db, visitor.actor) as s:
         detail = receiving.get_receipt(s, document_number(receipt_no))
-    with reading_as(db, visitor.actor) as s:
         inspections = quality.inspections_of_receipt(s, detail.header.receipt_no)
     return render(request, "receipt.html", visitor=visitor, detail=detail, header=detail.header,
                   inspections=inspections)
