@@ -97,7 +97,10 @@ class Settings(BaseSettings):
         default=None, description="TrueType CJK font to embed in PDFs (else a CID font)"
     )
     backup_dir: str = "backups"
-    idempotency_hours: int = 48
+    idempotency_hours: int = Field(
+        default=48, description="How long an Idempotency-Key's answer is kept for replay")
+    idempotency_purge_minutes: float = Field(
+        default=60.0, description="How often the server deletes the keys older than that")
     seal_key: str | None = Field(
         default=None, description="HMAC key that signs chain checkpoints (keep it out of the "
                                   "database); else the key file")

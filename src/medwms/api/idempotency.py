@@ -35,6 +35,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import threading
 import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -321,6 +322,33 @@ def _replay(earlier: Earlier, fingerprint: str) -> Response:
     return Response(content=earlier.response_body.encode(), status_code=earlier.status_code,
                     media_type=earlier.content_type or None,
                     headers={"Idempotent-Replayed": "true"})
+
+
+class KeyPurger:
+    """Deletes the records older than `hours` at start and then every `interval` seconds, in
+    a daemon thread (`medwms serve`): the key store holds two days of keys, not all of them."""
+
+    def __init__(self, db: Database, *, hours: int, interval: float = 3600.0) -> None:
+        self.db, self.hours, self.interval = db, hours, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="medwms-key-purge", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                gone = store.purge_expired(self.db, self.hours)
+                if gone:
+                    log.info("idempotency keys older than %d h purged: %d", self.hours, gone)
+            except Exception:  # try again next time: a failed purge deleted nothing
+                log.exception("idempotency key purge failed; retrying")
+            self._stop.wait(self.interval)
 
 
 def install(app: FastAPI) -> None:

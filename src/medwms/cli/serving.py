@@ -1,4 +1,5 @@
-"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer.
+"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer
+and a purger of expired Idempotency-Keys.
 
 Every process runs a sealer loop; the sealing pass's advisory lock lets exactly one of them
 seal at a time (PostgreSQL), and another takes over when that process stops.
@@ -9,18 +10,23 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from medwms.api.app import create_app, settle_heap
+from medwms.api.idempotency import KeyPurger
 from medwms.cli.common import sealing_anchor
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
 
 
 def app() -> FastAPI:
-    """The configured app, with this process's sealer started."""
+    """The configured app, with this process's sealer and key purger started."""
     config = load_settings()
     application = create_app(config)
     sealer = BackgroundSealer(application.state.db, sealing_anchor(config),
                               interval=config.seal_interval_ms / 1000, batch=config.seal_batch)
     sealer.start()
     application.state.sealer = sealer
+    purger = KeyPurger(application.state.db, hours=config.idempotency_hours,
+                       interval=config.idempotency_purge_minutes * 60)
+    purger.start()
+    application.state.key_purger = purger
     settle_heap()
     return application

@@ -95,12 +95,10 @@ def stored(unit: RequestUnit, claim: Claim) -> Earlier | None:
 
 
 def purge_expired(db: Database, hours: int) -> int:
-    """Delete records older than `hours`; returns how many."""
+    """Delete the records older than `hours` (one DELETE); returns how many went."""
     cutoff = utc_now() - timedelta(hours=hours)
     with db.unit_of_work() as uow:
-        old = uow.session.scalars(select(IdempotencyRecord.key).where(
-            IdempotencyRecord.created_at < cutoff)).all()
-        uow.session.execute(delete(IdempotencyRecord).where(
+        done = uow.session.execute(delete(IdempotencyRecord).where(
             IdempotencyRecord.created_at < cutoff))
         uow.commit()
-    return len(old)
+    return int(getattr(done, "rowcount", 0) or 0)  # a CursorResult's, for a DELETE

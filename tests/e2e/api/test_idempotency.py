@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import anyio.to_thread
@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select, text
 
 from medwms.api.app import create_app
 from medwms.api.deps import ActorDep, DbDep
-from medwms.api.idempotency import respond
+from medwms.api.idempotency import KeyPurger, respond
 from medwms.auth.tables import User
 from medwms.config import Settings
 from medwms.core.clock import utc_now
@@ -383,3 +383,33 @@ def test_a_keyed_scan_adds_no_thread_hop_but_its_claim(app, db, receipt, monkeyp
                         headers={**headers, "Idempotency-Key": "scan-2"})
     assert keyed.status_code == 201, keyed.text
     assert hops == (["_claim"] if db.dialect == "postgresql" else []) + plain
+
+
+def test_the_purger_deletes_keys_older_than_their_hours_and_a_purged_key_runs_again(app, db):
+    root = bearer(app, "root")
+
+    def new_user(key: str, name: str) -> int:
+        return TestClient(app).post(f"{API}/users", headers={**root, "Idempotency-Key": key},
+                                    json={"username": name, "password": "Hd8#kq2!Lm9z",
+                                          "roles": ["picker"]}).status_code
+
+    assert new_user("old", "zhao") == 201
+    assert new_user("new", "qian") == 201
+    with db.unit_of_work() as uow:  # the first key was answered three days ago
+        uow.session.execute(IdempotencyRecord.__table__.update()
+                            .where(IdempotencyRecord.key == "old")
+                            .values(created_at=utc_now() - timedelta(days=3)))
+        uow.commit()
+
+    purger = KeyPurger(db, hours=48, interval=3600)
+    purger.start()
+    try:
+        for _ in range(200):  # it purges as it starts
+            if [key for key, _, _ in records(db)] == ["new"]:
+                break
+            time.sleep(0.01)
+    finally:
+        purger.stop()
+    assert [key for key, _, _ in records(db)] == ["new"]
+    assert new_user("new", "qian") == 201  # still replayed: the same first answer
+    assert new_user("old", "zhao") == 409  # purged: it runs again, and the user exists now
