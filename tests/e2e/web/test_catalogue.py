@@ -49,3 +49,40 @@ def test_an_order_status_is_not_a_quality_word():
     assert zh.pgettext("order status", "PARTIAL") == "部分分配"
     assert zh.gettext("PARTIAL") == "部分合格"  # the inspection conclusion
     assert translations("en").pgettext("order status", "PARTIAL") == "Partly allocated"
+
+
+def catalogue_entries(language: str) -> list[tuple[int, str, str, int]]:
+    """(line, msgctxt, msgid, how many msgstr follow it) of each entry of a catalogue, read
+    line by line as msgfmt reads it (Babel's reader lets the last duplicate win)."""
+    path = resources.files("medwms.locale").joinpath(language).joinpath(
+        "LC_MESSAGES").joinpath("messages.po")
+    entries: list[tuple[int, str, str, int]] = []
+    context, field = "", ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith('"') and field == "msgid":  # a msgid written over several lines
+            first, context_, msgid, strings = entries[-1]
+            entries[-1] = (first, context_, msgid + line, strings)
+        elif line.startswith('"') and field == "msgctxt":
+            context += line
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr")):
+            field = line.split(" ", 1)[0].split("[", 1)[0]
+            if field == "msgctxt":
+                context = line
+            elif field == "msgid":
+                entries.append((number, context, line, 0))
+                context = ""
+            elif entries:
+                first, context_, msgid, strings = entries[-1]
+                entries[-1] = (first, context_, msgid, strings + 1)
+    return entries
+
+
+def test_each_catalogue_holds_each_message_once_with_one_translation():
+    for language in ("zh_CN", "en"):
+        entries = catalogue_entries(language)
+        seen: dict[tuple[str, str], int] = {}
+        twice = [(line, msgid, seen[(context, msgid)]) for line, context, msgid, _ in entries
+                 if seen.setdefault((context, msgid), line) != line]
+        assert not twice, f"{language}: defined again at (line, msgid, first line): {twice}"
+        wrong = [(line, msgid, strings) for line, _, msgid, strings in entries if strings != 1]
+        assert not wrong, f"{language}: not one msgstr at (line, msgid, msgstr lines): {wrong}"
