@@ -40,9 +40,10 @@ READ = Perm.AUDIT_READ
 FILTERS = ("user", "entity", "entity_key", "action", "since", "until")
 FIELDS = {name: name for name in (*FILTERS, "after")}
 SEARCH_REFUSED = N_("Nothing was searched: correct what is marked below.")
-HEADINGS = (N_("No."), N_("Seal no."), N_("Time"), N_("User"), N_("Action"),
-            N_("Record kind"), N_("Record key"), N_("Old value"), N_("New value"),
-            N_("Reason"))
+HEADINGS = ((None, N_("No.")), (None, N_("Seal no.")), (None, N_("Time")),
+            (None, N_("User")), ("audit", NP_("audit", "Action")), (None, N_("Record kind")),
+            (None, N_("Record key")), (None, N_("Old value")), (None, N_("New value")),
+            (None, N_("Reason")))  # (context, msgid): the export's column headings
 SHEET = N_("Audit log")
 # What the filter suggests, and how the page words them: the actions and record kinds the
 # services write (auth.audit callers). One the catalogue lacks is shown as it is stored.
@@ -210,7 +211,7 @@ def _export(request: Request, db: Database, visitor: Visitor, kind: str) -> Resp
     with reading_as(db, visitor.actor) as s:
         rows = audit_queries.audit_export(s, actor=visitor.actor, flt=flt)
     words = translations(visitor.lang)
-    headings = [words.gettext(h) for h in HEADINGS]
+    headings = [words.pgettext(c, h) if c else words.gettext(h) for c, h in HEADINGS]
     content = (audit_export.to_xlsx(headings, rows, timezone, words.gettext(SHEET))
                if kind == "xlsx" else audit_export.to_csv(headings, rows, timezone))
     name = f"audit-{utc_now():%Y%m%d-%H%M%S}.{kind}"
