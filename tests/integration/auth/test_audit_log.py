@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from medwms.auth import audit_export
-from medwms.auth.audit_queries import AuditFilter, audit_export as export_rows
-from medwms.auth.audit_queries import audit_page, usernames
+from medwms.auth.audit_queries import AuditFilter, audit_page, usernames
+from medwms.auth.audit_queries import audit_export as export_rows
 from medwms.auth.errors import ExportTooLarge
 from medwms.auth.rules import Actor
 from medwms.auth.tables import AuditRecord
