@@ -126,6 +126,11 @@ def test_the_auditor_filters_by_user_and_exports_xlsx_and_csv(browser, server, w
     read = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert {int(r[0]) for r in read[1:]} == ids
     assert any(r[8] == '{"model":"3.0x20","name_zh":"冠脉支架"}' for r in read[1:])
+
+    page.locator("table.audit td.record a.key", has_text="STENT").first.click()
+    page.wait_for_url("**/audit?entity=item&entity_key=STENT")
+    assert set(page.locator("table.audit td.record a.key").all_inner_texts()) == {"STENT"}
+    assert page.locator("input[name=entity_key]").input_value() == "STENT"
     context.close()
 
 

@@ -48,6 +48,9 @@ def test_empty_fields_filter_nothing():
     ({"since": "2026-12-02", "until": "2026-12-01"}, "until"),
     ({"after": "abc"}, "after"),
     ({"after": "-3"}, "after"),
+    ({"after": "9" * 30}, "after"),
+    ({"since": "0001-01-01T00:00"}, "since"),
+    ({"until": "9999-12-31"}, "until"),
 ])
 def test_bad_input_is_refused_naming_its_field(given, field):
     with pytest.raises(ValidationError) as refused:

@@ -39,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 READ = Perm.AUDIT_READ
 FILTERS = ("user", "entity", "entity_key", "action", "since", "until")
 FIELDS = {name: name for name in (*FILTERS, "after")}
+LARGEST_ID = 2**63  # a record number beyond BIGINT is no record
 SEARCH_REFUSED = N_("Nothing was searched: correct what is marked below.")
 HEADINGS = ((None, N_("No.")), (None, N_("Seal no.")), (None, N_("Time")),
             (None, N_("User")), ("audit", NP_("audit", "Action")), (None, N_("Record kind")),
@@ -132,12 +133,12 @@ def _moment(read: Reader, raw: str, column: str, zone: ZoneInfo, *,
         else:
             local, step = datetime.combine(date.fromisoformat(raw), datetime.min.time()), \
                 timedelta(days=1)
-    except ValueError:
+        moment = local if local.tzinfo else local.replace(tzinfo=zone)
+        return (moment + step if end else moment).astimezone(UTC)
+    except (ValueError, OverflowError):  # not a date, or one at the edge of the calendar
         read.require(False, column, "not a date or time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM",
                      "不是有效的日期或时间：请按 年-月-日 或 年-月-日T时:分 填写")
         return None
-    moment = local if local.tzinfo else local.replace(tzinfo=zone)
-    return (moment + step if end else moment).astimezone(UTC)
 
 
 def audit_filter(typed: dict[str, str], timezone: str) -> tuple[AuditFilter, int | None]:
@@ -149,8 +150,8 @@ def audit_filter(typed: dict[str, str], timezone: str) -> tuple[AuditFilter, int
     read.require(since is None or until is None or since < until, "until",
                  "must be later than From", "必须晚于起始时间")
     after = read.whole(typed["after"], "after", empty=0) or None
-    read.require(after is None or after > 0, "after", "must be a record number above 0",
-                 "必须是大于 0 的记录编号")
+    read.require(after is None or 0 < after < LARGEST_ID, "after",
+                 "must be a record number above 0", "必须是大于 0 的记录编号")
     read.check()
     flt = AuditFilter(user=typed["user"] or None, entity=typed["entity"] or None,
                       entity_key=typed["entity_key"] or None, action=typed["action"] or None,
