@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import parse_snapshot
@@ -75,12 +75,17 @@ def _view(record: AuditRecord) -> AuditView:
                      after=parse_snapshot(record.after), reason=record.reason)
 
 
-def _fetch(session: Session, flt: AuditFilter, after: int | None,
-           limit: int) -> list[AuditRecord]:
+def page_query(flt: AuditFilter, after: int | None, limit: int) -> Select[tuple[AuditRecord]]:
+    """The records matching `flt` below id `after`, newest first, `limit` at most."""
     query = select(AuditRecord).where(*_conditions(flt))
     if after is not None:
         query = query.where(AuditRecord.id < after)
-    return list(session.scalars(query.order_by(AuditRecord.id.desc()).limit(limit)))
+    return query.order_by(AuditRecord.id.desc()).limit(limit)
+
+
+def _fetch(session: Session, flt: AuditFilter, after: int | None,
+           limit: int) -> list[AuditRecord]:
+    return list(session.scalars(page_query(flt, after, limit)))
 
 
 def audit_page(session: Session, *, actor: Actor, flt: AuditFilter, after: int | None = None,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import insert, text
 
 from medwms.auth import audit_export
-from medwms.auth.audit_queries import AuditFilter, audit_page, usernames
+from medwms.auth.audit_queries import AuditFilter, audit_page, page_query, usernames
 from medwms.auth.audit_queries import audit_export as export_rows
 from medwms.auth.errors import ExportTooLarge
 from medwms.auth.rules import Actor
@@ -191,3 +192,37 @@ def test_the_user_filter_suggests_every_username(db):
     make_user(db, "abe")
     with db.reading() as s:
         assert usernames(s, actor=AUDITOR) == ["abe", "zoe"]
+
+
+def big_log(db: Database, rows: int = 10_000) -> None:
+    """A log of `rows` records by fifty busy users, and three by a rare one."""
+    busy = [{"at": T0 + timedelta(seconds=n), "actor_name": f"u{n % 50}",
+             "action": ("login", "update", "create")[n % 3], "entity": "item",
+             "entity_key": f"K{n % 700}", "before": "", "after": "", "reason": ""}
+            for n in range(rows)]
+    rare = [dict(busy[n], actor_name="rare", action="user.unlock") for n in (10, 3000, 8000)]
+    with db.engine.begin() as conn:
+        conn.execute(insert(AuditRecord), busy + rare)
+        conn.execute(text("ANALYZE" if db.dialect == "sqlite" else "ANALYZE audit_record"))
+
+
+def plan(db: Database, flt: AuditFilter) -> str:
+    """How the database reads a page below a cursor: its query plan as one text."""
+    query = page_query(flt, after=9_000, limit=51)
+    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
+    with db.engine.connect() as conn:
+        return "\n".join(str(row[-1]) for row in conn.execute(text(explain + sql)))
+
+
+def test_a_page_of_a_rare_user_or_action_reads_its_own_index_range(db):
+    big_log(db)
+    assert "ix_audit_record_actor_name_id" in plan(db, AuditFilter(user="rare"))
+    assert "ix_audit_record_action_id" in plan(db, AuditFilter(action="user.unlock"))
+    assert "ix_audit_record_at" in plan(db, AuditFilter(since=T0, until=T0 + timedelta(
+        seconds=30)))
+    with db.reading() as s:
+        page = audit_page(s, actor=AUDITOR, flt=AuditFilter(user="rare"), limit=2)
+        rest = audit_page(s, actor=AUDITOR, flt=AuditFilter(user="rare"),
+                          after=page.next_after, limit=2)
+    assert len(page.rows) == 2 and len(rest.rows) == 1 and rest.next_after is None
