@@ -75,7 +75,7 @@ def _view(record: AuditRecord) -> AuditView:
                      after=parse_snapshot(record.after), reason=record.reason)
 
 
-def page_query(flt: AuditFilter, after: int | None, limit: int) -> Select[tuple[AuditRecord]]:
+def page_query(flt: AuditFilter, after: int | None, limit: int) -> Select[AuditRecord]:
     """The records matching `flt` below id `after`, newest first, `limit` at most."""
     query = select(AuditRecord).where(*_conditions(flt))
     if after is not None:
