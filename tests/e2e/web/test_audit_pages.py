@@ -28,10 +28,12 @@ SEAL_KEY = "e2e-audit-seal-key-0123456789abcdef"
 WORDS = {  # what each page shows, by language
     "zh-CN": {"menu": "审计日志", "runs": "校验记录", "changed": "修改", "created": "创建",
               "passed": "通过", "failed": "发现问题", "browser": "浏览器", "user": "用户",
-              "old": "原值", "action": "操作", "until": "必须晚于起始时间", "sheet": "审计日志"},
+              "old": "原值", "action": "操作", "model": "型号规格",
+              "name_zh": "中文名称", "until": "必须晚于起始时间", "sheet": "审计日志"},
     "en": {"menu": "Audit log", "runs": "Verification runs", "changed": "changed",
            "created": "created", "passed": "Passed", "failed": "Problems found",
            "browser": "browser", "user": "User", "old": "Old value", "action": "Action",
+           "model": "model", "name_zh": "Chinese name",
            "until": "must be later than From", "sheet": "Audit log"},
 }
 
@@ -98,10 +100,13 @@ def test_the_auditor_filters_by_user_and_exports_xlsx_and_csv(browser, server, w
     assert users and set(users) == {"mona"}
     update = page.locator("table.audit tbody tr", has_text="STENT").filter(
         has=page.locator("td.action", has_text=words["changed"]))
-    assert update.locator("td.values.old li.changed").inner_text() == "model: 3.0x18"
-    assert update.locator("td.values.new li.changed").inner_text() == "model: 3.0x20"
-    assert "name_zh: 冠脉支架" in update.locator("td.values.new").inner_text()
+    model = words["model"]
+    assert update.locator("td.values.old li.changed").inner_text() == f"{model}: 3.0x18"
+    assert update.locator("td.values.new li.changed").inner_text() == f"{model}: 3.0x20"
+    assert f"{words['name_zh']}: 冠脉支架" in update.locator("td.values.new").inner_text()
+    assert update.locator("li.changed [data-field=model]").count() == 2
     assert "更正型号" in update.inner_text()
+    assert_translated(page, lang)
     assert no_horizontal_scroll(page)
     shot(page, f"audit-log-{lang}")
     ids = shown_ids(page)

@@ -33,6 +33,7 @@ from medwms.web.deps import DbDep, Visitor, VisitorDep, get_settings, needs
 from medwms.web.forms import FormDep, Reader, Refusal
 from medwms.web.i18n import gettext_for, translations
 from medwms.web.menu import N_, NP_
+from medwms.web.pages.audit_words import ACTIONS, ENTITIES
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,50 +47,6 @@ HEADINGS = ((None, N_("No.")), (None, N_("Seal no.")), (None, N_("Time")),
             (None, N_("Record key")), (None, N_("Old value")), (None, N_("New value")),
             (None, N_("Reason")))  # (context, msgid): the export's column headings
 SHEET = N_("Audit log")
-# What the filter suggests, and how the page words them: the actions and record kinds the
-# services write (auth.audit callers). One the catalogue lacks is shown as it is stored.
-ACTIONS = (
-    NP_("audit action", "create"), NP_("audit action", "update"),
-    NP_("audit action", "deactivate"), NP_("audit action", "cancel"),
-    NP_("audit action", "conclude"), NP_("audit action", "approve"),
-    NP_("audit action", "open"), NP_("audit action", "decide"),
-    NP_("audit action", "acknowledge"), NP_("audit action", "ship"),
-    NP_("audit action", "signature"), NP_("audit action", "login"),
-    NP_("audit action", "login.failed"), NP_("audit action", "logout"),
-    NP_("audit action", "add_counter"), NP_("audit action", "assign_recount"),
-    NP_("audit action", "user.create"), NP_("audit action", "user.update"),
-    NP_("audit action", "user.roles"), NP_("audit action", "user.warehouses"),
-    NP_("audit action", "user.disable"), NP_("audit action", "user.enable"),
-    NP_("audit action", "user.password_reset"), NP_("audit action", "user.password_change"),
-    NP_("audit action", "user.lock"), NP_("audit action", "user.unlock"),
-    NP_("audit action", "user.must_change_password"), NP_("audit action", "address.lock"),
-    NP_("audit action", "address.unlock"), NP_("audit action", "api_token.create"),
-    NP_("audit action", "api_token.revoke"), NP_("audit action", "notice.create"),
-    NP_("audit action", "receipt.open"), NP_("audit action", "receipt.arrival"),
-    NP_("audit action", "receipt.close"), NP_("audit action", "verification.resolve"),
-    NP_("audit action", "transfer.found"), NP_("audit action", "transfer.lost"),
-    NP_("audit action", "recall.open"), NP_("audit action", "recall.notified"),
-    NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
-    NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
-    NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
-)
-ENTITIES = (
-    NP_("audit record", "user"), NP_("audit record", "unknown_username"),
-    NP_("audit record", "client_address"), NP_("audit record", "api_token"),
-    NP_("audit record", "signature"), NP_("audit record", "item"),
-    NP_("audit record", "packaging"), NP_("audit record", "owner"),
-    NP_("audit record", "partner"), NP_("audit record", "warehouse"),
-    NP_("audit record", "zone"), NP_("audit record", "location"),
-    NP_("audit record", "advance_notice"), NP_("audit record", "receipt"),
-    NP_("audit record", "inspection"), NP_("audit record", "outbound_order"),
-    NP_("audit record", "verification"), NP_("audit record", "shipment"),
-    NP_("audit record", "count_plan"), NP_("audit record", "count_policy"),
-    NP_("audit record", "sensor"), NP_("audit record", "breach"),
-    NP_("audit record", "breach_lot"), NP_("audit record", "recall_case"),
-    NP_("audit record", "demo"),
-)
-
-
 @dataclass(frozen=True)
 class Field:
     """One field of a record's old and new value, as a row shows it."""
