@@ -63,8 +63,8 @@ def test_bad_input_is_refused_naming_its_field(given, field):
 def test_the_fields_of_a_change_mark_what_changed():
     view = AuditView(id=1, seq=None, at=datetime(2026, 12, 1, tzinfo=UTC), actor_name="ann",
                      action="update", entity="item", entity_key="STENT",
-                     before={"name": "支架", "qty": 1}, after={"name": "支架", "qty": 2,
-                                                              "tags": ["a"]}, reason="")
+                     before={"name": "支架", "qty": 1, "note": None},
+                     after={"name": "支架", "qty": 2, "tags": ["a"]}, reason="")
     shown = [(f.name, f.old, f.new, f.changed) for f in fields_of(view)]
-    assert shown == [("name", "支架", "支架", False), ("qty", "1", "2", True),
-                     ("tags", None, '["a"]', True)]
+    assert shown == [("name", "支架", "支架", False), ("note", "—", None, True),
+                     ("qty", "1", "2", True), ("tags", None, '["a"]', True)]

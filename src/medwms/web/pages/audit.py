@@ -40,6 +40,7 @@ router = APIRouter(include_in_schema=False)
 READ = Perm.AUDIT_READ
 FILTERS = ("user", "entity", "entity_key", "action", "since", "until")
 FIELDS = {name: name for name in (*FILTERS, "after")}
+EMPTY = "—"  # a field stored empty (JSON null)
 LARGEST_ID = 2**63  # a record number beyond BIGINT is no record
 SEARCH_REFUSED = N_("Nothing was searched: correct what is marked below.")
 HEADINGS = ((None, N_("No.")), (None, N_("Seal no.")), (None, N_("Time")),
@@ -68,6 +69,8 @@ def _shown(values: dict[str, Any], name: str) -> str | None:
     if name not in values:
         return None
     value = values[name]
+    if value is None:
+        return EMPTY
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 

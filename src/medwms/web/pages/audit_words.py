@@ -92,4 +92,13 @@ FIELDS = (
     NP_("audit field", "warehouse"), NP_("audit field", "warehouse_code"),
     NP_("audit field", "warehouses"), NP_("audit field", "waybill"), NP_("audit field", "x"),
     NP_("audit field", "y"), NP_("audit field", "zone_code"),
+    NP_("audit field", "accepted_qty"), NP_("audit field", "certificate_ok"),
+    NP_("audit field", "cumulative_minutes"), NP_("audit field", "inspector_id"),
+    NP_("audit field", "interval_minutes"), NP_("audit field", "label_ok"),
+    NP_("audit field", "location_id"), NP_("audit field", "packaging_ok"),
+    NP_("audit field", "record_hash"), NP_("audit field", "reject_reason"),
+    NP_("audit field", "rejected_qty"), NP_("audit field", "sample_size"),
+    NP_("audit field", "shipping_unit_id"), NP_("audit field", "signature_meaning"),
+    NP_("audit field", "single_minutes"), NP_("audit field", "temperature_ok"),
+    NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
 )
