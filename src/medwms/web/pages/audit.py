@@ -62,7 +62,13 @@ def fields_of(view: AuditView) -> list[Field]:
     """The fields of the old and new value, in name order, the changed ones marked."""
     names = sorted(set(view.before) | set(view.after))
     return [Field(name, _shown(view.before, name), _shown(view.after, name),
-                  view.before.get(name) != view.after.get(name)) for name in names]
+                  _changed(view, name)) for name in names]
+
+
+def _changed(view: AuditView, name: str) -> bool:
+    if (name in view.before) != (name in view.after):
+        return True  # added or removed, even when empty
+    return bool(view.before.get(name) != view.after.get(name))
 
 
 def _shown(values: dict[str, Any], name: str) -> str | None:
