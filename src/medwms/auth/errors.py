@@ -21,7 +21,8 @@
     ├── BadUsername           422
     ├── UnknownRole           422
     ├── BadApiToken           422  unknown scope, or a lifetime past the longest allowed
-    └── BadSignatureMeaning   422
+    ├── BadSignatureMeaning   422
+    └── ExportTooLarge        422  more audit records match than one export file holds
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from medwms.core.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    Problem,
     ValidationError,
 )
 
@@ -174,3 +176,15 @@ class BadSignatureMeaning(ValidationError):
     code = "BAD_SIGNATURE_MEANING"
     message_en = "A signature needs a meaning (e.g. approved, released) of 1 to 40 characters."
     message_zh = "签名必须注明含义（如 approved、released），长度 1 至 40 个字符。"
+
+
+class ExportTooLarge(ValidationError):
+    code = "EXPORT_TOO_LARGE"
+    message_en = ("More than {most} audit records match: narrow the filter (a shorter time "
+                  "range, one user, one action or one record) and export again.")
+    message_zh = ("符合条件的审计记录超过 {most} 条：请缩小筛选范围（更短的时间段、"
+                  "某个用户、某个操作或某条记录）后再导出。")
+
+    def __init__(self, *, most: int) -> None:
+        super().__init__([Problem(f"more than {most} records match", column="since",
+                                  message_zh=f"符合条件的记录超过 {most} 条")], most=most)

@@ -90,8 +90,13 @@ class AuditRecord(Base):
     """
 
     __tablename__ = "audit_record"
+    # The audit log page pages by id, newest first (auth.audit_queries): a filter by user or
+    # action walks one index range in id order; a time range is one range of `at`.
     __table_args__ = (Index("ix_audit_record_unsealed", "id", sqlite_where=text("seq IS NULL"),
-                            postgresql_where=text("seq IS NULL")),)
+                            postgresql_where=text("seq IS NULL")),
+                      Index("ix_audit_record_actor_name_id", "actor_name", "id"),
+                      Index("ix_audit_record_action_id", "action", "id"),
+                      Index("ix_audit_record_at", "at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # None until sealed

@@ -8,6 +8,7 @@ from rich.table import Table
 from medwms.cli import admin
 from medwms.cli.coldchain import start_demo_sensors
 from medwms.cli.common import (
+    cli_actor,
     console,
     database,
     err_console,
@@ -42,13 +43,14 @@ def seal() -> None:
 
 @report_errors
 def verify() -> None:
-    """Check balances, every hash chain, the signed checkpoints and the unsealed rows."""
-    from medwms.ledger.verify import verify as run_verify
+    """Check balances, every hash chain, the signed checkpoints and the unsealed rows; the
+    run is recorded (the verification page shows it)."""
+    from medwms.ledger.verify_runs import run_verify
 
     config = settings()
-    with database(config) as db, db.reading() as session:
-        report = run_verify(session, anchor=load_anchor(config),
-                            max_unsealed_age=config.unsealed_max_age_seconds)
+    with database(config) as db:
+        report = run_verify(db, actor=cli_actor(), anchor=load_anchor(config), source="cli",
+                            max_unsealed_age=config.unsealed_max_age_seconds).report
     table = Table("checked", "count")
     for name, value in (("stock balances", report.balances),
                         ("sealed movements", report.movements),

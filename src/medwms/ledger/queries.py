@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from medwms.auth.guard import require_every_warehouse
+from medwms.auth.rules import Actor, Perm
 from medwms.ledger.errors import LotNotFound
-from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Status, Stock
+from medwms.ledger.tables import COLOURS, Lot, Movement, SerialUnit, Status, Stock, VerifyRun
 from medwms.masterdata.tables import (
     Item,
     Location,
@@ -182,3 +185,51 @@ def _movement_row(row: Any) -> MovementRow:
                        to_status=m.to_status, quantity=m.quantity, partner=partner,
                        actor_id=m.actor_id,
                        reason=m.reason, created_at=m.created_at)
+
+
+# --- verify runs ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VerifyRunView:
+    """One recorded run of `verify`: who, when, from where, what it counted and found."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    actor_name: str
+    source: str
+    ok: bool
+    balances: int
+    movements: int
+    audit_records: int
+    checkpoints: int
+    unsealed_movements: int
+    unsealed_audit_records: int
+    oldest_unsealed_s: float
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def seconds(self) -> float:
+        """How long the run took."""
+        return round((self.finished_at - self.started_at).total_seconds(), 3)
+
+
+def verify_run_view(run: VerifyRun) -> VerifyRunView:
+    """The view of a loaded verify run."""
+    return VerifyRunView(
+        id=run.id, started_at=run.started_at, finished_at=run.finished_at,
+        actor_name=run.actor_name, source=run.source, ok=run.ok, balances=run.balances,
+        movements=run.movements, audit_records=run.audit_records, checkpoints=run.checkpoints,
+        unsealed_movements=run.unsealed_movements,
+        unsealed_audit_records=run.unsealed_audit_records,
+        oldest_unsealed_s=run.oldest_unsealed_ms / 1000,
+        problems=tuple(json.loads(run.problems or "[]")),
+        notes=tuple(json.loads(run.notes or "[]")))
+
+
+def verify_runs(session: Session, *, actor: Actor, limit: int = 20) -> list[VerifyRunView]:
+    """The latest runs of `verify`, newest first."""
+    require_every_warehouse(actor, Perm.AUDIT_READ)
+    return [verify_run_view(run) for run in session.scalars(
+        select(VerifyRun).order_by(VerifyRun.id.desc()).limit(limit))]

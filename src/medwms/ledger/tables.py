@@ -13,11 +13,13 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -173,6 +175,31 @@ class Movement(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class VerifyRun(Base):
+    """One run of `verify` (from the CLI or the verification page): who ran it, when, what it
+    counted and the problems it found. Not part of any chain: the chains are what it checks.
+    """
+
+    __tablename__ = "verify_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    actor_name: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(10))  # "web" or "cli"
+    ok: Mapped[bool] = mapped_column(Boolean)
+    balances: Mapped[int] = mapped_column(BigInteger)
+    movements: Mapped[int] = mapped_column(BigInteger)
+    audit_records: Mapped[int] = mapped_column(BigInteger)
+    checkpoints: Mapped[int] = mapped_column(BigInteger)
+    unsealed_movements: Mapped[int] = mapped_column(BigInteger)
+    unsealed_audit_records: Mapped[int] = mapped_column(BigInteger)
+    oldest_unsealed_ms: Mapped[int] = mapped_column(BigInteger)
+    problems: Mapped[str] = mapped_column(Text, default="")  # JSON list of texts, first first
+    notes: Mapped[str] = mapped_column(Text, default="")  # JSON list of texts
 
 
 # Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).

@@ -48,6 +48,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Temperature breaches"), "/coldchain/breaches", Perm.INSPECT, N_("Records")),
     MenuItem(N_("Trace"), "/trace", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
+    MenuItem(N_("Audit log"), "/audit", Perm.AUDIT_READ, N_("Records")),
+    MenuItem(N_("Verification runs"), "/audit/verify", Perm.AUDIT_READ, N_("Records")),
 )
 
 

@@ -17,6 +17,7 @@ from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
 from medwms.web.pages import (
+    audit,
     auth,
     coldchain,
     home,
@@ -52,7 +53,7 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router)
+                                  notices.router, demo_sheet.router, audit.router)
 
 
 def install(app: FastAPI) -> None:

@@ -27,7 +27,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
 });
 """
-DOWNLOADS = (".pdf",)  # answered with a file, not a page: their headers are checked alone
+# Answered with a file, not a page: their headers are checked alone, each file by the first
+# bytes and the type of its kind (a PDF, an XLSX workbook — a zip —, a CSV with its BOM).
+SIGNATURES = {".pdf": (b"%PDF", "application/pdf"),
+              ".xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"
+                                        ".spreadsheetml.sheet"),
+              ".csv": (b"\xef\xbb\xbf", "text/csv")}
+DOWNLOADS = tuple(SIGNATURES)
 QUERIES = {"/trace": "?gtin={ambient_gtin}&lot={lot}", "/lang/{lang}": "?next=/stock"}
 
 
@@ -187,10 +193,12 @@ def test_files_and_anonymous_pages_carry_the_headers(server, day, values):
     client.post("/login", data={"username": Role.MANAGER.value,
                                 "password": demo_password(Role.MANAGER)})
     files = [r for r in page_routes(app) if r.path.endswith(DOWNLOADS)]
-    assert files
+    assert {"/audit.xlsx", "/audit.csv"} <= {r.path for r in files}
     for route in files:
         answer = client.get(page_url(route, values, day))
-        assert answer.status_code == 200 and answer.content.startswith(b"%PDF"), route.path
+        signature, kind = SIGNATURES[next(s for s in SIGNATURES if route.path.endswith(s))]
+        assert answer.status_code == 200 and answer.content.startswith(signature), route.path
+        assert answer.headers["content-type"].startswith(kind), route.path
         assert_secure(str(answer.url), dict(answer.headers))
     anonymous = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
     for path in ("/", "/login", "/no-such-page", "/static/app.css", "/api/v1/health"):
