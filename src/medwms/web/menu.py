@@ -48,6 +48,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Temperature breaches"), "/coldchain/breaches", Perm.INSPECT, N_("Records")),
     MenuItem(N_("Trace"), "/trace", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
+    MenuItem(N_("Users"), "/users", Perm.USERS_MANAGE, N_("Administration")),
+    MenuItem(N_("Roles and permissions"), "/roles", Perm.USERS_MANAGE, N_("Administration")),
 )
 
 

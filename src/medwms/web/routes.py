@@ -29,6 +29,7 @@ from medwms.web.pages import (
 )
 from medwms.web.pages import counting as counting_pages
 from medwms.web.pages import demo as demo_sheet
+from medwms.web.pages import users as user_pages
 from medwms.web.render import render
 from medwms.web.stations import (
     counting,
@@ -52,7 +53,7 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router)
+                                  notices.router, demo_sheet.router, user_pages.router)
 
 
 def install(app: FastAPI) -> None:
