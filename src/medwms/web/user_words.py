@@ -8,7 +8,7 @@ known for is shown as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -174,19 +174,25 @@ def _changes(record: AuditView, lang: str, timezone: str) -> tuple[ChangeLine, .
 
 def _value(name: str, value: Any, lang: str, timezone: str) -> str:
     """A stored value of field `name` as words."""
-    gettext = translations(lang).gettext
     if value is None or value == []:
         return NOTHING
     if isinstance(value, bool):
-        return gettext(YES if value else NO)
-    if name == "roles":
-        return roles_text(value, lang)
-    if name == "scope":
-        return say(SCOPE_WORDS, str(value), lang)
-    if name == "language":
-        return LANGUAGE_NAMES.get(str(value), str(value))
-    if name in TIMES and isinstance(value, str):
-        return local_text(datetime.fromisoformat(value), timezone)
+        return translations(lang).gettext(YES if value else NO)
+    worded = _WORDED.get(name)
+    if worded is not None:
+        return worded(value, lang, timezone)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return say(VALUE_WORDS, str(value), lang)
+
+
+def _time(value: Any, lang: str, timezone: str) -> str:
+    return local_text(datetime.fromisoformat(str(value)), timezone)
+
+
+_WORDED: dict[str, Callable[[Any, str, str], str]] = {
+    "roles": lambda value, lang, _zone: roles_text(value, lang),
+    "scope": lambda value, lang, _zone: say(SCOPE_WORDS, str(value), lang),
+    "language": lambda value, _lang, _zone: LANGUAGE_NAMES.get(str(value), str(value)),
+    **dict.fromkeys(TIMES, _time),
+}

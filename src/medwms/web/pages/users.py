@@ -88,7 +88,7 @@ def create_user(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep)
         view = service.create_user(
             db, actor=visitor.actor, username=forms.text(form, "username"),
             display_name=forms.text(form, "display_name"), password=_raw(form, "password"),
-            roles=form.getlist("roles"), language=forms.text(form, "language") or "zh-CN",
+            roles=_strings(form, "roles"), language=forms.text(form, "language") or "zh-CN",
             warehouses=_strings(form, "warehouses"),
             must_change=forms.text(form, "must_change") == "yes",
             reason=forms.text(form, "reason"))
@@ -119,7 +119,7 @@ def set_roles(request: Request, username: Username, db: DbDep, visitor: VisitorD
     """Replace the user's roles."""
     return _command(request, db, visitor, form, username, "roles", settings.api_token_max_days,
                     lambda name: service.set_roles(db, actor=visitor.actor, username=name,
-                                                   roles=form.getlist("roles"),
+                                                   roles=_strings(form, "roles"),
                                                    reason=forms.text(form, "reason")))
 
 
