@@ -203,3 +203,57 @@ def test_a_bad_username_is_named_beside_its_field_and_nothing_is_saved(browser, 
     assert len(_users(live_db)) == before
     shot(page, "user-new-refused-1280")
     page.context.close()
+
+
+def test_a_disabled_user_cannot_sign_in_and_a_reset_password_must_be_changed(browser, server,
+                                                                             live_db, world):
+    service.create_user(live_db, actor=SYSTEM, username="zhao", display_name="Zhao",
+                        password=OWN, roles=["receiver"])
+    page = admin_page(browser, server.url, "en")
+    page.goto(f"{server.url}/users/zhao")
+    page.fill("#active input[name=reason]", "离职")
+    page.click("#active button.disable")
+    page.wait_for_url("**/users/zhao?done=saved#active")
+    assert not user_of(live_db, "zhao").active
+    assert page.locator("#active button.enable").count() == 1
+    other = page_in(browser, server.url, "en")
+    login(other, server.url, "zhao", OWN)
+    assert "/login" in other.url and other.locator(".msg.bad").count() == 1
+
+    page.click("#active button.enable")
+    page.wait_for_url("**/users/zhao?done=saved#active")
+    page.fill("#password input[name=password]", FIRST)
+    page.fill("#password input[name=password_again]", FIRST + "x")
+    page.click("#password button[type=submit]")
+    mismatch = page.locator("#password .field-error[data-field=password_again]")
+    mismatch.wait_for()
+    assert "not the same" in mismatch.inner_text()
+    page.fill("#password input[name=password]", FIRST)
+    page.fill("#password input[name=password_again]", FIRST)
+    page.click("#password button[type=submit]")
+    page.wait_for_url("**/users/zhao?done=saved#password")
+    actions = page.locator("table.audit-history td.action").all_inner_texts()
+    assert actions[:4] == ["Password reset by an administrator", "User enabled",
+                           "Sign-in refused", "User disabled"]
+    refused = page.locator("table.audit-history tbody tr").nth(2)
+    assert "account disabled" in refused.inner_text()
+    login(other, server.url, "zhao", FIRST)
+    other.wait_for_url("**/account/password")
+    other.context.close()
+    page.context.close()
+
+
+def test_the_user_list_comes_in_pages_of_25(browser, server, live_db, world):
+    have = len(_users(live_db))
+    for n in range(26 - have + 1):
+        service.create_user(live_db, actor=SYSTEM, username=f"temp{n:02d}", display_name="",
+                            password=OWN, roles=["auditor"])
+    page = admin_page(browser, server.url, "en")
+    page.goto(f"{server.url}/users")
+    assert page.locator("table.users tbody tr[data-user]").count() == 25
+    page.click("nav.pager a.next")
+    page.wait_for_url("**page=2")
+    rest = page.locator("table.users tbody tr[data-user]").count()
+    assert rest == len(_users(live_db)) - 25 and rest >= 1
+    assert page.locator("nav.pager a.prev").count() == 1
+    page.context.close()
