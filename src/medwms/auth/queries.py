@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import column, select, table
+from sqlalchemy import ColumnElement, String, and_, cast, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import parse_snapshot
@@ -165,6 +165,82 @@ def list_users(session: Session, *, actor: Actor, include_disabled: bool = True
             for u in users]
 
 
+@dataclass(frozen=True)
+class UserFilter:
+    """The user list's filters: text in the username or display name, one role, active or
+    disabled (None: both); a page of `limit` users from `offset`."""
+
+    search: str = ""
+    role: str = ""
+    active: bool | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class UserPage:
+    """One page of users and how many match in all."""
+
+    total: int
+    users: list[UserView]
+
+
+def find_users(session: Session, *, actor: Actor, filters: UserFilter = UserFilter()
+               ) -> UserPage:
+    """The users matching `filters`, by username, one page of them, with roles and scopes."""
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
+    conditions = _user_conditions(filters)
+    total = session.scalar(select(func.count(User.id)).where(*conditions)) or 0
+    users = session.scalars(select(User).where(*conditions).order_by(User.username)
+                            .offset(max(filters.offset, 0)).limit(filters.limit)).all()
+    ids = [u.id for u in users]
+    roles: dict[int, list[str]] = {}
+    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)
+                                         .where(UserRole.user_id.in_(ids))):
+        roles.setdefault(user_id, []).append(role)
+    scopes: dict[int, list[str]] = {}
+    for user_id, code in session.execute(
+            select(UserWarehouse.user_id, _WAREHOUSE.c.code)
+            .join(_WAREHOUSE, _WAREHOUSE.c.id == UserWarehouse.warehouse_id)
+            .where(UserWarehouse.user_id.in_(ids))):
+        scopes.setdefault(user_id, []).append(code)
+    return UserPage(total, [_view(u, tuple(sorted(roles.get(u.id, []))),
+                                  tuple(sorted(scopes.get(u.id, [])))) for u in users])
+
+
+def _user_conditions(filters: UserFilter) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    text = filters.search.strip().lower()
+    if text:
+        pattern = f"%{_escaped(text)}%"
+        found.append(or_(func.lower(User.username).like(pattern, escape="\\"),
+                         func.lower(User.display_name).like(pattern, escape="\\")))
+    if filters.role:
+        found.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role)))
+    if filters.active is not None:
+        found.append(User.active.is_(filters.active))
+    return found
+
+
+def _escaped(text: str) -> str:
+    """`text` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def user_history(session: Session, *, actor: Actor, username: str, limit: int = 200
+                 ) -> list[AuditView]:
+    """The audit records about one user, newest first: changes to the user, their sign-ins
+    and lockouts, and what was done to their API tokens."""
+    require_every_warehouse(actor, Perm.USERS_MANAGE)
+    user = find_user(session, username)
+    token_keys = select(cast(ApiToken.id, String)) \
+        .where(ApiToken.user_id == user.id)
+    about = or_(and_(AuditRecord.entity == "user", AuditRecord.entity_key == user.username),
+                and_(AuditRecord.entity == "api_token", AuditRecord.entity_key.in_(token_keys)))
+    query = select(AuditRecord).where(about).order_by(AuditRecord.id.desc()).limit(limit)
+    return [_audit_view(r) for r in session.scalars(query)]
+
+
 def list_api_tokens(session: Session, *, actor: Actor, username: str | None = None
                     ) -> list[ApiTokenView]:
     """API tokens: the actor's own, or anyone's (or one user's) for managers of users."""
@@ -187,7 +263,11 @@ def audit_trail(session: Session, *, actor: Actor, entity: str | None = None,
         query = query.where(AuditRecord.entity == entity)
     if entity_key is not None:
         query = query.where(AuditRecord.entity_key == entity_key)
-    return [AuditView(id=r.id, seq=r.seq, at=r.at, actor_name=r.actor_name, action=r.action,
-                      entity=r.entity, entity_key=r.entity_key,
-                      before=parse_snapshot(r.before), after=parse_snapshot(r.after),
-                      reason=r.reason) for r in session.scalars(query)]
+    return [_audit_view(r) for r in session.scalars(query)]
+
+
+def _audit_view(record: AuditRecord) -> AuditView:
+    return AuditView(id=record.id, seq=record.seq, at=record.at, actor_name=record.actor_name,
+                     action=record.action, entity=record.entity, entity_key=record.entity_key,
+                     before=parse_snapshot(record.before), after=parse_snapshot(record.after),
+                     reason=record.reason)

@@ -74,8 +74,10 @@ class NewApiToken:
 
 def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
                 password: str, roles: Iterable[str], language: str = "zh-CN",
+                warehouses: Iterable[str] = (), must_change: bool = False,
                 reason: str = "") -> UserView:
-    """Create a user with a password and roles."""
+    """Create a user with a password, roles and warehouse scope (codes; none: every
+    warehouse); `must_change`: they must change the password at their first sign-in."""
     require_every_warehouse(actor, Perm.USERS_MANAGE)
     username = _check_username(username)
     role_set = _check_roles(roles)
@@ -85,20 +87,23 @@ def create_user(db: Database, *, actor: Actor, username: str, display_name: str,
         s = uow.session
         if s.scalars(select(User.id).where(User.username == username)).first() is not None:
             raise UsernameTaken(username=username)
+        scope = _warehouse_ids(s, warehouses)
         now = utc_now()
         user = User(username=username, display_name=display_name.strip() or username,
                     password_hash=hash_password(password), active=True, language=language,
-                    created_at=now, password_changed_at=now)
+                    created_at=now, password_changed_at=now, must_change_password=must_change)
         s.add(user)
         try:
             s.flush()
         except IntegrityError as error:  # created by a concurrent command since the check
             raise UsernameTaken(username=username) from error
         s.add_all(UserRole(user_id=user.id, role=r) for r in sorted(role_set))
+        s.add_all(UserWarehouse(user_id=user.id, warehouse_id=i) for i in scope)
         s.flush()
         view = user_view(s, user)
+        after = user_snapshot(view) | {"password": "set", "must_change_password": must_change}
         record_audit(s, actor=actor, action="user.create", entity="user", entity_key=username,
-                     after=user_snapshot(view) | {"password": "set"}, reason=reason)
+                     after=after, reason=reason)
         uow.commit()
     return view
 
@@ -143,19 +148,14 @@ def set_warehouses(db: Database, *, actor: Actor, username: str, warehouses: Ite
                    reason: str = "") -> UserView:
     """Limit a user's roles to the warehouses named by code (none: every warehouse)."""
     require_every_warehouse(actor, Perm.USERS_MANAGE)
-    codes = sorted({code.strip() for code in warehouses if code.strip()})
     with db.unit_of_work() as uow:
         s = uow.session
         user = _lock_user(s, username)
         before = user_view(s, user)
-        ids = warehouse_ids_by_code(s, codes)
-        unknown = [code for code in codes if code not in ids]
-        if unknown:
-            raise UnknownWarehouse([Problem("unknown warehouse", column="warehouses", value=c)
-                                    for c in unknown], warehouse=", ".join(unknown))
+        scope = _warehouse_ids(s, warehouses)
         uow.after_commit(rights_changed)
         s.execute(delete(UserWarehouse).where(UserWarehouse.user_id == user.id))
-        s.add_all(UserWarehouse(user_id=user.id, warehouse_id=ids[c]) for c in codes)
+        s.add_all(UserWarehouse(user_id=user.id, warehouse_id=i) for i in scope)
         s.flush()
         return _finish(uow, actor=actor, user=user, before=before,
                        action="user.warehouses", reason=reason)
@@ -300,6 +300,18 @@ def _check_username(username: str) -> str:
         raise BadUsername([Problem("not allowed", column="username", value=username)],
                           username=username)
     return name
+
+
+def _warehouse_ids(session: Session, warehouses: Iterable[str]) -> list[int]:
+    """The ids of the warehouses named by code, in code order; UnknownWarehouse names the
+    codes that name none."""
+    codes = sorted({code.strip() for code in warehouses if code.strip()})
+    ids = warehouse_ids_by_code(session, codes)
+    unknown = [code for code in codes if code not in ids]
+    if unknown:
+        raise UnknownWarehouse([Problem("unknown warehouse", column="warehouses", value=c)
+                                for c in unknown], warehouse=", ".join(unknown))
+    return [ids[code] for code in codes]
 
 
 def _check_language(language: str) -> str:

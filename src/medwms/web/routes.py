@@ -30,6 +30,7 @@ from medwms.web.pages import (
 )
 from medwms.web.pages import counting as counting_pages
 from medwms.web.pages import demo as demo_sheet
+from medwms.web.pages import users as user_pages
 from medwms.web.render import render
 from medwms.web.stations import (
     counting,
@@ -53,7 +54,8 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router, audit.router)
+                                  notices.router, demo_sheet.router, audit.router,
+                                  user_pages.router)
 
 
 def install(app: FastAPI) -> None:
