@@ -48,6 +48,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Temperature breaches"), "/coldchain/breaches", Perm.INSPECT, N_("Records")),
     MenuItem(N_("Trace"), "/trace", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
+    MenuItem(N_("Import and export"), "/masterdata/files", Perm.MASTERDATA_WRITE,
+             N_("Master data")),
 )
 
 
