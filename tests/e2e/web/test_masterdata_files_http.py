@@ -36,8 +36,10 @@ def signed_in(client, username: str = "ada") -> str:
     client.post("/login", data={"username": username, "password": PASSWORD},
                 follow_redirects=False)
     client.get("/lang/en?next=/")
-    page = client.get("/masterdata/files").text
-    return re.search(r'name="csrf-token" content="([0-9a-f]*)"', page).group(1)
+    page = client.get("/masterdata/items/import")
+    if page.status_code != 200:
+        return re.search(r'name="csrf-token" content="([0-9a-f]*)"', page.text).group(1)
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text).group(1)
 
 
 def upload(client, csrf: str, kind: str, data: bytes, name: str = "items.xlsx"):
