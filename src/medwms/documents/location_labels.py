@@ -43,7 +43,7 @@ class Selected:
     label: LocationLabel
 
 
-def _query(selection: Selection) -> Select[tuple[str, str, str, str]]:
+def _query(selection: Selection) -> Select[str, str, str, str]:
     query = (select(Location.code, Warehouse.code, Zone.code, Zone.name)
              .join(Zone, Zone.id == Location.zone_id)
              .join(Warehouse, Warehouse.id == Location.warehouse_id))

@@ -44,7 +44,7 @@ def keep(settings: Settings, username: str, data: bytes) -> str:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
-    os.replace(temporary, target)  # whole or not at all, even if two tabs upload at once
+    Path(temporary).replace(target)  # whole or not at all, even if two tabs upload at once
     return token
 
 

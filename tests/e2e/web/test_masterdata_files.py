@@ -6,6 +6,7 @@ barcodes scan as the locations' codes."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -91,7 +92,7 @@ def test_the_exported_items_read_back_unchanged(browser, server, live_db, world)
         page.click("tr[data-kind=items] a.export")
     exported = download.value
     assert exported.suggested_filename == "items.xlsx"
-    data = open(exported.path(), "rb").read()
+    data = Path(exported.path()).read_bytes()
     assert data.startswith(b"PK\x03\x04")
     page.goto(f"{server.url}/masterdata/items/import")
     choose(page, "items.xlsx", data)

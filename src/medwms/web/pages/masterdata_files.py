@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from medwms.auth.rules import Perm
 from medwms.core.errors import ImportRejected, Problem
@@ -71,8 +71,9 @@ HEADER_HINT = N_("Row 1 holds the column names: use exactly the names listed, ea
 REQUIRED_HINT = N_("Required: fill in every row.")
 KEY_HINT = N_("The key: each record once per file; a key that exists already changes that "
               "record.")
-PARSERS = {fields.iso_date: "date", fields.boolean: "boolean", fields.gtin: "gtin",
-           fields.gln: "gln", fields.timezone: "timezone"}
+PARSERS: dict[fields.Parser, str] = {
+    fields.iso_date: "date", fields.boolean: "boolean", fields.gtin: "gtin", fields.gln: "gln",
+    fields.timezone: "timezone"}
 
 
 @dataclass(frozen=True)
