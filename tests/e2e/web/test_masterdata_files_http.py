@@ -13,7 +13,14 @@ from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
 from medwms.masterdata import service
 from medwms.masterdata.tables import Item, Location
-from tests.integration.masterdata.files import ITEM_HEADER, audits, count, site, xlsx_bytes
+from tests.integration.masterdata.files import (
+    ITEM_HEADER,
+    audits,
+    count,
+    csv_bytes,
+    site,
+    xlsx_bytes,
+)
 from tests.support.builders import NOW
 from tests.support.users import PASSWORD, make_user
 
@@ -83,6 +90,20 @@ def test_a_clean_upload_is_previewed_then_applied_once(client, db):
     again = apply(client, csrf, "items", token)
     assert again.status_code == 422 and "upload it again" in again.text
     assert count(db, Item) == 2
+
+
+def test_a_csv_file_is_previewed_and_applied_too(client, db):
+    csrf = signed_in(client)
+    data = csv_bytes(ITEM_HEADER, GOOD)
+    answer = client.post("/masterdata/items/import", data={"csrf_token": csrf,
+                                                           "reason": "first stock list"},
+                         files={"file": ("items.csv", data, "text/csv")})
+    assert answer.status_code == 200 and 'value="first stock list"' in answer.text
+    applied = client.post("/masterdata/items/import/apply", data={
+        "csrf_token": csrf, "token": token_of(answer.text), "filename": "items.csv",
+        "reason": "first stock list"})
+    assert applied.status_code == 200 and count(db, Item) == 2
+    assert {a.reason for a in item_audits(db)} == {"first stock list"}
 
 
 def test_a_file_that_no_longer_passes_when_applied_writes_nothing(client, db):

@@ -34,6 +34,7 @@ from medwms.web.render import render
 router = APIRouter(include_in_schema=False)
 INDEX = "/masterdata/files"
 SHOWN_ROWS = 300  # rows of a preview listed on the page; the counts cover them all
+SHOWN_PROBLEMS = 500  # problems listed; the message on top counts them all
 CONTEXT = "master data files"
 NAMES = {"items": NP_("master data files", "Items"),
          "packaging": NP_("master data files", "Packaging levels"),
@@ -220,7 +221,9 @@ def _page(request: Request, visitor: Visitor, spec: Kind, limit: int, *,
     listed = [p for p in preview.previews if p.action != "unchanged"] if preview else []
     return render(request, "masterdata_files/import.html", visitor=visitor, kind=spec,
                   names=NAMES, context=CONTEXT, preview=preview, refused=refused,
-                  problems=shown_problems(spec, problems, visitor.lang),
+                  problems=shown_problems(spec, problems[:SHOWN_PROBLEMS], visitor.lang),
+                  problem_count=len(problems),
+                  more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
                   listed=listed[:SHOWN_ROWS], more=max(0, len(listed) - SHOWN_ROWS),
                   limit_mib=f"{limit / (1024 * 1024):g}", hints={
                       c.name: column_hint(spec, c.name, visitor.lang) for c in spec.columns},
