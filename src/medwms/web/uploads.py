@@ -48,26 +48,23 @@ def keep(settings: Settings, username: str, data: bytes) -> str:
     return token
 
 
-def kept(settings: Settings, username: str, token: str) -> bytes | None:
-    """The file `username` uploaded as `token`, or None when there is none any more (applied,
-    older than an hour, never uploaded, or not this user's)."""
+def take(settings: Settings, username: str, token: str) -> bytes | None:
+    """The kept file, removed as it is read: of two requests applying the same upload at once
+    (a double click), one gets it and the other None, so a file is applied once."""
     if not TOKEN.fullmatch(token):
         return None
     path = _path(settings, username, token)
+    claimed = path.with_name(f".taken-{os.getpid()}-{time.monotonic_ns()}-{path.name}")
     try:
-        if time.time() - path.stat().st_mtime > KEPT_SECONDS:
-            path.unlink(missing_ok=True)
-            return None
-        data = path.read_bytes()
+        path.rename(claimed)  # atomic: only one request can move it away
     except FileNotFoundError:
         return None
-    return data if hashlib.sha256(data).hexdigest() == token else None
-
-
-def forget(settings: Settings, username: str, token: str) -> None:
-    """Remove a kept file (once applied)."""
-    if TOKEN.fullmatch(token):
-        _path(settings, username, token).unlink(missing_ok=True)
+    try:
+        fresh = time.time() - claimed.stat().st_mtime <= KEPT_SECONDS
+        data = claimed.read_bytes() if fresh else None
+    finally:
+        claimed.unlink(missing_ok=True)
+    return data if data is not None and hashlib.sha256(data).hexdigest() == token else None
 
 
 def _forget_old(path: Path) -> None:

@@ -88,6 +88,10 @@ def test_a_mistake_is_shown_by_row_and_column_fixed_and_the_file_applied(browser
 def test_the_exported_items_read_back_unchanged(browser, server, live_db, world):
     context, page = signed_in(browser, server.url, "adam", DESK, "en")
     page.goto(f"{server.url}/masterdata/files")
+    assert page.locator("tr[data-kind] td strong").all_inner_texts() == [
+        "Items", "Packaging levels", "Owners", "Partners", "Warehouses", "Zones", "Locations"]
+    assert no_horizontal_scroll(page)
+    shot(page, "masterdata-files-1280")
     with page.expect_download() as download:
         page.click("tr[data-kind=items] a.export")
     exported = download.value

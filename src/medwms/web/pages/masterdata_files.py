@@ -192,7 +192,7 @@ def apply_upload(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
     token, user = forms.text(form, "token"), visitor.actor.username
     filename = _safe_name(forms.text(form, "filename") or "upload.xlsx")
     reason = forms.text(form, "reason")[:300]
-    data = uploads.kept(settings, user, token)
+    data = uploads.take(settings, user, token)
     if data is None:
         return _page(request, visitor, spec, limit, message=GONE, reason=reason,
                      status_code=422)
@@ -201,10 +201,8 @@ def apply_upload(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
                                        filename=filename,
                                        reason=reason or f"import {filename} (web)")
     except ImportRejected as refused:
-        uploads.forget(settings, user, token)
         return _page(request, visitor, spec, limit, refused=refused, filename=filename,
                      reason=reason, status_code=422)
-    uploads.forget(settings, user, token)
     return _page(request, visitor, spec, limit, result=result, filename=filename)
 
 
