@@ -52,6 +52,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Verification runs"), "/audit/verify", Perm.AUDIT_READ, N_("Records")),
     MenuItem(N_("Users"), "/users", Perm.USERS_MANAGE, N_("Administration")),
     MenuItem(N_("Roles and permissions"), "/roles", Perm.USERS_MANAGE, N_("Administration")),
+    MenuItem(N_("Import and export"), "/masterdata/files", Perm.MASTERDATA_WRITE,
+             N_("Master data")),
 )
 
 

@@ -22,6 +22,8 @@ from medwms.web.pages import (
     coldchain,
     home,
     inbound,
+    location_labels,
+    masterdata_files,
     notices,
     recall,
     recall_form,
@@ -47,8 +49,10 @@ from medwms.web.stations import (
 
 NO_PAGE = N_("There is no page at %(path)s.")
 # The form routers come before the pages they extend: /recalls/new is not a recall number,
-# /coldchain/sensors/new not a sensor code.
-ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.router,
+# /coldchain/sensors/new not a sensor code; the master-data file pages come before the
+# master-data pages: /masterdata/files is not a kind, /masterdata/items/import not a record.
+ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.router,
+                                  home.router, auth.router, stock.router, scan.router,
                                   receiving.router, putaway.router, inspection.router,
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,

@@ -1,0 +1,133 @@
+"""Master-data files in real Chromium: an administrator uploads a spreadsheet with a mistake,
+reads the row and column of it (in Chinese), fixes it, uploads again, applies, and the items
+exist; the export downloads and reads back unchanged; location labels download as a PDF whose
+barcodes scan as the locations' codes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from medwms.barcode import parse_scan
+from medwms.masterdata.tables import Item
+from tests.e2e.web.forms_data import DESK, prepare, signed_in
+from tests.e2e.web.live import no_horizontal_scroll, shot
+from tests.integration.masterdata.files import ITEM_HEADER, count, xlsx_bytes
+from tests.support.users import make_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = [*ITEM_HEADER, "name_en"]
+MISTAKE = [["GW-01", "导丝", "II", "LOT", "2030-06-30", "Guide wire"],
+           ["GW-02", "导丝（长）", "IV", "LOT", "2030-06-30", "Long guide wire"]]
+FIXED = [MISTAKE[0], [*MISTAKE[1][:2], "II", *MISTAKE[1][3:]]]
+
+
+@pytest.fixture(scope="module")
+def world(live_db):
+    forms = prepare(live_db)
+    make_user(live_db, "adam", "admin", display_name="管理员 Adam")
+    return forms
+
+
+def choose(page, name: str, data: bytes) -> None:
+    page.set_input_files("#upload-form input[name=file]",
+                         files=[{"name": name, "mimeType": XLSX, "buffer": data}])
+    with page.expect_navigation():
+        page.click("#upload-form button.check")
+
+
+def test_a_mistake_is_shown_by_row_and_column_fixed_and_the_file_applied(browser, server,
+                                                                         live_db, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "zh-CN")
+    page.click("details.menu summary")
+    page.click("a[href='/masterdata/files']")
+    page.wait_for_url("**/masterdata/files")
+    assert page.locator("h1").inner_text() == "导入与导出"
+    page.click("tr[data-kind=items] a.import")
+    page.wait_for_url("**/masterdata/items/import")
+    assert page.locator("h1").inner_text() == "导入 · 产品"
+
+    choose(page, "guide-wires.xlsx", xlsx_bytes(HEADER, MISTAKE))
+    problem = page.locator("table.import-problems tbody tr")
+    assert problem.count() == 1
+    assert problem.get_attribute("data-row") == "3"
+    assert problem.get_attribute("data-column") == "risk_class"
+    assert problem.locator("td.row").inner_text() == "3"
+    assert problem.locator("td.column").inner_text() == "risk_class"
+    assert problem.locator("td.value").inner_text() == "IV"
+    assert problem.locator("td.why").inner_text() == "应为以下之一：I, II, III"
+    assert problem.locator("td.fix").inner_text().startswith("以下之一：I, II, III。")
+    headings = page.locator("table.import-problems th").all_inner_texts()
+    assert headings == ["行", "列", "单元格内容", "问题", "如何修改"]
+    assert "未写入任何数据" in page.locator(".refusal").first.inner_text()
+    assert page.locator("#apply-form").count() == 0
+    assert no_horizontal_scroll(page)
+    shot(page, "masterdata-import-problem-1280")
+    assert count(live_db, Item) == 1  # the prepared STENT only
+
+    choose(page, "guide-wires.xlsx", xlsx_bytes(HEADER, FIXED))
+    assert page.locator("table.import-rows tr[data-action=create]").count() == 2
+    assert "新建 2" in page.locator(".preview-summary").inner_text()
+    assert count(live_db, Item) == 1
+    shot(page, "masterdata-import-preview-1280")
+    with page.expect_navigation():
+        page.click("#apply-form button.apply")
+    assert "新建 2" in page.locator(".import-done").inner_text()
+    with live_db.reading() as s:
+        made = {i.code: (i.name_zh, i.name_en, i.risk_class)
+                for i in s.query(Item).filter(Item.code.like("GW-%"))}
+    assert made == {"GW-01": ("导丝", "Guide wire", "II"),
+                    "GW-02": ("导丝（长）", "Long guide wire", "II")}
+    context.close()
+
+
+def test_the_exported_items_read_back_unchanged(browser, server, live_db, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "en")
+    page.goto(f"{server.url}/masterdata/files")
+    assert page.locator("tr[data-kind] td strong").all_inner_texts() == [
+        "Items", "Packaging levels", "Owners", "Partners", "Warehouses", "Zones", "Locations"]
+    assert no_horizontal_scroll(page)
+    shot(page, "masterdata-files-1280")
+    with page.expect_download() as download:
+        page.click("tr[data-kind=items] a.export")
+    exported = download.value
+    assert exported.suggested_filename == "items.xlsx"
+    data = Path(exported.path()).read_bytes()
+    assert data.startswith(b"PK\x03\x04")
+    page.goto(f"{server.url}/masterdata/items/import")
+    choose(page, "items.xlsx", data)
+    items = count(live_db, Item)
+    assert f"{items} rows checked, no problems: 0 to create, 0 to change, {items} unchanged" \
+        in page.locator(".preview-summary").inner_text()
+    context.close()
+
+
+def test_location_labels_download_and_scan_as_the_location_codes(browser, server, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "en")
+    page.goto(f"{server.url}/masterdata/files")
+    page.click("a.location-labels")
+    page.select_option("select[name=zone]", "WH1/A")
+    page.select_option("select[name=size]", "60x40")
+    with page.expect_navigation():
+        page.click("button.show-locations")
+    assert page.locator(".labels-summary").inner_text().startswith("2 locations selected.")
+    assert page.locator("table.label-locations code").all_inner_texts() == ["WH1-A-01",
+                                                                          "WH1-A-02"]
+    shot(page, "location-labels-1280")
+    href = page.locator("a.labels-pdf").get_attribute("href")
+    answer = context.request.get(f"{server.url}{href}")
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    document = pdfium.PdfDocument(answer.body())
+    codes = []
+    for i in range(len(document)):
+        image = document[i].render(scale=300 / 72).to_pil()
+        for symbol in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain):
+            scan = parse_scan(f"{symbol.symbology_identifier}{symbol.text}",
+                              today=date.today())
+            codes.append(scan.location)
+    assert codes == ["WH1-A-01", "WH1-A-02"]
+    context.close()
