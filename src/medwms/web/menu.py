@@ -48,6 +48,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Temperature breaches"), "/coldchain/breaches", Perm.INSPECT, N_("Records")),
     MenuItem(N_("Trace"), "/trace", Perm.STOCK_READ, N_("Records")),
     MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
+    *(MenuItem(label, f"/masterdata/{kind}", Perm.MASTERDATA_WRITE, N_("Master data"))
+      for kind, label in (("items", N_("Items")), ("packaging", N_("Packaging levels")),
+                          ("partners", N_("Partners")), ("owners", N_("Stock owners")),
+                          ("warehouses", N_("Warehouses")), ("zones", N_("Zones")),
+                          ("locations", N_("Locations")))),
 )
 
 

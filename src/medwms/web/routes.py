@@ -21,6 +21,7 @@ from medwms.web.pages import (
     coldchain,
     home,
     inbound,
+    masterdata,
     notices,
     recall,
     recall_form,
@@ -52,7 +53,7 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router)
+                                  notices.router, demo_sheet.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

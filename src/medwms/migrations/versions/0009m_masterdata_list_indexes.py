@@ -1,0 +1,41 @@
+"""master-data list indexes: the list pages' keyset pages from one index range
+
+The master-data pages list records in code order, a page at a time after the last code
+shown, filtered by in use or not, by warehouse and zone, by partner type, and searched by a
+code or name prefix. With the filter column first and the code second, each filtered page is
+one index range read in order (no sort, however deep the page, at 50,000 items and 100,000
+locations); the name indexes serve a name prefix.
+
+Revision ID: 0009m
+Revises: 0008t
+Create Date: 2026-12-08 01:00:00
+"""
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '0009m'
+down_revision: str | None = '0008t'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+INDEXES = (
+    ('ix_item_active_code', 'item', ['active', 'code']),
+    ('ix_item_name_zh', 'item', ['name_zh']),
+    ('ix_partner_active_code', 'partner', ['active', 'code']),
+    ('ix_partner_kind_code', 'partner', ['kind', 'code']),
+    ('ix_partner_name', 'partner', ['name']),
+    ('ix_location_warehouse_code', 'location', ['warehouse_id', 'code']),
+    ('ix_location_zone_code', 'location', ['zone_id', 'code']),
+    ('ix_location_blocked_code', 'location', ['blocked', 'code']),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
