@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import parse_snapshot
@@ -231,8 +231,8 @@ def list_page(session: Session, kind: Kind, query: ListQuery) -> ListPage:
 def _list_conditions(session: Session, kind: Kind, model: Any,
                      query: ListQuery) -> list[ColumnElement[bool]] | None:
     """The WHERE of a list; None when a named warehouse or zone does not exist."""
-    found = _search(kind, model, query.search)
-    found += _in_use(model, query.status)
+    found = _search(session, kind, model, query.search)
+    found += _in_use(model, query.status, searching=bool(found))
     if query.partner_kind and kind.name == "partners":
         found.append(Partner.kind == query.partner_kind)
     if query.storage and kind.name == "items":
@@ -247,30 +247,47 @@ def _list_conditions(session: Session, kind: Kind, model: Any,
     return found
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+GLOB_SPECIAL = frozenset("*?[]")
 
 
-def _search(kind: Kind, model: Any, text: str) -> list[ColumnElement[bool]]:
+def _prefix(column: Any, text: str, dialect: str) -> ColumnElement[bool]:
+    """`column` begins with `text`, as one index range: SQLite's GLOB (its LIKE is
+    case-insensitive and so never uses an index on a plain column), PostgreSQL's LIKE
+    (a range of the index where the database's collation allows it, as C does)."""
+    if dialect == "sqlite":
+        if GLOB_SPECIAL & set(text):
+            return false()
+        glob: ColumnElement[bool] = column.op("GLOB")(text + "*")
+        return glob
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like: ColumnElement[bool] = column.like(escaped + "%", escape="\\")
+    return like
+
+
+def _search(session: Session, kind: Kind, model: Any, text: str) -> list[ColumnElement[bool]]:
     """A prefix of the code (as codes are: upper case) or of a name, as typed."""
     text = text.strip()
     if not text:
         return []
+    dialect = session.get_bind().dialect.name
     key = getattr(model, kind.key[-1])
-    names = [getattr(model, n).like(_escaped(text), escape="\\")
+    names = [_prefix(getattr(model, n), text, dialect)
              for n in ("name", "name_zh", "name_en") if hasattr(model, n)]
-    return [or_(key.like(_escaped(text.upper()), escape="\\"), *names)]
+    return [or_(_prefix(key, text.upper(), dialect), *names)]
 
 
-def _in_use(model: Any, status: str) -> list[ColumnElement[bool]]:
+def _in_use(model: Any, status: str, *, searching: bool) -> list[ColumnElement[bool]]:
+    """In use or not. Beside a search the flag is wrapped in coalesce() (the same test: the
+    flag is never NULL) so that no index on it is chosen over the search's prefix ranges —
+    without statistics SQLite would walk every active row to find a rare prefix."""
     wanted = {"active": True, "inactive": False}.get(status)
-    if wanted is None:
+    column = getattr(model, "active", None)
+    if wanted is None or (column is None and not hasattr(model, "blocked")):
         return []
-    if hasattr(model, "active"):
-        return [model.active == wanted]
-    if hasattr(model, "blocked"):
-        return [model.blocked == (not wanted)]
-    return []
+    if column is None:
+        column, wanted = model.blocked, not wanted
+    flag = func.coalesce(column, wanted) if searching else column
+    return [flag == wanted]
 
 
 def _storage(condition: str) -> ColumnElement[bool]:

@@ -55,7 +55,7 @@ class Item(Base):
 
     __tablename__ = "item"
     __table_args__ = (Index("ix_item_active_code", "active", "code"),
-                      Index("ix_item_name_zh", "name_zh"))
+                      Index("ix_item_name_zh", "name_zh"), Index("ix_item_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -106,7 +106,7 @@ class Partner(Base):
     __tablename__ = "partner"
     __table_args__ = (Index("ix_partner_active_code", "active", "code"),
                       Index("ix_partner_kind_code", "kind", "code"),
-                      Index("ix_partner_name", "name"))
+                      Index("ix_partner_name", "name"), Index("ix_partner_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

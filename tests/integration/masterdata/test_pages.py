@@ -95,8 +95,8 @@ def test_an_edit_without_a_reason_is_refused_beside_the_reason_and_changes_nothi
 def test_a_bad_value_is_named_beside_its_field_in_the_ui_language_and_nothing_is_written(app,
                                                                                         db):
     client = signed_in(app, lang="zh-CN")
-    refused = post(client, "/masterdata/items/new", **(ITEM | {"temp_min": "30",
-                                                               "registration_expiry": "2020-01-01"}))
+    bad = {"temp_min": "30", "registration_expiry": "2020-01-01"}
+    refused = post(client, "/masterdata/items/new", **(ITEM | bad))
     assert refused.status_code == 422
     assert re.search(r'data-field="temp_min">最低温度 30 °C 高于最高温度 25 °C', refused.text)
     assert re.search(r'data-field="registration_expiry">已过期', refused.text)

@@ -4,7 +4,8 @@ The master-data pages list records in code order, a page at a time after the las
 shown, filtered by in use or not, by warehouse and zone, by partner type, and searched by a
 code or name prefix. With the filter column first and the code second, each filtered page is
 one index range read in order (no sort, however deep the page, at 50,000 items and 100,000
-locations); the name indexes serve a name prefix.
+locations); the name indexes serve a name prefix (the
+search is one OR of prefixes, each an index range, so every one of its terms needs one).
 
 Revision ID: 0009m
 Revises: 0008t
@@ -22,9 +23,11 @@ depends_on: str | Sequence[str] | None = None
 INDEXES = (
     ('ix_item_active_code', 'item', ['active', 'code']),
     ('ix_item_name_zh', 'item', ['name_zh']),
+    ('ix_item_name_en', 'item', ['name_en']),
     ('ix_partner_active_code', 'partner', ['active', 'code']),
     ('ix_partner_kind_code', 'partner', ['kind', 'code']),
     ('ix_partner_name', 'partner', ['name']),
+    ('ix_partner_name_en', 'partner', ['name_en']),
     ('ix_location_warehouse_code', 'location', ['warehouse_id', 'code']),
     ('ix_location_zone_code', 'location', ['zone_id', 'code']),
     ('ix_location_blocked_code', 'location', ['blocked', 'code']),

@@ -18,7 +18,7 @@ COLUMN_WORDS: dict[str, str] = {
     "code": N_("Code"), "name": N_("Name"), "name_zh": N_("Name (Chinese)"),
     "name_en": N_("Name (English)"), "model": N_("Model / specification"),
     "manufacturer": N_("Manufacturer"), "registration_no": N_("Registration certificate no."),
-    "registration_expiry": N_("Registration valid until"), "risk_class": N_("Risk class"),
+    "registration_expiry": N_("Registration valid until"), "risk_class": N_("Device class"),
     "tracking": N_("Tracking"), "temp_min": N_("Lowest storage temperature (°C)"),
     "temp_max": N_("Highest storage temperature (°C)"),
     "humidity_max": N_("Highest relative humidity"), "shelf_life_days": N_("Shelf life (days)"),
