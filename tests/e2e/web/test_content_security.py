@@ -60,7 +60,7 @@ def values(day: Day, server, live_db) -> dict[str, str]:
             "notice_no": day.notice_no, "shipment_no": shipment, "lang": "en",
             "verification_no": first(live_db, Verification.verification_no, "VER-NONE"),
             "return_no": str(opened["return_no"]),
-            "task_id": first(live_db, CountTask.id, "0")}
+            "task_id": first(live_db, CountTask.id, "0"), "kind": "items", "key": day.ambient}
 
 
 def page_routes(app: Any) -> list[Route]:
