@@ -228,9 +228,10 @@ def _row(spec: Kind, record: dict[str, Any]) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if spec.name == "items":
         extra["storage"] = queries.storage_of(record)
-    if spec.name == "partners":
-        extra["licence"] = queries.credential_state(
-            record["licence_no"], record["licence_expiry"], local_date(utc_now()))
+    if spec.name == "partners":  # a clinical department trades under its hospital's licence
+        extra["licence"] = None if record["kind"] == "DEPARTMENT" else \
+            queries.credential_state(record["licence_no"], record["licence_expiry"],
+                                     local_date(utc_now()))
     return {"record": record, "key": key_text(spec.key_of(record)), "in_use": in_use} | extra
 
 
