@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 
 from medwms.api.app import create_app
 from medwms.auth.audit import parse_snapshot
+from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
+from medwms.masterdata import service
 from medwms.masterdata.tables import Item, Partner
 from tests.e2e.web.forms_data import prepare
 from tests.integration.masterdata.files import audits, count
@@ -144,3 +146,22 @@ def test_a_location_created_in_a_zone_is_listed_by_its_filters(app):
     listed = client.get("/masterdata/locations?warehouse=WH1&zone=A&q=WH1-A-9").text
     assert 'data-key="WH1-A-99"' in listed and 'data-key="WH1-A-01"' not in listed
     assert client.get("/masterdata/locations?storage=HOT").status_code == 422
+
+
+def test_the_list_turns_pages_by_key_and_a_zone_key_opens_its_record(app, db):
+    service.create_record(db=db, actor=SYSTEM, kind="zones",
+                          values={"warehouse_code": "WH2", "code": "B", "kind": "STORAGE"})
+    for n in range(1, 55):
+        service.create_record(db=db, actor=SYSTEM, kind="locations", values={
+            "code": f"WH2-B-{n:03d}", "warehouse_code": "WH2", "zone_code": "B"})
+    client = signed_in(app)
+    first = client.get("/masterdata/locations?warehouse=WH2&zone=B").text
+    keys = re.findall(r'<tr data-key="([^"]+)"', first)
+    assert len(keys) == 50 and keys == sorted(keys)
+    following = re.search(r'class="button next-page" href="([^"]+)"', first).group(1)
+    assert "after=" + keys[-1] in following and "zone=B" in following
+    rest = client.get(following.replace("&amp;", "&")).text
+    more = re.findall(r'<tr data-key="([^"]+)"', rest)
+    assert set(more).isdisjoint(keys) and len(keys) + len(more) == 54
+    assert "next-page" not in rest and "first-page" in rest
+    assert client.get("/masterdata/zones/WH2:B").status_code == 200

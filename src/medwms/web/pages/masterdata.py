@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -23,7 +23,7 @@ from medwms.auth.rules import Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import Problem, ValidationError
-from medwms.core.fields import Code
+from medwms.core.fields import Code, Line
 from medwms.masterdata import choices, queries, service, widgets
 from medwms.masterdata.fields import bilingual
 from medwms.masterdata.kinds import Kind, key_text
@@ -35,6 +35,8 @@ from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 READ, WRITE = Perm.MASTERDATA_READ, Perm.MASTERDATA_WRITE
+# A record's key in its URL: a code, a GTIN, or WAREHOUSE:ZONE (20 + 1 + 20 characters).
+RecordKey = Annotated[Line, Path(max_length=41)]
 REASON_NEEDED = ("say why (the audit log keeps it with the change)",
                  "请填写原因（审计记录与变更一同保存）")
 
@@ -103,7 +105,7 @@ def create(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
 
 
 @router.get("/masterdata/{kind}/{key}", response_class=HTMLResponse, dependencies=[needs(READ)])
-def record_page(request: Request, kind: Code, key: Code, db: DbDep,
+def record_page(request: Request, kind: Code, key: RecordKey, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """Every field of one record, its packaging levels or licence, and its history."""
     require(visitor.actor, READ)
@@ -112,7 +114,7 @@ def record_page(request: Request, kind: Code, key: Code, db: DbDep,
 
 @router.get("/masterdata/{kind}/{key}/edit", response_class=HTMLResponse,
             dependencies=[needs(WRITE)])
-def edit_record(request: Request, kind: Code, key: Code, db: DbDep,
+def edit_record(request: Request, kind: Code, key: RecordKey, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
     """The form filled in with the record as it is."""
     require(visitor.actor, WRITE)
@@ -123,7 +125,7 @@ def edit_record(request: Request, kind: Code, key: Code, db: DbDep,
 
 
 @router.post("/masterdata/{kind}/{key}/edit", response_model=None, dependencies=[needs(WRITE)])
-def change_record(request: Request, kind: Code, key: Code, db: DbDep, visitor: VisitorDep,
+def change_record(request: Request, kind: Code, key: RecordKey, db: DbDep, visitor: VisitorDep,
                   form: FormDep) -> Response:
     """Save the changes (a reason is asked for) and show the record's page."""
     spec = service.kind_named(kind)
@@ -142,7 +144,7 @@ def change_record(request: Request, kind: Code, key: Code, db: DbDep, visitor: V
 
 @router.post("/masterdata/{kind}/{key}/deactivate", response_model=None,
              dependencies=[needs(WRITE)])
-def deactivate(request: Request, kind: Code, key: Code, db: DbDep, visitor: VisitorDep,
+def deactivate(request: Request, kind: Code, key: RecordKey, db: DbDep, visitor: VisitorDep,
                form: FormDep) -> Response:
     """Take the record out of use, with the reason given."""
     return _in_use(request, db, visitor, form, kind, key, service.deactivate_record)
@@ -150,7 +152,7 @@ def deactivate(request: Request, kind: Code, key: Code, db: DbDep, visitor: Visi
 
 @router.post("/masterdata/{kind}/{key}/reactivate", response_model=None,
              dependencies=[needs(WRITE)])
-def reactivate(request: Request, kind: Code, key: Code, db: DbDep, visitor: VisitorDep,
+def reactivate(request: Request, kind: Code, key: RecordKey, db: DbDep, visitor: VisitorDep,
                form: FormDep) -> Response:
     """Put the record back in use, with the reason given."""
     return _in_use(request, db, visitor, form, kind, key, service.reactivate_record)
