@@ -12,6 +12,7 @@ from medwms.masterdata import queries
 from medwms.masterdata.kinds import KINDS
 from tests.e2e.web.forms_data import DESK, signed_in
 from tests.e2e.web.live import no_horizontal_scroll, shot
+from tests.e2e.web.untranslated import assert_translated
 from tests.support.builders import gtin
 from tests.support.users import make_user
 
@@ -60,6 +61,7 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     page.fill("input[name=temp_min]", "10")
     page.fill("input[name=temp_max]", "30")
     save(page, "/masterdata/zones/WH9:S")
+    assert_translated(page, "zh-CN")
 
     for code in ("wh9-s-01", "wh9-s-02"):
         page.goto(f"{server.url}/masterdata/locations/new")
@@ -89,6 +91,7 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     save(page, f"/masterdata/packaging/{VACCINE_GTIN}")
     page.goto(f"{server.url}/masterdata/items/VAC-9")
     assert VACCINE_GTIN in page.locator(".md-packaging").inner_text()
+    assert_translated(page, "zh-CN")
 
     page.goto(f"{server.url}/masterdata/partners/new")
     page.fill("input[name=code]", "hosp-9")
@@ -100,6 +103,7 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     assert page.locator(".md-licence .credential").get_attribute("data-state") == "valid"
 
     page.click("a.edit-record")
+    assert_translated(page, "zh-CN")
     page.fill("input[name=licence_no]", "PDY-0002")
     page.fill("textarea[name=reason]", "许可证换发")
     save(page, "/masterdata/partners/HOSP-9")
@@ -107,6 +111,7 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     assert change.locator(".before").inner_text() == "PDY-0001"
     assert change.locator(".after").inner_text() == "PDY-0002"
     assert "许可证换发" in page.locator(".md-history").inner_text()
+    assert_translated(page, "zh-CN")
 
     page.goto(f"{server.url}/masterdata/locations/WH9-S-02")
     page.fill("#in-use-form textarea[name=reason]", "货架损坏")
@@ -123,6 +128,7 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     page.wait_for_url("**status=inactive**")
     assert page.locator("tr[data-key=WH9-S-02] .out-of-use").count() == 1
     assert no_horizontal_scroll(page)
+    assert_translated(page, "zh-CN")
     shot(page, "masterdata-locations-1280")
     context.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from medwms.web.menu import N_
 
 KIND_WORDS: dict[str, tuple[str, str]] = {  # kind → (the list's title, one record)
-    "items": (N_("Items"), N_("Item")),
+    "items": (N_("Items"), N_("Product")),
     "packaging": (N_("Packaging levels"), N_("Packaging level")),
     "owners": (N_("Stock owners"), N_("Stock owner")),
     "partners": (N_("Partners"), N_("Partner")),
