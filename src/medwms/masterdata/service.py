@@ -131,6 +131,28 @@ def deactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason
     return after or before
 
 
+def reactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
+                      now: datetime | None = None) -> Record:
+    """Put a record taken out of use back in use: an item or partner active, a location
+    unblocked."""
+    spec = kind_named(kind)
+    with db.unit_of_work() as uow:
+        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
+        if not spec.can_deactivate or spec.name == "packaging":
+            raise CannotDeactivate(what=spec.entity)
+        lookup, row, before = _load_one(uow.session, spec, key)
+        after = {**before, **IN_USE.get(spec.name, {"active": True})}
+        _write_one(uow.session, spec, lookup, row, after, now)
+        record_audit(uow.session, actor=actor, action="reactivate", entity=spec.entity,
+                     entity_key=key_text(spec.key_of(before)), before=before, after=after,
+                     reason=reason[:300])
+        uow.commit()
+    return after
+
+
+IN_USE: dict[str, Record] = {"locations": {"blocked": False}}
+
+
 def _deactivate(session: Session, spec: Kind, lookup: store.Lookup, row: Any,
                 before: Record, now: datetime | None) -> Record | None:
     if spec.name == "packaging":

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -53,6 +54,8 @@ class Item(Base):
     """A device product: what a GTIN means, how it is tracked and stored."""
 
     __tablename__ = "item"
+    __table_args__ = (Index("ix_item_active_code", "active", "code"),
+                      Index("ix_item_name_zh", "name_zh"), Index("ix_item_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -101,6 +104,9 @@ class Partner(Base):
     """A supplier, customer (hospital, distributor) or clinical department."""
 
     __tablename__ = "partner"
+    __table_args__ = (Index("ix_partner_active_code", "active", "code"),
+                      Index("ix_partner_kind_code", "kind", "code"),
+                      Index("ix_partner_name", "name"), Index("ix_partner_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -147,6 +153,9 @@ class Location(Base):
     """A place stock can be: a bin, a shelf level, a floor spot, a staging lane."""
 
     __tablename__ = "location"
+    __table_args__ = (Index("ix_location_warehouse_code", "warehouse_id", "code"),
+                      Index("ix_location_zone_code", "zone_id", "code"),
+                      Index("ix_location_blocked_code", "blocked", "code"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"), index=True)

@@ -24,6 +24,7 @@ from medwms.web.pages import (
     inbound,
     location_labels,
     masterdata_files,
+    masterdata,
     notices,
     recall,
     recall_form,
@@ -59,7 +60,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall.router,
                                   notices.router, demo_sheet.router, audit.router,
-                                  user_pages.router)
+                                  user_pages.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

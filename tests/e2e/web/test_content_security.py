@@ -66,7 +66,7 @@ def values(day: Day, server, live_db) -> dict[str, str]:
             "verification_no": first(live_db, Verification.verification_no, "VER-NONE"),
             "return_no": str(opened["return_no"]),
             "task_id": first(live_db, CountTask.id, "0"), "username": Role.MANAGER.value,
-            "kind": "items"}
+            "kind": "items", "key": day.ambient}
 
 
 def page_routes(app: Any) -> list[Route]:

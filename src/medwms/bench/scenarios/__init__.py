@@ -8,6 +8,7 @@ from medwms.bench.scenarios import (
     count_approve,
     fefo_allocate,
     ledger_post,
+    masterdata_pages,
     parse,
     scan_document_size,
     scan_latency,
@@ -27,4 +28,5 @@ SCENARIOS: dict[str, Callable[[Context], Result]] = {
     "scan_latency": scan_latency.run,
     "scan_open_loop": scan_open_loop.run,
     "scan_document_size": scan_document_size.run,
+    "masterdata_pages": masterdata_pages.run,
 }
