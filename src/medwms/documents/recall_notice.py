@@ -163,7 +163,8 @@ def recall_report_pdf(view: RecallView, timeline: list[dict[str, Any]], *,
                  [_t("signature", lang), view.closing_report.get("signature", "")]]
     events: list[list[object]] = [
         [_t("time", lang), _t("event", lang), _t("detail", lang)],
-        *([local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang), e["detail"]]
+        *([local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang),
+           f"{_t(e['channel'], lang)} · {e['detail']}" if e.get("channel") else e["detail"]]
           for e in timeline)]
     story = [
         *_title(view, "report", lang, st), _table(head, [45, 135], st), Spacer(1, 5 * mm),

@@ -118,4 +118,5 @@ class SignerNotQualityManager(PermissionDenied):
     code = "RECALL_SIGNER_NOT_QUALITY_MANAGER"
     message_en = ("Only a quality manager signs a recall closed; {user} is not one. "
                   "Ask a quality manager to sign recall {recall_no}.")
-    message_zh = "只有质量负责人可以签字关闭召回；{user} 不是质量负责人。请由质量负责人签署召回单 {recall_no}。"
+    message_zh = ("只有质量负责人可以签字关闭召回；{user} 不是质量负责人。"
+                  "请由质量负责人签署召回单 {recall_no}。")

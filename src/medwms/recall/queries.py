@@ -18,6 +18,9 @@ from medwms.recall import rules
 from medwms.recall.errors import RecallNotFound
 from medwms.recall.tables import RecallCase, RecallConsignee, RecallNotice
 
+# The timeline's event for a movement under the recall number (others are the blocking).
+EVENT_OF_KIND: dict[str, str] = {MovementKind.RETURN: "returned", MovementKind.SCRAP: "destroyed"}
+
 
 @dataclass(frozen=True)
 class NoticeView:
@@ -226,14 +229,12 @@ def timeline(session: Session, view: RecallView) -> list[dict[str, Any]]:
         for at, name in ((c.notified_at, "notified"), (c.acknowledged_at, "acknowledged")):
             if at is not None and not (name == "notified" and c.notices):
                 events.append({"at": at, "event": name, "detail": c.partner})
-        events.extend({"at": n.sent_at, "event": "notice",
-                       "detail": f"{c.partner} · {n.channel} · {n.recipient}"}
-                      for n in c.notices)
+        events.extend({"at": n.sent_at, "event": "notice", "channel": n.channel,
+                       "detail": f"{c.partner} · {n.recipient}"} for n in c.notices)
     for kind, at, quantity in session.execute(
             select(Movement.kind, Movement.created_at, Movement.quantity)
             .where(Movement.doc_type == "RCL", Movement.doc_no == view.recall_no)):
-        name = {MovementKind.RETURN: "returned", MovementKind.SCRAP: "destroyed"}.get(
-            kind, "blocked")
+        name = EVENT_OF_KIND.get(str(kind), "blocked")
         events.append({"at": at, "event": name, "detail": str(quantity)})
     if view.closed_at:
         events.append({"at": view.closed_at, "event": "closed", "detail": view.closed_by})

@@ -23,6 +23,7 @@ from medwms.web.pages import (
     inbound,
     notices,
     recall,
+    recall_case,
     recall_form,
     sensor_form,
     stock,
@@ -51,8 +52,8 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, auth.router, stock.router, scan.r
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
-                                  coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router)
+                                  coldchain.router, recall_form.router, recall_case.router,
+                                  recall.router, notices.router, demo_sheet.router)
 
 
 def install(app: FastAPI) -> None:

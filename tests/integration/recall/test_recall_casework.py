@@ -94,8 +94,8 @@ def test_a_second_notice_keeps_the_first_time_as_notified(db, history):
     assert hosp1.notified_at == first
     with db.reading() as s:
         events = queries.timeline(s, view)
-    assert [e["detail"] for e in events if e["event"] == "notice"] == [
-        "HOSP1 · PHONE · Dr Wang, 010-6915 1234", "HOSP1 · LETTER · 院办"]
+    assert [(e["channel"], e["detail"]) for e in events if e["event"] == "notice"] == [
+        ("PHONE", "HOSP1 · Dr Wang, 010-6915 1234"), ("LETTER", "HOSP1 · 院办")]
 
 
 def test_a_notice_without_channel_or_recipient_or_from_the_future_is_refused(db, history):
