@@ -16,7 +16,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     INTEGRATOR = "integrator"
     SHIPPER = "shipper"
-    QUALITY_MANAGER = "quality_manager"  # 质量负责人: quality decisions, recalls, their signatures
+    QUALITY_MANAGER = "quality"  # 质量负责人: quality decisions, recalls and their signatures
 
 
 class Perm(StrEnum):

@@ -213,7 +213,7 @@ def reconcile(blocked_in_stock: int, rows: Iterable[Accounting]) -> Reconciliati
 # How a recall notice reached a consignee.
 NOTICE_CHANNELS = ("PHONE", "EMAIL", "FAX", "LETTER", "IN_PERSON")
 # The role whose holders may sign a recall closed (a quality decision, not a warehouse one).
-QUALITY_MANAGER = "quality_manager"
+QUALITY_MANAGER = "quality"
 CLOSE_MEANING = "recall closed"
 
 

@@ -62,7 +62,7 @@ def test_open_recall_notice_report_and_signed_close(client, db):
                          json={"channel": "EMAIL", "recipient": "qa@hosp1.cn", "note": "sent"})
     assert notice.status_code == 200, notice.text
     assert notice.json()["consignees"][0]["notices"][0]["channel"] == "EMAIL"
-    quality = make_user(db, "qiu", "quality_manager")
+    quality = make_user(db, "qiu", "quality")
     client.app.dependency_overrides[get_actor] = lambda: actor_of(quality)
     refused = client.post(f"/api/v1/recalls/{no}/close",
                           json={"report": "done", "password": PASSWORD},

@@ -144,7 +144,7 @@ def test_acknowledgement_report_return_and_close(db, history):
         == (20, 5, 9, 2, 4)
     assert hosp1.notified_at and hosp1.acknowledged_at
     assert stock_of(db, history.lot["L1"])[("WH1-RED", "RECALLED")] == 6
-    quality = actor_of(make_user(db, "qiu", "quality_manager"))
+    quality = actor_of(make_user(db, "qiu", "quality"))
     with pytest.raises(SignatureRequired):
         service.close_recall(db, actor=quality, recall_no=no, password="", report="r")
     service.record_notification(db, actor=history.manager, recall_no=no, partner="HOSP2-CARD")

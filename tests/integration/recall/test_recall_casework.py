@@ -34,7 +34,7 @@ def history(db):
 
 @pytest.fixture
 def quality(db):
-    return actor_of(make_user(db, "qiu", "quality_manager", display_name="Qiu Quality"))
+    return actor_of(make_user(db, "qiu", "quality", display_name="Qiu Quality"))
 
 
 def opened(db, history, *, mock=False):
