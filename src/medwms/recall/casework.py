@@ -17,6 +17,7 @@ from medwms.auth.guard import require_every_warehouse
 from medwms.auth.rules import Actor
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
+from medwms.core.reasons import Reason
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
@@ -36,6 +37,9 @@ from medwms.recall.service import (
     _view,
 )
 from medwms.recall.tables import RecallCase, RecallNotice
+
+DESTROYED_IN_RECALL = Reason("RECALL_DESTROYED", "recall {recall_no}: destroyed: {reason}",
+                             "召回 {recall_no}：销毁：{reason}")
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,8 @@ def destroy_recalled_units(db: Database, *, actor: Actor, recall_no: str,
                                               destruction.reason)
         if problems:
             raise BadRecall(problems)
-        reason = f"recall {case.recall_no}: destroyed: {destruction.reason.strip()}"[:300]
+        reason = DESTROYED_IN_RECALL.text(recall_no=case.recall_no,
+                                          reason=destruction.reason.strip())[:300]
         post(session, actor=actor, doc_type=DOC_TYPE, doc_no=case.recall_no,
              lines=_scrap_lines(held, destruction.quantity, reason))
         _audit(session, actor, "recall.destroy", case, location=location.code,

@@ -84,6 +84,8 @@ def test_open_recall_notice_report_and_signed_close(client, db):
                                                            "consignees_listed"]
     report = pdf_text(client.get(f"/api/v1/recalls/{no}/report.pdf?lang=en").content)
     assert "Reconciliation" in report and "HOSP1" in report
+    assert "Notices sent" in report and "E-mail" in report and "qa@hosp1.cn" in report
+    assert "Dr Liu 139 0000 0000" in report
 
 
 def test_empty_scope_is_refused_with_422(client):

@@ -246,3 +246,12 @@ def test_only_recall_managers_record_notices(db, history):
     picker = actor_of(make_user(db, "pete", "picker"))
     with pytest.raises(PermissionDenied):
         notify(db, picker, no, "HOSP1")
+
+
+def test_the_destruction_reason_reads_in_chinese_on_the_pages():
+    from medwms.recall.casework import DESTROYED_IN_RECALL
+    from medwms.web.reasons import reason_words
+
+    stored = DESTROYED_IN_RECALL.text(recall_no="RCL-1", reason="incinerated")
+    assert reason_words(stored, "zh-CN") == "召回 RCL-1：销毁：incinerated"
+    assert reason_words(stored, "en") == stored
