@@ -16,6 +16,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     INTEGRATOR = "integrator"
     SHIPPER = "shipper"
+    QUALITY_MANAGER = "quality"  # 质量负责人: quality decisions, recalls and their signatures
 
 
 class Perm(StrEnum):
@@ -57,6 +58,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_READ}),
     Role.INTEGRATOR: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.RECEIVE, Perm.STOCK_MOVE,
                                         Perm.ORDERS_MANAGE}),
+    Role.QUALITY_MANAGER: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS, Perm.RECALL_MANAGE,
+                                             Perm.AUDIT_READ}),
 }
 
 

@@ -192,6 +192,7 @@ USERS: tuple[tuple[Role, str], ...] = (
     (Role.SHIPPER, "发货员 Shipper"),
     (Role.AUDITOR, "审计员 Auditor"),
     (Role.INTEGRATOR, "接口账号 Integrator"),
+    (Role.QUALITY_MANAGER, "质量负责人 Quality manager"),
 )
 
 

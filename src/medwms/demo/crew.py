@@ -16,14 +16,15 @@ from medwms.demo.catalogue import demo_password
 
 @dataclass(frozen=True)
 class Crew:
-    """The demo users who work the demo's day, and whether the manager can still sign."""
+    """The demo users who work the demo's day, and whether the quality manager can still sign."""
 
     receiver: Actor
     picker: Actor
     verifier: Actor
     shipper: Actor
     manager: Actor
-    manager_signs: bool  # the manager's demo password still works (an e-signature needs it)
+    quality: Actor
+    quality_signs: bool  # the quality manager's demo password still works (a signature needs it)
 
 
 def actor_of(session: Session, role: Role) -> Actor:
@@ -33,12 +34,18 @@ def actor_of(session: Session, role: Role) -> Actor:
 
 
 def crew(db: Database) -> Crew:
-    """The demo's receiver, picker, verifier, shipper and manager."""
+    """The demo's receiver, picker, verifier, shipper, manager and quality manager."""
     with db.reading() as session:
-        manager = session.scalars(select(User).where(User.username == Role.MANAGER.value)).one()
-        signs = password_matches(manager.password_hash, demo_password(Role.MANAGER))
         return Crew(receiver=actor_of(session, Role.RECEIVER),
                     picker=actor_of(session, Role.PICKER),
                     verifier=actor_of(session, Role.VERIFIER),
                     shipper=actor_of(session, Role.SHIPPER),
-                    manager=actor_of(session, Role.MANAGER), manager_signs=signs)
+                    manager=actor_of(session, Role.MANAGER),
+                    quality=actor_of(session, Role.QUALITY_MANAGER),
+                    quality_signs=_signs(session, Role.QUALITY_MANAGER))
+
+
+def _signs(session: Session, role: Role) -> bool:
+    """Whether the demo user of `role` still has the published demo password."""
+    user = session.scalars(select(User).where(User.username == role.value)).one()
+    return password_matches(user.password_hash, demo_password(role))

@@ -3,7 +3,7 @@
 Every step is the service a person's scan or click calls, in the name of the role doing it
 on the floor: the manager creates and waves the order, the picker picks, the verifier
 re-scans, the shipper packs and ships. The mock recall is drilled on the shipped lot: opened,
-the hospital notified and acknowledging, closed with the manager's signature.
+the hospital notified and acknowledging, closed with the quality manager's signature.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def drill_mock_recall(db: Database, *, crew: Crew) -> bool:
                        risk_class="III", mock=True)
     record_notification(db, actor=crew.manager, recall_no=case.recall_no, partner=CUSTOMER)
     record_acknowledgement(db, actor=crew.manager, recall_no=case.recall_no, partner=CUSTOMER)
-    if crew.manager_signs:
-        close_recall(db, actor=crew.manager, recall_no=case.recall_no,
-                     password=demo_password(Role.MANAGER), report=REPORT)
+    if crew.quality_signs:
+        close_recall(db, actor=crew.quality, recall_no=case.recall_no,
+                     password=demo_password(Role.QUALITY_MANAGER), report=REPORT)
     return True

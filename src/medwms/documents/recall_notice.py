@@ -60,6 +60,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "notified_event": ("已通知", "Notified"), "acknowledged_event": ("已回执", "Acknowledged"),
     "returned_event": ("退回入库", "Returned"), "event": ("事件", "Event"),
     "detail": ("说明", "Detail"), "time": ("时间", "Time"),
+    "notice_event": ("发出通知", "Notice sent"), "destroyed_event": ("销毁", "Destroyed"),
+    "notices": ("通知记录", "Notices sent"), "channel": ("方式", "Channel"),
+    "recipient": ("被通知人及联系方式", "Person notified, contact"), "sent": ("发出时间", "Sent"),
+    "PHONE": ("电话", "Phone"), "EMAIL": ("电子邮件", "E-mail"), "FAX": ("传真", "Fax"),
+    "LETTER": ("信函", "Letter"), "IN_PERSON": ("当面", "In person"),
 }
 CLASSES = {"I": ("一级", "Class I"), "II": ("二级", "Class II"), "III": ("三级", "Class III")}
 TIMEZONE = "Asia/Shanghai"
@@ -158,12 +163,14 @@ def recall_report_pdf(view: RecallView, timeline: list[dict[str, Any]], *,
                  [_t("signature", lang), view.closing_report.get("signature", "")]]
     events: list[list[object]] = [
         [_t("time", lang), _t("event", lang), _t("detail", lang)],
-        *([local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang), e["detail"]]
+        *([local_text(e["at"], TIMEZONE), _t(_event_key(e["event"]), lang),
+           f"{_t(e['channel'], lang)} · {e['detail']}" if e.get("channel") else e["detail"]]
           for e in timeline)]
     story = [
         *_title(view, "report", lang, st), _table(head, [45, 135], st), Spacer(1, 5 * mm),
         _p(_t("timeline", lang), st.heading),
         _table(events, [50, 45, 85], st, header=True), Spacer(1, 5 * mm),
+        _p(_t("notices", lang), st.heading), _notices(view, lang, st), Spacer(1, 5 * mm),
         _p(_t("reconciliation", lang), st.heading), _totals(view, lang, st), Spacer(1, 3 * mm),
         _per_consignee(view, lang, st)]
     return _document(f"{_t('report', lang)} {view.recall_no}", story)
@@ -171,7 +178,17 @@ def recall_report_pdf(view: RecallView, timeline: list[dict[str, Any]], *,
 
 def _event_key(event: str) -> str:
     return {"opened": "opened_event", "notified": "notified_event",
-            "acknowledged": "acknowledged_event", "returned": "returned_event"}.get(event, event)
+            "acknowledged": "acknowledged_event", "returned": "returned_event",
+            "notice": "notice_event", "destroyed": "destroyed_event"}.get(event, event)
+
+
+def _notices(view: RecallView, lang: str, st: Styles) -> Table:
+    rows: list[list[object]] = [[_t(k, lang) for k in ("consignee", "channel", "recipient",
+                                                       "sent")]]
+    rows += [[c.partner, _t(n.channel, lang), n.recipient,
+              local_text(n.sent_at, TIMEZONE, seconds=False)]
+             for c in view.consignees for n in c.notices]
+    return _table(rows, [40, 25, 80, 35], st, header=True)
 
 
 def _totals(view: RecallView, lang: str, st: Styles) -> Table:

@@ -9,11 +9,14 @@
     RecallClosed(Conflict)           409  the case is already closed
     NotRecallRedZone(Conflict)       409  a recalled return must go into a REJECTED-kind zone
     ReturnExceedsShipped(Conflict)   409  more units back than the consignee still holds
+    RecallNotClosable(Conflict)      409  consignees not notified, or units not accounted for
+    NotRecalledHere(Conflict)        409  no recalled units of that lot/serial at that location
+    SignerNotQualityManager(PermissionDenied) 403  only a quality manager signs a recall closed
 """
 
 from __future__ import annotations
 
-from medwms.core.errors import Conflict, NotFound, ValidationError
+from medwms.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 
 class NoSuchLot(NotFound):
@@ -81,3 +84,39 @@ class ReturnExceedsShipped(Conflict):
                   "{recall_no}; {quantity} given.")
     message_zh = ("{partner} 在召回单 {recall_no} 下批号 {lot} 最多可退回 {open_qty}，"
                   "登记了 {quantity}。")
+
+
+class RecallNotClosable(Conflict):
+    code = "RECALL_NOT_CLOSABLE"
+    message_en = ("Recall {recall_no} cannot be closed yet. Not notified: {not_notified}. "
+                  "Units not accounted for (shipped, not used, returned or destroyed): "
+                  "{outstanding}.")
+    message_zh = ("召回单 {recall_no} 尚不能关闭。未通知的收货单位：{not_notified}。"
+                  "未核清的产品（已发货但未登记使用、退回或销毁）：{outstanding}。")
+
+    def __init__(self, recall_no: str, not_notified: tuple[str, ...],
+                 outstanding: tuple[tuple[str, int], ...]) -> None:
+        super().__init__(recall_no=recall_no, not_notified_partners=list(not_notified),
+                         outstanding_units=dict(outstanding))
+
+    def _fields_for(self, language: str) -> dict[str, object]:
+        none = "无" if language.lower().startswith("zh") else "none"
+        told = self.fields["not_notified_partners"]
+        out = self.fields["outstanding_units"]
+        return {"recall_no": self.fields["recall_no"],
+                "not_notified": ", ".join(told) or none,
+                "outstanding": ", ".join(f"{p} {n}" for p, n in out.items()) or none}
+
+
+class NotRecalledHere(Conflict):
+    code = "RECALL_NOTHING_HELD_HERE"
+    message_en = "No units of {unit} of recall {recall_no} are held RECALLED at {location}."
+    message_zh = "库位 {location} 没有召回单 {recall_no} 封存的 {unit}。"
+
+
+class SignerNotQualityManager(PermissionDenied):
+    code = "RECALL_SIGNER_NOT_QUALITY_MANAGER"
+    message_en = ("Only a quality manager signs a recall closed; {user} is not one. "
+                  "Ask a quality manager to sign recall {recall_no}.")
+    message_zh = ("只有质量负责人可以签字关闭召回；{user} 不是质量负责人。"
+                  "请由质量负责人签署召回单 {recall_no}。")

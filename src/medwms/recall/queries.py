@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,11 +12,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
-from medwms.ledger.tables import Movement, MovementKind
-from medwms.masterdata.tables import Item, Packaging, Partner
+from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
+from medwms.masterdata.tables import Item, Location, Packaging, Partner
 from medwms.recall import rules
 from medwms.recall.errors import RecallNotFound
-from medwms.recall.tables import RecallCase, RecallConsignee
+from medwms.recall.tables import RecallCase, RecallConsignee, RecallNotice
+
+# The timeline's event for a movement under the recall number (others are the blocking).
+EVENT_OF_KIND: dict[str, str] = {MovementKind.RETURN: "returned", MovementKind.SCRAP: "destroyed"}
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """One notice sent to a consignee."""
+
+    channel: str
+    recipient: str
+    sent_at: datetime
+    note: str
+    recorded_at: datetime
+    recorded_by: str | None
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,11 @@ class ConsigneeView:
     units: list[dict[str, Any]]
     note: str
     name_en: str = ""
+    notices: list[NoticeView] = field(default_factory=list)
+
+    @property
+    def notified(self) -> bool:
+        return self.notified_at is not None
 
 
 @dataclass(frozen=True)
@@ -115,11 +136,27 @@ def consignee_views(session: Session, recall_id: int) -> list[ConsigneeView]:
     rows = session.execute(select(RecallConsignee, Partner)
                            .join(Partner, Partner.id == RecallConsignee.partner_id)
                            .where(RecallConsignee.recall_id == recall_id)
-                           .order_by(Partner.code))
-    return [_consignee_view(row, partner) for row, partner in rows]
+                           .order_by(Partner.code)).all()
+    notices = _notices(session, recall_id)
+    return [_consignee_view(row, partner, notices.get(row.id, [])) for row, partner in rows]
 
 
-def _consignee_view(row: RecallConsignee, partner: Partner) -> ConsigneeView:
+def _notices(session: Session, recall_id: int) -> dict[int, list[NoticeView]]:
+    """The notices of a recall by consignee row, oldest first."""
+    rows = session.execute(select(RecallNotice, User.username)
+                           .outerjoin(User, User.id == RecallNotice.recorded_by)
+                           .where(RecallNotice.recall_id == recall_id)
+                           .order_by(RecallNotice.sent_at, RecallNotice.id))
+    out: dict[int, list[NoticeView]] = defaultdict(list)
+    for notice, username in rows:
+        out[notice.consignee_id].append(NoticeView(
+            notice.channel, notice.recipient, notice.sent_at, notice.note, notice.recorded_at,
+            username))
+    return out
+
+
+def _consignee_view(row: RecallConsignee, partner: Partner,
+                    notices: list[NoticeView]) -> ConsigneeView:
     figures = rules.Accounting(row.shipped_qty, row.returned_qty, row.destroyed_qty,
                                row.used_qty)
     return ConsigneeView(
@@ -127,7 +164,8 @@ def _consignee_view(row: RecallConsignee, partner: Partner) -> ConsigneeView:
         contact=partner.contact, shipped=row.shipped_qty, returned=row.returned_qty,
         destroyed=row.destroyed_qty, used=row.used_qty, outstanding=figures.outstanding,
         notified_at=row.notified_at, acknowledged_at=row.acknowledged_at,
-        units=json.loads(row.units or "[]"), note=row.note, name_en=partner.name_en)
+        units=json.loads(row.units or "[]"), note=row.note, name_en=partner.name_en,
+        notices=notices)
 
 
 def _figures(blocked: int, consignees: list[ConsigneeView]) -> dict[str, int]:
@@ -189,12 +227,14 @@ def timeline(session: Session, view: RecallView) -> list[dict[str, Any]]:
                        "detail": f"{len(view.consignees)} / {view.response_ms} ms"})
     for c in view.consignees:
         for at, name in ((c.notified_at, "notified"), (c.acknowledged_at, "acknowledged")):
-            if at is not None:
+            if at is not None and not (name == "notified" and c.notices):
                 events.append({"at": at, "event": name, "detail": c.partner})
+        events.extend({"at": n.sent_at, "event": "notice", "channel": n.channel,
+                       "detail": f"{c.partner} · {n.recipient}"} for n in c.notices)
     for kind, at, quantity in session.execute(
             select(Movement.kind, Movement.created_at, Movement.quantity)
             .where(Movement.doc_type == "RCL", Movement.doc_no == view.recall_no)):
-        name = "returned" if kind == MovementKind.RETURN else "blocked"
+        name = EVENT_OF_KIND.get(str(kind), "blocked")
         events.append({"at": at, "event": name, "detail": str(quantity)})
     if view.closed_at:
         events.append({"at": view.closed_at, "event": "closed", "detail": view.closed_by})
@@ -211,3 +251,79 @@ def _merge_blocks(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             out.append(dict(event))
     return out
+
+
+UnitKey = tuple[str | None, str | None]
+
+
+def lot_units(session: Session, view: RecallView) -> list[rules.LotUnits]:
+    """Per lot (or serial) of a recall: shipped to its consignees, returned by them (before
+    the recall too), destroyed under the recall, and still held RECALLED in our stock."""
+    case = find_case(session, view.recall_no)
+    shipped: dict[UnitKey, int] = defaultdict(int)
+    for consignee in view.consignees:
+        for unit in consignee.units:
+            shipped[(unit.get("lot"), unit.get("serial"))] += int(unit.get("quantity") or 0)
+    returned = _returned(session, case, set(shipped))
+    destroyed = _destroyed(session, view.recall_no)
+    held: dict[UnitKey, int] = defaultdict(int)
+    for place in held_locations(session, view):
+        held[(place["lot"], place["serial"])] += place["quantity"]
+    keys = sorted(set(shipped) | set(destroyed) | set(held),
+                  key=lambda k: (k[0] or "", k[1] or ""))
+    return [rules.LotUnits(lot, serial, shipped.get((lot, serial), 0),
+                           returned.get((lot, serial), 0), destroyed.get((lot, serial), 0),
+                           held.get((lot, serial), 0)) for lot, serial in keys]
+
+
+def _units_of(query: Any) -> Any:
+    return (query.outerjoin(Lot, Lot.id == Movement.lot_id)
+            .outerjoin(SerialUnit, SerialUnit.id == Movement.serial_id))
+
+
+def _returned(session: Session, case: RecallCase, shipped: set[UnitKey]) -> dict[UnitKey, int]:
+    """Units of the shipped lots/serials the recall's consignees sent back, by lot/serial."""
+    partners = select(RecallConsignee.partner_id).where(RecallConsignee.recall_id == case.id)
+    rows = session.execute(_units_of(
+        select(Lot.lot_no, SerialUnit.serial, Movement.quantity))
+        .where(Movement.item_id == case.item_id, Movement.kind == MovementKind.RETURN,
+               Movement.partner_id.in_(partners)))
+    out: dict[UnitKey, int] = defaultdict(int)
+    for lot, serial, quantity in rows:
+        if (lot, serial) in shipped:
+            out[(lot, serial)] += quantity
+    return dict(out)
+
+
+def _destroyed(session: Session, recall_no: str) -> dict[UnitKey, int]:
+    """Units destroyed under a recall (SCRAP movements), by lot/serial."""
+    rows = session.execute(_units_of(
+        select(Lot.lot_no, SerialUnit.serial, Movement.quantity))
+        .where(Movement.doc_type == "RCL", Movement.doc_no == recall_no,
+               Movement.kind == MovementKind.SCRAP))
+    out: dict[UnitKey, int] = defaultdict(int)
+    for lot, serial, quantity in rows:
+        out[(lot, serial)] += quantity
+    return out
+
+
+def held_locations(session: Session, view: RecallView) -> list[dict[str, Any]]:
+    """Where the recall's RECALLED units are held: location, lot, serial, quantity."""
+    case = find_case(session, view.recall_no)
+    touched = select(Movement.lot_id, Movement.serial_id).where(
+        Movement.doc_type == "RCL", Movement.doc_no == view.recall_no).distinct().subquery()
+    rows = session.execute(
+        select(Location.code, Lot.lot_no, SerialUnit.serial, Stock.quantity)
+        .join(touched, (touched.c.lot_id.is_not_distinct_from(Stock.lot_id))
+              & (touched.c.serial_id.is_not_distinct_from(Stock.serial_id)))
+        .join(Location, Location.id == Stock.location_id)
+        .outerjoin(Lot, Lot.id == Stock.lot_id)
+        .outerjoin(SerialUnit, SerialUnit.id == Stock.serial_id)
+        .where(Stock.item_id == case.item_id, Stock.status == Status.RECALLED,
+               Stock.quantity > 0)
+        .order_by(Location.code, Lot.lot_no, SerialUnit.serial))
+    merged: dict[tuple[str, str | None, str | None], int] = defaultdict(int)
+    for code, lot, serial, quantity in rows:
+        merged[(code, lot, serial)] += quantity
+    return [{"location": code, "lot": lot, "serial": serial, "quantity": quantity}
+            for (code, lot, serial), quantity in merged.items()]

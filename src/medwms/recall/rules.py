@@ -208,3 +208,96 @@ def reconcile(blocked_in_stock: int, rows: Iterable[Accounting]) -> Reconciliati
     return Reconciliation(blocked_in_stock, sum(r.shipped for r in rows),
                           sum(r.returned for r in rows), sum(r.destroyed for r in rows),
                           sum(r.used for r in rows))
+
+
+# How a recall notice reached a consignee.
+NOTICE_CHANNELS = ("PHONE", "EMAIL", "FAX", "LETTER", "IN_PERSON")
+# The role whose holders may sign a recall closed (a quality decision, not a warehouse one).
+QUALITY_MANAGER = "quality"
+CLOSE_MEANING = "recall closed"
+
+
+def notice_problems(channel: str, recipient: str, sent_at: datetime,
+                    now: datetime) -> list[Problem]:
+    """A notice names its channel and the person reached, and was not sent in the future."""
+    found = []
+    if channel not in NOTICE_CHANNELS:
+        found.append(Problem(bilingual("choose how the notice was sent: phone, e-mail, fax, "
+                                       "letter or in person",
+                                       "请选择通知方式：电话、电子邮件、传真、信函或当面"),
+                             column="channel", value=channel))
+    if not recipient.strip():
+        found.append(Problem(bilingual("name the person notified and how to reach them",
+                                       "请填写被通知人及其联系方式"), column="recipient"))
+    if sent_at > now:
+        found.append(Problem(bilingual("the notice cannot have been sent in the future",
+                                       "通知时间不能晚于现在"),
+                             column="sent_at", value=sent_at.isoformat()))
+    return found
+
+
+def may_sign_close(roles: Iterable[str]) -> bool:
+    """Only a quality manager signs a recall closed."""
+    return QUALITY_MANAGER in set(roles)
+
+
+@dataclass(frozen=True)
+class ConsigneeState:
+    """What closing needs to know of one consignee: told yet, and units not accounted for."""
+
+    partner: str
+    notified: bool
+    outstanding: int
+
+
+@dataclass(frozen=True)
+class CloseBlockers:
+    """Why a recall cannot be closed yet: consignees not notified, units not accounted for."""
+
+    not_notified: tuple[str, ...]
+    outstanding: tuple[tuple[str, int], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.not_notified or self.outstanding)
+
+
+def close_blockers(consignees: Iterable[ConsigneeState], *, mock: bool) -> CloseBlockers:
+    """A recall closes once every consignee is notified and, unless it is a drill (whose
+    units are never called back), every shipped unit is used, returned or destroyed."""
+    rows = list(consignees)
+    return CloseBlockers(
+        tuple(c.partner for c in rows if not c.notified),
+        () if mock else tuple((c.partner, c.outstanding) for c in rows if c.outstanding > 0))
+
+
+@dataclass(frozen=True)
+class LotUnits:
+    """One lot or serial of a recall: shipped, back, destroyed by us, still held, still out."""
+
+    lot: str | None
+    serial: str | None
+    shipped: int
+    returned: int
+    destroyed: int
+    in_stock: int
+
+    @property
+    def outstanding(self) -> int:
+        """Units shipped that have not come back (the consignees report what became of them)."""
+        return max(0, self.shipped - self.returned)
+
+
+def destruction_problems(quantity: int, held: int, reason: str) -> list[Problem]:
+    """A destruction names its reason and takes no more than the recalled units held there."""
+    found = []
+    if quantity <= 0:
+        found.append(Problem(bilingual("the quantity must be above zero", "数量须大于零"),
+                             column="quantity", value=str(quantity)))
+    elif quantity > held:
+        found.append(Problem(bilingual(f"only {held} recalled units are held there",
+                                       f"该处仅有 {held} 件召回封存产品"),
+                             column="quantity", value=str(quantity)))
+    if not reason.strip():
+        found.append(Problem(bilingual("say why and how the units are destroyed",
+                                       "请填写销毁原因及方式"), column="reason"))
+    return found

@@ -42,9 +42,11 @@ from medwms.recall.errors import (
     EmptyScope,
     NotRecallRedZone,
     RecallClosed,
+    RecallNotClosable,
     RecallNotFound,
     ReturnExceedsShipped,
     SignatureRequired,
+    SignerNotQualityManager,
 )
 from medwms.recall.tables import RecallCase, RecallConsignee
 from medwms.shipping.tables import Shipment
@@ -374,17 +376,21 @@ def _return_line(session: Session, case: RecallCase, row: RecallConsignee, locat
 
 def close_recall(db: Database, *, actor: Actor, recall_no: str, password: str,
                  report: str) -> queries.RecallView:
-    """Close a recall with an electronic signature and the closing report."""
+    """Close a recall, signed by a quality manager, once every consignee is notified and
+    every shipped unit is accounted for (used, returned or destroyed)."""
     require_every_warehouse(actor, MANAGE)
     if not password:
         raise SignatureRequired(recall_no)
     if not report.strip():
         raise BadRecall("a closing report is required", field="report")
+    if not rules.may_sign_close(actor.roles):
+        raise SignerNotQualityManager(user=actor.username, recall_no=recall_no)
     with db.unit_of_work() as uow:
         session = uow.session
         case = _case(session, recall_no)
+        _check_closable(session, case)
         signature = reauthenticate(session, actor=actor, password=password,
-                                   meaning="recall closed", record_ref=f"recall:{recall_no}")
+                                   meaning=rules.CLOSE_MEANING, record_ref=f"recall:{recall_no}")
         figures = queries.reconciliation(session, case)
         case.status, case.closed_at, case.closed_by = "CLOSED", utc_now(), actor.user_id
         case.signature_audit_id = signature.audit_id
@@ -394,3 +400,17 @@ def close_recall(db: Database, *, actor: Actor, recall_no: str, password: str,
         _audit(session, actor, "recall.close", case)
         uow.commit()
     return _view(db, recall_no)
+
+
+def _check_closable(session: Session, case: RecallCase) -> None:
+    rows = session.scalars(select(RecallConsignee).where(RecallConsignee.recall_id == case.id)
+                           .order_by(RecallConsignee.id).with_for_update()).all()
+    codes = {partner_id: code for partner_id, code in session.execute(
+        select(Partner.id, Partner.code).where(Partner.id.in_({r.partner_id for r in rows})))}
+    blockers = rules.close_blockers(
+        (rules.ConsigneeState(codes[row.partner_id], row.notified_at is not None,
+                              rules.Accounting(row.shipped_qty, row.returned_qty,
+                                               row.destroyed_qty, row.used_qty).outstanding)
+         for row in rows), mock=case.mock)
+    if blockers:
+        raise RecallNotClosable(case.recall_no, blockers.not_notified, blockers.outstanding)

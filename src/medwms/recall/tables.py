@@ -48,3 +48,19 @@ class RecallConsignee(Base):
     destroyed_qty: Mapped[int] = mapped_column(Integer, default=0)
     used_qty: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RecallNotice(Base):
+    """One notice of a recall sent to a consignee: by which channel, to whom, when, by whom."""
+
+    __tablename__ = "recall_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recall_id: Mapped[int] = mapped_column(ForeignKey("recall_case.id"), index=True)
+    consignee_id: Mapped[int] = mapped_column(ForeignKey("recall_consignee.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # PHONE, EMAIL, FAX, LETTER, IN_PERSON
+    recipient: Mapped[str] = mapped_column(String(200))  # the person and their contact
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

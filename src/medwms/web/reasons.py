@@ -16,6 +16,7 @@ from medwms.demo.stock import OPENING_STOCK
 from medwms.picking.picks import LOT_SWAP, SERIAL_SWAP
 from medwms.picking.verification import RESOLVED
 from medwms.quality.rules import MEANING_WORDS, QC_REJECTED, QC_RELEASED, signature_words
+from medwms.recall.casework import DESTROYED_IN_RECALL
 from medwms.recall.service import RETURNED_IN_RECALL
 from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD
 from medwms.shipping.reasons import REASONS as SHIPPING
@@ -24,7 +25,8 @@ from medwms.web.menu import N_
 
 STORED: tuple[Reason, ...] = (HELD, ARRIVAL_OUTSIDE, QC_RELEASED, QC_REJECTED, *MEANING_WORDS,
                               HELD_BY_BREACH, DECIDED,
-                              RETURNED_IN_RECALL, LOT_SWAP, SERIAL_SWAP, *SHIPPING, OPENING_STOCK)
+                              DESTROYED_IN_RECALL, RETURNED_IN_RECALL, LOT_SWAP, SERIAL_SWAP,
+                              *SHIPPING, OPENING_STOCK)
 COUNT_REASONS = {"DAMAGED": N_("Damaged"), "FOUND": N_("Found"),
                  "MISCOUNTED": N_("Miscounted"), "THEFT": N_("Theft"),
                  "UNRECORDED_MOVE": N_("Unrecorded move"), "OTHER": N_("Other")}

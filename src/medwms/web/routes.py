@@ -23,10 +23,11 @@ from medwms.web.pages import (
     home,
     inbound,
     location_labels,
-    masterdata_files,
     masterdata,
+    masterdata_files,
     notices,
     recall,
+    recall_case,
     recall_form,
     sensor_form,
     stock,
@@ -58,9 +59,9 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   inbound.router, orders.router, picking.router,
                                   verification.router, shipping.router, returns.router,
                                   counting.router, counting_pages.router, sensor_form.router,
-                                  coldchain.router, recall_form.router, recall.router,
-                                  notices.router, demo_sheet.router, audit.router,
-                                  user_pages.router, masterdata.router)
+                                  coldchain.router, recall_form.router, recall_case.router,
+                                  recall.router, notices.router, demo_sheet.router,
+                                  audit.router, user_pages.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

@@ -11,7 +11,7 @@ from medwms.api.deps import get_actor
 from medwms.config import Settings
 from medwms.recall.trace import TOP_KEYS
 from tests.support.recall import STENT_GTIN, build_history
-from tests.support.users import PASSWORD
+from tests.support.users import PASSWORD, actor_of, make_user
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_unknown_lot_is_a_404_problem_with_a_clear_code(client):
     assert response.json()["code"] == "NO_SUCH_LOT" and "No such lot" in response.text
 
 
-def test_open_recall_notice_report_and_signed_close(client):
+def test_open_recall_notice_report_and_signed_close(client, db):
     opened = client.post("/api/v1/recalls", json={
         "gtin": STENT_GTIN, "lots": ["L1"], "reason": "sterility", "risk_class": "I"})
     assert opened.status_code == 201, opened.text
@@ -58,6 +58,22 @@ def test_open_recall_notice_report_and_signed_close(client):
     assert "召回" in pdf_text(client.get(
         f"/api/v1/recalls/{no}/consignees/HOSP1/notice.pdf?lang=zh-CN").content)
     assert client.post(f"/api/v1/recalls/{no}/consignees/HOSP1/acknowledged").status_code == 200
+    notice = client.post(f"/api/v1/recalls/{no}/consignees/HOSP1/notices",
+                         json={"channel": "EMAIL", "recipient": "qa@hosp1.cn", "note": "sent"})
+    assert notice.status_code == 200, notice.text
+    assert notice.json()["consignees"][0]["notices"][0]["channel"] == "EMAIL"
+    quality = make_user(db, "qiu", "quality")
+    client.app.dependency_overrides[get_actor] = lambda: actor_of(quality)
+    refused = client.post(f"/api/v1/recalls/{no}/close",
+                          json={"report": "done", "password": PASSWORD},
+                          headers={"Accept-Language": "en"})
+    assert refused.status_code == 409 and refused.json()["code"] == "RECALL_NOT_CLOSABLE"
+    assert "Not notified: HOSP2-CARD" in refused.json()["detail"]
+    client.post(f"/api/v1/recalls/{no}/consignees/HOSP2-CARD/notices",
+                json={"channel": "PHONE", "recipient": "Dr Liu 139 0000 0000"})
+    for partner, used in (("HOSP1", 17), ("HOSP2-CARD", 10)):
+        client.post(f"/api/v1/recalls/{no}/consignees/{partner}/report",
+                    json={"used": used, "destroyed": 0})
     unsigned = client.post(f"/api/v1/recalls/{no}/close", json={"report": "done"})
     assert unsigned.status_code == 422 and unsigned.json()["code"] == "SIGNATURE_REQUIRED"
     closed = client.post(f"/api/v1/recalls/{no}/close",
@@ -68,6 +84,8 @@ def test_open_recall_notice_report_and_signed_close(client):
                                                            "consignees_listed"]
     report = pdf_text(client.get(f"/api/v1/recalls/{no}/report.pdf?lang=en").content)
     assert "Reconciliation" in report and "HOSP1" in report
+    assert "Notices sent" in report and "E-mail" in report and "qa@hosp1.cn" in report
+    assert "Dr Liu 139 0000 0000" in report
 
 
 def test_empty_scope_is_refused_with_422(client):
@@ -87,3 +105,19 @@ def test_epcis_endpoint_serves_json_ld(client):
     response = client.get("/api/v1/trace/epcis", params={"gtin": STENT_GTIN, "lot": "L1"})
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.json()["type"] == "EPCISDocument"
+
+
+def test_block_again_and_destroy_through_the_api(client):
+    no = client.post("/api/v1/recalls", json={
+        "gtin": STENT_GTIN, "lots": ["L1"], "reason": "sterility", "risk_class": "I"}).json()[
+        "recall_no"]
+    again = client.post(f"/api/v1/recalls/{no}/block")
+    assert again.status_code == 200 and again.json()["newly_blocked"] == 0
+    destroyed = client.post(f"/api/v1/recalls/{no}/destructions", json={
+        "location": "WH1-A-01", "lot": "L1", "quantity": 2, "reason": "crushed and incinerated"})
+    assert destroyed.status_code == 200, destroyed.text
+    timeline = client.get(f"/api/v1/recalls/{no}").json()["timeline"]
+    assert [e["detail"] for e in timeline if e["event"] == "destroyed"] == ["2"]
+    too_many = client.post(f"/api/v1/recalls/{no}/destructions", json={
+        "location": "WH1-A-01", "lot": "L1", "quantity": 999, "reason": "x"})
+    assert too_many.status_code == 422 and too_many.json()["code"] == "RECALL_INVALID"

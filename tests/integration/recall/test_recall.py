@@ -24,7 +24,7 @@ from medwms.recall.errors import (
 )
 from medwms.recall.rules import Scope
 from tests.support.recall import PACER_GTIN, STENT_GTIN, build_history, row_of, stock_of
-from tests.support.users import PASSWORD
+from tests.support.users import PASSWORD, actor_of, make_user
 
 
 @pytest.fixture
@@ -144,12 +144,18 @@ def test_acknowledgement_report_return_and_close(db, history):
         == (20, 5, 9, 2, 4)
     assert hosp1.notified_at and hosp1.acknowledged_at
     assert stock_of(db, history.lot["L1"])[("WH1-RED", "RECALLED")] == 6
+    quality = actor_of(make_user(db, "qiu", "quality"))
     with pytest.raises(SignatureRequired):
-        service.close_recall(db, actor=history.manager, recall_no=no, password="", report="r")
-    closed = service.close_recall(db, actor=history.manager, recall_no=no, password=PASSWORD,
+        service.close_recall(db, actor=quality, recall_no=no, password="", report="r")
+    service.record_notification(db, actor=history.manager, recall_no=no, partner="HOSP2-CARD")
+    service.record_consignee_report(db, actor=history.manager, recall_no=no, partner="HOSP1",
+                                    used=9, destroyed=2)
+    service.record_consignee_report(db, actor=history.manager, recall_no=no,
+                                    partner="HOSP2-CARD", used=10, destroyed=0)
+    closed = service.close_recall(db, actor=quality, recall_no=no, password=PASSWORD,
                                   report="all consignees reached")
-    assert closed.status == "CLOSED" and closed.closed_by == "quinn"
-    assert closed.closing_report["totals"]["unaccounted"] == 4 + 10
+    assert closed.status == "CLOSED" and closed.closed_by == "qiu"
+    assert closed.closing_report["totals"]["unaccounted"] == 0
     assert closed.closing_report["signature"].endswith("recall closed")
     with pytest.raises(RecallClosed):
         service.record_acknowledgement(db, actor=history.manager, recall_no=no,
@@ -186,7 +192,6 @@ def test_stock_of_recall_is_consistent_with_movements(db, history):
 
 def test_only_recall_managers_may_open_a_recall(db, history):
     from medwms.core.errors import PermissionDenied
-    from tests.support.users import actor_of, make_user
 
     picker = actor_of(make_user(db, "pete", "picker"))
     with pytest.raises(PermissionDenied):

@@ -16,7 +16,7 @@ from medwms.core.clock import utc_now
 from medwms.core.fields import Code, Count, Day, Line, Moment, Note, Quantity
 from medwms.documents.recall_notice import recall_notice_pdf, recall_report_pdf
 from medwms.documents.trace_origin import full_trace
-from medwms.recall import queries, service
+from medwms.recall import casework, queries, service
 from medwms.recall.epcis import epcis_document
 from medwms.recall.rules import Scope
 from medwms.recall.trace import TraceQuery, jsonable
@@ -163,6 +163,55 @@ def acknowledged(recall_no: Code, partner: Code, db: DbDep, actor: ActorDep) -> 
     """Record the consignee's acknowledgement (server time)."""
     return _out(service.record_acknowledgement(db, actor=actor, recall_no=recall_no,
                                                partner=partner))
+
+
+class NoticeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["PHONE", "EMAIL", "FAX", "LETTER", "IN_PERSON"]
+    recipient: Line = Field(min_length=1, max_length=200,
+                            description="the person notified and how they were reached")
+    sent_at: Moment | None = Field(default=None, description="when it was sent; empty: now")
+    note: Note = Field(default="", max_length=2000)
+
+
+@router.post("/recalls/{recall_no}/consignees/{partner}/notices",
+             dependencies=[needs(service.MANAGE)])
+def notice(recall_no: Code, partner: Code, body: NoticeIn, db: DbDep,
+           actor: ActorDep) -> dict[str, Any]:
+    """Record a notice sent to the consignee: channel, person reached, when, a note."""
+    return _out(casework.record_notice(db, actor=actor, recall_no=recall_no,
+                                       notice=casework.NoticeIn(
+                                           partner=partner, channel=body.channel,
+                                           recipient=body.recipient, sent_at=body.sent_at,
+                                           note=body.note)))
+
+
+@router.post("/recalls/{recall_no}/block", dependencies=[needs(service.MANAGE)])
+def block(recall_no: Code, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """Block again every unit of the scope that is not RECALLED yet."""
+    blocked = casework.block_remaining(db, actor=actor, recall_no=recall_no)
+    return {"newly_blocked": blocked.newly_blocked, **_out(blocked.view)}
+
+
+class DestructionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    location: Line = Field(min_length=1, max_length=80)
+    quantity: Quantity = Field(gt=0)
+    reason: Note = Field(min_length=1, max_length=250, description="why and how")
+    lot: Line | None = Field(default=None, max_length=20)
+    serial: Line | None = Field(default=None, max_length=20)
+
+
+@router.post("/recalls/{recall_no}/destructions", dependencies=[needs(service.MANAGE)])
+def destruction(recall_no: Code, body: DestructionIn, db: DbDep,
+                actor: ActorDep) -> dict[str, Any]:
+    """Destroy recalled units held at a location (SCRAP movements with the reason)."""
+    return _out(casework.destroy_recalled_units(db, actor=actor, recall_no=recall_no,
+                                                destruction=casework.DestructionIn(
+                                                    location=body.location,
+                                                    quantity=body.quantity,
+                                                    reason=body.reason, lot=body.lot,
+                                                    serial=body.serial)))
 
 
 class ReportIn(BaseModel):

@@ -1,4 +1,5 @@
-"""Trace and recall pages: a trace with its timeline and consignee table; recall cases.
+"""Trace and recall pages: a trace with its timeline and consignee table; the recall list
+(one case is web/pages/recall_case.py).
 
 Words come from WORDS (zh-CN / en) rather than the shared catalogue, so these pages can be
 added without touching messages.po; the lead may move them into the catalogue later.
@@ -14,7 +15,6 @@ from fastapi.responses import HTMLResponse
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.errors import DomainError
-from medwms.core.fields import Code
 from medwms.documents.trace_origin import full_trace
 from medwms.recall import queries
 from medwms.recall.trace import TraceQuery
@@ -99,15 +99,3 @@ def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
     return render(request, "recall/list.html", visitor=visitor, t=words(visitor.lang),
                   rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE))
 
-
-@router.get("/recalls/{recall_no}", response_class=HTMLResponse,
-            dependencies=[needs(Perm.STOCK_READ)])
-def recall_page(request: Request, recall_no: Code, db: DbDep,
-                visitor: VisitorDep) -> HTMLResponse:
-    """One recall: the case, its timeline, consignees and reconciliation."""
-    require(visitor.actor, Perm.STOCK_READ)
-    with reading_as(db, visitor.actor) as session:
-        view = queries.recall_view(session, recall_no)
-        events = queries.timeline(session, view)
-    return render(request, "recall/case.html", visitor=visitor, t=words(visitor.lang),
-                  view=view, events=events)
