@@ -24,19 +24,16 @@ from medwms.core.ids import new_doc_no
 from medwms.core.reasons import Reason
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Warehouse
-from medwms.picking import pick_errors as errors
-from medwms.picking import pick_queries as queries
-from medwms.picking import verification_queries as records
-from medwms.picking.pick_rules import Discrepancy, UnitKey, classify, shortfalls
-from medwms.picking.tables import (
-    OrderLine,
-    OrderStatus,
-    OutboundOrder,
-    Pick,
-    Verification,
-    VerificationLine,
-)
-from medwms.picking.verification_queries import Tally, VerificationRecord, VerifyScan
+from medwms.orders.tables import OrderLine, OrderStatus, OutboundOrder
+from medwms.picking import errors as pick_errors
+from medwms.picking import queries
+from medwms.picking.rules import UnitKey
+from medwms.picking.tables import Pick
+from medwms.verification import errors
+from medwms.verification import queries as records
+from medwms.verification.queries import Tally, VerificationRecord, VerifyScan
+from medwms.verification.rules import Discrepancy, classify, shortfalls
+from medwms.verification.tables import Verification, VerificationLine
 
 
 class VerificationStatus(StrEnum):
@@ -202,7 +199,7 @@ def _check_scan(s: Session, verification: Verification, raw: str, scan_id: str,
     tally = None
     try:
         unit = queries.read_unit(s, raw, packs, local_date(now, timezone))
-    except errors.UnknownGtin:
+    except pick_errors.UnknownGtin:
         line.quantity, line.discrepancy = packs or 1, Discrepancy.EXTRA
     else:
         _require_serial(unit)
@@ -220,9 +217,9 @@ def _check_scan(s: Session, verification: Verification, raw: str, scan_id: str,
 
 def _require_serial(unit: queries.Unit) -> None:
     if "SERIAL" in unit.item.tracking and unit.serial_no is None:
-        raise errors.SerialRequired(item=unit.item.code)
+        raise pick_errors.SerialRequired(item=unit.item.code)
     if "SERIAL" in unit.item.tracking and unit.quantity != 1:
-        raise errors.SerialNeedsOneUnit(serial=unit.serial_no, quantity=unit.quantity)
+        raise pick_errors.SerialNeedsOneUnit(serial=unit.serial_no, quantity=unit.quantity)
 
 
 def _refuse_serial_twice(tally: Tally, unit: queries.Unit) -> None:

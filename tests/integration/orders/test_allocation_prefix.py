@@ -11,8 +11,8 @@ from sqlalchemy import event, select
 
 from medwms.core.db import Database
 from medwms.masterdata.tables import Partner
-from medwms.picking import allocation, candidates, orders, waves
-from medwms.picking.candidates import EXTRA_ROWS
+from medwms.orders import allocation, candidates, orders, waves
+from medwms.orders.candidates import EXTRA_ROWS
 from tests.support.picking import (
     MANAGER,
     NOW,

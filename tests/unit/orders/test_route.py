@@ -5,14 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medwms.picking.route import (
-    Stop,
-    nearest_neighbour,
-    plain_order,
-    plan,
-    tour_length,
-    two_opt,
-)
+from medwms.orders.route import Stop, nearest_neighbour, plain_order, plan, tour_length, two_opt
 
 STAGING = Stop("STG", 0, 0)
 

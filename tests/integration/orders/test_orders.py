@@ -10,8 +10,8 @@ from sqlalchemy import select
 from medwms.auth.tables import AuditRecord
 from medwms.core.errors import PermissionDenied, ValidationError
 from medwms.masterdata.tables import Item, Partner
-from medwms.picking import allocation, orders
-from medwms.picking.errors import (
+from medwms.orders import allocation, orders
+from medwms.orders.errors import (
     CustomerNotQualified,
     ItemNotRegistered,
     OrderExists,
@@ -19,8 +19,8 @@ from medwms.picking.errors import (
     OrderNotCancellable,
     OrderNotFound,
 )
-from medwms.picking.orders import LineIn, OrderIn
-from medwms.picking.tables import Allocation, OrderLine
+from medwms.orders.orders import LineIn, OrderIn
+from medwms.orders.tables import Allocation, OrderLine
 from tests.support.picking import (
     MANAGER,
     NOW,

@@ -4,11 +4,12 @@ wave's progress counter.
 `Wave.open_qty` holds the units of OPEN allocations still to pick, so a pick updates a
 counter instead of summing the wave (a wave of 10,000 lines costs a pick what a wave of
 one does). It is counted afresh (one aggregate) when it is NULL — cancelling allocations
-sets it so — and on the wave's first pick. When it reaches zero, an indexed EXISTS confirms
-that nothing is open before the wave is marked PICKED; a counter found wrong is counted
-afresh. An order is summed instead (its OPEN allocations, read with the pick's allocations:
-`pick_queries.open_of_order`), so a pick writes the order row only when its status changes
-(the first pick and the last). `OutboundOrder.open_qty` is no longer kept by picks.
+sets it so (medwms.orders.orders.forget_pick_progress) — and on the wave's first pick. When
+it reaches zero, an indexed EXISTS confirms that nothing is open before the wave is marked
+PICKED; a counter found wrong is counted afresh. An order is summed instead (its OPEN
+allocations, read with the pick's allocations: `queries.open_of_order`), so a pick writes
+the order row only when its status changes (the first pick and the last).
+`OutboundOrder.open_qty` is no longer kept by picks.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from medwms.picking.pick_queries import open_in
-from medwms.picking.tables import (
+from medwms.orders.tables import (
     Allocation,
     AllocationStatus,
     OrderLine,
@@ -28,6 +28,7 @@ from medwms.picking.tables import (
     OutboundOrder,
     Wave,
 )
+from medwms.picking.queries import open_in
 
 STARTED = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
 UNSTARTED_WAVE = "OPEN"
@@ -72,15 +73,6 @@ ADDING_PICKED = update(OrderLine).where(OrderLine.id == bindparam("line")).value
     picked_qty=OrderLine.picked_qty + bindparam("picked"))
 SETTING_STATUS = update(OutboundOrder).where(OutboundOrder.id == bindparam("order")).values(
     status=bindparam("new_status"))
-
-
-def forget_pick_progress(s: Session, *, waves: set[int], orders: set[int]) -> None:
-    """Have the next pick count these waves and orders afresh (their allocations changed)."""
-    if waves:
-        s.execute(update(Wave).where(Wave.id.in_(waves)).values(open_qty=None))
-    if orders:
-        s.execute(update(OutboundOrder).where(OutboundOrder.id.in_(orders))
-                  .values(open_qty=None))
 
 
 def _before(s: Session, counter: int | None, first: bool, condition: Any) -> int:

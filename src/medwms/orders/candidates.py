@@ -29,8 +29,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata.tables import Location, Owner, Zone
-from medwms.picking.rules import ALLOCATABLE, STORAGE_KIND, Candidate, Place
-from medwms.picking.tables import Allocation, AllocationStatus
+from medwms.orders.rules import ALLOCATABLE, STORAGE_KIND, Candidate, Place
+from medwms.orders.tables import Allocation, AllocationStatus
 
 EXTRA_ROWS = 3
 FIRST_SPAN, SPAN_GROWTH, MAX_SPAN = timedelta(days=31), 8, timedelta(days=3650)

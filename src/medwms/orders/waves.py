@@ -23,9 +23,9 @@ from medwms.core.db import Database
 from medwms.core.ids import new_doc_no
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Warehouse, Zone, ZoneKind
-from medwms.picking import queries, route
-from medwms.picking.allocation import ALLOCATABLE_ORDERS, allocate_locked
-from medwms.picking.errors import (
+from medwms.orders import queries, route
+from medwms.orders.allocation import ALLOCATABLE_ORDERS, allocate_locked
+from medwms.orders.errors import (
     NoStagingLocation,
     NothingAllocated,
     OrderInWave,
@@ -34,7 +34,7 @@ from medwms.picking.errors import (
     StagingNotShipping,
     WaveInvalid,
 )
-from medwms.picking.tables import (
+from medwms.orders.tables import (
     Allocation,
     AllocationStatus,
     OrderLine,

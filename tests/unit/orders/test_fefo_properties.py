@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medwms.core.clock import days_remaining, is_expired
-from medwms.picking.rules import (
+from medwms.orders.rules import (
     ALLOCATABLE,
     EXCLUDED_STATUSES,
     STORAGE_KIND,

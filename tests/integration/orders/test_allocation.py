@@ -10,9 +10,9 @@ from sqlalchemy import select
 from medwms.core.errors import PermissionDenied
 from medwms.ledger.tables import Stock
 from medwms.masterdata.tables import Partner
-from medwms.picking import allocation, orders
-from medwms.picking.errors import CustomerNotQualified, OrderNotAllocatable, OrderNotFound
-from medwms.picking.tables import Allocation
+from medwms.orders import allocation, orders
+from medwms.orders.errors import CustomerNotQualified, OrderNotAllocatable, OrderNotFound
+from medwms.orders.tables import Allocation
 from tests.support.picking import (
     MANAGER,
     NOW,

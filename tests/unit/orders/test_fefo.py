@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from medwms.core.clock import days_remaining
-from medwms.picking.rules import (
+from medwms.orders.rules import (
     EXCLUDED_STATUSES,
     Candidate,
     Need,

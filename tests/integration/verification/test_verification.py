@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from medwms.core.errors import DomainError
-from medwms.picking import picks, verification
-from medwms.picking import verification_queries as records
-from medwms.picking.tables import OrderLine
-from medwms.picking.verification_queries import pick_accuracy, shippable_units
+from medwms.orders.tables import OrderLine
+from medwms.picking import picks
+from medwms.verification import queries as records
+from medwms.verification import service as verification
+from medwms.verification.queries import pick_accuracy, shippable_units
 from tests.support.builders import NOW, gtin
 from tests.support.picks import (
     OTHER_GTIN,

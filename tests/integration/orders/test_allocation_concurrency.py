@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from medwms.ledger.tables import Stock
-from medwms.picking import orders, waves
-from medwms.picking.tables import Allocation, OrderLine
+from medwms.orders import orders, waves
+from medwms.orders.tables import Allocation, OrderLine
 from tests.support.picking import MANAGER, NOW, outbound, sale, stent, stock_in
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medwms.picking.pick_rules import Discrepancy, UnitKey, accuracy, classify, shortfalls
+from medwms.picking.rules import UnitKey
+from medwms.verification.rules import Discrepancy, accuracy, classify, shortfalls
 
 STENT_L1 = UnitKey(1, 10, None)
 PACER_P1 = UnitKey(2, 20, 201)

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from medwms.core.errors import ImportRejected
-from medwms.picking.importing import import_orders
+from medwms.orders.importing import import_orders
 from tests.support.picking import MANAGER, STENT_BOX, counts, outbound
 
 

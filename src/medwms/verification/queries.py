@@ -13,16 +13,13 @@ from medwms.auth.tables import User
 from medwms.barcode import ScanError, parse_scan, whole_item
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Partner, Warehouse
-from medwms.picking import pick_queries as queries
-from medwms.picking.pick_errors import VerificationNotFound
-from medwms.picking.pick_rules import Discrepancy, UnitKey, accuracy
-from medwms.picking.tables import (
-    OutboundOrder,
-    Pick,
-    Verification,
-    VerificationLine,
-    Wave,
-)
+from medwms.orders.tables import OutboundOrder, Wave
+from medwms.picking import queries
+from medwms.picking.rules import UnitKey
+from medwms.picking.tables import Pick
+from medwms.verification.errors import VerificationNotFound
+from medwms.verification.rules import Discrepancy, accuracy
+from medwms.verification.tables import Verification, VerificationLine
 
 SHORT_SHIP = "SHORT_SHIP"
 

@@ -31,22 +31,22 @@ from medwms.masterdata.fields import gtin as gtin_field
 from medwms.masterdata.rules import credential_problem
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Owner, Packaging, Partner, PartnerKind, Warehouse
-from medwms.picking import queries
-from medwms.picking.errors import (
+from medwms.orders import queries
+from medwms.orders.errors import (
     CustomerNotQualified,
     ItemNotRegistered,
     OrderExists,
     OrderInvalid,
     OrderNotCancellable,
 )
-from medwms.picking.pick_progress import forget_pick_progress
-from medwms.picking.tables import (
+from medwms.orders.tables import (
     Allocation,
     AllocationStatus,
     OrderKind,
     OrderLine,
     OrderStatus,
     OutboundOrder,
+    Wave,
 )
 
 CONSIGNEE_KIND = {OrderKind.SALE: PartnerKind.CUSTOMER,
@@ -351,3 +351,12 @@ def cancel_order(db: Database, *, actor: Actor, order_no: str, reason: str) -> q
         uow.commit()
     with reading_as(db, actor) as s:
         return queries.order_view(s, order.order_no)
+
+
+def forget_pick_progress(s: Session, *, waves: set[int], orders: set[int]) -> None:
+    """Have the next pick count these waves and orders afresh (their allocations changed)."""
+    if waves:
+        s.execute(update(Wave).where(Wave.id.in_(waves)).values(open_qty=None))
+    if orders:
+        s.execute(update(OutboundOrder).where(OutboundOrder.id.in_(orders))
+                  .values(open_qty=None))

@@ -1,6 +1,6 @@
 """Allocation: reserve FEFO stock for orders, lock only what is taken, and explain the choice.
 
-Reads are set-based and unlocked (medwms.picking.candidates: one query for the FEFO prefix of
+Reads are set-based and unlocked (medwms.orders.candidates: one query for the FEFO prefix of
 every item ordered, one for the stock passed over, one for what is already reserved); the
 rules decide every line in memory. Then, inside a savepoint, only the stock rows actually
 taken are locked FOR UPDATE in key order (the ledger's order, so allocation and posting never
@@ -34,11 +34,11 @@ from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.ledger.tables import Stock
 from medwms.masterdata.tables import Item, Packaging, Partner, Warehouse
-from medwms.picking import candidates, queries, rules
-from medwms.picking.errors import OrderNotAllocatable
-from medwms.picking.orders import check_gsp
-from medwms.picking.rules import Candidate, Decision, Need, Place, Policy
-from medwms.picking.tables import (
+from medwms.orders import candidates, queries, rules
+from medwms.orders.errors import OrderNotAllocatable
+from medwms.orders.orders import check_gsp
+from medwms.orders.rules import Candidate, Decision, Need, Place, Policy
+from medwms.orders.tables import (
     Allocation,
     AllocationStatus,
     OrderKind,

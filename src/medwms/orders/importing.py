@@ -21,7 +21,7 @@ from medwms.core.errors import ImportRejected, Problem
 from medwms.masterdata import fields
 from medwms.masterdata.reading import read_table
 from medwms.masterdata.rules import problem
-from medwms.picking import orders, queries
+from medwms.orders import orders, queries
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "order_no": ("order_no", "order", "出库单号"),

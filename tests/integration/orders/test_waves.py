@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from medwms.core.errors import PermissionDenied
 from medwms.masterdata.tables import Location, Zone
-from medwms.picking import allocation, orders, pick_queries, queries, waves
-from medwms.picking.errors import (
+from medwms.orders import allocation, orders, queries, waves
+from medwms.orders.errors import (
     NothingAllocated,
     OrderInWave,
     OrderNotFound,
@@ -19,7 +19,8 @@ from medwms.picking.errors import (
     WaveInvalid,
     WaveNotFound,
 )
-from medwms.picking.tables import Allocation, OutboundOrder, Wave
+from medwms.orders.tables import Allocation, OutboundOrder, Wave
+from medwms.picking import queries as pick_queries
 from tests.support.picking import (
     MANAGER,
     NOW,
