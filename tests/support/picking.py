@@ -19,8 +19,8 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
-from medwms.picking.orders import LineIn, OrderIn
-from medwms.picking.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.orders.orders import LineIn, OrderIn
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
 from tests.support.builders import gtin
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai, 2026-11-25

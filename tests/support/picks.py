@@ -21,15 +21,9 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner
-from medwms.picking.tables import (
-    Allocation,
-    OrderLine,
-    OutboundOrder,
-    Pick,
-    Verification,
-    VerificationLine,
-    Wave,
-)
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.picking.tables import Pick
+from medwms.verification.tables import Verification, VerificationLine
 from tests.support.builders import NOW, gtin, make_item, make_lot, make_serial
 from tests.support.putaway import Yard, add_location, add_zone, make_yard
 

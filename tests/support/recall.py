@@ -28,7 +28,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Stock
 from medwms.masterdata.tables import Item, Location, Partner, Warehouse, Zone
-from medwms.picking.tables import Allocation, OrderLine, OutboundOrder
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder
 from medwms.quality.tables import Inspection
 from medwms.receiving.tables import AdvanceNotice, Receipt
 from medwms.shipping.tables import Shipment, ShipmentLine

@@ -26,11 +26,10 @@ from medwms.demo.choose import scan_of, unit_gtin
 from medwms.demo.crew import crew
 from medwms.ledger.tables import Lot, Status, Stock
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone
-from medwms.picking import queries as picking
-from medwms.picking import verification
-from medwms.picking.orders import LineIn, OrderIn, create_order
+from medwms.orders import queries as order_queries
+from medwms.orders.orders import LineIn, OrderIn, create_order
+from medwms.orders.waves import create_wave
 from medwms.picking.picks import pick_unit
-from medwms.picking.waves import create_wave
 from medwms.putaway import service as putaway
 from medwms.quality import service as quality
 from medwms.quality.rules import Checks, Finding
@@ -38,6 +37,7 @@ from medwms.receiving import service as receiving
 from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.rules import OUR_FLEET
 from medwms.shipping.shipments import confirm_shipment
+from medwms.verification import service as verification
 from tests.support.demo import NOW, TODAY
 from tests.support.users import PASSWORD
 
@@ -102,7 +102,7 @@ def outbound(db: Database, warehouse: str, until: str, *, to_warehouse: str | No
         consignee=None if to_warehouse else CUSTOMER, lines=(LineIn(1, item=item),)))
     wave = create_wave(db, actor=team.manager, order_nos=[order.order_no])
     with db.reading() as s:
-        [allocation] = picking.order_view(s, order.order_no).lines[0].allocations
+        [allocation] = order_queries.order_view(s, order.order_no).lines[0].allocations
         expiry = s.scalar(select(Lot.expiry).join(Item, Item.id == Lot.item_id).where(
             Item.code == item, Lot.lot_no == allocation.lot))
         unit = scan_of(unit_gtin(s, item), lot=allocation.lot, serial=None, expiry=expiry)

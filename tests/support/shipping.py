@@ -21,14 +21,9 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
-from medwms.picking.tables import (
-    Allocation,
-    OrderLine,
-    OutboundOrder,
-    Pick,
-    Verification,
-    Wave,
-)
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.picking.tables import Pick
+from medwms.verification.tables import Verification
 from tests.support.builders import gtin
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

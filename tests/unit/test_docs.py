@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), REPO / "bench" / "README.md"]
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 # `docs/ledger.md`, `src/medwms/config.py`, [text](docs/x.md): paths, not commands or URLs
 QUOTED = re.compile(r"`([A-Za-z0-9_.\-/]+\.(?:md|py|toml|json|yml|yaml|ini|cfg|txt))`")
 LINKED = re.compile(r"\]\(([^)#\s]+)\)")

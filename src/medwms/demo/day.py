@@ -22,9 +22,9 @@ from medwms.demo.choose import Stocked, best_stocked
 from medwms.demo.crew import Crew
 from medwms.demo.numbers import COUNTERS, NOTICE, OPEN_ORDER, WAVE_ORDERS
 from medwms.masterdata.tables import Item, Packaging
-from medwms.picking.orders import LineIn, OrderIn, create_orders
-from medwms.picking.tables import OutboundOrder
-from medwms.picking.waves import create_wave
+from medwms.orders.orders import LineIn, OrderIn, create_orders
+from medwms.orders.tables import OutboundOrder
+from medwms.orders.waves import create_wave
 from medwms.receiving.notices import NoticeLineIn, create_notice
 from medwms.receiving.tables import AdvanceNotice
 

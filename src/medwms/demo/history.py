@@ -20,12 +20,11 @@ from medwms.demo.catalogue import demo_password
 from medwms.demo.choose import best_stocked, scan_of, unit_gtin
 from medwms.demo.crew import Crew
 from medwms.demo.numbers import SHIPPED_ORDER
-from medwms.picking import queries as orders
-from medwms.picking.orders import LineIn, OrderIn, create_order
+from medwms.orders import queries as orders
+from medwms.orders.orders import LineIn, OrderIn, create_order
+from medwms.orders.tables import OutboundOrder
+from medwms.orders.waves import create_wave
 from medwms.picking.picks import pick_unit
-from medwms.picking.tables import OutboundOrder
-from medwms.picking.verification import finish, scan_unit, start_verification
-from medwms.picking.waves import create_wave
 from medwms.recall.rules import Scope
 from medwms.recall.service import (
     close_recall,
@@ -36,6 +35,7 @@ from medwms.recall.service import (
 from medwms.recall.tables import RecallCase
 from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.shipments import confirm_shipment
+from medwms.verification.service import finish, scan_unit, start_verification
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 SHIP_FROM, CUSTOMER = "BJ1", "CUS-PUMCH"

@@ -18,7 +18,7 @@ from medwms.auth.tables import User
 from medwms.coldchain.tables import Sensor
 from medwms.counting.tables import CountPlan, CountPlanCounter
 from medwms.masterdata.tables import Partner, PartnerKind
-from medwms.picking.tables import OutboundOrder, Wave
+from medwms.orders.tables import OutboundOrder, Wave
 from medwms.recall.tables import RecallCase
 from medwms.receiving.tables import AdvanceNotice
 from medwms.shipping.tables import Shipment

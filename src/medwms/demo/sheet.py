@@ -23,7 +23,7 @@ from medwms.demo.numbers import DemoDocuments, documents
 from medwms.ledger import queries as ledger
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Location, Packaging, Warehouse, Zone
-from medwms.picking import queries as orders
+from medwms.orders import queries as orders
 from medwms.recall import queries as recalls
 from medwms.receiving import queries as receiving
 from medwms.shipping.queries import storage_text

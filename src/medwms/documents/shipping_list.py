@@ -34,8 +34,9 @@ from medwms.documents.pdf_parts import (
     styles,
 )
 from medwms.masterdata.tables import Owner
-from medwms.picking.tables import OutboundOrder, Verification
+from medwms.orders.tables import OutboundOrder
 from medwms.shipping.queries import LineView, ShipmentView, shipment_view
+from medwms.verification.tables import Verification
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("随货同行单", "Shipping list (delivery note)"),

@@ -28,19 +28,10 @@ from medwms.ledger.rules import Line, StockKey
 from medwms.ledger.service import Known, Place, post
 from medwms.ledger.tables import Lot, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.tables import Location, Partner
-from medwms.picking import pick_errors as errors
-from medwms.picking import pick_progress as progress
-from medwms.picking import pick_queries as queries
-from medwms.picking import pick_rules as rules
-from medwms.picking.pick_queries import PickResult, Stop, Unit
-from medwms.picking.tables import (
-    Allocation,
-    AllocationStatus,
-    OrderLine,
-    OutboundOrder,
-    Pick,
-    Wave,
-)
+from medwms.orders.tables import Allocation, AllocationStatus, OrderLine, OutboundOrder, Wave
+from medwms.picking import errors, progress, queries, rules
+from medwms.picking.queries import PickResult, Stop, Unit
+from medwms.picking.tables import Pick
 
 LIVE = (AllocationStatus.OPEN, AllocationStatus.PICKED)
 CLOSED_WAVES = frozenset({"CANCELLED", "SHIPPED", "CLOSED", "PICKED"})
@@ -448,7 +439,7 @@ def _candidate_values(wave: Wave, location: Location, unit: Unit) -> dict[str, A
 @functools.cache
 def _candidates_of(lot_known: bool, serial_known: bool) -> Any:
     """The allocations the rules decide a pick on, a fixed number however many the wave has
-    here: for each question `pick_rules.decide` and the refusals ask of all of them, the one
+    here: for each question `rules.decide` and the refusals ask of all of them, the one
     allocation that answers it, and the first of each owner (its stock is among the facts;
     the very first is the one a refusal names when no swap is possible). The rules choose
     among these as they would among all.

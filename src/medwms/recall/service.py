@@ -33,8 +33,8 @@ from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status
 from medwms.masterdata.queries import location_by_barcode, resolve_gtin, zone_of
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Partner
-from medwms.picking.pick_progress import forget_pick_progress
-from medwms.picking.tables import Allocation, AllocationStatus, OrderLine
+from medwms.orders.orders import forget_pick_progress
+from medwms.orders.tables import Allocation, AllocationStatus, OrderLine
 from medwms.recall import queries, rules
 from medwms.recall.errors import (
     BadRecall,

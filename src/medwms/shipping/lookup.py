@@ -23,10 +23,11 @@ from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.queries import resolve_gtin
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone, ZoneKind
-from medwms.picking.tables import OrderStatus, OutboundOrder, Verification
+from medwms.orders.tables import OrderStatus, OutboundOrder
 from medwms.shipping import errors
 from medwms.shipping.rules import TempRange
 from medwms.shipping.tables import Shipment
+from medwms.verification.tables import Verification
 
 TRANSIT_ZONE = "TRANSIT"
 

@@ -15,15 +15,16 @@ from medwms.barcode import document_number
 from medwms.core.db import Database
 from medwms.masterdata.storage import is_cold_chain
 from medwms.masterdata.tables import Item, Partner, PartnerKind, Warehouse
-from medwms.picking import queries as orders
-from medwms.picking import verification_queries as records
-from medwms.picking.pick_rules import UnitKey
-from medwms.picking.queries import OrderSummary, OrderView, WaveView
-from medwms.picking.tables import OrderStatus, OutboundOrder, Verification, Wave
-from medwms.picking.verification_queries import VerificationRecord
+from medwms.orders import queries as orders
+from medwms.orders.queries import OrderSummary, OrderView, WaveView
+from medwms.orders.tables import OrderStatus, OutboundOrder, Wave
+from medwms.picking.rules import UnitKey
 from medwms.shipping import queries as shipping
 from medwms.shipping.queries import ShipmentView
 from medwms.shipping.tables import Shipment
+from medwms.verification import queries as records
+from medwms.verification.queries import VerificationRecord
+from medwms.verification.tables import Verification
 
 FINISHED_WAVES = ("CANCELLED", "SHIPPED", "CLOSED")
 

@@ -27,7 +27,8 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Lot, MovementKind, Status
 from medwms.masterdata.tables import Warehouse
-from medwms.picking.tables import OrderLine, OutboundOrder, Pick, Wave
+from medwms.orders.tables import OrderLine, OutboundOrder, Wave
+from medwms.picking.tables import Pick
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.lookup import ScannedUnit
 from medwms.shipping.reasons import PACKED_INTO

@@ -16,7 +16,7 @@ from medwms.core.errors import NotFound
 from medwms.ledger.queries import StockFilter, StockRow, stock
 from medwms.ledger.tables import HandlingUnit, Lot, SerialUnit, Status
 from medwms.masterdata.tables import Item, Partner, Warehouse
-from medwms.picking.tables import OutboundOrder
+from medwms.orders.tables import OutboundOrder
 from medwms.shipping import errors, lookup
 from medwms.shipping.tables import CustomerReturn, ReturnLine, Shipment, ShipmentLine, ShippingUnit
 

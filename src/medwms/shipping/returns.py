@@ -26,7 +26,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Movement, MovementKind, SerialUnit, Status, Stock
 from medwms.masterdata.tables import Item, Location, Warehouse, ZoneKind
-from medwms.picking.tables import OutboundOrder
+from medwms.orders.tables import OutboundOrder
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.lookup import ScannedUnit
 from medwms.shipping.reasons import RETURNED, RETURNED_FLAGGED

@@ -25,7 +25,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Lot, MovementKind, SerialUnit, Status
 from medwms.masterdata.tables import Item, Warehouse
-from medwms.picking.tables import OrderStatus, OutboundOrder
+from medwms.orders.tables import OrderStatus, OutboundOrder
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.packing import packed_by_key, packing_shipment, picked_by_key, staging_of
 from medwms.shipping.reasons import SHIPPED_IN

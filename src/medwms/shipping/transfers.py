@@ -31,7 +31,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, SerialUnit, Status
 from medwms.masterdata.tables import Item, Warehouse, ZoneKind
-from medwms.picking.tables import OutboundOrder
+from medwms.orders.tables import OutboundOrder
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.reasons import LOST_IN_TRANSIT
 from medwms.shipping.tables import Shipment, ShipmentLine, ShippingUnit

@@ -14,12 +14,12 @@ from medwms.coldchain.hold import DECIDED, HELD_BY_BREACH
 from medwms.core.reasons import Reason, say
 from medwms.demo.stock import OPENING_STOCK
 from medwms.picking.picks import LOT_SWAP, SERIAL_SWAP
-from medwms.picking.verification import RESOLVED
 from medwms.quality.rules import MEANING_WORDS, QC_REJECTED, QC_RELEASED, signature_words
 from medwms.recall.casework import DESTROYED_IN_RECALL
 from medwms.recall.service import RETURNED_IN_RECALL
 from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD
 from medwms.shipping.reasons import REASONS as SHIPPING
+from medwms.verification.service import RESOLVED
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
 

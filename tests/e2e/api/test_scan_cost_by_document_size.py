@@ -16,7 +16,7 @@ from medwms.api.deps import get_actor
 from medwms.config import Settings
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Location, Packaging
-from medwms.picking.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
 from medwms.receiving.tables import Receipt, ReceiptLine
 from tests.support import picks
 from tests.support.databases import empty_all_tables

@@ -33,7 +33,7 @@ from medwms.demo import load_demo
 from medwms.demo.numbers import NOTICE, documents
 from medwms.ledger.tables import Lot, Stock
 from medwms.masterdata.tables import Item, Location, Warehouse, Zone
-from medwms.picking.tables import OutboundOrder, Wave
+from medwms.orders.tables import OutboundOrder, Wave
 from medwms.quality.tables import Inspection
 from medwms.receiving import service as receiving
 from medwms.receiving.tables import AdvanceNotice, Receipt

@@ -24,7 +24,7 @@ from medwms.coldchain.tables import Reading, RejectedReading
 from medwms.core.errors import InsufficientStock
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
-from medwms.picking import rules as picking_rules
+from medwms.orders import rules as orders_rules
 from tests.support.coldchain import SENSOR, cch_movements, make_cold_room, statuses
 from tests.support.users import PASSWORD
 
@@ -102,7 +102,7 @@ def test_a_breach_over_mqtt_holds_the_zone_and_a_signed_release_frees_it(db, lis
         [breach] = queries.breaches(s)
     assert (breach.kind, breach.mode, breach.sensor) == ("HIGH", "SINGLE", SENSOR)
     # A held unit can't be allocated (picking excludes HOLD) nor picked (no AVAILABLE stock).
-    assert "HOLD" in picking_rules.EXCLUDED_STATUSES and picking_rules.ALLOCATABLE == "AVAILABLE"
+    assert "HOLD" in orders_rules.EXCLUDED_STATUSES and orders_rules.ALLOCATABLE == "AVAILABLE"
     with pytest.raises(InsufficientStock), db.unit_of_work() as uow:
         post(uow.session, actor=SYSTEM, doc_type="PICK", doc_no="W1", lines=[Line(
             kind="PICK", owner_id=room.owner_id, item_id=room.item_id, lot_id=room.lot_ids[0],

@@ -24,7 +24,7 @@ from medwms.demo import load_demo
 from medwms.demo.catalogue import demo_password
 from medwms.demo.numbers import WAVE_ORDERS, DemoDocuments, documents
 from medwms.masterdata.tables import Item, Packaging
-from medwms.picking.tables import OrderLine, OutboundOrder
+from medwms.orders.tables import OrderLine, OutboundOrder
 
 NOW = datetime.now(UTC)
 TODAY = local_date(NOW)

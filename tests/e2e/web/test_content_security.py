@@ -16,7 +16,7 @@ from medwms.auth.rules import Role
 from medwms.counting.tables import CountTask
 from medwms.demo.catalogue import demo_password
 from medwms.demo.numbers import documents
-from medwms.picking.tables import Verification
+from medwms.verification.tables import Verification
 from tests.e2e.web.day_data import Api, Day, prepare_day
 from tests.e2e.web.live import login
 from tests.support.routes import Route, route_table

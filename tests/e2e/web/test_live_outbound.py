@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete
 
-from medwms.picking.tables import Verification
-from medwms.picking.verification import start_verification
 from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.returns import open_return
 from medwms.shipping.shipments import confirm_shipment
+from medwms.verification.service import start_verification
+from medwms.verification.tables import Verification
 from tests.e2e.web.live import login, scan, shot
 from tests.support.shipping import NOW, PACKER, RECEIVER, STENT, Unit, udi, verified_order, world
 from tests.support.users import PASSWORD, actor_of, make_user

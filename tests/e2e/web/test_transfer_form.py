@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from medwms.picking import queries
+from medwms.orders import queries
 from tests.e2e.web.forms_data import DESK, HANDHELD, prepare, signed_in
 from tests.e2e.web.live import no_horizontal_scroll, shot
 

@@ -41,9 +41,9 @@ from medwms.web.i18n import translations
 # Modules whose Enums hold statuses, kinds, reasons, actions, permissions.
 ENUM_MODULES = (
     "medwms.auth.rules", "medwms.coldchain.rules", "medwms.counting.tables",
-    "medwms.ledger.tables", "medwms.masterdata.tables", "medwms.picking.pick_rules",
-    "medwms.picking.rules", "medwms.picking.tables", "medwms.picking.verification",
-    "medwms.quality.tables", "medwms.receiving.tables",
+    "medwms.ledger.tables", "medwms.masterdata.tables", "medwms.orders.rules",
+    "medwms.orders.tables", "medwms.picking.rules", "medwms.quality.tables",
+    "medwms.receiving.tables", "medwms.verification.rules", "medwms.verification.service",
 )
 # Statuses and kinds kept as plain strings in the tables (see the column comments there).
 PLAIN_CODES = frozenset({

@@ -37,9 +37,9 @@ from medwms.ledger.commands import MoveRequest, post_stock_document
 from medwms.ledger.tables import Lot, Status, Stock
 from medwms.masterdata import service as masterdata
 from medwms.masterdata.tables import Item, Location, Owner, Warehouse, Zone
-from medwms.picking import allocation, orders, verification
+from medwms.orders import allocation, orders
+from medwms.orders.tables import OutboundOrder, Wave
 from medwms.picking.picks import pick_unit
-from medwms.picking.tables import OutboundOrder, Verification, Wave
 from medwms.putaway import service as putaway
 from medwms.quality import service as quality
 from medwms.quality.tables import Inspection
@@ -51,6 +51,8 @@ from medwms.shipping.rules import OUR_FLEET
 from medwms.shipping.shipments import confirm_shipment
 from medwms.shipping.tables import Shipment
 from medwms.shipping.transfers import close_transfer_receipt, receive_transfer_scan
+from medwms.verification import service as verification
+from medwms.verification.tables import Verification
 from tests.support import scope_documents as made
 from tests.support.databases import empty_all_tables
 from tests.support.demo import NOW

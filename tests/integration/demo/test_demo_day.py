@@ -15,9 +15,9 @@ from medwms.core.db import UTCDateTime
 from medwms.counting import queries as counting
 from medwms.ledger.tables import Lot, Movement, Stock
 from medwms.masterdata.tables import Item, Location, Partner, Warehouse, Zone
-from medwms.picking import queries as orders
-from medwms.picking.allocation import allocate_order
-from medwms.picking.orders import LineIn, OrderIn, create_order
+from medwms.orders import queries as orders
+from medwms.orders.allocation import allocate_order
+from medwms.orders.orders import LineIn, OrderIn, create_order
 from medwms.recall import queries as recalls
 from medwms.receiving import queries as receiving
 from medwms.schema import metadata

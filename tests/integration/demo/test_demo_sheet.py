@@ -14,7 +14,7 @@ from medwms.barcode.render_png import sheet_png
 from medwms.demo.sheet import demo_sheet
 from medwms.demo.sheet_pdf import sheet_pdf
 from medwms.masterdata.tables import Location
-from medwms.picking import queries as orders
+from medwms.orders import queries as orders
 from medwms.receiving import queries as receiving
 from tests.support.demo import TODAY
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from medwms.barcode import parse_scan
 from medwms.documents.shipping_list import shipping_list, shipping_list_pdf
-from medwms.picking.tables import Verification
 from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.shipments import confirm_shipment
+from medwms.verification.tables import Verification
 from tests.support.shipping import COLD, HIP, NOW, STENT, Unit, udi, verified_order, world
 from tests.support.users import actor_of, make_user
 

@@ -19,9 +19,8 @@ from medwms.core.errors import DomainError
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.masterdata.tables import Owner
-from medwms.picking import pick_queries as queries
-from medwms.picking import picks
-from medwms.picking.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
+from medwms.picking import picks, queries
 from tests.support.builders import NOW
 from tests.support.picks import (
     CARTON_GTIN,

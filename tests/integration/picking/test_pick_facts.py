@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from medwms.masterdata.tables import Owner
+from medwms.orders.tables import Allocation, Wave
 from medwms.picking import picks
-from medwms.picking.tables import Allocation, Wave
 from tests.support.builders import NOW
 from tests.support.picks import STENT_GTIN, at, order, order_line, standard, unit
 from tests.support.statements import count_statements

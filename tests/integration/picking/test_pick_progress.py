@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from medwms.orders.orders import forget_pick_progress
+from medwms.orders.tables import Allocation, AllocationStatus, OutboundOrder, Wave
 from medwms.picking import picks
-from medwms.picking.pick_progress import forget_pick_progress
-from medwms.picking.tables import Allocation, AllocationStatus, OutboundOrder, Wave
 from tests.support.picks import PACER_GTIN, STENT_GTIN, at, standard, unit
 from tests.support.users import actor_of, make_user
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from medwms.core.errors import DomainError, PermissionDenied
 from medwms.ledger.tables import Movement
 from medwms.ledger.verify import verify
+from medwms.orders.tables import Allocation, OrderLine, Wave
 from medwms.picking import picks
-from medwms.picking.tables import Allocation, OrderLine, Pick, Wave
+from medwms.picking.tables import Pick
 from tests.support.builders import NOW
 from tests.support.picks import (
     CARTON_GTIN,

@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from medwms.core.errors import DomainError
 from medwms.ledger.tables import Movement, SerialUnit
 from medwms.ledger.verify import verify
+from medwms.orders.tables import Allocation, OrderLine
 from medwms.picking import picks
-from medwms.picking.tables import Allocation, OrderLine, Pick
+from medwms.picking.tables import Pick
 from tests.support.builders import NOW
 from tests.support.picks import PACER_GTIN, at, counts, standard, unit
 from tests.support.users import actor_of, make_user

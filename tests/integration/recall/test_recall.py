@@ -11,8 +11,8 @@ from medwms.core.errors import InsufficientStock, NotFound
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Movement, Stock
-from medwms.picking.rules import EXCLUDED_STATUSES
-from medwms.picking.tables import Allocation, OrderLine
+from medwms.orders.rules import EXCLUDED_STATUSES
+from medwms.orders.tables import Allocation, OrderLine
 from medwms.recall import queries, service
 from medwms.recall.errors import (
     BadRecall,

@@ -13,7 +13,7 @@ from medwms.core.errors import DomainError
 from medwms.ledger.tables import Movement, Stock
 from medwms.ledger.verify import verify
 from medwms.masterdata.tables import Partner
-from medwms.picking.tables import OutboundOrder
+from medwms.orders.tables import OutboundOrder
 from medwms.shipping.packing import add_shipping_unit, open_shipment, pack_scan
 from medwms.shipping.shipments import confirm_shipment
 from medwms.shipping.tables import ShipmentLine

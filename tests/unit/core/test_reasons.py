@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from medwms.core.reasons import Reason, say
-from medwms.picking.verification import RESOLVED
 from medwms.quality.rules import signature_words
 from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD, temperature_hold
 from medwms.shipping.reasons import RETURNED, RETURNED_FLAGGED
 from medwms.shipping.rules import return_flag
+from medwms.verification.service import RESOLVED
 from medwms.web.reasons import STORED, reason_words
 
 OLD_ROW = "HOLD: arrival 12.5 °C outside 2.0–8.0 °C"  # as receipts wrote it before

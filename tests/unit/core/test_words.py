@@ -8,11 +8,11 @@ from medwms.auth.rules import Perm
 from medwms.core.errors import NotFound, PermissionDenied, Problem, ValidationError
 from medwms.core.words import PERMISSIONS, STATUSES, word
 from medwms.ledger.tables import Status
-from medwms.picking.errors import OrderNotAllocatable
-from medwms.picking.tables import OrderStatus
-from medwms.picking.verification import Action, VerificationStatus
+from medwms.orders.errors import OrderNotAllocatable
+from medwms.orders.tables import OrderStatus
 from medwms.quality.tables import InspectionStatus
 from medwms.receiving.tables import ReceiptStatus
+from medwms.verification.service import Action, VerificationStatus
 from medwms.web.i18n import translations
 
 

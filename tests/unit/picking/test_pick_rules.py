@@ -8,14 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from medwms.core.clock import has_shelf_life
-from medwms.picking.pick_rules import (
-    Match,
-    Open,
-    Refusal,
-    SwapFacts,
-    decide,
-    expires_no_later,
-)
+from medwms.picking.rules import Match, Open, Refusal, SwapFacts, decide, expires_no_later
 
 DELIVERY = date(2026, 12, 1)
 

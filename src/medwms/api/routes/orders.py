@@ -1,7 +1,7 @@
 """Outbound orders and waves: create, import, allocate, explain, cancel; waves and pick lists.
 
 Mutating calls accept `Idempotency-Key`. Refusals are problem+json with a stable `code`
-(see medwms.picking.errors): ORDER_INVALID / IMPORT_REJECTED (422, `problems` with row,
+(see medwms.orders.errors): ORDER_INVALID / IMPORT_REJECTED (422, `problems` with row,
 column, value, message), ORDER_NOT_FOUND, WAVE_NOT_FOUND (404), ORDER_EXISTS,
 CUSTOMER_LICENCE_INVALID, ITEM_REGISTRATION_INVALID, ORDER_NOT_ALLOCATABLE, ORDER_IN_WAVE,
 NOTHING_ALLOCATED (409), STAGING_NOT_SHIPPING (422).
@@ -19,7 +19,7 @@ from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code, Day, Line, Offset, Signed
-from medwms.picking import allocation, importing, orders, queries, waves
+from medwms.orders import allocation, importing, orders, queries, waves
 
 router = APIRouter(tags=["orders"])
 

@@ -7,7 +7,7 @@ it with every unit. Verification: POST /orders/{no}/verification starts it, then
 /verifications/{no}/scans per unit, /finish, and a manager's /discrepancies/{id}/resolve.
 Stations send `Idempotency-Key: <scan id>` and the scan id in the body; a resubmitted scan id
 returns the first result. Refusals are problem+json with a stable `code`
-(see medwms.picking.pick_errors).
+(see medwms.picking.errors and medwms.verification.errors).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from medwms.api.idempotency import respond
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code, Count, Id, Line, Moment, ScanText
-from medwms.picking import picks, verification
-from medwms.picking import verification_queries as records
+from medwms.picking import picks
+from medwms.verification import queries as records
+from medwms.verification import service as verification
 
 router = APIRouter(tags=["picking"])
 

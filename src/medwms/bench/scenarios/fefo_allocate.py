@@ -1,5 +1,5 @@
 """fefo_allocate: a wave of 1,000 order lines allocated FEFO over 200,000 lots in stock
-(`medwms.picking.waves.create_wave`: allocation under row locks, then the pick path).
+(`medwms.orders.waves.create_wave`: allocation under row locks, then the pick path).
 
 The stock is loaded in bulk into its own warehouse (its own hash chain) before timing;
 each round creates fresh orders (untimed) and times the wave that allocates them. Each item's
@@ -33,8 +33,8 @@ GOAL_MS = 2000.0
 
 def run(ctx: Context) -> Result:
     """Load the lots, then rounds of: create orders (untimed), create the wave (timed)."""
-    waves = optional("medwms.picking.waves", "create_wave")
-    orders = optional("medwms.picking.orders", "create_orders", "OrderIn", "LineIn")
+    waves = optional("medwms.orders.waves", "create_wave")
+    orders = optional("medwms.orders.orders", "create_orders", "OrderIn", "LineIn")
     if isinstance(waves, str) or isinstance(orders, str):
         return skipped(waves if isinstance(waves, str) else str(orders))
     lots, lines = ctx.pick(2_000, 200_000), ctx.pick(100, 1_000)

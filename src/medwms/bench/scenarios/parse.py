@@ -1,5 +1,5 @@
 """parse: barcode scans parsed per second over a mixed corpus (GS1 DataMatrix, GS1-128,
-HRI, GS1 Digital Link, HIBC). Folded in from bench/parse_bench.py."""
+HRI, GS1 Digital Link, HIBC)."""
 
 from __future__ import annotations
 

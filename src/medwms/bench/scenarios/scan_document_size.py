@@ -170,7 +170,7 @@ def _fill_receipt(db: Database, receipt_no: str, lots: Sequence[tuple[int, int, 
 def _big_wave(db: Database, lines: int) -> str:
     """One wave of `lines` order lines (orders of one unit of every floor item), allocated
     FEFO by the real service."""
-    from medwms.picking import orders, waves
+    from medwms.orders import orders, waves
 
     per_order = scan_setup.ITEMS
     made = [orders.OrderIn(warehouse=scan_setup.CODE, consignee=f"{scan_setup.CODE}CUS",
@@ -250,7 +250,7 @@ def _receipt_lines(db: Database, receipt_no: str) -> int:
 
 
 def _wave_lines(db: Database, wave_no: str) -> int:
-    from medwms.picking.tables import OrderLine, OutboundOrder, Wave
+    from medwms.orders.tables import OrderLine, OutboundOrder, Wave
 
     with db.reading() as s:
         return int(s.scalar(select(func.count(OrderLine.id))
@@ -262,7 +262,7 @@ def _wave_lines(db: Database, wave_no: str) -> int:
 def _density(db: Database, wave_no: str) -> int:
     """The median number of the wave's allocations of one item at one location: what a pick's
     SQL walks there to find the few it loads, whatever the size of the rest of the wave."""
-    from medwms.picking.tables import Allocation, Wave
+    from medwms.orders.tables import Allocation, Wave
 
     with db.reading() as s:
         sizes = sorted(s.scalars(select(func.count(Allocation.id))

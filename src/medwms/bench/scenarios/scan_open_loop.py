@@ -125,8 +125,9 @@ def _floor(db: Database, per_kind: int) -> _Floor:
 
 def _picked_and_opened(db: Database, wave_no: str) -> tuple[str, list[str]]:
     """Pick a wave in full (as the system), open its order's verification as the bench user."""
-    from medwms.picking import picks, verification
-    from medwms.picking.tables import OutboundOrder, Wave
+    from medwms.orders.tables import OutboundOrder, Wave
+    from medwms.picking import picks
+    from medwms.verification import service as verification
 
     tasks = scan_setup.pick_tasks(db, wave_no)
     for n, (where, raw) in enumerate(tasks):

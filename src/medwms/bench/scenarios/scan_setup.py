@@ -39,7 +39,7 @@ class Floor:
 def features_missing() -> Result | None:
     """Why a scan scenario cannot run (receiving or waves not built), or None."""
     for module, name in (("medwms.receiving.service", "receive_scan"),
-                         ("medwms.picking.waves", "create_wave")):
+                         ("medwms.orders.waves", "create_wave")):
         missing = optional(module, name)
         if isinstance(missing, str):
             return skipped(missing)
@@ -144,7 +144,7 @@ def _receipts(db: Database, clients: int) -> list[str]:
 
 
 def make_waves(db: Database, clients: int, units: int, prefix: str = "SO") -> list[str]:
-    from medwms.picking import orders, waves
+    from medwms.orders import orders, waves
 
     lines = 10
     made = [orders.OrderIn(warehouse=CODE, consignee=f"{CODE}CUS",
@@ -158,7 +158,7 @@ def make_waves(db: Database, clients: int, units: int, prefix: str = "SO") -> li
 
 
 def pick_tasks(db: Database, wave_no: str) -> list[tuple[str, str]]:
-    from medwms.picking.tables import Allocation, Wave
+    from medwms.orders.tables import Allocation, Wave
 
     with db.reading() as s:
         rows: Any = s.execute(select(Location.barcode, Packaging.gtin, Lot.expiry, Lot.lot_no,

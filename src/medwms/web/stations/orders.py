@@ -12,8 +12,8 @@ from medwms.auth.rules import Perm
 from medwms.core.db import Database
 from medwms.core.fields import Code
 from medwms.masterdata import choices
-from medwms.picking import orders
-from medwms.picking.errors import OrderInvalid
+from medwms.orders import orders
+from medwms.orders.errors import OrderInvalid
 from medwms.shipping import outbound
 from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
