@@ -24,7 +24,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, Stock
 from medwms.masterdata.tables import Location, Partner
-from medwms.picking import queries as orders
+from medwms.orders import queries as orders
 from medwms.recall import queries, service
 from medwms.recall.rules import Scope
 from medwms.recall.tables import RecallCase
