@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from medwms.web.i18n import translations
 
@@ -86,3 +88,19 @@ def test_each_catalogue_holds_each_message_once_with_one_translation():
         assert not twice, f"{language}: defined again at (line, msgid, first line): {twice}"
         wrong = [(line, msgid, strings) for line, _, msgid, strings in entries if strings != 1]
         assert not wrong, f"{language}: not one msgstr at (line, msgid, msgstr lines): {wrong}"
+
+
+def test_each_translation_keeps_the_placeholders_of_its_message():
+    # A template's gettext always %-formats (Jinja's newstyle gettext): a bare "%" in a
+    # translation breaks the page, a lost %(name)s the sentence.
+    placeholders = re.compile(r"%(?:\([a-z_]+\))?[sd]|%%|%")
+    for language in ("zh_CN", "en"):
+        path = resources.files("medwms.locale").joinpath(language).joinpath(
+            "LC_MESSAGES").joinpath("messages.po")
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        wrong = [(message.context, message.id, message.string) for message in catalog
+                 if message.id and message.string
+                 and sorted(placeholders.findall(str(message.id)))
+                 != sorted(placeholders.findall(str(message.string)))]
+        assert not wrong, f"{language}: placeholders differ in {wrong}"
