@@ -30,7 +30,6 @@ reads, in plain text, and learns a route's larger limit only after our middlewar
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from fastapi import FastAPI

@@ -59,8 +59,9 @@ def add(username: str, *,
     scope_zh = "、".join(view.warehouses) or "全部仓库"
     change_en = "; must change the password at the first sign-in" if must_change else ""
     change_zh = "；首次登录时须修改密码" if must_change else ""
-    _say(f"Created user {view.username} ({', '.join(view.roles)}) for {scope_en}{change_en}.",
-         f"已创建用户 {view.username}（{'、'.join(view.roles)}），仓库范围：{scope_zh}{change_zh}。")
+    roles_en, roles_zh = ", ".join(view.roles), "、".join(view.roles)
+    _say(f"Created user {view.username} ({roles_en}) for {scope_en}{change_en}.",
+         f"已创建用户 {view.username}（{roles_zh}），仓库范围：{scope_zh}{change_zh}。")
 
 
 @app.command("list")

@@ -131,3 +131,42 @@ def test_location_labels_download_and_scan_as_the_location_codes(browser, server
             codes.append(scan.location)
     assert codes == ["WH1-A-01", "WH1-A-02"]
     context.close()
+
+
+def test_the_list_pages_link_to_import_export_and_the_filtered_labels(browser, server, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "en")
+    page.goto(f"{server.url}/masterdata/items")
+    assert page.locator("a.md-import").inner_text() == "Import a file"
+    assert page.locator("a.md-export").inner_text() == "Export XLSX"
+    assert page.locator("a.md-labels").count() == 0  # labels are for locations only
+    with page.expect_navigation():
+        page.click("a.md-import")
+    assert page.url == f"{server.url}/masterdata/items/import"
+    assert page.locator("h1").inner_text() == "Import · Items"
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("a.md-export")
+    assert download.value.suggested_filename == "items.xlsx"
+    page.goto(f"{server.url}/masterdata/locations?warehouse=WH1&zone=A")
+    assert no_horizontal_scroll(page)
+    shot(page, "masterdata-locations-actions-1280")
+    with page.expect_navigation():
+        page.click("a.md-labels")
+    assert page.url.startswith(f"{server.url}/masterdata/locations/labels?")
+    assert page.locator("select[name=zone]").input_value() == "WH1/A"
+    assert page.locator(".labels-summary").inner_text().startswith("2 locations selected.")
+    context.close()
+
+
+def test_the_list_links_speak_chinese_and_only_writers_see_import(browser, server, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "zh-CN")
+    page.goto(f"{server.url}/masterdata/locations")
+    assert page.locator("a.md-import").inner_text() == "导入文件"
+    assert page.locator("a.md-labels").inner_text() == "打印标签"
+    context.close()
+    context, page = signed_in(browser, server.url, "rita", DESK, "zh-CN")
+    page.goto(f"{server.url}/masterdata/locations")
+    assert page.locator("h1").count() == 1
+    assert page.locator("a.md-import, a.md-export").count() == 0
+    assert page.locator("a.md-labels").count() == 1
+    context.close()

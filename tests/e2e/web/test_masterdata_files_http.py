@@ -224,3 +224,21 @@ def test_a_50000_row_items_workbook_previews_from_the_page(client, db):
     assert "50000 rows checked, no problems: 50000 to create, 0 to change" in answer.text
     assert "… and 49700 more rows to create or change." in answer.text
     assert count(db, Item) == 0
+
+
+def test_the_locations_list_links_to_the_labels_of_what_it_shows(client, db):
+    site(db)
+    signed_in(client)
+    page = client.get("/masterdata/locations", params={"q": "WH1-S1", "warehouse": "WH1",
+                                                       "zone": "S1"})
+    assert page.status_code == 200
+    assert ('href="/masterdata/locations/labels?warehouse=WH1&amp;zone=WH1%2FS1&amp;'
+            'prefix=WH1-S1"') in page.text
+    assert 'href="/masterdata/locations/import"' in page.text
+    assert 'href="/masterdata/locations/export"' in page.text
+    unfiltered = client.get("/masterdata/locations")
+    assert 'href="/masterdata/locations/labels?warehouse=&amp;zone=&amp;prefix="' \
+        in unfiltered.text
+    items = client.get("/masterdata/items")
+    assert 'href="/masterdata/items/import"' in items.text
+    assert "/masterdata/locations/labels" not in items.text
