@@ -11,11 +11,16 @@ before authentication and before the Idempotency-Key middleware reads a keyed bo
   as no answer has started.
 
 The limit is `max_request_bytes`, or `max_upload_bytes` for a multipart/form-data body sent
-to an upload route: an API route whose request body is multipart in the app's own OpenAPI
-schema (the spreadsheet and file imports), so a new import route needs no list kept here.
-The upload limit is for a caller who signs in (the token or session is checked from the
-headers, before the body): an anonymous upload gets the request limit, so nobody unknown makes
-the server read 20 MiB before its login is refused.
+to an upload route: a route whose request body is multipart — an API route in the app's own
+OpenAPI schema (the spreadsheet and file imports), or a page (hidden from the schema) that
+declares it with `openapi_extra=web.uploads.UPLOAD_FORM` (the master-data import page) — so a
+new import route needs no list kept here.
+The upload limit is for a caller who signs in, checked from the headers before the body: a
+bearer token, the session cookie with its CSRF header (a station's fetch), or — for a browser
+form, whose CSRF token travels inside the body — the session cookie alone, for identity only:
+it only lets the body be read, and the page's route still refuses the form unless its CSRF
+field is right. An anonymous upload (or one from a user who must change their password) gets
+the request limit, so nobody unknown makes the server read 20 MiB before its login is refused.
 A refusal closes the connection: the rest of a refused body is never read.
 
 (Starlette's RequestBodyLimitMiddleware, FastAPI's max_body_size, refuses only when the app
@@ -25,14 +30,19 @@ reads, in plain text, and learns a route's larger limit only after our middlewar
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medwms.api.deps import request_actor
 from medwms.api.errors import domain_problem
+from medwms.auth.actors import verify
 from medwms.core.errors import DomainError, RequestTooLarge
+from medwms.web import session as web_session
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MULTIPART = "multipart/form-data"
@@ -122,22 +132,47 @@ async def refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None
 
 
 async def _signed_in(scope: Scope) -> bool:
-    """Whether the request's headers sign someone in (the body is not read)."""
+    """Whether the request's headers sign someone in (the body is not read): as the API
+    sees it, else by the session cookie alone (a browser form's CSRF token is in its body)."""
+    request = Request(scope)
     try:
-        await request_actor(Request(scope))
+        await request_actor(request)
     except DomainError:
-        return False
+        return await _session_holder(request)
     return True
 
 
+async def _session_holder(request: Request) -> bool:
+    """Whether the session cookie stands for someone free to act — identity only: nothing is
+    left in the scope for the route, which checks the session and its CSRF token itself."""
+    token = web_session.session_token(request)
+    if not token:
+        return False
+    app = request.app
+    try:
+        verified = await run_in_threadpool(verify, app.state.db, app.state.settings,
+                                           app.state.actors, token)
+    except DomainError:
+        return False
+    return not verified.must_change_password
+
+
 def upload_paths(app: FastAPI) -> re.Pattern[str]:
-    """The paths whose OpenAPI request body is multipart/form-data, as one pattern."""
+    """The paths whose request body is multipart/form-data — in the OpenAPI schema, or in
+    the `openapi_extra` of a route hidden from it (a page) — as one pattern."""
     paths = [path for path, operations in app.openapi().get("paths", {}).items()
-             if any(MULTIPART in operation.get("requestBody", {}).get("content", {})
+             if any(_multipart(operation)
                     for operation in operations.values() if isinstance(operation, dict))]
+    paths += [route.path_format for route in iter_route_contexts(app.routes)
+              if not getattr(route, "include_in_schema", True)
+              and _multipart(getattr(route, "openapi_extra", None) or {})]
     if not paths:
         return re.compile(r"(?!)")  # matches nothing
     return re.compile("|".join(PARAMETER.sub("[^/]+", re.escape(p)) for p in paths))
+
+
+def _multipart(operation: dict[str, Any]) -> bool:
+    return MULTIPART in operation.get("requestBody", {}).get("content", {})
 
 
 def size_text(size: int) -> str:

@@ -41,15 +41,27 @@ def add(username: str, *,
         roles: Annotated[list[str], typer.Option("--role", help="A role; repeat for more")],
         display_name: Annotated[str, typer.Option("--name", help="Full name")] = "",
         language: Annotated[str, typer.Option(help="zh-CN or en")] = "zh-CN",
+        warehouse_codes: Annotated[list[str] | None, typer.Option(
+            "--warehouse", help="A warehouse the roles apply to; repeat for more; "
+                                "none: every warehouse")] = None,
+        must_change: Annotated[bool, typer.Option(
+            "--must-change", help="They must change the password at their first sign-in")
+        ] = False,
         password: Password = None, reason: Reason = "") -> None:
-    """Add a user with roles and a password."""
+    """Add a user with roles, a password and (optionally) the warehouses they work in."""
     secret = _password(password)
     with database() as db:
         view = service.create_user(db, actor=cli_actor(), username=username,
                                    display_name=display_name, password=secret, roles=roles,
-                                   language=language, reason=reason)
-    _say(f"Created user {view.username} ({', '.join(view.roles)}).",
-         f"已创建用户 {view.username}（{'、'.join(view.roles)}）。")
+                                   language=language, warehouses=warehouse_codes or [],
+                                   must_change=must_change, reason=reason)
+    scope_en = ", ".join(view.warehouses) or "every warehouse"
+    scope_zh = "、".join(view.warehouses) or "全部仓库"
+    change_en = "; must change the password at the first sign-in" if must_change else ""
+    change_zh = "；首次登录时须修改密码" if must_change else ""
+    roles_en, roles_zh = ", ".join(view.roles), "、".join(view.roles)
+    _say(f"Created user {view.username} ({roles_en}) for {scope_en}{change_en}.",
+         f"已创建用户 {view.username}（{roles_zh}），仓库范围：{scope_zh}{change_zh}。")
 
 
 @app.command("list")

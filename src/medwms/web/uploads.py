@@ -16,11 +16,19 @@ import re
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from medwms.config import Settings
 
 KEPT_SECONDS = 3600
 TOKEN = re.compile(r"[0-9a-f]{64}")
+
+# A page route that takes a file declares `openapi_extra=UPLOAD_FORM`: its body is
+# multipart/form-data. The request-size limit (api/limits.py) reads it off the route — pages
+# are hidden from the OpenAPI schema — and gives a signed-in visitor's upload the upload limit
+# (`max_upload_bytes`) instead of the request limit.
+UPLOAD_FORM: dict[str, Any] = {"requestBody": {"content": {
+    "multipart/form-data": {"schema": {"type": "object"}}}}}
 
 
 def folder(settings: Settings) -> Path:

@@ -11,6 +11,7 @@ from medwms.api.app import create_app
 from medwms.auth.tokens import issue_login_token
 from medwms.config import Settings
 from medwms.core.clock import utc_now
+from tests.support.builders import make_site
 from tests.support.users import PASSWORD, make_user
 
 SECRET = "e2e-test-secret-0123456789abcdef0123"
@@ -132,6 +133,43 @@ def test_an_admin_manages_users_end_to_end(client):
     listed = client.get("/api/v1/users", headers=admin).json()
     assert [u["username"] for u in listed] == ["lin", "root"]
     assert client.get("/api/v1/users/ghost", headers=admin).json()["code"] == "USER_NOT_FOUND"
+
+
+def test_a_user_is_created_for_chosen_warehouses_and_must_change_the_password(client, db):
+    with db.unit_of_work() as uow:
+        make_site(uow.session, "WHA")
+        make_site(uow.session, "WHB")
+        uow.commit()
+    admin = sign_in(client)
+    created = client.post("/api/v1/users", headers=admin, json={
+        "username": "wu", "password": PASSWORD, "roles": ["receiver"],
+        "warehouses": ["WHB"], "must_change_password": True, "reason": "new in B"})
+    assert created.status_code == 201, created.text
+    assert created.json()["warehouses"] == ["WHB"]
+    assert created.json()["must_change_password"] is True
+    wu = sign_in(client, "wu")
+    me = client.get("/api/v1/auth/me", headers=wu).json()
+    assert me["warehouses"] == ["WHB"] and me["must_change_password"] is True
+    refused = client.get("/api/v1/users/wu", headers=wu)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "PASSWORD_CHANGE_REQUIRED"
+    plain = client.post("/api/v1/users", headers=admin, json={
+        "username": "li", "password": PASSWORD, "roles": ["receiver"]})
+    assert plain.json()["warehouses"] == [] and plain.json()["must_change_password"] is False
+
+
+def test_a_user_for_an_unknown_warehouse_is_refused_and_not_created(client, db):
+    with db.unit_of_work() as uow:
+        make_site(uow.session, "WHA")
+        uow.commit()
+    admin = {**sign_in(client), "Accept-Language": "en"}
+    refused = client.post("/api/v1/users", headers=admin, json={
+        "username": "wu", "password": PASSWORD, "roles": ["receiver"],
+        "warehouses": ["WHA", "NOPE"]})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "UNKNOWN_WAREHOUSE"
+    assert "NOPE" in refused.json()["message_en"]
+    assert client.get("/api/v1/users/wu", headers=admin).json()["code"] == "USER_NOT_FOUND"
 
 
 def test_invalid_users_are_422_with_a_bilingual_message(client):

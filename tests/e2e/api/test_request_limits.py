@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 
 from medwms.api import headers, limits
 from medwms.api.app import create_app
+from medwms.auth import service
+from medwms.auth.rules import SYSTEM
 from medwms.config import Settings
 from medwms.core.tables import IdempotencyRecord
 from tests.e2e.web.live import LiveServer, start_server
@@ -163,6 +165,9 @@ def test_the_upload_routes_are_found_in_the_schema(app):
         assert pattern.fullmatch(path), path
     assert not pattern.fullmatch("/api/v1/receipts")
     assert not pattern.fullmatch("/api/v1/masterdata/items/import/more")
+    assert pattern.fullmatch("/masterdata/items/import")  # the page, hidden from the schema
+    assert not pattern.fullmatch("/masterdata/items/import/apply")
+    assert not pattern.fullmatch("/login")
     schema = app.openapi()["paths"]
     multipart = {p for p, ops in schema.items() for op in ops.values()
                  if "multipart/form-data" in op.get("requestBody", {}).get("content", {})}
@@ -226,6 +231,57 @@ def test_a_page_form_over_the_limit_is_refused_too(app):
                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert answer.status_code == 413
     assert answer.json()["code"] == "REQUEST_TOO_LARGE"
+
+
+PAGE = "/masterdata/items/import"
+FORM = "multipart/form-data; boundary=x"
+
+
+def session_cookie(app: Any, username: str = "root") -> str:
+    """The session cookie of `username` signed in at the login page."""
+    browser = TestClient(app)
+    browser.post("/login", data={"username": username, "password": PASSWORD},
+                 follow_redirects=False)
+    return f"medwms_session={browser.cookies['medwms_session']}"
+
+
+def test_an_anonymous_3_mib_browser_upload_is_refused_before_it_is_read(app):
+    for extra in ({}, {"Cookie": "medwms_session=forged"}):
+        declared = file_part(3 * MiB)
+        assert_refused(call(app, PAGE, declared, declared=True, content_type=FORM,
+                            extra=extra), "1 MiB")
+        assert declared.pulled == 0
+        chunked = file_part(3 * MiB)  # no length: the page sends them to sign in, unread
+        answer = call(app, PAGE, chunked, declared=False, content_type=FORM, extra=extra)
+        assert answer.status == 303 and answer.headers["location"].startswith("/login")
+        assert chunked.pulled <= MiB + CHUNK
+
+
+def test_a_session_cookie_gets_a_browser_upload_read_but_the_page_checks_its_csrf(app):
+    sent = {"Cookie": session_cookie(app)}
+    three = file_part(3 * MiB)  # no csrf_token field in the form
+    answer = call(app, PAGE, three, declared=True, content_type=FORM, extra=sent)
+    assert answer.status == 403, answer.body[:300]  # read whole, then refused by the page
+    assert b"CSRF" in answer.body or b"reload the page" in answer.body.lower()
+    assert three.pulled == three.total
+    huge = file_part(HUGE)
+    assert_refused(call(app, PAGE, huge, declared=False, content_type=FORM, extra=sent),
+                   "20 MiB")
+    assert huge.pulled <= 20 * MiB + CHUNK
+    elsewhere = Body(3 * MiB)  # the cookie opens the upload limit on upload routes only
+    assert_refused(call(app, "/masterdata/items/import/apply", elsewhere, declared=True,
+                        content_type=FORM, extra=sent), "1 MiB")
+    assert elsewhere.pulled == 0
+
+
+def test_a_user_who_must_change_the_password_gets_only_the_request_limit(app, db):
+    service.create_user(db, actor=SYSTEM, username="newbie", display_name="", roles=["admin"],
+                        password=PASSWORD, must_change=True)
+    cookie = session_cookie(app, "newbie")
+    three = file_part(3 * MiB)
+    assert_refused(call(app, PAGE, three, declared=True, content_type=FORM,
+                        extra={"Cookie": cookie}), "1 MiB")
+    assert three.pulled == 0
 
 
 @pytest.fixture

@@ -300,6 +300,22 @@ def test_a_refusal_comes_before_the_path_query_or_body_is_validated(world):
                             headers=manager).status_code == 422
 
 
+def test_a_user_created_for_one_warehouse_through_the_api_acts_in_that_scope(world):
+    admin = {"Authorization": f"Bearer {world.tokens[Role.ADMIN, SCOPES[0]]}"}
+    made = world.client.post("/api/v1/users", headers=admin, json={
+        "username": "admin-made-b", "password": PASSWORD, "roles": ["admin"],
+        "warehouses": [THERE], "reason": "runs warehouse B"})
+    assert made.status_code == 201, made.text
+    assert made.json()["warehouses"] == [THERE]
+    token = signin.login(world.db, settings=world.app.state.settings,
+                         username="admin-made-b", password=PASSWORD).access_token
+    scoped = {"Authorization": f"Bearer {token}"}
+    assert world.client.get("/api/v1/auth/me", headers=scoped).json()["warehouses"] == [THERE]
+    refused = world.client.post("/api/v1/users", headers=scoped, json={
+        "username": "made-by-b", "password": PASSWORD, "roles": ["picker"]})
+    assert (refused.status_code, code_of(refused)) == (403, "EVERY_WAREHOUSE_NEEDED")
+
+
 def test_the_openapi_document_names_who_may_call_each_operation():
     operations = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
     unnamed = [f"{method.upper()} {path}" for path, methods in operations.items()

@@ -6,15 +6,17 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from medwms.auth import service, sessions, signin
+from medwms.auth import queries, service, sessions, signin
 from medwms.auth.errors import AccountLocked, LoginFailed
 from medwms.auth.rules import SYSTEM
 from medwms.cli.common import console
 from medwms.cli.users import app as users_app
 from medwms.config import Settings
 from medwms.core import migrate
+from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
+from medwms.masterdata import service as masterdata
 
 PASSWORD = "cli-password-1"
 
@@ -58,6 +60,33 @@ def test_add_then_list_shows_the_user_and_roles(url):
     assert "alice" in listed.output and "Alice Li" in listed.output
     assert "inspector, receiver" in listed.output
     assert login(url, "alice", PASSWORD)
+
+
+def test_add_for_chosen_warehouses_with_a_password_to_change(url):
+    db = Database(url)
+    try:
+        for code in ("WHA", "WHB"):
+            masterdata.create_record(db=db, actor=SYSTEM, kind="warehouses", now=utc_now(),
+                                     values={"code": code, "name": f"Warehouse {code}"})
+    finally:
+        db.dispose()
+    added = run("add", "wu", "--role", "receiver", "--warehouse", "WHB", "--warehouse", "WHA",
+                "--must-change", "--password", PASSWORD)
+    assert added.exit_code == 0, added.output
+    assert "Created user wu (receiver) for WHA, WHB; must change the password" in added.output
+    assert "must change password" in run("list").output
+    db = Database(url)
+    try:
+        with db.reading() as session:
+            view = queries.get_user(session, actor=SYSTEM, username="wu")
+    finally:
+        db.dispose()
+    assert list(view.warehouses) == ["WHA", "WHB"] and view.must_change_password
+    plain = run("add", "li", "--role", "picker", "--password", PASSWORD)
+    assert "Created user li (picker) for every warehouse." in plain.output
+    unknown = run("add", "ma", "--role", "picker", "--warehouse", "NOPE", "--password", PASSWORD)
+    assert unknown.exit_code == 2 and "UNKNOWN_WAREHOUSE" in unknown.output
+    assert "ma " not in run("list").output
 
 
 def test_the_password_can_come_from_the_environment(url):

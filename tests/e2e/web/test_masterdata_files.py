@@ -16,7 +16,7 @@ from medwms.barcode import parse_scan
 from medwms.masterdata.tables import Item
 from tests.e2e.web.forms_data import DESK, prepare, signed_in
 from tests.e2e.web.live import no_horizontal_scroll, shot
-from tests.integration.masterdata.files import ITEM_HEADER, count, xlsx_bytes
+from tests.integration.masterdata.files import ITEM_HEADER, count, csv_bytes, xlsx_bytes
 from tests.support.users import make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,4 +130,63 @@ def test_location_labels_download_and_scan_as_the_location_codes(browser, server
                               today=date.today())
             codes.append(scan.location)
     assert codes == ["WH1-A-01", "WH1-A-02"]
+    context.close()
+
+
+def test_the_list_pages_link_to_import_export_and_the_filtered_labels(browser, server, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "en")
+    page.goto(f"{server.url}/masterdata/items")
+    assert page.locator("a.md-import").inner_text() == "Import a file"
+    assert page.locator("a.md-export").inner_text() == "Export XLSX"
+    assert page.locator("a.md-labels").count() == 0  # labels are for locations only
+    with page.expect_navigation():
+        page.click("a.md-import")
+    assert page.url == f"{server.url}/masterdata/items/import"
+    assert page.locator("h1").inner_text() == "Import · Items"
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("a.md-export")
+    assert download.value.suggested_filename == "items.xlsx"
+    page.goto(f"{server.url}/masterdata/locations?warehouse=WH1&zone=A")
+    assert no_horizontal_scroll(page)
+    shot(page, "masterdata-locations-actions-1280")
+    with page.expect_navigation():
+        page.click("a.md-labels")
+    assert page.url.startswith(f"{server.url}/masterdata/locations/labels?")
+    assert page.locator("select[name=zone]").input_value() == "WH1/A"
+    assert page.locator(".labels-summary").inner_text().startswith("2 locations selected.")
+    context.close()
+
+
+def test_the_list_links_speak_chinese_and_only_writers_see_import(browser, server, world):
+    context, page = signed_in(browser, server.url, "adam", DESK, "zh-CN")
+    page.goto(f"{server.url}/masterdata/locations")
+    assert page.locator("a.md-import").inner_text() == "导入文件"
+    assert page.locator("a.md-labels").inner_text() == "打印标签"
+    context.close()
+    context, page = signed_in(browser, server.url, "rita", DESK, "zh-CN")
+    page.goto(f"{server.url}/masterdata/locations")
+    assert page.locator("h1").count() == 1
+    assert page.locator("a.md-import, a.md-export").count() == 0
+    assert page.locator("a.md-labels").count() == 1
+    context.close()
+
+
+def test_a_3_mib_spreadsheet_from_the_browser_is_previewed(browser, server, live_db, world):
+    rows = [[f"BIG-{i:06d}", f"一次性使用无菌导管 {i}", "III", "LOT", "2030-06-30",
+             f"Sterile single-use catheter, long model {i:06d}"] for i in range(30_000)]
+    data = csv_bytes(HEADER, rows)
+    assert 3 * 1024 * 1024 < len(data) < 4 * 1024 * 1024  # over the 1 MiB of a plain request
+    items = count(live_db, Item)
+    context, page = signed_in(browser, server.url, "adam", DESK, "en")
+    page.goto(f"{server.url}/masterdata/items/import")
+    assert "at most 20 MiB" in page.locator("#upload-form").inner_text()
+    page.set_input_files("#upload-form input[name=file]",
+                         files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": data}])
+    with page.expect_navigation():
+        page.click("#upload-form button.check")
+    assert "30000 rows checked, no problems: 30000 to create" in \
+        page.locator(".preview-summary").inner_text()
+    assert page.locator("#apply-form").count() == 1
+    assert count(live_db, Item) == items  # nothing written before Apply
     context.close()

@@ -3,10 +3,12 @@ shown, nothing written, until the same file is applied; an export reads back unc
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 
 from medwms.api.app import create_app
 from medwms.auth.rules import SYSTEM
@@ -170,3 +172,73 @@ def test_the_location_labels_page_lists_the_zone_and_its_pdf_opens(client, db):
     assert "No location matches" in none.text
     assert client.get("/masterdata/locations/labels.pdf",
                       params={"size": "A3"}).status_code == 422
+
+
+MiB = 1024 * 1024
+BIG_HEADER = ["code", "name_zh", "name_en", "model", "manufacturer", "registration_no",
+              "registration_expiry", "risk_class", "tracking", "temp_min", "temp_max"]
+
+
+def big_rows(n: int) -> list[list[str]]:
+    """`n` items as a real stock list has them: Chinese and English names, a registration
+    number, a maker."""
+    return [[f"ITEM-{i:06d}", f"一次性使用无菌导管 {i}", f"Sterile single-use catheter {i}",
+             f"M-{i % 997:03d}", "上海某某医疗器械有限公司", f"国械注准2023303{i:05d}",
+             "2030-06-30", ("I", "II", "III")[i % 3], ("LOT", "SERIAL")[i % 2], "2", "25"]
+            for i in range(n)]
+
+
+def big_xlsx(n: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(BIG_HEADER)
+    for row in big_rows(n):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_signed_in_upload_over_the_request_limit_is_previewed(client, db):
+    data = csv_bytes(BIG_HEADER, big_rows(20_000))
+    assert 2.5 * MiB < len(data) < 4 * MiB  # ~3 MiB: over the 1 MiB request limit
+    csrf = signed_in(client)
+    import_page = client.get("/masterdata/items/import")
+    assert "at most 20 MiB" in import_page.text
+    answer = upload(client, csrf, "items", data, "items.csv")
+    assert answer.status_code == 200, answer.text[:300]
+    assert "20000 rows checked, no problems: 20000 to create" in answer.text
+    assert answer.text.count('data-action="create"') == 300  # the rest counted, not listed
+    assert 'name="token"' in answer.text
+    assert count(db, Item) == 0
+    forged = upload(client, "0" * 40, "items", data, "items.csv")
+    assert forged.status_code == 403  # the size check let it in; the CSRF check did not
+
+
+def test_a_50000_row_items_workbook_previews_from_the_page(client, db):
+    data = big_xlsx(50_000)
+    assert MiB < len(data) < 20 * MiB  # about 2.4 MiB: needs the upload limit
+    csrf = signed_in(client)
+    answer = upload(client, csrf, "items", data)
+    assert answer.status_code == 200, answer.text[:300]
+    assert "50000 rows checked, no problems: 50000 to create, 0 to change" in answer.text
+    assert "… and 49700 more rows to create or change." in answer.text
+    assert count(db, Item) == 0
+
+
+def test_the_locations_list_links_to_the_labels_of_what_it_shows(client, db):
+    site(db)
+    signed_in(client)
+    page = client.get("/masterdata/locations", params={"q": "WH1-S1", "warehouse": "WH1",
+                                                       "zone": "S1"})
+    assert page.status_code == 200
+    assert ('href="/masterdata/locations/labels?warehouse=WH1&amp;zone=WH1%2FS1&amp;'
+            'prefix=WH1-S1"') in page.text
+    assert 'href="/masterdata/locations/import"' in page.text
+    assert 'href="/masterdata/locations/export"' in page.text
+    unfiltered = client.get("/masterdata/locations")
+    assert 'href="/masterdata/locations/labels?warehouse=&amp;zone=&amp;prefix="' \
+        in unfiltered.text
+    items = client.get("/masterdata/items")
+    assert 'href="/masterdata/items/import"' in items.text
+    assert "/masterdata/locations/labels" not in items.text

@@ -56,6 +56,11 @@ class UserIn(BaseModel):
     password: Line = Field(min_length=1, max_length=1000)
     roles: list[Code] = Field(default_factory=list)
     language: Language = "zh-CN"
+    warehouses: list[Code] = Field(
+        default_factory=list, description="warehouse codes the roles apply to; empty: every "
+                                          "warehouse")
+    must_change_password: bool = Field(
+        default=False, description="true: they must change the password at their first sign-in")
     reason: Line = Field(default="", max_length=300)
 
 
@@ -186,10 +191,12 @@ def list_users(actor: ActorDep, db: DbDep, include_disabled: bool = True) -> lis
 @router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED,
              dependencies=[needs(Perm.USERS_MANAGE)])
 def create_user(body: UserIn, actor: ActorDep, db: DbDep) -> UserOut:
-    """Create a user with roles and an initial password."""
+    """Create a user with roles, an initial password and a warehouse scope."""
     view = service.create_user(db, actor=actor, username=body.username,
                                display_name=body.display_name, password=body.password,
-                               roles=body.roles, language=body.language, reason=body.reason)
+                               roles=body.roles, language=body.language,
+                               warehouses=body.warehouses,
+                               must_change=body.must_change_password, reason=body.reason)
     return UserOut.model_validate(view)
 
 

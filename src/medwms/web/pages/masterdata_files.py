@@ -152,18 +152,18 @@ def export_kind(kind: Code, db: DbDep, visitor: VisitorDep) -> Response:
 def import_form(request: Request, kind: Code, visitor: VisitorDep,
                 settings: SettingsDep) -> HTMLResponse:
     """The upload form of one kind, with the columns it reads."""
-    return _page(request, visitor, kind_named(kind), settings.max_request_bytes)
+    return _page(request, visitor, kind_named(kind), settings.max_upload_bytes)
 
 
 @router.post("/masterdata/{kind}/import", response_class=HTMLResponse,
-             dependencies=[needs(Perm.MASTERDATA_WRITE)])
+             dependencies=[needs(Perm.MASTERDATA_WRITE)], openapi_extra=uploads.UPLOAD_FORM)
 def preview_upload(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
                    settings: SettingsDep, form: forms.FormDep) -> HTMLResponse:
     """Check the uploaded file, write nothing: the problems, or what each row would do and
     the Apply button."""
     forms.check_csrf(request, visitor, form)
     spec = kind_named(kind)
-    limit = settings.max_request_bytes
+    limit = settings.max_upload_bytes
     upload = form.get("file")
     reason = forms.text(form, "reason")[:300]
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -188,7 +188,7 @@ def apply_upload(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
     """Import the previewed file, all or nothing; its problems if it no longer passes."""
     forms.check_csrf(request, visitor, form)
     spec = kind_named(kind)
-    limit = settings.max_request_bytes
+    limit = settings.max_upload_bytes
     token, user = forms.text(form, "token"), visitor.actor.username
     filename = _safe_name(forms.text(form, "filename") or "upload.xlsx")
     reason = forms.text(form, "reason")[:300]
