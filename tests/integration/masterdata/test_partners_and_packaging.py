@@ -89,7 +89,8 @@ def test_a_licence_scope_and_kind_are_edited_shown_and_audited(app, db):
                    licence_no="沪食药监械经营20190001", licence_kind="PERMIT",
                    licence_scope="x" * 501, reason="错误")
     assert refused.status_code == 422
-    assert re.search(r'data-field="licence_kind">应为以下之一：TRADING, TRADING_FILING', refused.text)
+    assert re.search(r'data-field="licence_kind">应为以下之一：TRADING, TRADING_FILING',
+                     refused.text)
     assert re.search(r'data-field="licence_scope">超过 500 个字符', refused.text)
     with db.reading() as s:
         assert s.scalar(select(Partner.licence_scope).where(Partner.code == "SUP1")) == SCOPE
