@@ -40,6 +40,7 @@ def test_the_hint_follows_what_the_column_takes():
     assert column_hint(items, "no_such_column", "en") == ""
     partners = KINDS["partners"]
     assert "CARRIER" in column_hint(partners, "kind", "en")
+    assert "TRADING：医疗器械经营许可证" in column_hint(partners, "licence_kind", "zh-CN")
     assert column_hint(partners, "licence_scope", "en").startswith("Plain text")
     assert column_hint(partners, "licence_scope", "zh-CN").startswith("普通文本")
     assert column_hint(KINDS["packaging"], "active", "en").startswith("true or false")
