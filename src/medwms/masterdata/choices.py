@@ -40,10 +40,21 @@ def suppliers(s: Session) -> list[tuple[str, str]]:
         .order_by(Partner.code))]
 
 
-def products(s: Session, lang: str) -> list[Product]:
-    """Every GTIN with its item, by item code and pack size."""
-    rows = s.execute(select(Packaging, Item).join(Item, Item.id == Packaging.item_id)
-                     .order_by(Item.code, Packaging.quantity, Packaging.gtin))
+def carriers(s: Session) -> list[tuple[str, str]]:
+    """Active carriers (物流承运商): (code, name)."""
+    return [(code, name) for code, name in s.execute(
+        select(Partner.code, Partner.name).where(Partner.kind == PartnerKind.CARRIER,
+                                                 Partner.active.is_(True))
+        .order_by(Partner.code))]
+
+
+def products(s: Session, lang: str, *, in_use_only: bool = False) -> list[Product]:
+    """Every GTIN with its item (only those in use: `in_use_only`), by item code and pack
+    size."""
+    query = select(Packaging, Item).join(Item, Item.id == Packaging.item_id)
+    if in_use_only:
+        query = query.where(Packaging.active.is_(True))
+    rows = s.execute(query.order_by(Item.code, Packaging.quantity, Packaging.gtin))
     return [Product(pack.gtin, item.code, item_name(item, lang), pack.level, pack.quantity)
             for pack, item in rows]
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from medwms.masterdata import fields as f
-from medwms.masterdata.tables import PartnerKind, RiskClass, Tracking, ZoneKind
+from medwms.masterdata.tables import LicenceKind, PartnerKind, RiskClass, Tracking, ZoneKind
 
 TEMPERATURE = f.decimal(1, Decimal(-273), Decimal(200))
 
@@ -83,6 +83,7 @@ PACKAGING = Kind("packaging", "packaging", (
     _col("item_code", f.code(40), required=True),
     _col("level", f.text(20), default="unit"),
     _col("quantity", f.integer(1), required=True),
+    _col("active", f.boolean, default=True),
 ), key=("gtin",))
 
 OWNERS = Kind("owners", "owner", (
@@ -98,6 +99,8 @@ PARTNERS = Kind("partners", "partner", (
     _col("parent_code", f.code(40)),
     _col("licence_no", f.text(100), default=""),
     _col("licence_expiry", f.iso_date),
+    _col("licence_kind", f.choice(*LicenceKind)),
+    _col("licence_scope", f.text(500), default=""),
     _col("min_remaining_days", f.integer(0), default=0),
     _col("address", f.text(300), default=""),
     _col("contact", f.text(100), default=""),

@@ -348,14 +348,26 @@ def _page_lookup(session: Session, kind: Kind, rows: Sequence[Any]) -> store.Loo
     return lookup
 
 
-def packaging_of(session: Session, item_code: str) -> list[Record]:
-    """An item's packaging levels (GTIN = UDI-DI, level, base units), smallest first."""
-    rows = session.execute(select(Packaging.gtin, Packaging.level, Packaging.quantity)
-                           .join(Item, Item.id == Packaging.item_id)
-                           .where(Item.code == item_code.upper())
-                           .order_by(Packaging.quantity, Packaging.gtin))
-    return [{"gtin": gtin, "level": level, "quantity": quantity}
-            for gtin, level, quantity in rows]
+def packaging_of(session: Session, item_code: str, *,
+                 with_inactive: bool = False) -> list[Record]:
+    """An item's packaging levels (GTIN = UDI-DI, level, base units, in use), smallest first:
+    those in use, or all of them `with_inactive`."""
+    query = (select(Packaging.gtin, Packaging.level, Packaging.quantity, Packaging.active)
+             .join(Item, Item.id == Packaging.item_id)
+             .where(Item.code == item_code.upper()))
+    if not with_inactive:
+        query = query.where(Packaging.active.is_(True))
+    rows = session.execute(query.order_by(Packaging.quantity, Packaging.gtin))
+    return [{"gtin": gtin, "level": level, "quantity": quantity, "active": active}
+            for gtin, level, quantity, active in rows]
+
+
+def inactive_packaging_count(session: Session, item_code: str) -> int:
+    """How many of an item's packaging levels are out of use."""
+    return session.scalar(select(func.count()).select_from(Packaging)
+                          .join(Item, Item.id == Packaging.item_id)
+                          .where(Item.code == item_code.upper(),
+                                 Packaging.active.is_(False))) or 0
 
 
 def storage_of(record: Mapping[str, Any]) -> str:

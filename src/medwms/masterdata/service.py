@@ -116,29 +116,31 @@ def update_record(*, db: Database, actor: Actor, kind: str, key: str,
 
 def deactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
                       now: datetime | None = None) -> Record:
-    """Take a record out of use: items and partners inactive, a location blocked, a GTIN removed."""
+    """Take a record out of use: items, partners and packaging levels inactive, a location
+    blocked. Nothing is deleted: stock and history keep naming the record."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         if not spec.can_deactivate:
             raise CannotDeactivate(what=spec.entity)
         lookup, row, before = _load_one(uow.session, spec, key)
-        after = _deactivate(uow.session, spec, lookup, row, before, now)
+        after = {**before, **OUT_OF_USE.get(spec.name, {"active": False})}
+        _write_one(uow.session, spec, lookup, row, after, now)
         record_audit(uow.session, actor=actor, action="deactivate", entity=spec.entity,
                      entity_key=key_text(spec.key_of(before)), before=before, after=after,
                      reason=reason[:300])
         uow.commit()
-    return after or before
+    return after
 
 
 def reactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
                       now: datetime | None = None) -> Record:
-    """Put a record taken out of use back in use: an item or partner active, a location
-    unblocked."""
+    """Put a record taken out of use back in use: an item, partner or packaging level active,
+    a location unblocked."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
-        if not spec.can_deactivate or spec.name == "packaging":
+        if not spec.can_deactivate:
             raise CannotDeactivate(what=spec.entity)
         lookup, row, before = _load_one(uow.session, spec, key)
         after = {**before, **IN_USE.get(spec.name, {"active": True})}
@@ -150,18 +152,9 @@ def reactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason
     return after
 
 
+# The flag that says a record is in use, where it is not `active` (a location is blocked).
 IN_USE: dict[str, Record] = {"locations": {"blocked": False}}
-
-
-def _deactivate(session: Session, spec: Kind, lookup: store.Lookup, row: Any,
-                before: Record, now: datetime | None) -> Record | None:
-    if spec.name == "packaging":
-        session.delete(row)
-        return None
-    flag = {"locations": {"blocked": True}}.get(spec.name, {"active": False})
-    after = {**before, **flag}
-    _write_one(session, spec, lookup, row, after, now)
-    return after
+OUT_OF_USE: dict[str, Record] = {"locations": {"blocked": True}}
 
 
 def _parse_one(spec: Kind, values: Mapping[str, object]) -> rules.Parsed:
@@ -231,8 +224,15 @@ def update_packaging(*, db: Database, actor: Actor, key: str, changes: Mapping[s
 
 def deactivate_packaging(*, db: Database, actor: Actor, key: str, reason: str = "",
                          now: datetime | None = None) -> Record:
-    """Take a packaging level (a GTIN of an item) out of use."""
+    """Take a packaging level (a GTIN of an item) out of use: the GTIN stays known (stock
+    and history name it) but no new stock is received under it."""
     return deactivate_record(db=db, actor=actor, kind="packaging", key=key, reason=reason, now=now)
+
+
+def reactivate_packaging(*, db: Database, actor: Actor, key: str, reason: str = "",
+                         now: datetime | None = None) -> Record:
+    """Put a packaging level (a GTIN of an item) back in use."""
+    return reactivate_record(db=db, actor=actor, kind="packaging", key=key, reason=reason, now=now)
 
 
 def create_owner(*, db: Database, actor: Actor, values: Mapping[str, object],
@@ -251,21 +251,21 @@ def update_owner(*, db: Database, actor: Actor, key: str, changes: Mapping[str, 
 
 def create_partner(*, db: Database, actor: Actor, values: Mapping[str, object],
                    reason: str = "", now: datetime | None = None) -> Record:
-    """Create a supplier, customer or clinical department."""
+    """Create a supplier, customer, clinical department or carrier."""
     return create_record(db=db, actor=actor, kind="partners", values=values, reason=reason,
                          now=now)
 
 
 def update_partner(*, db: Database, actor: Actor, key: str, changes: Mapping[str, object],
                    reason: str = "", now: datetime | None = None) -> Record:
-    """Change some values of a supplier, customer or clinical department."""
+    """Change some values of a supplier, customer, clinical department or carrier."""
     return update_record(db=db, actor=actor, kind="partners", key=key, changes=changes,
                          reason=reason, now=now)
 
 
 def deactivate_partner(*, db: Database, actor: Actor, key: str, reason: str = "",
                        now: datetime | None = None) -> Record:
-    """Take a supplier, customer or clinical department out of use."""
+    """Take a supplier, customer, clinical department or carrier out of use."""
     return deactivate_record(db=db, actor=actor, kind="partners", key=key, reason=reason, now=now)
 
 

@@ -39,6 +39,16 @@ class PartnerKind(StrEnum):
     SUPPLIER = "SUPPLIER"
     CUSTOMER = "CUSTOMER"
     DEPARTMENT = "DEPARTMENT"
+    CARRIER = "CARRIER"  # 物流承运商: a transport company named on shipments
+
+
+class LicenceKind(StrEnum):
+    """What a partner's licence is (optional)."""
+
+    TRADING = "TRADING"  # 医疗器械经营许可证 (class III)
+    TRADING_FILING = "TRADING_FILING"  # 医疗器械经营备案凭证 (class II)
+    MANUFACTURING = "MANUFACTURING"  # 医疗器械生产许可证
+    MEDICAL_PRACTICE = "MEDICAL_PRACTICE"  # 医疗机构执业许可证
 
 
 class ZoneKind(StrEnum):
@@ -88,6 +98,8 @@ class Packaging(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     level: Mapped[str] = mapped_column(String(20), default="unit")
     quantity: Mapped[int] = mapped_column(Integer, default=1)
+    # Out of use: kept (stock and history name it) but no new stock is received under it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Owner(Base):
@@ -101,7 +113,7 @@ class Owner(Base):
 
 
 class Partner(Base):
-    """A supplier, customer (hospital, distributor) or clinical department."""
+    """A supplier, customer (hospital, distributor), clinical department or carrier."""
 
     __tablename__ = "partner"
     __table_args__ = (Index("ix_partner_active_code", "active", "code"),
@@ -116,6 +128,8 @@ class Partner(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     licence_no: Mapped[str] = mapped_column(String(100), default="")
     licence_expiry: Mapped[date | None] = mapped_column(Date)
+    licence_kind: Mapped[str | None] = mapped_column(String(20))
+    licence_scope: Mapped[str] = mapped_column(String(500), default="", server_default="")
     min_remaining_days: Mapped[int] = mapped_column(Integer, default=0)
     address: Mapped[str] = mapped_column(String(300), default="")
     contact: Mapped[str] = mapped_column(String(100), default="")

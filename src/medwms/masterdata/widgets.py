@@ -1,4 +1,5 @@
-"""How an entry form shows each column of a kind: text, number, date, a tick box or a choice.
+"""How an entry form shows each column of a kind: text, a longer text, number, date, a tick box
+or a choice.
 
 Pure: no database. The web door lays its forms out from these and the kinds' columns.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from medwms.masterdata.kinds import Kind
-from medwms.masterdata.tables import PartnerKind, RiskClass, Tracking, ZoneKind
+from medwms.masterdata.tables import LicenceKind, PartnerKind, RiskClass, Tracking, ZoneKind
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ WIDGETS: dict[str, Widget] = {
     "registration_expiry": DAY, "licence_expiry": DAY,
     "risk_class": Widget("select", tuple(RiskClass)),
     "tracking": Widget("select", tuple(Tracking)),
+    "licence_kind": Widget("select", tuple(LicenceKind)),
+    "licence_scope": Widget("textarea"),
     "temp_min": TENTH, "temp_max": TENTH, "humidity_max": TENTH,
     "shelf_life_days": WHOLE, "min_remaining_days": WHOLE, "quantity": WHOLE,
     "pick_seq": WHOLE, "capacity": WHOLE,

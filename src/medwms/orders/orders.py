@@ -56,7 +56,8 @@ KIND_WORDS = {OrderKind.SALE: ("销售出库单", "a sales order"),
 CONSIGNEE_WORDS = {
     PartnerKind.CUSTOMER: ("客户（医院或经销商）", "customer (hospital or distributor)"),
     PartnerKind.DEPARTMENT: ("临床科室", "clinical department"),
-    PartnerKind.SUPPLIER: ("供货单位", "supplier")}
+    PartnerKind.SUPPLIER: ("供货单位", "supplier"),
+    PartnerKind.CARRIER: ("物流承运商", "carrier")}
 CANCELLABLE = frozenset({OrderStatus.OPEN, OrderStatus.ALLOCATED, OrderStatus.PARTIAL})
 WHY = {"missing": ("is missing", "缺失"), "expired": ("has expired", "已过期"),
        "inactive": ("is inactive", "已停用")}

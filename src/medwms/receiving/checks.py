@@ -34,6 +34,7 @@ from medwms.receiving.errors import (
     LotConflict,
     NotAUnit,
     OverNotice,
+    PackagingOutOfUse,
     ScannedValueMismatch,
     SerialInStock,
     SerialNeedsOneUnit,
@@ -157,6 +158,8 @@ def _resolve(s: Session, gtin: str, lot_no: str | None, serial: str | None,
     if row is None:
         raise UnknownGtin(gtin=normalised)
     item, packaging, lot, unit = row[:4]
+    if not packaging.active:  # stock of it already here stays readable; none is added
+        raise PackagingOutOfUse(gtin=normalised, item=item.code, level=packaging.level)
     named, any_lot, of_lot, of_any_lot = row[4:]
     counted = Counted(on_notice=receipt.notice_id is not None, named=named, any_lot=any_lot,
                       of_lot=of_lot or 0, of_any_lot=of_any_lot or 0)

@@ -19,6 +19,7 @@
     ├── ValueRequired            LOT_REQUIRED / SERIAL_REQUIRED / EXPIRY_REQUIRED (`missing`)
     ├── ScannedValueMismatch     SCANNED_VALUE_MISMATCH: keyed value ≠ barcode
     ├── SerialNeedsOneUnit       SERIAL_NEEDS_ONE_UNIT
+    ├── PackagingOutOfUse        PACKAGING_OUT_OF_USE: the GTIN's packaging level is out of use
     ├── SupplierNotQualified     SUPPLIER_LICENCE_INVALID
     ├── ItemNotRegistered        ITEM_REGISTRATION_INVALID
     ├── UnitExpired              UNIT_EXPIRED
@@ -158,6 +159,15 @@ class ScannedValueMismatch(ScanRefused):
     code = "SCANNED_VALUE_MISMATCH"
     message_en = "The barcode says {what} {scanned}, but {typed} was entered: check the label."
     message_zh = "条码中的{what}为 {scanned}，输入的是 {typed}：请核对标签。"
+
+
+class PackagingOutOfUse(ScanRefused):
+    code = "PACKAGING_OUT_OF_USE"
+    message_en = ("GTIN {gtin} ({item}, {level}) is out of use in master data: no new stock "
+                  "is received under it. Set the unit aside and ask a manager (put the "
+                  "packaging level back in use, or receive under its current GTIN).")
+    message_zh = ("GTIN {gtin}（{item}，{level}）在主数据中已停用，不能按此 GTIN 收货。"
+                  "请将货品放到一边并联系主管（重新启用该包装层级，或按现行 GTIN 收货）。")
 
 
 class SerialNeedsOneUnit(ScanRefused):

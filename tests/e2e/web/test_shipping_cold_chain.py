@@ -2,7 +2,8 @@
 
 Cotton swabs stored at ≤ 30 °C are ambient goods: the page neither ticks the cold box nor asks
 for a box, a logger or a dispatch temperature, and they ship in a plain unit. A 2–8 °C reagent
-still opens the cold-box form, and an ambient unit is refused for it."""
+still opens the cold-box form, and an ambient unit is refused for it. The carrier field offers
+the carriers in use from master data, and still takes any name."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 
 import pytest
 
+from medwms.auth.rules import SYSTEM
+from medwms.masterdata import service
 from tests.e2e.web.live import login, no_horizontal_scroll, scan, shot
 from tests.support.shipping import COLD, SWAB, Unit, udi, verified_order, world
 from tests.support.users import PASSWORD, make_user
@@ -32,6 +35,10 @@ def prepare(db) -> None:
     make_user(db, "pete", "shipper", display_name="发货员 Pete")
     verified_order(db, "SO-SWAB", [Unit("SWAB", "S1", 2)])
     verified_order(db, "SO-COLD", [Unit("COLD", "C1", 1)])
+    for code, name in (("SF", "顺丰速运"), ("JD", "京东物流"), ("ZT", "中通冷链")):
+        service.create_partner(db=db, actor=SYSTEM, values={"code": code, "name": name,
+                                                            "kind": "CARRIER"})
+    service.deactivate_partner(db=db, actor=SYSTEM, key="ZT", reason="合同终止")
 
 
 def open_packing(page, url: str, order_no: str) -> None:
@@ -59,7 +66,10 @@ def ship_swabs_in_an_ambient_unit(page, url: str) -> None:
         scan(page, udi(SWAB, "S1"))
         page.locator(".history li.ok").nth(n - 1).wait_for()
     assert page.locator(".pack-left").inner_text() == "0"
-    page.fill("#confirm-form input[name=carrier]", "顺丰速运")
+    carrier = page.locator("#confirm-form input[name=carrier]")
+    offered = page.locator(f"datalist#{carrier.get_attribute('list')} option")
+    assert offered.evaluate_all("os => os.map(o => o.value)") == ["京东物流", "顺丰速运"]
+    carrier.fill("顺丰速运")
     page.fill("#confirm-form input[name=waybill]", "SF0000000030")
     page.click("#confirm-form button[type=submit]")
     page.locator(".panel.shipment[data-status=SHIPPED]").wait_for()

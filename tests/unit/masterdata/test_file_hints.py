@@ -8,7 +8,7 @@ import pytest
 from medwms.core.errors import Problem
 from medwms.masterdata.fields import bilingual
 from medwms.masterdata.kinds import KINDS
-from medwms.masterdata.tables import PartnerKind, RiskClass, Tracking, ZoneKind
+from medwms.masterdata.tables import LicenceKind, PartnerKind, RiskClass, Tracking, ZoneKind
 from medwms.web.pages.masterdata_files import column_hint, shown_problems
 
 COLUMNS = [(kind, column.name) for kind in KINDS.values() for column in kind.columns]
@@ -22,7 +22,8 @@ def test_every_column_has_a_hint_in_both_languages(kind, name):
 
 @pytest.mark.parametrize(("kind", "name", "values"), [
     ("items", "risk_class", RiskClass), ("items", "tracking", Tracking),
-    ("partners", "kind", PartnerKind), ("zones", "kind", ZoneKind)])
+    ("partners", "kind", PartnerKind), ("partners", "licence_kind", LicenceKind),
+    ("zones", "kind", ZoneKind)])
 def test_a_choice_column_names_every_value_it_takes(kind, name, values):
     hint = column_hint(KINDS[kind], name, "en")
     assert hint.startswith(f"One of: {', '.join(v.value for v in values)}.")
@@ -37,6 +38,12 @@ def test_the_hint_follows_what_the_column_takes():
     assert "Required" in column_hint(items, "name_zh", "en")
     assert "The key" in column_hint(items, "code", "en")
     assert column_hint(items, "no_such_column", "en") == ""
+    partners = KINDS["partners"]
+    assert "CARRIER" in column_hint(partners, "kind", "en")
+    assert "TRADING：医疗器械经营许可证" in column_hint(partners, "licence_kind", "zh-CN")
+    assert column_hint(partners, "licence_scope", "en").startswith("Plain text")
+    assert column_hint(partners, "licence_scope", "zh-CN").startswith("普通文本")
+    assert column_hint(KINDS["packaging"], "active", "en").startswith("true or false")
 
 
 def test_a_problem_is_shown_in_the_page_language_with_its_fix():

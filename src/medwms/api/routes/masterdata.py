@@ -95,6 +95,6 @@ def update_record(kind: Code, key: Code, changes: Values, db: DbDep,
 @router.delete("/{kind}/{key}", dependencies=[needs(Perm.MASTERDATA_WRITE)])
 def deactivate_record(kind: Code, key: Code, db: DbDep, actor: ActorDep,
                       reason: Code = "") -> dict[str, Any]:
-    """Take a record out of use (inactive, blocked, or a GTIN removed)."""
+    """Take a record out of use (inactive, or a location blocked); nothing is deleted."""
     return plain(service.deactivate_record(db=db, actor=actor, kind=kind, key=key,
                                            reason=reason))

@@ -107,9 +107,11 @@ def create(request: Request, kind: Code, db: DbDep, visitor: VisitorDep,
 @router.get("/masterdata/{kind}/{key}", response_class=HTMLResponse, dependencies=[needs(READ)])
 def record_page(request: Request, kind: Code, key: RecordKey, db: DbDep,
                 visitor: VisitorDep) -> HTMLResponse:
-    """Every field of one record, its packaging levels or licence, and its history."""
+    """Every field of one record, its packaging levels (those out of use too with
+    ?packaging=all) or licence, and its history."""
     require(visitor.actor, READ)
-    return _record(request, db, visitor, service.kind_named(kind), key)
+    return _record(request, db, visitor, service.kind_named(kind), key,
+                   all_packaging=forms.query_text(request, "packaging") == "all")
 
 
 @router.get("/masterdata/{kind}/{key}/edit", response_class=HTMLResponse,
@@ -253,12 +255,17 @@ def _form(request: Request, db: Database, visitor: Visitor, spec: Kind, *,
 
 def _record(request: Request, db: Database, visitor: Visitor, spec: Kind, key: str, *,
             refusal: Refusal | None = None, status_code: int = 200,
-            reason: str = "") -> HTMLResponse:
+            reason: str = "", all_packaging: bool = False) -> HTMLResponse:
     parsed = service.parse_key(spec, key)
+    packaging: list[dict[str, Any]] = []
+    hidden_packaging = 0
     with reading_as(db, visitor.actor) as s:
         record = queries.get_record(s, spec, parsed)
         history = queries.record_history(s, spec, parsed)
-        packaging = queries.packaging_of(s, record["code"]) if spec.name == "items" else []
+        if spec.name == "items":
+            packaging = queries.packaging_of(s, record["code"], with_inactive=all_packaging)
+            hidden_packaging = 0 if all_packaging else \
+                queries.inactive_packaging_count(s, record["code"])
     row = _row(spec, record)
     today = local_date(utc_now())
     registration = queries.credential_state(record["registration_no"],
@@ -266,6 +273,7 @@ def _record(request: Request, db: Database, visitor: Visitor, spec: Kind, key: s
         if spec.name == "items" else None
     return render(request, "masterdata/record.html", visitor=visitor, **_common(spec),
                   record=record, row=row, key=row["key"], history=history,
-                  packaging=packaging, registration=registration,
+                  packaging=packaging, hidden_packaging=hidden_packaging,
+                  all_packaging=all_packaging, registration=registration,
                   can_edit=visitor.actor.can(WRITE), refusal=refusal, reason=reason,
                   status_code=status_code)

@@ -68,6 +68,13 @@ REFERENCES = {
     "zone_code": N_("The code of an existing zone of that warehouse: import the zones first."),
     "parent_code": N_("The code of a customer, in this file or already imported."),
 }
+# What the values of a choice column mean, where the codes alone don't say it.
+MEANINGS = {
+    "licence_kind": N_("TRADING: medical device trading licence; TRADING_FILING: trading "
+                       "filing certificate; MANUFACTURING: manufacturing licence; "
+                       "MEDICAL_PRACTICE: medical institution practice licence. Leave it "
+                       "empty if not known."),
+}
 HEADER_HINT = N_("Row 1 holds the column names: use exactly the names listed, each once.")
 REQUIRED_HINT = N_("Required: fill in every row.")
 KEY_HINT = N_("The key: each record once per file; a key that exists already changes that "
@@ -95,6 +102,8 @@ def column_hint(kind: Kind, name: str, lang: str) -> str:
         return ""
     t = gettext_for
     parts = [t(lang, REFERENCES[name]) if name in REFERENCES else _type_hint(column, lang)]
+    if name in MEANINGS:
+        parts.append(t(lang, MEANINGS[name]))
     if name in kind.key:
         parts.append(t(lang, KEY_HINT))
     if column.required:

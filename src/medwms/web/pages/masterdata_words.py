@@ -27,7 +27,8 @@ COLUMN_WORDS: dict[str, str] = {
     "gtin": N_("GTIN (UDI-DI)"), "item_code": N_("Item code"), "level": N_("Packaging level"),
     "quantity": N_("Base units per pack"), "kind": N_("Type"),
     "parent_code": N_("Parent customer"), "licence_no": N_("Licence no."),
-    "licence_expiry": N_("Licence valid until"), "address": N_("Address"),
+    "licence_expiry": N_("Licence valid until"), "licence_kind": N_("Licence type"),
+    "licence_scope": N_("Licence scope"), "address": N_("Address"),
     "contact": N_("Contact"), "gln": N_("GLN"), "timezone": N_("Time zone"),
     "separate_release": N_("Receiver may not release (GSP)"),
     "warehouse_code": N_("Warehouse"), "zone_code": N_("Zone"), "barcode": N_("Barcode"),
@@ -42,7 +43,11 @@ KIND_COLUMN_WORDS: dict[tuple[str, str], str] = {
 }
 CHOICE_WORDS: dict[str, str] = {
     "SUPPLIER": N_("Supplier"), "CUSTOMER": N_("Customer"),
-    "DEPARTMENT": N_("Clinical department"),
+    "DEPARTMENT": N_("Clinical department"), "CARRIER": N_("Logistics carrier"),
+    "TRADING": N_("Medical device trading licence"),
+    "TRADING_FILING": N_("Medical device trading filing certificate"),
+    "MANUFACTURING": N_("Medical device manufacturing licence"),
+    "MEDICAL_PRACTICE": N_("Medical institution practice licence"),
     "RECEIVING": N_("Receiving"), "QUARANTINE": N_("Quarantine"), "STORAGE": N_("Storage"),
     "REJECTED": N_("Nonconforming"), "RETURNS": N_("Returns"), "SHIPPING": N_("Shipping"),
     "LOT": N_("By lot"), "SERIAL": N_("By serial"), "LOT_SERIAL": N_("By lot and serial"),
@@ -60,7 +65,7 @@ CREDENTIAL_COLOURS = {"missing": "red", "expired": "red", "expiring": "yellow",
                       "valid": "green"}
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("code", "name_zh", "model", "registration_no", "risk_class", "tracking"),
-    "packaging": ("gtin", "item_code", "level", "quantity"),
+    "packaging": ("gtin", "item_code", "level", "quantity"),  # + its status
     "owners": ("code", "name"),
     "partners": ("code", "name", "kind", "licence_no", "licence_expiry"),
     "warehouses": ("code", "name", "gln", "timezone"),

@@ -97,7 +97,7 @@ def _form(request: Request, db: Database, visitor: Visitor, *, values: dict[str,
           status_code: int = 200) -> HTMLResponse:
     with reading_as(db, visitor.actor) as s:
         offer = {"suppliers": choices.suppliers(s), "warehouses": choices.warehouses(s),
-                 "products": choices.products(s, visitor.lang)}
+                 "products": choices.products(s, visitor.lang, in_use_only=True)}
     return render(request, "notices/new.html", visitor=visitor, choices=offer, values=values,
                   rows=rows, refusal=refusal, status_code=status_code)
 

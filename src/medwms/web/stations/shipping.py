@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from medwms.auth.guard import require
+from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
+from medwms.masterdata import choices
 from medwms.shipping import outbound
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
@@ -28,9 +29,13 @@ def choose_order(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 @router.get("/stations/shipping/{shipment_no}", response_class=HTMLResponse,
             dependencies=[needs(Perm.SHIP)])
 def pack(request: Request, shipment_no: Code, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
-    """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm."""
+    """Step 2: shipping units (cold boxes with logger and temperature), pack scans, confirm
+    (the carrier field offers the active carriers of master data, and takes any name)."""
     require(visitor.actor, Perm.STOCK_READ)
     shipment, to_pack = outbound.shipment(db, visitor.actor, shipment_no)
+    with reading_as(db, visitor.actor) as s:  # offered, not imposed: the field stays free text
+        carriers = choices.carriers(s) if shipment.status == "PACKING" else []
     return render(request, "stations/shipping.html", visitor=visitor, shipment=shipment,
+                  carriers=carriers,
                   to_pack=to_pack, left=sum(p.left for p in to_pack),
                   cold_needed=any(p.cold and p.left for p in to_pack))
