@@ -27,9 +27,10 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.core.fields import SINGLE_LINE, Id
 from medwms.masterdata import choices
-from medwms.web import forms, user_words
+from medwms.web import forms
 from medwms.web.deps import DbDep, SettingsDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
+from medwms.web.pages import user_words
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
