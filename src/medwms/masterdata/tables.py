@@ -60,12 +60,21 @@ class ZoneKind(StrEnum):
     SHIPPING = "SHIPPING"
 
 
+def prefix_index(name: str, column: str) -> Index:
+    """An index that serves `column LIKE 'text%'` on PostgreSQL whatever the database's
+    collation (varchar_pattern_ops: its LIKE uses a plain index only under the C collation);
+    on SQLite a plain index, which its GLOB prefix uses. The list pages' search."""
+    return Index(name, column, postgresql_ops={column: "varchar_pattern_ops"})
+
+
 class Item(Base):
     """A device product: what a GTIN means, how it is tracked and stored."""
 
     __tablename__ = "item"
     __table_args__ = (Index("ix_item_active_code", "active", "code"),
-                      Index("ix_item_name_zh", "name_zh"), Index("ix_item_name_en", "name_en"))
+                      prefix_index("ix_item_code_prefix", "code"),
+                      prefix_index("ix_item_name_zh", "name_zh"),
+                      prefix_index("ix_item_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -118,7 +127,9 @@ class Partner(Base):
     __tablename__ = "partner"
     __table_args__ = (Index("ix_partner_active_code", "active", "code"),
                       Index("ix_partner_kind_code", "kind", "code"),
-                      Index("ix_partner_name", "name"), Index("ix_partner_name_en", "name_en"))
+                      prefix_index("ix_partner_code_prefix", "code"),
+                      prefix_index("ix_partner_name", "name"),
+                      prefix_index("ix_partner_name_en", "name_en"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -169,7 +180,8 @@ class Location(Base):
     __tablename__ = "location"
     __table_args__ = (Index("ix_location_warehouse_code", "warehouse_id", "code"),
                       Index("ix_location_zone_code", "zone_id", "code"),
-                      Index("ix_location_blocked_code", "blocked", "code"))
+                      Index("ix_location_blocked_code", "blocked", "code"),
+                      prefix_index("ix_location_code_prefix", "code"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouse.id"), index=True)

@@ -22,21 +22,30 @@ depends_on: str | Sequence[str] | None = None
 
 INDEXES = (
     ('ix_item_active_code', 'item', ['active', 'code']),
+    ('ix_item_code_prefix', 'item', ['code']),
     ('ix_item_name_zh', 'item', ['name_zh']),
     ('ix_item_name_en', 'item', ['name_en']),
     ('ix_partner_active_code', 'partner', ['active', 'code']),
     ('ix_partner_kind_code', 'partner', ['kind', 'code']),
+    ('ix_partner_code_prefix', 'partner', ['code']),
     ('ix_partner_name', 'partner', ['name']),
     ('ix_partner_name_en', 'partner', ['name_en']),
     ('ix_location_warehouse_code', 'location', ['warehouse_id', 'code']),
     ('ix_location_zone_code', 'location', ['zone_id', 'code']),
     ('ix_location_blocked_code', 'location', ['blocked', 'code']),
+    ('ix_location_code_prefix', 'location', ['code']),
 )
+# The search's prefix indexes: PostgreSQL's LIKE 'text%' uses a plain index only under the C
+# collation; with the pattern operator class it does under any (SQLite: a plain index).
+PATTERN_OPS = {'ix_item_code_prefix', 'ix_item_name_zh', 'ix_item_name_en',
+               'ix_partner_code_prefix', 'ix_partner_name', 'ix_partner_name_en',
+               'ix_location_code_prefix'}
 
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
-        op.create_index(name, table, columns, unique=False)
+        ops = {'postgresql_ops': {columns[0]: 'varchar_pattern_ops'}} if name in PATTERN_OPS else {}
+        op.create_index(name, table, columns, unique=False, **ops)
 
 
 def downgrade() -> None:
