@@ -118,36 +118,31 @@ def deactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason
                       now: datetime | None = None) -> Record:
     """Take a record out of use: items, partners and packaging levels inactive, a location
     blocked. Nothing is deleted: stock and history keep naming the record."""
-    spec = kind_named(kind)
-    with db.unit_of_work() as uow:
-        require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
-        if not spec.can_deactivate:
-            raise CannotDeactivate(what=spec.entity)
-        lookup, row, before = _load_one(uow.session, spec, key)
-        after = {**before, **OUT_OF_USE.get(spec.name, {"active": False})}
-        _write_one(uow.session, spec, lookup, row, after, now)
-        record_audit(uow.session, actor=actor, action="deactivate", entity=spec.entity,
-                     entity_key=key_text(spec.key_of(before)), before=before, after=after,
-                     reason=reason[:300])
-        uow.commit()
-    return after
+    return _set_in_use(db, actor, kind, key, in_use=False, reason=reason, now=now)
 
 
 def reactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
                       now: datetime | None = None) -> Record:
     """Put a record taken out of use back in use: an item, partner or packaging level active,
     a location unblocked."""
+    return _set_in_use(db, actor, kind, key, in_use=True, reason=reason, now=now)
+
+
+def _set_in_use(db: Database, actor: Actor, kind: str, key: str, *, in_use: bool, reason: str,
+                now: datetime | None) -> Record:
+    """Set the record's in-use flag and audit it as "reactivate" or "deactivate"."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
         if not spec.can_deactivate:
             raise CannotDeactivate(what=spec.entity)
         lookup, row, before = _load_one(uow.session, spec, key)
-        after = {**before, **IN_USE.get(spec.name, {"active": True})}
+        flag = (IN_USE if in_use else OUT_OF_USE).get(spec.name, {"active": in_use})
+        after = {**before, **flag}
         _write_one(uow.session, spec, lookup, row, after, now)
-        record_audit(uow.session, actor=actor, action="reactivate", entity=spec.entity,
-                     entity_key=key_text(spec.key_of(before)), before=before, after=after,
-                     reason=reason[:300])
+        record_audit(uow.session, actor=actor, action="reactivate" if in_use else "deactivate",
+                     entity=spec.entity, entity_key=key_text(spec.key_of(before)),
+                     before=before, after=after, reason=reason[:300])
         uow.commit()
     return after
 
