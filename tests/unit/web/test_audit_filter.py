@@ -3,13 +3,17 @@ named by its field."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from importlib import resources
 
 import pytest
 
 from medwms.auth.queries import AuditView
 from medwms.core.errors import ValidationError
+from medwms.masterdata.kinds import KINDS
 from medwms.web.forms import in_language
+from medwms.web.pages import audit_words
 from medwms.web.pages.audit import audit_filter, fields_of
 
 EMPTY = {"user": "", "entity": "", "entity_key": "", "action": "", "since": "", "until": "",
@@ -68,3 +72,21 @@ def test_the_fields_of_a_change_mark_what_changed():
     shown = [(f.name, f.old, f.new, f.changed) for f in fields_of(view)]
     assert shown == [("name", "支架", "支架", False), ("note", "—", None, True),
                      ("qty", "1", "2", True), ("tags", None, '["a"]', True)]
+
+
+def test_every_action_the_services_write_and_every_master_data_field_has_its_word():
+    # The audit page shows a stored action or field name as it is when no word is marked.
+    source = resources.files("medwms")
+    written = {match for path in _python_files(source)
+               for match in re.findall(r'\baction="([a-z_.]+)"', path.read_text("utf-8"))}
+    assert written - set(audit_words.ACTIONS) == set()
+    columns = {column.name for kind in KINDS.values() for column in kind.columns}
+    assert columns - set(audit_words.FIELDS) == set()
+
+
+def _python_files(folder):
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _python_files(entry)
+        elif entry.name.endswith(".py"):
+            yield entry

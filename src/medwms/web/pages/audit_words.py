@@ -8,7 +8,8 @@ from medwms.web.menu import NP_
 
 ACTIONS = (
     NP_("audit action", "create"), NP_("audit action", "update"),
-    NP_("audit action", "deactivate"), NP_("audit action", "cancel"),
+    NP_("audit action", "deactivate"), NP_("audit action", "reactivate"),
+    NP_("audit action", "cancel"),
     NP_("audit action", "conclude"), NP_("audit action", "approve"),
     NP_("audit action", "open"), NP_("audit action", "decide"),
     NP_("audit action", "acknowledge"), NP_("audit action", "ship"),
@@ -62,6 +63,7 @@ FIELDS = (
     NP_("audit field", "item_code"), NP_("audit field", "item_id"), NP_("audit field", "kind"),
     NP_("audit field", "language"), NP_("audit field", "level"),
     NP_("audit field", "licence_expiry"), NP_("audit field", "licence_no"),
+    NP_("audit field", "licence_kind"), NP_("audit field", "licence_scope"),
     NP_("audit field", "line"), NP_("audit field", "line_id"), NP_("audit field", "lines"),
     NP_("audit field", "location"), NP_("audit field", "locations"),
     NP_("audit field", "locked_until"), NP_("audit field", "logger_id"),
