@@ -44,8 +44,8 @@ PATTERN_OPS = {'ix_item_code_prefix', 'ix_item_name_zh', 'ix_item_name_en',
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
-        ops = {'postgresql_ops': {columns[0]: 'varchar_pattern_ops'}} if name in PATTERN_OPS else {}
-        op.create_index(name, table, columns, unique=False, **ops)
+        ops = {columns[0]: 'varchar_pattern_ops'} if name in PATTERN_OPS else {}
+        op.create_index(name, table, columns, unique=False, postgresql_ops=ops)
 
 
 def downgrade() -> None:
