@@ -227,8 +227,10 @@ def submitted(save: Callable[[], str], again: Callable[[Refusal, int], Response]
               lang: str, fields: Mapping[str, str], form: FormData) -> Response:
     """Run `save` (it returns the address of what it made) and redirect there; a refusal
     shows the form `again` with every problem beside its field. A permission refusal is
-    not the form's business: it stays the 403 page. A value no field may hold (a control
-    character, an over-long text) is refused before `save`, named on top of the form."""
+    not the form's business: it stays the 403 page, unless `fields` names its code (a
+    password that signs nothing, a signer who may not sign: shown beside the password). A
+    value no field may hold (a control character, an over-long text) is refused before
+    `save`, named on top of the form."""
     unfit = unfit_values(form)
     if unfit:
         shown = Refusal(gettext_for(lang, CORRECT_BELOW))
@@ -239,8 +241,10 @@ def submitted(save: Callable[[], str], again: Callable[[Refusal, int], Response]
         return again(shown, 422)
     try:
         target = save()
-    except PermissionDenied:
-        raise
+    except PermissionDenied as error:
+        if error.code not in fields:
+            raise
+        return again(refusal(error, lang, fields), 422)  # a refused signature: its field
     except DomainError as error:
         return again(refusal(error, lang, fields), status_of(error))
     return RedirectResponse(target, status_code=303)

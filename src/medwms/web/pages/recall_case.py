@@ -24,9 +24,7 @@ from medwms.auth.errors import WrongPassword
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.db import Database
-from medwms.core.errors import Problem, ValidationError
 from medwms.core.fields import Code
-from medwms.masterdata.fields import bilingual
 from medwms.recall import casework, queries, rules, service
 from medwms.recall.errors import BadRecall, SignerNotQualityManager
 from medwms.web import forms
@@ -60,7 +58,8 @@ FIELDS = {"channel": "channel", "recipient": "recipient", "sent_at": "sent_at",
           "partner": "partner", "CONSIGNEE_NOT_IN_RECALL": "partner", "used": "used",
           "destroyed": "destroyed", "quantity": "quantity", "reason": "reason",
           "location": "location", "RECALL_NOTHING_HELD_HERE": "lot", "lot": "lot",
-          "password": "password", "report": "report"}
+          "password": "password", "report": "report", WrongPassword.code: "password",
+          SignerNotQualityManager.code: "password"}
 
 
 @router.get("/recalls/{recall_no}", response_class=HTMLResponse,
@@ -199,11 +198,8 @@ def close_form(request: Request, recall_no: Code, db: DbDep, visitor: VisitorDep
                form: FormDep) -> Response:
     """Close the recall: the closing report, signed by a quality manager's password."""
     def save() -> str:
-        try:
-            service.close_recall(db, actor=visitor.actor, recall_no=recall_no,
-                                 password=_password(form), report=forms.text(form, "report"))
-        except (WrongPassword, SignerNotQualityManager) as refused:
-            raise _beside_password(refused.message("en"), refused.message("zh-CN")) from None
+        service.close_recall(db, actor=visitor.actor, recall_no=recall_no,
+                             password=_password(form), report=forms.text(form, "report"))
         return _done(recall_no, "close", "close")
     return _submitted(request, db, visitor, form, recall_no, "close", save)
 
@@ -212,9 +208,3 @@ def _password(form: FormData) -> str:
     """The password as typed (not trimmed: a space may be part of it)."""
     value = form.get("password")
     return value if isinstance(value, str) else ""
-
-
-def _beside_password(en: str, zh: str) -> ValidationError:
-    """A refused signature, shown beside the password field rather than as a 403 page."""
-    return ValidationError([Problem(bilingual(en, zh), column="password")])
-
