@@ -387,6 +387,14 @@ def credential_state(number: str | None, expiry: date | None, today: date,
     return "valid"
 
 
+def licence_state(partner: Mapping[str, Any], today: date) -> str | None:
+    """A partner's licence today (`credential_state`); None for a clinical department, which
+    trades under its hospital's licence."""
+    if partner["kind"] == "DEPARTMENT":
+        return None
+    return credential_state(partner["licence_no"], partner["licence_expiry"], today)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One column of an audited change: its value before and after."""

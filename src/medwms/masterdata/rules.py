@@ -51,6 +51,15 @@ def problem(en: str, zh: str, *, column: str | None = None, row: int | None = No
     return Problem(bilingual(en, zh), column=column, row=row, value=shown)
 
 
+def missing_reason(reason: str, *, required: bool) -> list[Problem]:
+    """A change that must say why (the master-data pages ask it of every change, taking out
+    of use and putting back in use) and says nothing."""
+    if not required or reason.strip():
+        return []
+    return [problem("say why (the audit log keeps it with the change)",
+                    "请填写原因（审计记录与变更一同保存）", column="reason")]
+
+
 def check_header(kind: Kind, header: Sequence[str]) -> list[Problem]:
     """Missing required columns (each named once), unknown and repeated columns."""
     expected = ", ".join(kind.column_names)

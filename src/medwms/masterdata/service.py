@@ -94,11 +94,13 @@ def create_record(*, db: Database, actor: Actor, kind: str, values: Mapping[str,
 
 def update_record(*, db: Database, actor: Actor, kind: str, key: str,
                   changes: Mapping[str, object], reason: str = "",
-                  now: datetime | None = None) -> Record:
-    """Change some values of one record; the others stay as they are."""
+                  reason_required: bool = False, now: datetime | None = None) -> Record:
+    """Change some values of one record; the others stay as they are. With
+    `reason_required` a change without a reason is refused."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
+        refuse(ValidationError, rules.missing_reason(reason, required=reason_required))
         refuse(ValidationError, rules.unknown_columns(spec, changes))
         lookup, row, before = _load_one(uow.session, spec, key)
         parsed = _parse_one(spec, {**before, **changes})
@@ -115,25 +117,28 @@ def update_record(*, db: Database, actor: Actor, kind: str, key: str,
 
 
 def deactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
-                      now: datetime | None = None) -> Record:
+                      reason_required: bool = False, now: datetime | None = None) -> Record:
     """Take a record out of use: items, partners and packaging levels inactive, a location
     blocked. Nothing is deleted: stock and history keep naming the record."""
-    return _set_in_use(db, actor, kind, key, in_use=False, reason=reason, now=now)
+    return _set_in_use(db, actor, kind, key, in_use=False, reason=reason,
+                       reason_required=reason_required, now=now)
 
 
 def reactivate_record(*, db: Database, actor: Actor, kind: str, key: str, reason: str = "",
-                      now: datetime | None = None) -> Record:
+                      reason_required: bool = False, now: datetime | None = None) -> Record:
     """Put a record taken out of use back in use: an item, partner or packaging level active,
     a location unblocked."""
-    return _set_in_use(db, actor, kind, key, in_use=True, reason=reason, now=now)
+    return _set_in_use(db, actor, kind, key, in_use=True, reason=reason,
+                       reason_required=reason_required, now=now)
 
 
 def _set_in_use(db: Database, actor: Actor, kind: str, key: str, *, in_use: bool, reason: str,
-                now: datetime | None) -> Record:
+                reason_required: bool, now: datetime | None) -> Record:
     """Set the record's in-use flag and audit it as "reactivate" or "deactivate"."""
     spec = kind_named(kind)
     with db.unit_of_work() as uow:
         require_every_warehouse(actor, Perm.MASTERDATA_WRITE)
+        refuse(ValidationError, rules.missing_reason(reason, required=reason_required))
         if not spec.can_deactivate:
             raise CannotDeactivate(what=spec.entity)
         lookup, row, before = _load_one(uow.session, spec, key)

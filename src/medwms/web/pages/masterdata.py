@@ -22,10 +22,8 @@ from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
-from medwms.core.errors import Problem, ValidationError
 from medwms.core.fields import Code, Line
 from medwms.masterdata import choices, queries, service, widgets
-from medwms.masterdata.fields import bilingual
 from medwms.masterdata.kinds import Kind, key_text
 from medwms.web import forms
 from medwms.web.deps import DbDep, Visitor, VisitorDep, needs
@@ -37,8 +35,6 @@ router = APIRouter(include_in_schema=False)
 READ, WRITE = Perm.MASTERDATA_READ, Perm.MASTERDATA_WRITE
 # A record's key in its URL: a code, a GTIN, or WAREHOUSE:ZONE (20 + 1 + 20 characters).
 RecordKey = Annotated[Line, Path(max_length=41)]
-REASON_NEEDED = ("say why (the audit log keeps it with the change)",
-                 "请填写原因（审计记录与变更一同保存）")
 
 
 def list_query(request: Request, kind: Kind) -> queries.ListQuery:
@@ -136,9 +132,9 @@ def change_record(request: Request, kind: Code, key: RecordKey, db: DbDep, visit
     editable = tuple(c for c in widgets.form_columns(spec) if c not in spec.key)
 
     def save() -> str:
-        reason = _reason(form)
         saved = service.update_record(db=db, actor=visitor.actor, kind=spec.name, key=key,
-                                      changes=_posted(spec, form, editable), reason=reason)
+                                      changes=_posted(spec, form, editable),
+                                      reason=forms.text(form, "reason"), reason_required=True)
         return record_url(spec, key_text(spec.key_of(saved)))
 
     return _submitted(request, db, visitor, spec, form, save, editing=record)
@@ -169,7 +165,7 @@ def _in_use(request: Request, db: Database, visitor: Visitor, form: FormData, ki
 
     def save() -> str:
         record = command(db=db, actor=visitor.actor, kind=spec.name, key=key,
-                         reason=_reason(form))
+                         reason=forms.text(form, "reason"), reason_required=True)
         return record_url(spec, key_text(spec.key_of(record)))
 
     return forms.submitted(
@@ -177,13 +173,6 @@ def _in_use(request: Request, db: Database, visitor: Visitor, form: FormData, ki
                                               refusal=refused, status_code=status,
                                               reason=forms.text(form, "reason")),
         lang=visitor.lang, fields={"reason": "reason"}, form=form)
-
-
-def _reason(form: FormData) -> str:
-    reason = forms.text(form, "reason")
-    if not reason:
-        raise ValidationError([Problem(bilingual(*REASON_NEEDED), column="reason")])
-    return reason
 
 
 def _posted(spec: Kind, form: FormData, columns: tuple[str, ...]) -> dict[str, object]:
@@ -232,10 +221,8 @@ def _row(spec: Kind, record: dict[str, Any]) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if spec.name == "items":
         extra["storage"] = queries.storage_of(record)
-    if spec.name == "partners":  # a clinical department trades under its hospital's licence
-        extra["licence"] = None if record["kind"] == "DEPARTMENT" else \
-            queries.credential_state(record["licence_no"], record["licence_expiry"],
-                                     local_date(utc_now()))
+    if spec.name == "partners":
+        extra["licence"] = queries.licence_state(record, local_date(utc_now()))
     return {"record": record, "key": key_text(spec.key_of(record)), "in_use": in_use} | extra
 
 
