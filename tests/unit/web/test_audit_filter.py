@@ -74,6 +74,16 @@ def test_the_fields_of_a_change_mark_what_changed():
                      ("qty", "1", "2", True), ("tags", None, '["a"]', True)]
 
 
+def test_a_stored_code_is_shown_in_its_word_and_other_text_as_stored():
+    view = AuditView(id=2, seq=None, at=datetime(2026, 12, 1, tzinfo=UTC), actor_name="ann",
+                     action="close", entity="recall_case", entity_key="RC-1",
+                     before={"status": "OPEN", "note": "OPEN door"},
+                     after={"status": "CLOSED", "note": "OPEN door"}, reason="")
+    words = {"OPEN": "进行中", "CLOSED": "已关闭"}
+    shown = [(f.name, f.old, f.new) for f in fields_of(view, lambda c: words.get(c, c))]
+    assert shown == [("note", "OPEN door", "OPEN door"), ("status", "进行中", "已关闭")]
+
+
 def test_every_action_the_services_write_and_every_master_data_field_has_its_word():
     # The audit page shows a stored action or field name as it is when no word is marked.
     source = resources.files("medwms")

@@ -8,6 +8,8 @@ Both are for holders of `audit.read` of every warehouse: the auditor, the qualit
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -41,6 +43,7 @@ READ = Perm.AUDIT_READ
 FILTERS = ("user", "entity", "entity_key", "action", "since", "until")
 FIELDS = {name: name for name in (*FILTERS, "after")}
 EMPTY = "—"  # a field stored empty (JSON null)
+CODE = re.compile(r"[A-Z][A-Z_]+")  # a stored code (CLOSED, ACCEPT): shown in its word
 LARGEST_ID = 2**63  # a record number beyond BIGINT is no record
 SEARCH_REFUSED = N_("Nothing was searched: correct what is marked below.")
 HEADINGS = ((None, N_("No.")), (None, N_("Seal no.")), (None, N_("Time")),
@@ -58,10 +61,11 @@ class Field:
     changed: bool
 
 
-def fields_of(view: AuditView) -> list[Field]:
-    """The fields of the old and new value, in name order, the changed ones marked."""
+def fields_of(view: AuditView, word: Callable[[str], str] = str) -> list[Field]:
+    """The fields of the old and new value, in name order, the changed ones marked; a stored
+    code shown as `word` gives it (the catalogue's word in the page's language)."""
     names = sorted(set(view.before) | set(view.after))
-    return [Field(name, _shown(view.before, name), _shown(view.after, name),
+    return [Field(name, _shown(view.before, name, word), _shown(view.after, name, word),
                   _changed(view, name)) for name in names]
 
 
@@ -71,13 +75,15 @@ def _changed(view: AuditView, name: str) -> bool:
     return bool(view.before.get(name) != view.after.get(name))
 
 
-def _shown(values: dict[str, Any], name: str) -> str | None:
+def _shown(values: dict[str, Any], name: str, word: Callable[[str], str]) -> str | None:
     if name not in values:
         return None
     value = values[name]
     if value is None:
         return EMPTY
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return word(value) if CODE.fullmatch(value) else value
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- the filter ----------------------------------------------------------------------------
@@ -149,7 +155,9 @@ def audit_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
         users = audit_queries.usernames(s, actor=visitor.actor)
     return render(request, "audit/log.html", visitor=visitor, typed=typed, page=page,
                   refusal=refusal, users=users, actions=ACTIONS, entities=ENTITIES,
-                  fields_of=fields_of, query=_query(typed), more=_more(typed, page),
+                  fields_of=lambda view: fields_of(
+                      view, lambda code: gettext_for(visitor.lang, code)),
+                  query=_query(typed), more=_more(typed, page),
                   status_code=422 if refusal else 200)
 
 
