@@ -125,6 +125,13 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024, ge=1024,
         description="Largest body of a file upload (multipart/form-data to an import route: "
                     "spreadsheets, notices, readings), 20 MiB")
+    attachments_dir: str = Field(
+        default="attachments",
+        description="Folder of the kept scans and photos (delivery notes, licences, "
+                    "certificates), outside the web root; back it up with the database")
+    max_attachment_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024,
+        description="Largest scan or photo kept with a record (PDF, JPEG or PNG), 10 MiB")
     hsts_seconds: int = Field(
         default=365 * 24 * 3600, ge=0,
         description="max-age of Strict-Transport-Security, sent only on requests that came "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from medwms.attachments import tables as attachments_tables
 from medwms.auth import tables as auth_tables
 from medwms.coldchain import tables as coldchain_tables
 from medwms.core import tables as core_tables
@@ -19,7 +20,7 @@ from medwms.receiving import tables as receiving_tables
 from medwms.shipping import tables as shipping_tables
 from medwms.verification import tables as verification_tables
 
-TABLE_MODULES = (core_tables, auth_tables, masterdata_tables, ledger_tables,
+TABLE_MODULES = (core_tables, auth_tables, attachments_tables, masterdata_tables, ledger_tables,
                  receiving_tables, quality_tables, orders_tables, picking_tables,
                  verification_tables, shipping_tables,
                  counting_tables, coldchain_tables, recall_tables)

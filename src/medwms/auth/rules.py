@@ -39,9 +39,14 @@ class Perm(StrEnum):
     USERS_MANAGE = "users.manage"
     AUDIT_READ = "audit.read"
     SYSTEM_ADMIN = "system.admin"
+    ATTACHMENT_READ = "attachments.read"
+    QUALITY_RECORD = "quality.record"  # hold on doubt, in-stock checks, complaints: write down
+    QUALITY_APPROVE = "quality.approve"  # 首营, credentials, nonconforming decisions: QA decides
+    COLDCHAIN_MANAGE = "coldchain.manage"  # equipment, calibration, alarm recipients
+    SETTINGS_MANAGE = "settings.manage"
 
 
-_READ = {Perm.MASTERDATA_READ, Perm.STOCK_READ}
+_READ = {Perm.MASTERDATA_READ, Perm.STOCK_READ, Perm.ATTACHMENT_READ}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
@@ -49,9 +54,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                      Perm.STOCK_STATUS, Perm.RECEIVE, Perm.INSPECT, Perm.PICK,
                                      Perm.VERIFY, Perm.SHIP, Perm.AUDIT_READ, Perm.PUTAWAY_OVERRIDE,
                                      Perm.ORDERS_MANAGE, Perm.RESOLVE_DISCREPANCY, Perm.COUNT,
-                                     Perm.RECALL_MANAGE}),
+                                     Perm.RECALL_MANAGE, Perm.QUALITY_RECORD,
+                                     Perm.COLDCHAIN_MANAGE}),
     Role.RECEIVER: frozenset(_READ | {Perm.RECEIVE, Perm.STOCK_MOVE, Perm.COUNT}),
-    Role.INSPECTOR: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS}),
+    Role.INSPECTOR: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS, Perm.QUALITY_RECORD}),
     Role.PICKER: frozenset(_READ | {Perm.PICK, Perm.STOCK_MOVE, Perm.COUNT}),
     Role.VERIFIER: frozenset(_READ | {Perm.VERIFY}),
     Role.SHIPPER: frozenset(_READ | {Perm.SHIP}),
@@ -59,7 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.INTEGRATOR: frozenset(_READ | {Perm.MASTERDATA_WRITE, Perm.RECEIVE, Perm.STOCK_MOVE,
                                         Perm.ORDERS_MANAGE}),
     Role.QUALITY_MANAGER: frozenset(_READ | {Perm.INSPECT, Perm.STOCK_STATUS, Perm.RECALL_MANAGE,
-                                             Perm.AUDIT_READ}),
+                                             Perm.AUDIT_READ, Perm.QUALITY_RECORD,
+                                             Perm.QUALITY_APPROVE, Perm.COLDCHAIN_MANAGE}),
 }
 
 

@@ -64,6 +64,11 @@ PERMISSIONS: Words = {
     "users.manage": ("管理用户", "manage users"),
     "audit.read": ("查看审计记录", "read the audit log"),
     "system.admin": ("管理系统", "administer the system"),
+    "attachments.read": ("查看附件", "read attachments"),
+    "quality.record": ("记录质量事项", "record quality findings"),
+    "quality.approve": ("质量审批", "approve as quality"),
+    "coldchain.manage": ("管理冷链设备", "manage cold-chain equipment"),
+    "settings.manage": ("管理运行设置", "manage runtime settings"),
 }
 THINGS: Words = {  # NotFound(what=…)
     "item": ("产品", "item"), "lot": ("批号", "lot"), "serial_unit": ("序列号", "serial"),

@@ -17,6 +17,7 @@ from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
 from medwms.web.pages import (
+    attachments,
     audit,
     auth,
     coldchain,
@@ -61,7 +62,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
-                                  audit.router, user_pages.router, masterdata.router)
+                                  audit.router, user_pages.router, attachments.router,
+                                  masterdata.router)
 
 
 def install(app: FastAPI) -> None:
