@@ -31,6 +31,7 @@ ACTIONS = (
     NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
     NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
+    NP_("audit action", "attach"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
