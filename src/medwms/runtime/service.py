@@ -56,7 +56,7 @@ def set_setting(*, db: Database, actor: Actor, base: Settings, name: str, value:
             new = rules.stored_text(getattr(_candidate(base, kept, name, value), name))
         _keep(uow.session, row, name=name, value=None if value is None else new, actor=actor,
               reason=reason.strip())
-        record_audit(uow.session, actor=actor, action="change", entity=AUDIT_ENTITY,
+        record_audit(uow.session, actor=actor, action="setting.change", entity=AUDIT_ENTITY,
                      entity_key=name, before={"value": old}, after={
                          "value": new, "source": "environment" if value is None else "runtime",
                          "environment": environment}, reason=reason.strip())

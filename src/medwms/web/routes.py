@@ -35,6 +35,7 @@ from medwms.web.pages import (
 )
 from medwms.web.pages import counting as counting_pages
 from medwms.web.pages import demo as demo_sheet
+from medwms.web.pages import settings as settings_page
 from medwms.web.pages import users as user_pages
 from medwms.web.render import render
 from medwms.web.stations import (
@@ -63,7 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
-                                  masterdata.router)
+                                  settings_page.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:
