@@ -1,11 +1,13 @@
-"""Reading the runtime settings: the values kept in the table, and the settings page's rows."""
+"""Reading the runtime settings (the values kept in the table, the settings page's rows) and
+the archive marks (the working lists' filter, the archive page)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.guard import reading_as, require
@@ -13,7 +15,7 @@ from medwms.auth.rules import Actor, Perm
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.runtime import rules
-from medwms.runtime.tables import RuntimeSetting
+from medwms.runtime.tables import ArchiveMark, RuntimeSetting
 
 
 class Source:
@@ -66,3 +68,34 @@ def _row(base: Settings, name: str, kept: RuntimeSetting | None) -> SettingRow:
         effective=effective, environment=environment, source=source,
         changed_by=kept.changed_by_name if kept else "",
         changed_at=kept.changed_at if kept else None, reason=kept.reason if kept else "")
+
+
+@dataclass(frozen=True)
+class ArchivedView:
+    """One archived document as the archive page lists it."""
+
+    entity: str
+    entity_key: str
+    closed_at: datetime
+    keep_until: date | None
+    archived_at: datetime
+    archived_by: str
+
+
+def not_archived(entity: str, key: Any) -> ColumnElement[bool]:
+    """The working lists' filter: documents of `entity` whose number (`key`) is not archived."""
+    return ~exists().where(ArchiveMark.entity == entity, ArchiveMark.entity_key == key)
+
+
+def archived_keys(session: Session, entity: str, keys: list[str]) -> set[str]:
+    """Which of the numbers `keys` of `entity` are archived."""
+    return set(session.scalars(select(ArchiveMark.entity_key).where(
+        ArchiveMark.entity == entity, ArchiveMark.entity_key.in_(keys))))
+
+
+def archived(session: Session, *, limit: int = 500) -> list[ArchivedView]:
+    """The archived documents, latest archived first."""
+    rows = session.scalars(select(ArchiveMark).order_by(ArchiveMark.id.desc()).limit(limit))
+    return [ArchivedView(entity=row.entity, entity_key=row.entity_key, closed_at=row.closed_at,
+                         keep_until=row.keep_until, archived_at=row.archived_at,
+                         archived_by=row.archived_by_name) for row in rows]

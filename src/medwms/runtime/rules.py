@@ -58,6 +58,11 @@ def stored_text(value: object) -> str:
     return str(value)
 
 
+# The closed documents archiving takes out of the working lists (the audit log's record kinds).
+ARCHIVED_RECEIPT = "receipt"
+ARCHIVED_RECALL_CASE = "recall_case"
+
+
 class RecordKind(StrEnum):
     """Record types, by the rule that says how long they are kept."""
 

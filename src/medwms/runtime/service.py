@@ -1,13 +1,16 @@
-"""Changing a runtime setting: validated by the Settings model's own rules, audited with the
-old value, the new value and the reason, in one unit of work."""
+"""Changing a runtime setting (validated by the Settings model's own rules, audited with the
+old value, the new value and the reason, in one unit of work); marking a closed document
+archived, in the caller's unit of work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import pydantic
 from pydantic_core import ErrorDetails
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
@@ -25,7 +28,7 @@ from medwms.runtime.errors import (
     SettingValueRefused,
 )
 from medwms.runtime.queries import overrides
-from medwms.runtime.tables import RuntimeSetting
+from medwms.runtime.tables import ArchiveMark, RuntimeSetting
 
 AUDIT_ENTITY = "setting"
 
@@ -112,3 +115,20 @@ def _keep(session: Session, row: RuntimeSetting | None, *, name: str, value: str
     else:
         for key, item in values.items():
             setattr(row, key, item)
+
+
+def mark_archived(session: Session, *, actor: Actor, entity: str, entity_key: str,
+                  closed_at: datetime, keep_until: date | None) -> bool:
+    """Mark a closed document archived (in the caller's unit of work); False if it already was.
+    Nothing of the document changes: archiving is not deletion."""
+    known = session.scalar(select(ArchiveMark.id).where(ArchiveMark.entity == entity,
+                                                        ArchiveMark.entity_key == entity_key))
+    if known is not None:
+        return False
+    session.add(ArchiveMark(entity=entity, entity_key=entity_key, closed_at=closed_at,
+                            keep_until=keep_until, archived_at=utc_now(),
+                            archived_by=actor.user_id, archived_by_name=actor.username))
+    record_audit(session, actor=actor, action="archive", entity=entity, entity_key=entity_key,
+                 after={"archived": True, "keep_until": keep_until.isoformat() if keep_until
+                        else "permanent"})
+    return True

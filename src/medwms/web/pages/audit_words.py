@@ -31,7 +31,7 @@ ACTIONS = (
     NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
     NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
-    NP_("audit action", "setting.change"),
+    NP_("audit action", "setting.change"), NP_("audit action", "archive"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
@@ -106,4 +106,5 @@ FIELDS = (
     NP_("audit field", "single_minutes"), NP_("audit field", "temperature_ok"),
     NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
     NP_("audit field", "value"), NP_("audit field", "source"), NP_("audit field", "environment"),
+    NP_("audit field", "archived"), NP_("audit field", "keep_until"),
 )
