@@ -13,7 +13,7 @@ from medwms.core.errors import PermissionDenied
 from medwms.recall import queries as recall_queries
 from medwms.receiving import queries as receiving
 from medwms.runtime import queries
-from tests.support.archive import closed_receipt, closed_recall
+from tests.support.archive import closed_recall, closed_receipt
 from tests.support.builders import make_item, make_lot, make_site
 from tests.support.receiving import counts
 from tests.support.users import actor_of, make_user
