@@ -8,6 +8,7 @@ import typer
 
 from medwms.cli import (
     admin,
+    archive,
     bench,
     coldchain,
     label,
@@ -35,6 +36,7 @@ app.command("demo")(admin.demo)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 app.command("import")(transfer.import_data)
+app.command("archive")(archive.archive)
 app.command("export")(transfer.export_data)
 app.command("seal")(ledger.seal)
 app.command("verify")(ledger.verify)

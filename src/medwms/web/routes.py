@@ -16,6 +16,7 @@ from medwms.web import session
 from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
+from medwms.web.pages import archive as archive_page
 from medwms.web.pages import (
     attachments,
     audit,
@@ -64,7 +65,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
-                                  settings_page.router, masterdata.router)
+                                  settings_page.router, archive_page.router,
+                                  masterdata.router)
 
 
 def install(app: FastAPI) -> None:
