@@ -1,8 +1,12 @@
 """The settings page in real Chromium: the administrator changes a runtime setting with a
 reason, sees its new effective value and source, then finds the change (old value, new value,
-reason) in the audit log; a value below its bound is refused beside the field."""
+reason) in the audit log; a value below its bound is refused beside the field. On the archive
+page the administrator archives a closed receipt: it leaves the receipts list, comes back with
+"include archived", and opens by its number."""
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -11,6 +15,8 @@ from medwms.auth.rules import SYSTEM
 from tests.e2e.web.forms_data import DESK
 from tests.e2e.web.live import login, shot
 from tests.e2e.web.untranslated import assert_translated
+from tests.support.archive import closed_receipt
+from tests.support.builders import make_item, make_lot, make_site
 from tests.support.users import PASSWORD
 
 
@@ -66,3 +72,30 @@ def test_the_settings_page_speaks_chinese(browser, server, root):
     assert page.locator("h1").inner_text() == "运行时设置"
     assert_translated(page, "zh-CN")
     shot(page, "settings-zh")
+
+
+def test_an_admin_archives_a_closed_receipt_which_stays_readable_by_number(
+        browser, server, root, live_db):
+    with live_db.unit_of_work() as uow:
+        site = make_site(uow.session, "WHZ")
+        gauze = make_item(uow.session, "GAUZE-Z")
+        closed_receipt(uow.session, site, "R-2025-0091", datetime(2025, 3, 1, tzinfo=UTC),
+                       (gauze, make_lot(uow.session, gauze, "GZ1", date(2027, 5, 31))))
+        uow.commit()
+    page = admin_page(browser, server.url, "zh-CN")
+    page.goto(f"{server.url}/receipts")
+    assert page.locator("a[href='/receipts/R-2025-0091']").count() == 1
+    page.goto(f"{server.url}/archive")
+    page.fill("input[name=closed_before]", "2026-01-01")
+    page.click("form.archive-form button[type=submit]")
+    page.wait_for_url("**/archive?done=1")
+    row = page.locator("tr[data-number='R-2025-0091']")
+    assert row.locator("td.keep-until").inner_text() == "2029-05-31"
+    assert_translated(page, "zh-CN")
+    shot(page, "archive-zh")
+    page.goto(f"{server.url}/receipts")
+    assert page.locator("a[href='/receipts/R-2025-0091']").count() == 0
+    page.click("a.include-archived")
+    assert page.locator("a[href='/receipts/R-2025-0091']").count() == 1
+    page.goto(f"{server.url}/receipts/R-2025-0091")
+    assert "R-2025-0091" in page.locator("h1").inner_text()
