@@ -17,10 +17,12 @@ from medwms.picking import tables as picking_tables
 from medwms.quality import tables as quality_tables
 from medwms.recall import tables as recall_tables
 from medwms.receiving import tables as receiving_tables
+from medwms.runtime import tables as runtime_tables
 from medwms.shipping import tables as shipping_tables
 from medwms.verification import tables as verification_tables
 
-TABLE_MODULES = (core_tables, auth_tables, attachments_tables, masterdata_tables, ledger_tables,
+TABLE_MODULES = (core_tables, auth_tables, attachments_tables, runtime_tables, masterdata_tables,
+                 ledger_tables,
                  receiving_tables, quality_tables, orders_tables, picking_tables,
                  verification_tables, shipping_tables,
                  counting_tables, coldchain_tables, recall_tables)

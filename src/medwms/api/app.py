@@ -19,6 +19,7 @@ from medwms.api import docs, errors, headers, idempotency, limits, routes
 from medwms.auth.actors import ActorCache
 from medwms.config import Settings
 from medwms.core.db import Database
+from medwms.runtime.effective import EffectiveSettings
 from medwms.web import routes as web
 
 API_PREFIX = "/api/v1"
@@ -30,6 +31,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                     docs_url=None, redoc_url=None)  # docs.install serves them offline
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
+    app.state.runtime = EffectiveSettings(settings, app.state.db)  # what deps hand out
     app.state.actors = ActorCache(settings.auth_cache_seconds)
     errors.install(app)
     idempotency.install(app)

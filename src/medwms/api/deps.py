@@ -37,6 +37,7 @@ from medwms.auth.sessions import Verified
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
+from medwms.runtime.effective import EffectiveSettings
 from medwms.web import session as web_session
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -50,8 +51,12 @@ async def get_db(request: Request) -> Database:
 
 
 async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    """The effective settings: the environment's with the runtime values on top (cached for
+    a few seconds; read off the event loop when the cache is stale)."""
+    runtime: EffectiveSettings = request.app.state.runtime
+    if runtime.fresh():
+        return runtime.cached
+    return await run_in_threadpool(runtime.current)
 
 
 DbDep = Annotated[Database, Depends(get_db)]
@@ -74,7 +79,7 @@ async def get_actor(request: Request,
 
 
 async def _verify(request: Request, token: str | None) -> Verified:
-    settings: Settings = request.app.state.settings
+    settings = await get_settings(request)
     from_cookie = token is None
     token = token or _cookie_token(request, settings)
     cache: ActorCache = request.app.state.actors

@@ -326,12 +326,19 @@ def _replay(earlier: Earlier, fingerprint: str) -> Response:
 
 class KeyPurger:
     """Deletes the records older than `hours` at start and then every `interval` seconds, in
-    a daemon thread (`medwms serve`): the key store holds two days of keys, not all of them."""
+    a daemon thread (`medwms serve`): the key store holds two days of keys, not all of them.
+    `hours` may be a callable, asked at each purge (the runtime setting idempotency_hours)."""
 
-    def __init__(self, db: Database, *, hours: int, interval: float = 3600.0) -> None:
-        self.db, self.hours, self.interval = db, hours, interval
+    def __init__(self, db: Database, *, hours: int | Callable[[], int],
+                 interval: float = 3600.0) -> None:
+        self.db, self.interval = db, interval
+        self._hours = hours
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="medwms-key-purge", daemon=True)
+
+    @property
+    def hours(self) -> int:
+        return self._hours() if callable(self._hours) else self._hours
 
     def start(self) -> None:
         self._thread.start()

@@ -83,8 +83,13 @@ class RequestSizeLimit:
         multipart = _header(scope, b"content-type").lower().startswith(MULTIPART)
         if multipart and scope["method"] in BODY_METHODS \
                 and self._upload_paths(scope).fullmatch(scope["path"]):
-            return self.upload_limit
+            return self._upload_limit(scope)
         return self.request_limit
+
+    def _upload_limit(self, scope: Scope) -> int:
+        """The effective max_upload_bytes (a runtime setting), as last read by a request."""
+        runtime = getattr(scope["app"].state, "runtime", None)
+        return int(runtime.cached.max_upload_bytes) if runtime is not None else self.upload_limit
 
     def _upload_paths(self, scope: Scope) -> re.Pattern[str]:
         if self._uploads is None:
@@ -150,7 +155,7 @@ async def _session_holder(request: Request) -> bool:
         return False
     app = request.app
     try:
-        verified = await run_in_threadpool(verify, app.state.db, app.state.settings,
+        verified = await run_in_threadpool(verify, app.state.db, app.state.runtime.cached,
                                            app.state.actors, token)
     except DomainError:
         return False

@@ -16,6 +16,7 @@ from medwms.config import Settings, load_settings
 from medwms.core.db import Database
 from medwms.core.errors import DomainError, ValidationError
 from medwms.ledger.checkpoints import Anchor, load_anchor
+from medwms.runtime.effective import EffectiveSettings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,6 +36,11 @@ def database(config: Settings | None = None) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+def effective(config: Settings, db: Database) -> Settings:
+    """The effective settings: `config` with the administrator's runtime values on top."""
+    return EffectiveSettings(config, db).current()
 
 
 def sealing_anchor(config: Settings) -> Anchor:

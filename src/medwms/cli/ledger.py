@@ -11,6 +11,7 @@ from medwms.cli.common import (
     cli_actor,
     console,
     database,
+    effective,
     err_console,
     report_errors,
     sealing_anchor,
@@ -50,7 +51,8 @@ def verify() -> None:
     config = settings()
     with database(config) as db:
         report = run_verify(db, actor=cli_actor(), anchor=load_anchor(config), source="cli",
-                            max_unsealed_age=config.unsealed_max_age_seconds).report
+                            max_unsealed_age=effective(config, db).unsealed_max_age_seconds
+                            ).report
     table = Table("checked", "count")
     for name, value in (("stock balances", report.balances),
                         ("sealed movements", report.movements),

@@ -6,7 +6,19 @@ import os
 
 import typer
 
-from medwms.cli import admin, bench, coldchain, label, ledger, recall, scan, transfer, users
+from medwms.cli import (
+    admin,
+    archive,
+    bench,
+    coldchain,
+    label,
+    ledger,
+    recall,
+    scan,
+    transfer,
+    users,
+)
+from medwms.cli import settings as settings_cli
 from medwms.cli.common import cli_actor, console, database, report_errors, settings
 from medwms.core import migrate
 
@@ -16,6 +28,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
 app.add_typer(recall.app, name="recall")
 app.add_typer(bench.app, name="bench")
+app.add_typer(settings_cli.app, name="settings")
 app.command("trace")(recall.trace)
 app.command("scan")(scan.scan)
 app.command("label")(label.label)
@@ -23,6 +36,7 @@ app.command("demo")(admin.demo)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 app.command("import")(transfer.import_data)
+app.command("archive")(archive.archive)
 app.command("export")(transfer.export_data)
 app.command("seal")(ledger.seal)
 app.command("verify")(ledger.verify)

@@ -24,7 +24,8 @@ def app() -> FastAPI:
                               interval=config.seal_interval_ms / 1000, batch=config.seal_batch)
     sealer.start()
     application.state.sealer = sealer
-    purger = KeyPurger(application.state.db, hours=config.idempotency_hours,
+    runtime = application.state.runtime
+    purger = KeyPurger(application.state.db, hours=lambda: runtime.current().idempotency_hours,
                        interval=config.idempotency_purge_minutes * 60)
     purger.start()
     application.state.key_purger = purger

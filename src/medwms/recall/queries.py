@@ -17,6 +17,8 @@ from medwms.masterdata.tables import Item, Location, Packaging, Partner
 from medwms.recall import rules
 from medwms.recall.errors import RecallNotFound
 from medwms.recall.tables import RecallCase, RecallConsignee, RecallNotice
+from medwms.runtime.queries import not_archived
+from medwms.runtime.rules import ARCHIVED_RECALL_CASE
 
 # The timeline's event for a movement under the recall number (others are the blocking).
 EVENT_OF_KIND: dict[str, str] = {MovementKind.RETURN: "returned", MovementKind.SCRAP: "destroyed"}
@@ -186,11 +188,13 @@ def reconciliation(session: Session, case: RecallCase) -> dict[str, Any]:
                             "outstanding": c.outstanding} for c in consignees]}
 
 
-def list_recalls(session: Session, *, status: str | None = None,
-                 mock: bool | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Recall cases, newest first."""
+def list_recalls(session: Session, *, status: str | None = None, mock: bool | None = None,
+                 limit: int = 200, include_archived: bool = False) -> list[dict[str, Any]]:
+    """Recall cases, newest first; archived ones only when asked (still readable by number)."""
     query = (select(RecallCase, Item.code).join(Item, Item.id == RecallCase.item_id)
              .order_by(RecallCase.opened_at.desc(), RecallCase.id.desc()).limit(limit))
+    if not include_archived:
+        query = query.where(not_archived(ARCHIVED_RECALL_CASE, RecallCase.recall_no))
     if status:
         query = query.where(RecallCase.status == status.upper())
     if mock is not None:

@@ -18,6 +18,8 @@ from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, 
 from medwms.receiving import rules
 from medwms.receiving.errors import NoticeNotFound, ReceiptNotFound
 from medwms.receiving.tables import AdvanceNotice, AdvanceNoticeLine, Receipt, ReceiptLine
+from medwms.runtime.queries import not_archived
+from medwms.runtime.rules import ARCHIVED_RECEIPT
 
 
 @dataclass(frozen=True)
@@ -186,10 +188,13 @@ def receipt_header(s: Session, receipt: Receipt) -> ReceiptHeader:
 
 
 def list_receipts(s: Session, *, status: str | None = None, warehouse: str | None = None,
-                  po_no: str | None = None, limit: int = 100,
-                  offset: int = 0) -> list[ReceiptHeader]:
-    """Receipts, newest first, filtered by status, warehouse code or PO number."""
+                  po_no: str | None = None, limit: int = 100, offset: int = 0,
+                  include_archived: bool = False) -> list[ReceiptHeader]:
+    """Receipts, newest first, filtered by status, warehouse code or PO number; archived
+    ones only when asked (they stay readable by number)."""
     query = _header_query()
+    if not include_archived:
+        query = query.where(not_archived(ARCHIVED_RECEIPT, Receipt.receipt_no))
     if status:
         query = query.where(Receipt.status == status.upper())
     if warehouse:

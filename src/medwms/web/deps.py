@@ -19,6 +19,7 @@ from medwms.auth.rules import Actor, Perm, Role
 from medwms.config import Settings
 from medwms.core.db import Database
 from medwms.core.errors import NotAuthenticated
+from medwms.runtime.effective import EffectiveSettings
 from medwms.web import session
 
 
@@ -43,8 +44,9 @@ def get_db(request: Request) -> Database:
 
 
 def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    """The effective settings: the environment's with the runtime values on top."""
+    runtime: EffectiveSettings = request.app.state.runtime
+    return runtime.current()
 
 
 DbDep = Annotated[Database, Depends(get_db)]

@@ -52,6 +52,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Verification runs"), "/audit/verify", Perm.AUDIT_READ, N_("Records")),
     MenuItem(N_("Users"), "/users", Perm.USERS_MANAGE, N_("Administration")),
     MenuItem(N_("Roles and permissions"), "/roles", Perm.USERS_MANAGE, N_("Administration")),
+    MenuItem(N_("Runtime settings"), "/settings", Perm.SETTINGS_MANAGE, N_("Administration")),
+    MenuItem(N_("Archive"), "/archive", Perm.SETTINGS_MANAGE, N_("Administration")),
     *(MenuItem(label, f"/masterdata/{kind}", Perm.MASTERDATA_WRITE, N_("Master data"))
       for kind, label in (("items", N_("Items")), ("packaging", N_("Packaging levels")),
                           ("partners", N_("Partners")), ("owners", N_("Stock owners")),

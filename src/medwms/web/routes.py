@@ -16,6 +16,7 @@ from medwms.web import session
 from medwms.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeNeeded
 from medwms.web.i18n import gettext_for
 from medwms.web.menu import N_
+from medwms.web.pages import archive as archive_page
 from medwms.web.pages import (
     attachments,
     audit,
@@ -35,6 +36,7 @@ from medwms.web.pages import (
 )
 from medwms.web.pages import counting as counting_pages
 from medwms.web.pages import demo as demo_sheet
+from medwms.web.pages import settings as settings_page
 from medwms.web.pages import users as user_pages
 from medwms.web.render import render
 from medwms.web.stations import (
@@ -63,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
+                                  settings_page.router, archive_page.router,
                                   masterdata.router)
 
 

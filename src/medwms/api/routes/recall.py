@@ -92,12 +92,13 @@ def open_recall(body: OpenIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 @router.get("/recalls", dependencies=[needs(Perm.STOCK_READ)])
 def list_recalls(db: DbDep, actor: ActorDep, status: Code | None = None,
-                 mock: bool | None = None) -> list[dict[str, Any]]:
-    """Recall cases, newest first."""
+                 mock: bool | None = None,
+                 include_archived: bool = False) -> list[dict[str, Any]]:
+    """Recall cases, newest first (archived ones with include_archived)."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as session:
-        rows: list[dict[str, Any]] = jsonable(queries.list_recalls(session, status=status,
-                                                                   mock=mock))
+        rows: list[dict[str, Any]] = jsonable(queries.list_recalls(
+            session, status=status, mock=mock, include_archived=include_archived))
         return rows
 
 

@@ -116,12 +116,13 @@ def list_receipts(db: DbDep, actor: ActorDep, status_: Annotated[
                       Code | None, Query(alias="status")] = None,
                   warehouse: Code | None = None, po_no: Code | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                  offset: Offset = 0) -> list[dict[str, Any]]:
-    """Receipts, newest first."""
+                  offset: Offset = 0, include_archived: bool = False) -> list[dict[str, Any]]:
+    """Receipts, newest first (archived ones with include_archived)."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
         rows = queries.list_receipts(s, status=status_, warehouse=warehouse, po_no=po_no,
-                                     limit=limit, offset=offset)
+                                     limit=limit, offset=offset,
+                                     include_archived=include_archived)
     return [asdict(r) for r in rows]
 
 

@@ -32,6 +32,7 @@ ACTIONS = (
     NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
     NP_("audit action", "attach"),
+    NP_("audit action", "setting.change"), NP_("audit action", "archive"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
@@ -47,6 +48,7 @@ ENTITIES = (
     NP_("audit record", "sensor"), NP_("audit record", "breach"),
     NP_("audit record", "breach_lot"), NP_("audit record", "recall_case"),
     NP_("audit record", "demo"),
+    NP_("audit record", "setting"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),
@@ -104,4 +106,6 @@ FIELDS = (
     NP_("audit field", "shipping_unit_id"), NP_("audit field", "signature_meaning"),
     NP_("audit field", "single_minutes"), NP_("audit field", "temperature_ok"),
     NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
+    NP_("audit field", "value"), NP_("audit field", "source"), NP_("audit field", "environment"),
+    NP_("audit field", "archived"), NP_("audit field", "keep_until"),
 )

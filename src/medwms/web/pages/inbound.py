@@ -19,13 +19,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/receipts", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
 def receipts_page(request: Request, db: DbDep, visitor: VisitorDep,
-                  status: str | None = None) -> HTMLResponse:
-    """Receipts, newest first (filter: OPEN or CLOSED)."""
+                  status: str | None = None, archived: str = "") -> HTMLResponse:
+    """Receipts, newest first (filter: OPEN or CLOSED; archived ones when asked)."""
     require(visitor.actor, Perm.STOCK_READ)
     with reading_as(db, visitor.actor) as s:
-        receipts = receiving.list_receipts(s, status=status or None, limit=200)
+        receipts = receiving.list_receipts(s, status=status or None, limit=200,
+                                           include_archived=archived == "1")
     return render(request, "receipts.html", visitor=visitor, status=status or "",
-                  receipts=receipts)
+                  receipts=receipts, archived=archived == "1")
 
 
 @router.get("/receipts/{receipt_no}", response_class=HTMLResponse,

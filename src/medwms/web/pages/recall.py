@@ -91,11 +91,13 @@ def trace_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
 
 
 @router.get("/recalls", response_class=HTMLResponse, dependencies=[needs(Perm.STOCK_READ)])
-def recalls_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse:
-    """Recall cases, newest first."""
+def recalls_page(request: Request, db: DbDep, visitor: VisitorDep,
+                 archived: str = "") -> HTMLResponse:
+    """Recall cases, newest first (archived ones when asked)."""
     require(visitor.actor, Perm.STOCK_READ)
     with reading_as(db, visitor.actor) as session:
-        rows = queries.list_recalls(session)
+        rows = queries.list_recalls(session, include_archived=archived == "1")
     return render(request, "recall/list.html", visitor=visitor, t=words(visitor.lang),
-                  rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE))
+                  rows=rows, can_open=visitor.actor.can(Perm.RECALL_MANAGE),
+                  archived=archived == "1")
 

@@ -1,0 +1,1 @@
+"""Archiving closed documents: out of the working lists, still kept and readable."""

@@ -1,0 +1,1 @@
+"""Runtime settings (edited by an administrator, audited) and record retention."""
