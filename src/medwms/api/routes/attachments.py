@@ -9,6 +9,7 @@ from medwms.attachments.queries import attachment_file
 from medwms.attachments.rules import download_headers
 from medwms.attachments.store import store_of
 from medwms.auth.rules import Perm
+from medwms.core.fields import Id
 
 router = APIRouter(tags=["attachments"])
 
@@ -17,7 +18,7 @@ router = APIRouter(tags=["attachments"])
             response_class=Response,
             responses={200: {"content": {"application/pdf": {}, "image/jpeg": {},
                                          "image/png": {}}}})
-def download_attachment(attachment_id: int, db: DbDep, actor: ActorDep,
+def download_attachment(attachment_id: Id, db: DbDep, actor: ActorDep,
                         settings: SettingsDep) -> Response:
     """The file of one attachment, checked against its SHA-256, as a download."""
     store = store_of(settings.attachments_dir, settings.max_attachment_bytes)

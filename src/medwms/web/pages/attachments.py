@@ -9,13 +9,14 @@ from medwms.attachments.queries import attachment_file
 from medwms.attachments.rules import download_headers
 from medwms.attachments.store import store_of
 from medwms.auth.rules import Perm
+from medwms.core.fields import Id
 from medwms.web.deps import DbDep, SettingsDep, VisitorDep, needs
 
 router = APIRouter()
 
 
 @router.get("/attachments/{attachment_id}", dependencies=[needs(Perm.ATTACHMENT_READ)])
-def download(attachment_id: int, db: DbDep, visitor: VisitorDep,
+def download(attachment_id: Id, db: DbDep, visitor: VisitorDep,
              settings: SettingsDep) -> Response:
     store = store_of(settings.attachments_dir, settings.max_attachment_bytes)
     ref, data = attachment_file(db, store=store, actor=visitor.actor,
