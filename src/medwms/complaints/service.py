@@ -219,7 +219,7 @@ def _open(session: Session, complaint_no: str) -> Complaint:
         raise ComplaintNotFound(complaint_no=complaint_no)
     if row.status == rules.State.CLOSED:
         raise ComplaintClosed(complaint_no=row.complaint_no,
-                              closed_at=row.closed_at.isoformat() if row.closed_at else "")
+                              closed_at=f"{row.closed_at:%Y-%m-%d %H:%M} UTC" if row.closed_at else "")
     return row
 
 
