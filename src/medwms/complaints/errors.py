@@ -23,7 +23,8 @@ class UnknownCustomer(NotFound):
     code = "COMPLAINT_UNKNOWN_CUSTOMER"
     message_en = ("No partner with code {customer}: a report names the customer it came from "
                   "by its partner code (see Master data → Partners).")
-    message_zh = "没有编码为 {customer} 的往来单位：报告须以往来单位编码填写来源客户（见 主数据 → 往来单位）。"
+    message_zh = ("没有编码为 {customer} 的往来单位：报告须以往来单位编码填写来源客户"
+                  "（见 主数据 → 往来单位）。")
 
 
 class UnknownUnit(NotFound):

@@ -53,7 +53,8 @@ def report_problems(report: Report) -> list[Problem]:
     if report.kind not in tuple(Kind):
         problems.append(Problem("kind must be COMPLAINT or ADVERSE_EVENT", column="kind",
                                 value=report.kind,
-                                message_zh="类型须为 COMPLAINT（投诉）或 ADVERSE_EVENT（不良事件）"))
+                                message_zh="类型须为 COMPLAINT（投诉）或 "
+                                           "ADVERSE_EVENT（不良事件）"))
     if report.kind == Kind.ADVERSE_EVENT and report.severity not in tuple(Severity):
         problems.append(Problem("an adverse event is SERIOUS or NOT_SERIOUS", column="severity",
                                 value=report.severity or "",

@@ -218,8 +218,8 @@ def _open(session: Session, complaint_no: str) -> Complaint:
     if row is None:
         raise ComplaintNotFound(complaint_no=complaint_no)
     if row.status == rules.State.CLOSED:
-        raise ComplaintClosed(complaint_no=row.complaint_no,
-                              closed_at=f"{row.closed_at:%Y-%m-%d %H:%M} UTC" if row.closed_at else "")
+        closed = f"{row.closed_at:%Y-%m-%d %H:%M} UTC" if row.closed_at else ""
+        raise ComplaintClosed(complaint_no=row.complaint_no, closed_at=closed)
     return row
 
 
