@@ -17,6 +17,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
 from medwms.barcode.errors import ScanError
 from medwms.barcode.front import parse_scan
+from medwms.barcode.gs1 import DEFAULT_GS_SUBSTITUTES
 from medwms.complaints import queries, rules
 from medwms.complaints.errors import (
     BadComplaint,
@@ -48,6 +49,7 @@ class Units:
     lots: Sequence[str] = ()
     serials: Sequence[str] = ()
     scans: Sequence[str] = ()
+    gs_substitutes: Sequence[str] = DEFAULT_GS_SUBSTITUTES  # what the scanners type for GS
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def log_report(db: Database, *, actor: Actor, report: ReportIn) -> queries.Compl
     with db.unit_of_work() as uow:
         session, now = uow.session, utc_now()
         partner = _partner(session, report.customer)
-        item = _item(session, report.gtin, report.units.scans)
+        item = _item(session, report.gtin, report.units)
         row = Complaint(complaint_no=new_doc_no(PREFIX[rules.Kind(kind)], now), kind=kind,
                         severity=severity, status=rules.State.OPEN, partner_id=partner.id,
                         item_id=item.id, description=report.description.strip(),
@@ -100,8 +102,7 @@ def add_units(db: Database, *, actor: Actor, complaint_no: str,
         row = _open(session, complaint_no)
         item = session.get_one(Item, row.item_id)
         gtin = _any_gtin(session, item)
-        added = _add_units(session, actor, row, item, Units(
-            tuple(units.lots), tuple(units.serials), tuple(units.scans)), utc_now(), gtin)
+        added = _add_units(session, actor, row, item, units, utc_now(), gtin)
         if not added:
             raise BadComplaint("name a lot, a serial or scan a UDI", field="units")
         record_audit(session, actor=actor, action="complaint.units", entity=ENTITY,
@@ -230,9 +231,10 @@ def _partner(session: Session, code: str) -> Partner:
     return partner
 
 
-def _item(session: Session, gtin: str, scans: Sequence[str]) -> Item:
+def _item(session: Session, gtin: str, units: Units) -> Item:
     """The report's item: from the GTIN, else from the first scanned UDI."""
-    key = gtin.strip() or next((_scanned(raw).gtin or "" for raw in scans), "")
+    key = gtin.strip() or next((_scanned(raw, units.gs_substitutes).gtin or ""
+                                for raw in units.scans), "")
     if not key:
         raise BadComplaint("give the item's GTIN or scan its UDI", field="gtin")
     item, _packaging = resolve_gtin(session, key)
@@ -244,9 +246,9 @@ def _any_gtin(session: Session, item: Item) -> str:
                           .order_by(Packaging.id)) or item.code
 
 
-def _scanned(raw: str) -> Any:
+def _scanned(raw: str, gs_substitutes: Sequence[str]) -> Any:
     try:
-        return parse_scan(raw, today=utc_now().date())
+        return parse_scan(raw, today=utc_now().date(), gs_substitutes=gs_substitutes)
     except ScanError as refused:
         raise BadComplaint([Problem("the scan is not a UDI this system reads",
                                     column="scans", value=raw[:80],
@@ -261,7 +263,7 @@ def _add_units(session: Session, actor: Actor, row: Complaint, item: Item, units
                                           if lot.strip()]
     wanted += [("serial", serial.strip(), "") for serial in units.serials if serial.strip()]
     for raw in units.scans:
-        scan = _scanned(raw)
+        scan = _scanned(raw, units.gs_substitutes)
         if scan.gtin:
             scanned_item, _p = resolve_gtin(session, scan.gtin)
             if scanned_item.id != item.id:
