@@ -21,6 +21,7 @@ from medwms.web.pages import (
     audit,
     auth,
     coldchain,
+    complaints,
     home,
     inbound,
     location_labels,
@@ -62,7 +63,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
-                                  audit.router, user_pages.router, attachments.router,
+                                  audit.router, user_pages.router, attachments.router, complaints.router,
                                   masterdata.router)
 
 
