@@ -63,8 +63,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   counting.router, counting_pages.router, sensor_form.router,
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
-                                  audit.router, user_pages.router, attachments.router, complaints.router,
-                                  masterdata.router)
+                                  audit.router, user_pages.router, attachments.router,
+                                  complaints.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ person and the time of every step are the session's and the server's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -47,7 +48,7 @@ FIELDS = {"kind": "kind", "severity": "severity", "description": "description",
           "actions": "actions", "reply": "reply", "party": "party", "channel": "channel",
           "reference": "reference", "COMPLAINT_UNKNOWN_CUSTOMER": "customer",
           "COMPLAINT_UNKNOWN_UNIT": "lots", "UNKNOWN_GTIN": "gtin", "SCAN_REFUSED": "scans"}
-WORDS = {"kinds": KINDS, "severities": SEVERITIES, "states": STATES, "parties": PARTIES,
+WORDS: dict[str, Any] = {"kinds": KINDS, "severities": SEVERITIES, "states": STATES, "parties": PARTIES,
          "channels": {c: CHANNEL_WORDS[c] for c in CHANNELS}}
 
 
