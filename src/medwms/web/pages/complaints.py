@@ -48,8 +48,9 @@ FIELDS = {"kind": "kind", "severity": "severity", "description": "description",
           "actions": "actions", "reply": "reply", "party": "party", "channel": "channel",
           "reference": "reference", "COMPLAINT_UNKNOWN_CUSTOMER": "customer",
           "COMPLAINT_UNKNOWN_UNIT": "lots", "UNKNOWN_GTIN": "gtin", "SCAN_REFUSED": "scans"}
-WORDS: dict[str, Any] = {"kinds": KINDS, "severities": SEVERITIES, "states": STATES, "parties": PARTIES,
-         "channels": {c: CHANNEL_WORDS[c] for c in CHANNELS}}
+WORDS: dict[str, Any] = {"kinds": KINDS, "severities": SEVERITIES, "states": STATES,
+                         "parties": PARTIES,
+                         "channels": {c: CHANNEL_WORDS[c] for c in CHANNELS}}
 
 
 def _filters(request: Request) -> tuple[dict[str, str], queries.Filters]:
