@@ -55,10 +55,10 @@ def sections() -> list[tuple[int, str, str]]:
 @cache
 def defined_tests(path: str) -> frozenset[str]:
     """Test functions of a file, top level and as `Class::method`, found by parsing it."""
-    return tests_in((ROOT / path).read_text(encoding="utf-8"))
+    return collected_in((ROOT / path).read_text(encoding="utf-8"))
 
 
-def tests_in(source: str) -> frozenset[str]:
+def collected_in(source: str) -> frozenset[str]:
     """Test functions of a module's source, top level and as `Class::method`."""
     tree = ast.parse(source)
     names = set()
@@ -107,6 +107,6 @@ def test_the_checker_finds_functions_and_methods_in_classes_and_nothing_else():
               "class TestGroup:\n    def test_inside(self):\n        pass\n\n"
               "    def helper(self):\n        pass\n\n"
               "def builder():\n    pass\n")
-    assert tests_in(source) == {"test_top", "TestGroup::test_inside"}
+    assert collected_in(source) == {"test_top", "TestGroup::test_inside"}
     assert "test_that_was_never_written" not in defined_tests(
         "tests/unit/test_compliance_matrix.py")
