@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 from medwms.attachments import tables as attachments_tables
 from medwms.auth import tables as auth_tables
 from medwms.coldchain import tables as coldchain_tables
+from medwms.complaints import tables as complaints_tables
 from medwms.core import tables as core_tables
 from medwms.core.db import Base
 from medwms.counting import tables as counting_tables
@@ -25,7 +26,7 @@ TABLE_MODULES = (core_tables, auth_tables, attachments_tables, runtime_tables, m
                  ledger_tables,
                  receiving_tables, quality_tables, orders_tables, picking_tables,
                  verification_tables, shipping_tables,
-                 counting_tables, coldchain_tables, recall_tables)
+                 counting_tables, coldchain_tables, recall_tables, complaints_tables)
 
 
 def metadata() -> MetaData:

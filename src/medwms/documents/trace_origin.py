@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 
 from medwms.masterdata.tables import Partner
 from medwms.quality.queries import inspections_of_receipt
-from medwms.recall.trace import Trace, TraceQuery, trace
+from medwms.recall.trace import Trace, TraceQuery, trace, with_complaints
 from medwms.receiving.tables import AdvanceNotice, Receipt
 
 
 def full_trace(session: Session, query: TraceQuery) -> Trace:
-    """The trace with each origin's receipt and inspection records attached."""
+    """The trace with each origin's receipt and inspection records attached, and the
+    complaints and adverse events naming its lots or serial."""
     found = trace(session, query)
-    return with_documents(session, found)
+    return with_complaints(session, with_documents(session, found))
 
 
 def with_documents(session: Session, found: Trace) -> Trace:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session, aliased
 
 from medwms.auth.guard import scoped
 from medwms.auth.tables import User
+from medwms.complaints.queries import complaints_naming
 from medwms.core.db import UTCDateTime
 from medwms.ledger.tables import HandlingUnit, Lot, Movement, MovementKind, SerialUnit, Stock
 from medwms.masterdata.queries import normalised_gtin
@@ -56,7 +57,10 @@ from medwms.masterdata.tables import (
 from medwms.recall.errors import NoSuchLot
 from medwms.shipping.tables import Shipment
 
-TOP_KEYS = ("query", "item", "origin", "in_stock", "shipped", "returned", "movements")
+TOP_KEYS = ("query", "item", "origin", "in_stock", "shipped", "returned", "movements",
+            "complaints")
+COMPLAINT_KEYS = ("complaint_no", "kind", "severity", "status", "customer", "customer_name",
+                  "received_at", "description", "units", "closed_at")
 
 
 @dataclass(frozen=True)
@@ -149,14 +153,17 @@ class Trace:
     shipped: tuple[dict[str, Any], ...]
     returned: tuple[dict[str, Any], ...]
     details: dict[str, Any] = field(default_factory=dict)
+    complaints: tuple[dict[str, Any], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        """query, item, origin, in_stock, shipped, returned, movements (base units)."""
+        """query, item, origin, in_stock, shipped, returned, movements (base units), and the
+        complaints and adverse events naming the lots or serial."""
         out: dict[str, Any] = jsonable({
             "query": asdict(self.query), "item": self.item, "origin": list(self.origin),
             "in_stock": [asdict(s) for s in self.stock], "shipped": list(self.shipped),
             "returned": list(self.returned),
-            "movements": [_public(m) for m in self.movements]})
+            "movements": [_public(m) for m in self.movements],
+            "complaints": list(self.complaints)})
         return out
 
 
@@ -195,6 +202,19 @@ def trace(session: Session, query: TraceQuery) -> Trace:
                  stock=tuple(_stock_line(row, names) for row in balances),
                  origin=tuple(origins(lines)), shipped=tuple(shipments(lines, consignees)),
                  returned=tuple(returns(lines)))
+
+
+def with_complaints(session: Session, found: Trace) -> Trace:
+    """`found` with the complaints and suspected adverse events naming its lots or serial
+    (a report on a serial's lot names the serial too)."""
+    target = resolve(session, found.query)
+    serials = (target.serial_id,) if target.serial_id is not None else ()
+    reports = complaints_naming(session, lot_ids=target.lot_ids, serial_ids=serials)
+    listed = []
+    for report in reports:
+        data = report.as_json()
+        listed.append({key: data[key] for key in COMPLAINT_KEYS})
+    return replace(found, complaints=tuple(listed))
 
 
 def resolve(session: Session, query: TraceQuery) -> Target:

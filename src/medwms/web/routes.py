@@ -22,6 +22,7 @@ from medwms.web.pages import (
     audit,
     auth,
     coldchain,
+    complaints,
     home,
     inbound,
     location_labels,
@@ -66,7 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
                                   settings_page.router, archive_page.router,
-                                  masterdata.router)
+                                  complaints.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

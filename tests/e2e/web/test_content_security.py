@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from medwms.api import docs, headers
+from medwms.attachments.tables import Attachment
 from medwms.auth.rules import Role
 from medwms.counting.tables import CountTask
 from medwms.demo.catalogue import demo_password
@@ -58,6 +59,9 @@ def values(day: Day, server, live_db) -> dict[str, str]:
     assert shipment
     opened = Api(server.url, Role.RECEIVER).post("/returns", {"shipment_no": shipment,
                                                               "reason": "CSP walk"})
+    complaint = Api(server.url, Role.QUALITY_MANAGER).post("/complaints", {
+        "kind": "COMPLAINT", "customer": "CUS-PUMCH", "gtin": day.ambient_gtin,
+        "lots": [day.lot], "description": "CSP walk"})
     return {"item": day.ambient, "lot": day.lot, "receipt_no": day.receipt_no,
             "inspection_no": day.inspection_no, "order_no": day.order_no,
             "wave_no": day.wave_no, "plan_no": day.plan_no, "code": day.sensor,
@@ -65,6 +69,8 @@ def values(day: Day, server, live_db) -> dict[str, str]:
             "notice_no": day.notice_no, "shipment_no": shipment, "lang": "en",
             "verification_no": first(live_db, Verification.verification_no, "VER-NONE"),
             "return_no": str(opened["return_no"]),
+            "complaint_no": str(complaint["complaint_no"]),
+            "attachment_id": first(live_db, Attachment.id, "0"),
             "task_id": first(live_db, CountTask.id, "0"), "username": Role.MANAGER.value,
             "kind": "items", "key": day.ambient}
 

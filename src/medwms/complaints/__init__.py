@@ -1,0 +1,1 @@
+"""Complaints and suspected adverse-event reports: logged, investigated, notified, closed."""
