@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medwms.api.deps import ActorDep, DbDep, needs
 from medwms.auth.rules import Perm
-from medwms.core.fields import Note
+from medwms.core.fields import Line, Note
 from medwms.runtime import queries, service
 from medwms.runtime.effective import EffectiveSettings
 
@@ -34,9 +34,9 @@ class SettingChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=60)
-    value: str | None = Field(default=None, max_length=200)
-    reason: Note
+    name: Line = Field(min_length=1, max_length=60)
+    value: Line | None = Field(default=None, max_length=200)
+    reason: Note = Field(max_length=300)
 
 
 class SettingChangedOut(BaseModel):

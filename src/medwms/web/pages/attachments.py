@@ -12,7 +12,7 @@ from medwms.auth.rules import Perm
 from medwms.core.fields import Id
 from medwms.web.deps import DbDep, SettingsDep, VisitorDep, needs
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/attachments/{attachment_id}", dependencies=[needs(Perm.ATTACHMENT_READ)])

@@ -33,6 +33,12 @@ ACTIONS = (
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
     NP_("audit action", "attach"),
     NP_("audit action", "setting.change"), NP_("audit action", "archive"),
+    NP_("audit action", "complaint.log"),
+    NP_("audit action", "complaint.units"),
+    NP_("audit action", "complaint.status"),
+    NP_("audit action", "complaint.findings"),
+    NP_("audit action", "complaint.notify"),
+    NP_("audit action", "complaint.close"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
@@ -49,6 +55,7 @@ ENTITIES = (
     NP_("audit record", "breach_lot"), NP_("audit record", "recall_case"),
     NP_("audit record", "demo"),
     NP_("audit record", "setting"),
+    NP_("audit record", "complaint"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),
@@ -108,4 +115,15 @@ FIELDS = (
     NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
     NP_("audit field", "value"), NP_("audit field", "source"), NP_("audit field", "environment"),
     NP_("audit field", "archived"), NP_("audit field", "keep_until"),
+    NP_("audit field", "severity"),
+    NP_("audit field", "customer"),
+    NP_("audit field", "item"),
+    NP_("audit field", "description"),
+    NP_("audit field", "units"),
+    NP_("audit field", "cause"),
+    NP_("audit field", "actions"),
+    NP_("audit field", "reply"),
+    NP_("audit field", "party"),
+    NP_("audit field", "channel"),
+    NP_("audit field", "reference"),
 )

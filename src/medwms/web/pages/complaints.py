@@ -25,7 +25,7 @@ from medwms.masterdata import choices
 from medwms.web import forms
 from medwms.web.deps import DbDep, SettingsDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Refusal
-from medwms.web.menu import N_, NP_
+from medwms.web.menu import N_
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -41,18 +41,6 @@ PARTIES = {"REGISTRANT": N_("Registrant told"), "SUPPLIER": N_("Supplier told"),
 CHANNEL_WORDS = {"PHONE": N_("Phone"), "EMAIL": N_("E-mail"), "FAX": N_("Fax"),
                  "LETTER": N_("Letter"), "IN_PERSON": N_("In person"),
                  "ONLINE": N_("Online system")}
-# The audit page shows these actions, record kind and fields of the complaint commands in words.
-AUDIT_WORDS = (
-    NP_("audit action", "complaint.log"), NP_("audit action", "complaint.units"),
-    NP_("audit action", "complaint.status"), NP_("audit action", "complaint.findings"),
-    NP_("audit action", "complaint.notify"), NP_("audit action", "complaint.close"),
-    NP_("audit record", "complaint"), NP_("audit field", "severity"),
-    NP_("audit field", "customer"), NP_("audit field", "item"),
-    NP_("audit field", "description"), NP_("audit field", "units"),
-    NP_("audit field", "cause"), NP_("audit field", "actions"), NP_("audit field", "reply"),
-    NP_("audit field", "party"), NP_("audit field", "channel"),
-    NP_("audit field", "reference"),
-)
 FILTERS = ("kind", "status", "item", "lot", "customer", "incomplete")
 # Where each problem column (or error code) of the service is shown on the forms.
 FIELDS = {"kind": "kind", "severity": "severity", "description": "description",
