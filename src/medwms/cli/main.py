@@ -6,7 +6,18 @@ import os
 
 import typer
 
-from medwms.cli import admin, bench, coldchain, label, ledger, recall, scan, transfer, users
+from medwms.cli import (
+    admin,
+    bench,
+    coldchain,
+    label,
+    ledger,
+    quality,
+    recall,
+    scan,
+    transfer,
+    users,
+)
 from medwms.cli.common import cli_actor, console, database, report_errors, settings
 from medwms.core import migrate
 
@@ -27,6 +38,7 @@ app.command("export")(transfer.export_data)
 app.command("seal")(ledger.seal)
 app.command("verify")(ledger.verify)
 app.command("serve")(ledger.serve)
+app.command("expire")(quality.expire)
 
 
 @app.command()
