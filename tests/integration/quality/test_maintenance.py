@@ -12,8 +12,8 @@ from medwms.quality import hold_queries
 from medwms.quality.maintenance import (
     Findings,
     check_tasks,
-    record_check,
     recent_checks,
+    record_check,
     set_check_plan,
 )
 from medwms.quality.nonconforming import Doubt, hold_on_doubt
