@@ -17,7 +17,7 @@ from medwms.api.deps import ActorDep, DbDep, LangDep, SettingsDep, needs
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
-from medwms.core.fields import Code, Line, Note
+from medwms.core.fields import Code, Id, Line, Note, Quantity
 from medwms.documents.destruction_record import destruction_pdf
 from medwms.documents.near_expiry import near_expiry_xlsx
 from medwms.quality import expiry, expiry_queries, hold_queries, maintenance
@@ -74,7 +74,7 @@ class MoveIn(BaseModel):
 
 
 @router.post("/expired/{stock_id}/move", dependencies=[needs(Perm.STOCK_MOVE)])
-def move_expired(stock_id: int, body: MoveIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+def move_expired(stock_id: Id, body: MoveIn, db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """Move one expired balance whole into the nonconforming area."""
     return {"doc_no": expiry.move_to_nonconforming(db, actor=actor, stock_id=stock_id,
                                                    to_location=body.to_location)}
@@ -137,7 +137,7 @@ class DestructionBody(BaseModel):
     lot: Line | None = Field(default=None, max_length=20)
     serial: Line | None = Field(default=None, max_length=20)
     location: Code = Field(min_length=1)
-    quantity: int = Field(ge=1, le=10_000_000)
+    quantity: Quantity
     method: Line = Field(min_length=1, max_length=200, description="how it is destroyed")
     place: Line = Field(min_length=1, max_length=200, description="where it is destroyed")
     reason: Line = Field(default="", max_length=300)

@@ -19,7 +19,7 @@ from medwms.auth.guard import reading_as
 from medwms.auth.rules import Perm
 from medwms.core.clock import utc_now
 from medwms.core.db import Database
-from medwms.core.fields import Code
+from medwms.core.fields import Code, Id
 from medwms.quality import expiry, expiry_queries, hold_queries, maintenance
 from medwms.quality.destruction import DestructionIn, record_destruction
 from medwms.quality.nonconforming import Doubt, decide_hold, hold_on_doubt
@@ -88,7 +88,7 @@ def expired_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLRespon
 
 @router.post("/quality/expired/{stock_id}/move", response_model=None,
              dependencies=[needs(Perm.STOCK_MOVE)])
-def move_form(request: Request, stock_id: int, db: DbDep, visitor: VisitorDep,
+def move_form(request: Request, stock_id: Id, db: DbDep, visitor: VisitorDep,
               form: FormDep) -> Response:
     """Move one expired balance into the chosen red location."""
     def save() -> str:
