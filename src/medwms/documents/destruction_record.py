@@ -66,15 +66,18 @@ def destruction_pdf(record: DestructionView, *, language: str = "zh-CN",
     return buffer.getvalue()
 
 
-def _value(record: DestructionView, key: str) -> str:
+def _value(record: DestructionView, key: str, timezone: str) -> str:
     value = getattr(record, key)
+    if key in ("operator", "witness"):
+        signed = getattr(record, f"{key}_signed_at")
+        return f"{value} – {local_text(signed, timezone)}"
     if key in ("expiry", "destroyed_on"):
         return date_text(value)
     return str(value) if value not in (None, "") else "—"
 
 
 def _table(record: DestructionView, lang: str, st: Styles, timezone: str) -> Table:
-    rows = [(_t(key, lang), _value(record, key)) for key in FIELDS]
+    rows = [(_t(key, lang), _value(record, key, timezone)) for key in FIELDS]
     rows.append((_t("printed", lang), local_text(utc_now(), timezone)))
     table = Table([[Paragraph(escape(k), st.small), Paragraph(escape(v), st.body)]
                    for k, v in rows], colWidths=[50 * mm, 125 * mm])

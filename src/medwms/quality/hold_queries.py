@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from medwms.auth.tables import User
+from medwms.auth.tables import AuditRecord, User
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Warehouse
@@ -72,6 +72,8 @@ class DestructionView:
     operator: str
     witness: str
     created_at: datetime
+    operator_signed_at: datetime | None = None
+    witness_signed_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -79,6 +81,9 @@ class DestructionView:
         out["expiry"] = self.expiry.isoformat() if self.expiry else None
         out["destroyed_on"] = self.destroyed_on.isoformat()
         out["created_at"] = self.created_at.isoformat()
+        for key in ("operator_signed_at", "witness_signed_at"):
+            moment = getattr(self, key)
+            out[key] = moment.isoformat() if moment else None
         return out
 
 
@@ -136,7 +141,14 @@ def _destruction(session: Session, row: Destruction) -> DestructionView:
         location=_code(session, Location, row.location_id, "code"), quantity=row.quantity,
         method=row.method, place=row.place, reason=row.reason, hold_no=row.hold_no,
         destroyed_on=row.destroyed_on, operator=_name(session, row.operator_id),
-        witness=_name(session, row.witness_id), created_at=row.created_at)
+        witness=_name(session, row.witness_id), created_at=row.created_at,
+        operator_signed_at=_signed_at(session, row.operator_audit_id),
+        witness_signed_at=_signed_at(session, row.witness_audit_id))
+
+
+def _signed_at(session: Session, audit_id: int) -> datetime | None:
+    record = session.get(AuditRecord, audit_id)
+    return record.at if record is not None else None
 
 
 def destruction_view(session: Session, destruction_no: str) -> DestructionView:

@@ -3,6 +3,7 @@ allocation never takes what it locked; the red-area task list and the near-expir
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -129,3 +130,24 @@ def test_the_near_expiry_list_shows_lots_within_the_warning_days(db, q):
     with db.reading() as s:
         found = expiry_queries.near_expiry_stock(s, now=NOW, days=180)
     assert [(f.lot, f.days_left) for f in found] == [("SOON", 180)]
+
+
+def test_two_runs_at_the_same_moment_lock_each_unit_once(db, q):
+    put(db, q, "OLD", YESTERDAY, 5, at="A-01")
+    put(db, q, "OLD", YESTERDAY, 3, at="A-02")
+    start = threading.Barrier(2)
+    runs: list[int] = []
+
+    def run() -> None:
+        start.wait()
+        runs.append(lock_expired(db, actor=MANAGER, now=NOW).quantity)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(runs) == [0, 8]
+    assert balances(db) == {("OLD", "WH1-A-01", "EXPIRED"): 5, ("OLD", "WH1-A-02", "EXPIRED"): 3}
+    with db.reading() as s:
+        assert verify(s).ok
