@@ -150,7 +150,7 @@ def decide_hold(db: Database, *, actor: Actor, hold_no: str, decision: Decision,
         signature = reauthenticate(s, actor=actor, password=password,
                                    meaning=MEANINGS[decision],
                                    record_ref=f"quality_hold:{hold_no}:{decision}")
-        reason = DECIDED.text(hold_no=hold_no, decision=str(decision))
+        reason = DECIDED[decision].text(hold_no=hold_no)
         lines = stock_rules.decision_lines(held, decision, reason, target.id if target else None)
         if lines:
             post(s, actor=actor, doc_type=DOC_TYPE, doc_no=hold_no, lines=lines)

@@ -27,12 +27,9 @@ EXPIRY_LOCKED = Reason("EXPIRY_LOCKED", "expired on {expiry}: locked by the expi
                        "已于 {expiry} 过期：效期任务自动锁定")
 HELD_ON_DOUBT = Reason("HELD_ON_DOUBT", "quality doubt {hold_no}: {reason}",
                        "质量疑问 {hold_no}：{reason}")
-DECIDED = Reason("QUALITY_DECIDED", "quality decision {hold_no}: {decision}",
-                 "质量决定 {hold_no}：{decision}")
 MOVED_TO_RED = Reason("MOVED_TO_RED", "moved to the nonconforming area", "移入不合格品区")
 DESTROYED = Reason("DESTROYED", "destroyed {destruction_no}: {method}",
                    "销毁 {destruction_no}：{method}")
-REASONS = (EXPIRY_LOCKED, HELD_ON_DOUBT, DECIDED, MOVED_TO_RED, DESTROYED)
 
 
 class Decision(StrEnum):
@@ -42,6 +39,20 @@ class Decision(StrEnum):
     NONCONFORMING = "NONCONFORMING"  # REJECTED, into the red area
     RETURN = "RETURN"  # REJECTED, into the red area, to go back to the supplier
     DESTROY = "DESTROY"  # REJECTED, into the red area, to be destroyed with a record
+
+
+DECIDED: dict[Decision, Reason] = {
+    Decision.RELEASE: Reason("HOLD_RELEASED", "quality decision {hold_no}: released",
+                             "质量决定 {hold_no}：解除冻结，恢复合格"),
+    Decision.NONCONFORMING: Reason("HOLD_NONCONFORMING",
+                                   "quality decision {hold_no}: nonconforming",
+                                   "质量决定 {hold_no}：判定不合格"),
+    Decision.RETURN: Reason("HOLD_RETURN", "quality decision {hold_no}: return to supplier",
+                            "质量决定 {hold_no}：退回供货单位"),
+    Decision.DESTROY: Reason("HOLD_DESTROY", "quality decision {hold_no}: to be destroyed",
+                             "质量决定 {hold_no}：待销毁"),
+}
+REASONS = (EXPIRY_LOCKED, HELD_ON_DOUBT, *DECIDED.values(), MOVED_TO_RED, DESTROYED)
 
 
 @dataclass(frozen=True)

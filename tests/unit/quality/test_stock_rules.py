@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from medwms.core.reasons import say
 from medwms.quality.stock_rules import (
+    DECIDED,
+    REASONS,
     Balance,
     Decision,
     check_due,
@@ -108,3 +111,10 @@ def test_a_zone_never_checked_is_due_today_and_a_late_one_is_overdue():
     due = check_due(date(2026, 11, 1), 30, today)
     assert (due.due_on, due.overdue, due.days_late) == (date(2026, 12, 1), True, 7)
     assert not check_due(date(2026, 12, 1), 30, today).overdue
+
+
+def test_the_stored_reasons_are_said_in_chinese():
+    stored = [expiry_lines([LOT], utc(2026, 12, 5))[0].reason,
+              DECIDED[Decision.NONCONFORMING].text(hold_no="HLD-1")]
+    assert [say(text, REASONS, "zh-CN") for text in stored] == [
+        "已于 2026-11-30 过期：效期任务自动锁定", "质量决定 HLD-1：判定不合格"]

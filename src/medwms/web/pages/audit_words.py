@@ -31,6 +31,11 @@ ACTIONS = (
     NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
     NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit action", "expiry.lock"), NP_("audit action", "expiry.move_to_red"),
+    NP_("audit action", "hold.open"), NP_("audit action", "hold.decide"),
+    NP_("audit action", "destruction.record"), NP_("audit action", "stock_check.record"),
+    NP_("audit action", "check_plan.set"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
@@ -46,6 +51,10 @@ ENTITIES = (
     NP_("audit record", "sensor"), NP_("audit record", "breach"),
     NP_("audit record", "breach_lot"), NP_("audit record", "recall_case"),
     NP_("audit record", "demo"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit record", "expiry_run"), NP_("audit record", "stock"),
+    NP_("audit record", "quality_hold"), NP_("audit record", "destruction"),
+    NP_("audit record", "stock_check"), NP_("audit record", "zone_check_plan"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),
@@ -103,4 +112,12 @@ FIELDS = (
     NP_("audit field", "shipping_unit_id"), NP_("audit field", "signature_meaning"),
     NP_("audit field", "single_minutes"), NP_("audit field", "temperature_ok"),
     NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit field", "balances"), NP_("audit field", "serial_id"),
+    NP_("audit field", "check_no"), NP_("audit field", "to_location"),
+    NP_("audit field", "red_location"), NP_("audit field", "place"),
+    NP_("audit field", "operator"), NP_("audit field", "witness"),
+    NP_("audit field", "storage_ok"), NP_("audit field", "conditions_ok"),
+    NP_("audit field", "monitoring_ok"), NP_("audit field", "stock_ok"),
+    NP_("audit field", "every_days"),
 )

@@ -28,7 +28,7 @@ from medwms.quality.stock_rules import Decision
 from medwms.web import forms
 from medwms.web.deps import DbDep, SettingsDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
-from medwms.web.menu import N_, NP_
+from medwms.web.menu import N_
 from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -241,23 +241,3 @@ def _findings(form: FormData) -> maintenance.Findings:
                                 notes=forms.text(form, "notes"))
 
 
-
-# The audit log's words for what these commands write (the audit pages look them up by
-# context; marked here so the catalogue carries them).
-AUDIT_WORDS = (
-    NP_("audit action", "expiry.lock"), NP_("audit action", "expiry.move_to_red"),
-    NP_("audit action", "hold.open"), NP_("audit action", "hold.decide"),
-    NP_("audit action", "destruction.record"), NP_("audit action", "stock_check.record"),
-    NP_("audit action", "check_plan.set"),
-    NP_("audit record", "expiry_run"), NP_("audit record", "stock"),
-    NP_("audit record", "quality_hold"), NP_("audit record", "destruction"),
-    NP_("audit record", "stock_check"), NP_("audit record", "zone_check_plan"),
-    NP_("audit field", "balances"), NP_("audit field", "serial_id"),
-    NP_("audit field", "check_no"), NP_("audit field", "to_location"),
-    NP_("audit field", "red_location"),
-    NP_("audit field", "place"),
-    NP_("audit field", "operator"), NP_("audit field", "witness"),
-    NP_("audit field", "storage_ok"), NP_("audit field", "conditions_ok"),
-    NP_("audit field", "monitoring_ok"), NP_("audit field", "stock_ok"),
-    NP_("audit field", "every_days"),
-)
