@@ -12,7 +12,7 @@ EXPIRED (and refuses it), or the job waits for the pick and locks what is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -62,7 +62,7 @@ class LockRun:
 def lock_expired(db: Database, *, actor: Actor, now: datetime | None = None) -> LockRun:
     """Move every unit past its expiry day to EXPIRED through the ledger (idempotent)."""
     require(actor, Perm.STOCK_STATUS)
-    moment = now or utc_now()
+    moment = (now or utc_now()).astimezone(UTC)
     with db.unit_of_work() as uow:
         s = uow.session
         found = stock_facts.balances(s, stock_facts.expiry_candidates(

@@ -1,6 +1,6 @@
 """Nonconforming goods: hold on doubt (质量疑问 → 冻结) and the quality decision that ends it.
 
-`hold_on_doubt` (QUALITY_RECORD) puts a lot's or serial's usable and pending stock — at one
+`hold_on_doubt` (QUALITY_RECORD) puts a lot's or serial's AVAILABLE stock — at one
 location or everywhere in one warehouse — on HOLD through the ledger and opens the hold,
 which is the QA decision task. `decide_hold` (QUALITY_APPROVE only, e-signed) releases it to
 AVAILABLE, or makes it REJECTED in a red-zone location (nonconforming, to return to the

@@ -2,7 +2,7 @@
 
     NotFound
     ├── HoldNotFound              404  no hold with that number
-    └── NothingToHold             404  the lot or serial has no usable stock there to hold
+    └── NothingToHold             404  the lot or serial has no available stock there to hold
     Conflict
     ├── HoldDecided               409  the hold was decided already; a signed decision stays
     ├── ExpiredCannotBeReleased   409  releasing held stock whose expiry day is over
@@ -29,9 +29,9 @@ class HoldNotFound(NotFound):
 
 class NothingToHold(NotFound):
     code = "NOTHING_TO_HOLD"
-    message_en = ("{item} {unit} has no available or quarantined stock {where}: there is "
-                  "nothing to put on hold.")
-    message_zh = "{item} {unit} 在{where}没有合格或待验库存，无可冻结。"
+    message_en = ("{item} {unit} has no available stock at {where}: there is nothing to put "
+                  "on hold (stock in quarantine is decided by its acceptance inspection).")
+    message_zh = "{item} {unit} 在 {where} 没有合格可用库存，无可冻结（待验库存由验收决定）。"
 
 
 class HoldDecided(Conflict):

@@ -18,8 +18,9 @@ from medwms.ledger.rules import Line
 # under its recall case (its reconciliation counts it); IN_TRANSIT is between two sites and
 # the receiving end takes it in: none of them is usable, none is moved.
 LOCKED_BY_EXPIRY = frozenset({"AVAILABLE", "QUARANTINE", "HOLD"})
-# What "hold on doubt" puts on HOLD: usable or not yet released stock.
-HOLDABLE = frozenset({"AVAILABLE", "QUARANTINE"})
+# What "hold on doubt" puts on HOLD: usable stock. Stock in QUARANTINE is not released yet:
+# its acceptance inspection decides it (a release from HOLD must not skip that inspection).
+HOLDABLE = frozenset({"AVAILABLE"})
 # What a destruction record may take out of stock.
 DESTROYABLE = frozenset({"REJECTED", "EXPIRED"})
 
@@ -91,7 +92,7 @@ def near_expiry(expiry: date | None, day: date, days: int) -> bool:
 
 
 def hold_lines(balances: list[Balance], reason: str) -> list[Line]:
-    """STATUS lines putting every holdable balance on HOLD, with the doubt as reason."""
+    """STATUS lines putting every AVAILABLE balance on HOLD, with the doubt as reason."""
     return [_status_line(b, "HOLD", b.quantity, reason)
             for b in balances if b.status in HOLDABLE and b.quantity > 0]
 

@@ -125,6 +125,13 @@ def test_hold_on_doubt_then_nonconforming_then_destruction_with_two_signatures(
     for path in ("/quality/near-expiry", "/quality/expired", "/quality/checks"):
         page.goto(server.url + path)
         assert_translated(page, "zh-CN")
+    page.goto(f"{server.url}/lang/en?next=/quality/holds")
+    for path in ("/quality/holds", "/quality/destructions", "/quality/near-expiry",
+                 "/quality/expired", "/quality/checks"):
+        page.goto(server.url + path)
+        assert_translated(page, "en")
+    assert "Nonconforming (into the red area)" in page.goto(
+        server.url + "/quality/holds").text()
     context.close()
 
 

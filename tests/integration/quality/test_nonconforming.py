@@ -60,13 +60,13 @@ def destroy(db, q, quantity=4, witness="quinn", location="WH1-RED-01", actor=Non
                                   place="危废处理中心 Hazardous waste centre"))
 
 
-def test_a_doubt_puts_the_lot_on_hold_and_opens_a_decision_task(db, q):
+def test_a_doubt_puts_the_available_lot_on_hold_and_opens_a_decision_task(db, q):
     put(db, q, "L1", date(2028, 1, 1), 4, at="A-01")
     put(db, q, "L1", date(2028, 1, 1), 2, at="Q-01", status="QUARANTINE")
     put(db, q, "L2", date(2028, 1, 1), 3, at="A-02")
     view = hold(db, q)
-    assert view.hold_no.startswith("HLD-") and view.status == "OPEN" and view.quantity == 6
-    assert balances(db) == {("L1", "WH1-A-01", "HOLD"): 4, ("L1", "WH1-Q-01", "HOLD"): 2,
+    assert view.hold_no.startswith("HLD-") and view.status == "OPEN" and view.quantity == 4
+    assert balances(db) == {("L1", "WH1-A-01", "HOLD"): 4, ("L1", "WH1-Q-01", "QUARANTINE"): 2,
                             ("L2", "WH1-A-02", "AVAILABLE"): 3}
     with db.reading() as s:
         assert [h.hold_no for h in hold_queries.list_holds(s, status="OPEN")] == [view.hold_no]

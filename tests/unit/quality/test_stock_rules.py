@@ -75,11 +75,10 @@ def test_near_expiry_counts_the_expiry_day_and_not_after():
     assert not near_expiry(date(2026, 5, 31), day, 180) and not near_expiry(None, day, 180)
 
 
-def test_hold_lines_hold_usable_and_pending_stock_only():
+def test_hold_lines_hold_available_stock_only():
     lines = hold_lines([LOT, replace(LOT, stock_id=2, status="QUARANTINE"),
                         replace(LOT, stock_id=3, status="REJECTED")], "doubt")
-    assert [(ln.from_status, ln.to_status) for ln in lines] == [("AVAILABLE", "HOLD"),
-                                                                ("QUARANTINE", "HOLD")]
+    assert [(ln.from_status, ln.to_status) for ln in lines] == [("AVAILABLE", "HOLD")]
 
 
 def test_a_release_stays_in_place_and_a_nonconforming_decision_moves_to_red():
