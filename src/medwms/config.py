@@ -142,6 +142,20 @@ class Settings(BaseSettings):
                     "X-Forwarded-Proto is believed (a request from one saying https gets "
                     "Strict-Transport-Security); `medwms serve` gives uvicorn the same list")
 
+    # --- expiry ---
+    expiry_job_minutes: int = Field(
+        default=60, ge=1,
+        description="How often `medwms serve` runs the expiry job (at start-up, then every "
+                    "so many minutes): stock past its expiry day is locked as EXPIRED")
+    near_expiry_days: int = Field(
+        default=180, ge=0,
+        description="Near-expiry warning (近效期预警): stock expiring within so many days is "
+                    "listed on the near-expiry page")
+    stock_check_days: int = Field(
+        default=30, ge=1,
+        description="Default interval in days of the in-stock maintenance check (养护) of a "
+                    "zone that has no plan of its own")
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:

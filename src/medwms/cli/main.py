@@ -13,6 +13,7 @@ from medwms.cli import (
     coldchain,
     label,
     ledger,
+    quality,
     recall,
     scan,
     transfer,
@@ -41,6 +42,7 @@ app.command("export")(transfer.export_data)
 app.command("seal")(ledger.seal)
 app.command("verify")(ledger.verify)
 app.command("serve")(ledger.serve)
+app.command("expire")(quality.expire)
 
 
 @app.command()

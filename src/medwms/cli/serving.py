@@ -1,5 +1,5 @@
-"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer
-and a purger of expired Idempotency-Keys.
+"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer,
+a purger of expired Idempotency-Keys and the expiry job (stock past its expiry day locked).
 
 Every process runs a sealer loop; the sealing pass's advisory lock lets exactly one of them
 seal at a time (PostgreSQL), and another takes over when that process stops.
@@ -14,10 +14,11 @@ from medwms.api.idempotency import KeyPurger
 from medwms.cli.common import sealing_anchor
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
+from medwms.quality.expiry_job import ExpiryLocker
 
 
 def app() -> FastAPI:
-    """The configured app, with this process's sealer and key purger started."""
+    """The configured app, with this process's sealer, key purger and expiry job started."""
     config = load_settings()
     application = create_app(config)
     sealer = BackgroundSealer(application.state.db, sealing_anchor(config),
@@ -29,5 +30,8 @@ def app() -> FastAPI:
                        interval=config.idempotency_purge_minutes * 60)
     purger.start()
     application.state.key_purger = purger
+    locker = ExpiryLocker(application.state.db, interval=config.expiry_job_minutes * 60)
+    locker.start()
+    application.state.expiry_locker = locker
     settle_heap()
     return application

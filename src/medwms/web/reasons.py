@@ -15,6 +15,7 @@ from medwms.core.reasons import Reason, say
 from medwms.demo.stock import OPENING_STOCK
 from medwms.picking.picks import LOT_SWAP, SERIAL_SWAP
 from medwms.quality.rules import MEANING_WORDS, QC_REJECTED, QC_RELEASED, signature_words
+from medwms.quality.stock_rules import REASONS as QUALITY_STOCK
 from medwms.recall.casework import DESTROYED_IN_RECALL
 from medwms.recall.service import RETURNED_IN_RECALL
 from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD
@@ -26,14 +27,15 @@ from medwms.web.menu import N_
 STORED: tuple[Reason, ...] = (HELD, ARRIVAL_OUTSIDE, QC_RELEASED, QC_REJECTED, *MEANING_WORDS,
                               HELD_BY_BREACH, DECIDED,
                               DESTROYED_IN_RECALL, RETURNED_IN_RECALL, LOT_SWAP, SERIAL_SWAP,
-                              *SHIPPING, OPENING_STOCK)
+                              *SHIPPING, OPENING_STOCK, *QUALITY_STOCK)
 COUNT_REASONS = {"DAMAGED": N_("Damaged"), "FOUND": N_("Found"),
                  "MISCOUNTED": N_("Miscounted"), "THEFT": N_("Theft"),
                  "UNRECORDED_MOVE": N_("Unrecorded move"), "OTHER": N_("Other")}
 DOC_WORDS = {"RCV": N_("Receipt"), "QC": N_("Inspection"), "PUT": N_("Putaway"),
              "PICK": N_("Picking"), "SHP": N_("Shipment"), "RET": N_("Customer return"),
              "CNT": N_("Count plan"), "CCH": N_("Temperature breach"), "RCL": N_("Recall"),
-             "STOCK": N_("Opening stock")}
+             "STOCK": N_("Opening stock"), "EXPIRY": N_("Expiry lock"),
+             "HOLD": N_("Quality hold"), "DESTROY": N_("Destruction record")}
 
 
 def language_of(context: Context) -> str:

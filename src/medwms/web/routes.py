@@ -29,6 +29,7 @@ from medwms.web.pages import (
     masterdata,
     masterdata_files,
     notices,
+    quality_stock,
     recall,
     recall_case,
     recall_form,
@@ -67,7 +68,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
                                   settings_page.router, archive_page.router,
-                                  complaints.router, masterdata.router)
+                                  complaints.router, quality_stock.router,
+                                  masterdata.router)
 
 
 def install(app: FastAPI) -> None:

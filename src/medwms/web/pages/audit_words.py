@@ -39,6 +39,11 @@ ACTIONS = (
     NP_("audit action", "complaint.findings"),
     NP_("audit action", "complaint.notify"),
     NP_("audit action", "complaint.close"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit action", "expiry.lock"), NP_("audit action", "expiry.move_to_red"),
+    NP_("audit action", "hold.open"), NP_("audit action", "hold.decide"),
+    NP_("audit action", "destruction.record"), NP_("audit action", "stock_check.record"),
+    NP_("audit action", "check_plan.set"),
 )
 ENTITIES = (
     NP_("audit record", "user"), NP_("audit record", "unknown_username"),
@@ -56,6 +61,10 @@ ENTITIES = (
     NP_("audit record", "demo"),
     NP_("audit record", "setting"),
     NP_("audit record", "complaint"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit record", "expiry_run"), NP_("audit record", "stock"),
+    NP_("audit record", "quality_hold"), NP_("audit record", "destruction"),
+    NP_("audit record", "stock_check"), NP_("audit record", "zone_check_plan"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),
@@ -126,4 +135,12 @@ FIELDS = (
     NP_("audit field", "party"),
     NP_("audit field", "channel"),
     NP_("audit field", "reference"),
+    # expiry control, nonconforming goods, in-stock checks
+    NP_("audit field", "balances"), NP_("audit field", "serial_id"),
+    NP_("audit field", "check_no"), NP_("audit field", "to_location"),
+    NP_("audit field", "red_location"), NP_("audit field", "place"),
+    NP_("audit field", "operator"), NP_("audit field", "witness"),
+    NP_("audit field", "storage_ok"), NP_("audit field", "conditions_ok"),
+    NP_("audit field", "monitoring_ok"), NP_("audit field", "stock_ok"),
+    NP_("audit field", "every_days"),
 )
