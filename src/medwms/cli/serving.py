@@ -1,5 +1,5 @@
-"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer
-and a purger of expired Idempotency-Keys.
+"""The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer,
+a purger of expired Idempotency-Keys and the cold-chain alarm escalation job.
 
 Every process runs a sealer loop; the sealing pass's advisory lock lets exactly one of them
 seal at a time (PostgreSQL), and another takes over when that process stops.
@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from medwms.api.app import create_app, settle_heap
 from medwms.api.idempotency import KeyPurger
 from medwms.cli.common import sealing_anchor
+from medwms.coldchain.escalator import AlarmEscalator
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
 
@@ -28,5 +29,10 @@ def app() -> FastAPI:
                        interval=config.idempotency_purge_minutes * 60)
     purger.start()
     application.state.key_purger = purger
+    escalator = AlarmEscalator(application.state.db,
+                               after_minutes=config.alarm_escalation_minutes,
+                               interval=config.alarm_escalation_check_seconds)
+    escalator.start()
+    application.state.alarm_escalator = escalator
     settle_heap()
     return application

@@ -42,8 +42,13 @@ def limits_of(session: Session, sensor_ids: set[int]) -> dict[int, Limits]:
                                                                      else lmax)
         found[sensor.id] = Limits(centi(low), centi(high), sensor.single_minutes,
                                   sensor.cumulative_minutes, sensor.window_minutes,
-                                  sensor.interval_minutes)
+                                  interval_of(sensor), rules.EXCURSION_INTERVAL)
     return found
+
+
+def interval_of(sensor: Sensor) -> int:
+    """The longest gap allowed between the sensor's readings (its own, capped by the duty)."""
+    return rules.allowed_interval(sensor.interval_minutes, transport=sensor.kind == "TRANSPORT")
 
 
 def sensor_by_code(session: Session, code: str) -> Sensor:
@@ -144,7 +149,7 @@ def _latest(session: Session, active: list[Sensor]) -> dict[int, Reading]:
 
 def _tile(session: Session, sensor: Sensor, limits: Limits, reading: Reading | None,
           breached: bool, now: datetime) -> Tile:
-    silent = rules.is_silent(sensor.last_reading_at, now, sensor.interval_minutes)
+    silent = rules.is_silent(sensor.last_reading_at, now, interval_of(sensor))
     shown = rules.board_colour(reading.centi_celsius if reading else None, limits,
                                silent=silent, open_breach=breached)
     return Tile(sensor=sensor.code, name=sensor.name, place=place_of(session, sensor),
