@@ -63,7 +63,8 @@ class TooFewRecipients(ValidationError):
     code = "TOO_FEW_ALARM_RECIPIENTS"
     message_en = ("Area {area}: {count} alarm recipient(s) given — an alarm must reach at least "
                   "2 named people at once; name a second person. {summary}")
-    message_zh = "区域 {area}：报警接收人 {count} 人——报警须同时通知至少 2 名指定人员，请再指定一人。{summary}"
+    message_zh = ("区域 {area}：报警接收人 {count} 人——报警须同时通知至少 2 名指定人员，"
+                  "请再指定一人。{summary}")
 
 
 class UnknownRecipient(NotFound):

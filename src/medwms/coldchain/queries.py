@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.coldchain import rules
+from medwms.coldchain import calibration, rules
 from medwms.coldchain.errors import BreachNotFound, SensorNotFound
 from medwms.coldchain.rules import Limits, Point
 from medwms.coldchain.tables import Breach, BreachLot, Reading, RejectedReading, Sensor
@@ -123,6 +123,7 @@ class Tile:
     temp_max: float | None
     colour: str
     reason: str
+    uncalibrated: bool = False
 
 
 def board(session: Session, now: datetime) -> list[Tile]:
@@ -132,8 +133,9 @@ def board(session: Session, now: datetime) -> list[Tile]:
     latest = _latest(session, active)
     breached = set(session.scalars(select(Breach.sensor_id).where(
         Breach.status.in_(OPEN), Breach.kind != rules.Kind.NO_DATA)))
-    return [_tile(session, s, limits[s.id], latest.get(s.id), s.id in breached, now)
-            for s in active]
+    flags = calibration.flagger(session, [s.code for s in active])
+    return [replace(_tile(session, s, limits[s.id], latest.get(s.id), s.id in breached, now),
+                    uncalibrated=flags.uncalibrated(s.code, now)) for s in active]
 
 
 def _latest(session: Session, active: list[Sensor]) -> dict[int, Reading]:

@@ -38,8 +38,9 @@ class ColdRoomNotValidated(Conflict):
     message_en = ("Cold room {equipment} (zone {zone}) is not validated on {day} ({reason}, due "
                   "{due}): cold items cannot be put away there until a passed validation is "
                   "recorded in the equipment register.")
-    message_zh = ("冷库 {equipment}（库区 {zone}）在 {day} 未处于验证有效期内（{reason}，到期 {due}）："
-                  "在设备台账登记合格的验证记录之前，不能将冷链商品上架到此处。")
+    message_zh = ("冷库 {equipment}（库区 {zone}）在 {day} 未处于验证有效期内"
+                  "（{reason}，到期 {due}）：在设备台账登记合格的验证记录之前，"
+                  "不能将冷链商品上架到此处。")
 
 
 class ColdBoxNotValidated(Conflict):

@@ -117,7 +117,8 @@ def calibrated(checks: list[Check] | None, on: date) -> bool:
     return checks is not None and rules.validity(checks, kind=Kind.SENSOR, on=on).in_date
 
 
-def _lapsed(session: Session, query: Select[Equipment], on: date) -> tuple[Equipment, Validity] | None:
+def _lapsed(session: Session, query: Select[Equipment],
+            on: date) -> tuple[Equipment, Validity] | None:
     rows = list(session.scalars(query))
     checks = checks_of(session, [r.id for r in rows])
     for row in rows:
@@ -128,7 +129,7 @@ def _lapsed(session: Session, query: Select[Equipment], on: date) -> tuple[Equip
 
 
 def refuse_lapsed_zone(session: Session, *, zone_id: int | None, zone: str, on: date) -> None:
-    """Raise ColdRoomNotValidated if a registered cold room or fridge of the zone is not in date."""
+    """Raise ColdRoomNotValidated if a registered cold room or fridge of it is not in date."""
     if zone_id is None:
         return
     query = select(Equipment).where(Equipment.zone_id == zone_id, Equipment.active,
