@@ -97,7 +97,8 @@ def equipment(session: Session, code: str, *, on: date, warn_days: int = 30) -> 
                                      EquipmentCheck.id.desc()))
     shown = tuple(CheckView(c.check_no, c.check_kind, c.performed_on, c.certificate_no, c.body,
                             c.result, c.next_due, c.note, c.recorded_by, c.recorded_at,
-                            tuple(attachments_of(session, entity=rules.ENTITY, entity_key=c.check_no)))
+                            tuple(attachments_of(session, entity=rules.ENTITY,
+                                                 entity_key=c.check_no)))
                   for c in rows)
     checks = [Check(c.check_kind, c.performed_on, c.result, c.next_due) for c in shown]
     zone = _zone_names(session, {row.zone_id}).get(row.zone_id) if row.zone_id else None
