@@ -166,7 +166,7 @@ def _thin_rooms(session: Session) -> list[Warning]:
     counts = _active_sensors(session)
     zones = dict(session.execute(select(Zone.id, Warehouse.code + "/" + Zone.code)
                                  .join(Warehouse, Warehouse.id == Zone.warehouse_id)
-                                 .where(Zone.id.in_(list(rooms)))).tuples()) if rooms else {}
+                                 .where(Zone.id.in_(list(rooms)))).all()) if rooms else {}
     return [Warning("TOO_FEW_SENSORS", zones.get(zid, str(zid)),
                     f"Cold room {', '.join(codes)} ({zones.get(zid)}): {counts.get(zid, 0)} "
                     "active sensor(s), at least 2 are needed.",

@@ -105,7 +105,7 @@ def _area(s: Session, zone: str | None, warehouse: str | None) -> tuple[int | No
 
 def _users(s: Session, names: list[str], area: str) -> dict[str, int]:
     found = dict(s.execute(select(User.username, User.id).where(
-        User.username.in_(names), User.active)).tuples())
+        User.username.in_(names), User.active)).all())
     for name in names:
         if name not in found:
             raise UnknownRecipient(user=name, area=area)
@@ -140,7 +140,7 @@ def _replace(s: Session, actor: Actor, zone_id: int | None, level: str,
 
 def _by_name(s: Session, rows: list[AlarmRecipient]) -> dict[str, list[str]]:
     names = dict(s.execute(select(User.id, User.username).where(
-        User.id.in_({r.user_id for r in rows}))).tuples()) if rows else {}
+        User.id.in_({r.user_id for r in rows}))).all()) if rows else {}
     return {level: sorted(names[r.user_id] for r in rows if r.level == level)
             for level in LEVELS}
 
