@@ -124,16 +124,19 @@ def _lapsed(session: Session, query: Select[Equipment],
     checks = checks_of(session, [r.id for r in rows])
     for row in rows:
         valid = rules.validity(checks[row.id], kind=row.kind, on=on)
+        if not row.active:
+            valid = Validity(False, valid.due, "OUT_OF_USE")
         if not valid.in_date:
             return row, valid
     return None
 
 
 def refuse_lapsed_zone(session: Session, *, zone_id: int | None, zone: str, on: date) -> None:
-    """Raise ColdRoomNotValidated if a registered cold room or fridge of it is not in date."""
+    """Raise ColdRoomNotValidated if a registered cold room or fridge of it is not in date
+    (or taken out of use: it is validated again before it takes cold goods)."""
     if zone_id is None:
         return
-    query = select(Equipment).where(Equipment.zone_id == zone_id, Equipment.active,
+    query = select(Equipment).where(Equipment.zone_id == zone_id,
                                     Equipment.kind.in_(list(rules.ZONE_KINDS)))
     found = _lapsed(session, query, on)
     if found is not None:
@@ -148,10 +151,9 @@ def refuse_lapsed_box(session: Session, *, box_id: str, on: date) -> None:
                                                  Equipment.kind == Kind.COLD_BOX))
     if row is None:
         return
-    valid = rules.validity(checks_of(session, [row.id])[row.id], kind=row.kind, on=on)
-    if not row.active:
-        valid = Validity(False, valid.due, "OUT_OF_USE")
-    if not valid.in_date:
+    found = _lapsed(session, select(Equipment).where(Equipment.id == row.id), on)
+    if found is not None:
+        valid = found[1]
         raise ColdBoxNotValidated(equipment=row.code, day=str(on), reason=valid.reason,
                                   due=str(valid.due or "-"))
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from medwms.auth.rules import SYSTEM
 from medwms.coldchain import alarm_queries, alarms, queries
 from medwms.coldchain.errors import NotARecipient, TooFewRecipients, UnknownRecipient
 from medwms.coldchain.ingest import ingest
 from medwms.coldchain.sensors import SensorSpec, save_sensor
 from medwms.core.errors import ValidationError
-from medwms.auth.rules import SYSTEM
 from tests.support.builders import NOW
 from tests.support.coldchain import make_cold_room, series
 from tests.support.users import actor_of, make_user
@@ -117,7 +117,7 @@ def test_without_an_escalation_list_the_quality_managers_are_notified(db, staff)
 
 
 def test_an_area_without_a_list_alerts_the_quality_managers_and_shows_a_warning(db, staff):
-    room, people = staff
+    _, people = staff
     breach_no = warm_room(db)
     assert [n.breach_no for n in notices(db, people["qm"])] == [breach_no]
     assert notices(db, people["ann"]) == []
