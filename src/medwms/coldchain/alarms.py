@@ -205,10 +205,7 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, note: str, action
         if not note.strip():
             raise AckNoteRequired([Problem("a note is required", column="note",
                                            message_zh="必须填写说明")], breach=breach.breach_no)
-        s.add(AlarmAck(breach_id=breach.id, user_id=actor.user_id, acknowledged_at=now,
-                       note=note.strip(), action=action.strip()))
-        for notice in mine:
-            notice.acknowledged_at = notice.acknowledged_at or now
+        record_ack(s, breach, actor, note=note, action=action, now=now)
         _stamp(breach, actor, now)
         record_audit(s, actor=actor, action="acknowledge", entity="breach",
                      entity_key=breach.breach_no,
@@ -216,6 +213,18 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, note: str, action
                             "status": breach.status})
         uow.commit()
         return Acknowledged(breach.breach_no, breach.status, actor.username, now)
+
+
+def record_ack(s: Session, breach: Breach, actor: Actor, *, note: str, action: str,
+               now: datetime) -> None:
+    """Keep an acknowledgement and mark the actor's notices of it (caller's unit of work)."""
+    if actor.user_id is None:  # the shell or a job: the audit entry names it
+        return
+    s.add(AlarmAck(breach_id=breach.id, user_id=actor.user_id, acknowledged_at=now,
+                   note=note.strip(), action=action.strip()))
+    for notice in s.scalars(select(AlarmNotice).where(AlarmNotice.breach_id == breach.id,
+                                                      AlarmNotice.user_id == actor.user_id)):
+        notice.acknowledged_at = notice.acknowledged_at or now
 
 
 def _stamp(breach: Breach, actor: Actor, now: datetime) -> None:
