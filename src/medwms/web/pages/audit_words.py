@@ -104,3 +104,10 @@ FIELDS = (
     NP_("audit field", "single_minutes"), NP_("audit field", "temperature_ok"),
     NP_("audit field", "window_minutes"), NP_("audit field", "zone_id"),
 )
+
+# The cold-chain duties' records: the equipment register, its checks, alarms and recipients.
+COLD_DUTIES = (
+    NP_("audit action", "notify"), NP_("audit action", "escalate"),
+    NP_("audit action", "record"), NP_("audit record", "equipment"),
+    NP_("audit record", "equipment_check"), NP_("audit record", "alarm_recipients"),
+)

@@ -33,7 +33,7 @@ from medwms.web.render import render
 
 router = APIRouter(include_in_schema=False)
 MANAGE = Perm.COLDCHAIN_MANAGE
-KIND_WORDS = {Kind.SENSOR: N_("Sensor"), Kind.COLD_ROOM: N_("Cold room"),
+KIND_WORDS = {Kind.SENSOR: N_("Sensor"), Kind.COLD_ROOM: N_("Cold storage room"),
               Kind.FRIDGE: N_("Fridge"), Kind.COLD_BOX: N_("Cold box"),
               Kind.VEHICLE: N_("Refrigerated vehicle")}
 STATE_WORDS = {"OK": N_("In date"), "NEVER_CHECKED": N_("Never checked"),
