@@ -72,7 +72,8 @@ def set_recipients(db: Database, *, actor: Actor, zone: str | None, warehouse: s
         zone_id, area = _area(s, zone, warehouse)
         problems = rules.recipient_problems(wanted[FIRST], wanted[ESCALATION])
         if problems:
-            raise TooFewRecipients([Problem(p, column="first") for p in problems], area=area,
+            raise TooFewRecipients([Problem(en, column="first", message_zh=zh)
+                                    for en, zh in problems], area=area,
                                    count=len(set(wanted[FIRST])))
         users = _users(s, [*wanted[FIRST], *wanted[ESCALATION]], area)
         before = _current(s, zone_id, lock=True)

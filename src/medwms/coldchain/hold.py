@@ -22,6 +22,7 @@ from medwms.auth.rules import SYSTEM
 from medwms.coldchain import rules
 from medwms.coldchain.tables import Breach, BreachLot, Notification, Sensor
 from medwms.core.reasons import Reason
+from medwms.core.words import BREACH_KINDS, BREACH_MODES
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Movement, MovementKind, Status, Stock
@@ -143,12 +144,14 @@ def notify(s: Session, sensor: Sensor, breach: Breach, held: list[BreachLot],
     low, high = breach.min_centi, breach.max_centi
     span = "" if low is None else f" {low / 100:.1f}…{(high or low) / 100:.1f} °C"
     units = sum(h.quantity for h in held)
-    en = (f"Temperature breach {breach.breach_no} ({breach.kind} {breach.mode}) at sensor "
+    kind_zh, kind_en = BREACH_KINDS.get(breach.kind, (breach.kind, breach.kind))
+    mode_zh, mode_en = BREACH_MODES.get(breach.mode, (breach.mode, breach.mode))
+    en = (f"Temperature breach {breach.breach_no} ({kind_en}, {mode_en}) at sensor "
           f"{sensor.code} since {breach.started_at:%Y-%m-%d %H:%M} UTC{span}: "
-          f"{len(held)} lot line(s), {units} unit(s) on HOLD.")
-    zh = (f"温度超标 {breach.breach_no}（{breach.kind} {breach.mode}），探头 {sensor.code}，"
+          f"{len(held)} lot line(s), {units} unit(s) put on hold.")
+    zh = (f"温度超标 {breach.breach_no}（{kind_zh}，{mode_zh}），探头 {sensor.code}，"
           f"自 {breach.started_at:%Y-%m-%d %H:%M} UTC{span}：{len(held)} 个批次行、"
-          f"{units} 件已暂停使用（HOLD）。")
+          f"{units} 件已暂停使用。")
     if breach.kind == "NO_DATA":
         en, zh = _no_data_words(sensor, breach)
     s.add_all([Notification(kind="COLD_BREACH", role=role, ref=breach.breach_no,

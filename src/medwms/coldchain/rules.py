@@ -368,14 +368,16 @@ def needs_evaluation(new: Sequence[Point], limits: Limits, *, previous: Point | 
 MIN_RECIPIENTS = 2  # an alarm reaches at least two named people at once
 
 
-def recipient_problems(first: Sequence[str], escalation: Sequence[str]) -> list[str]:
-    """What is wrong with an area's recipient lists (English; the error words it in both)."""
+def recipient_problems(first: Sequence[str],
+                       escalation: Sequence[str]) -> list[tuple[str, str]]:
+    """What is wrong with an area's recipient lists, in English and Chinese."""
     found = []
-    if len(set(first)) < MIN_RECIPIENTS:
-        found.append(f"{len(set(first))} alarm recipient(s): at least {MIN_RECIPIENTS} "
-                     "named people are needed")
-    if len(set(first)) != len(first) or len(set(escalation)) != len(escalation):
-        found.append("a person is named twice in one list")
+    count = len(set(first))
+    if count < MIN_RECIPIENTS:
+        found.append((f"{count} alarm recipient(s): at least {MIN_RECIPIENTS} named people "
+                      "are needed", f"报警接收人 {count} 人：至少需要 {MIN_RECIPIENTS} 名指定人员"))
+    if count != len(first) or len(set(escalation)) != len(escalation):
+        found.append(("a person is named twice in one list", "同一名单中有人重复"))
     return found
 
 

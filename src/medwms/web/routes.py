@@ -20,6 +20,7 @@ from medwms.web.pages import (
     attachments,
     audit,
     auth,
+    cold_quality,
     coldchain,
     home,
     inbound,
@@ -63,7 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
-                                  masterdata.router)
+                                  cold_quality.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

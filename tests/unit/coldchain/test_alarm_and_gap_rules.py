@@ -23,7 +23,7 @@ def test_one_recipient_is_refused_and_two_are_enough():
 
 def test_a_person_twice_in_a_list_is_refused():
     assert rules.recipient_problems(["ann", "bob", "ann"], ["cy"]) == [
-        "a person is named twice in one list"]
+        ("a person is named twice in one list", "同一名单中有人重复")]
 
 
 def test_escalation_is_due_after_the_minutes_unless_acknowledged_or_escalated():
