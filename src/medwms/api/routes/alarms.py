@@ -6,25 +6,28 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from typing import Annotated
+
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from medwms.api.deps import ActorDep, DbDep, SettingsDep, needs, signed_in
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.coldchain import alarm_queries, alarms
 from medwms.core.clock import local_date, utc_now
-from medwms.core.fields import Code, Line, Note
+from medwms.core.fields import SINGLE_LINE, Code, Line, Note
 
 router = APIRouter(prefix="/coldchain/alarms", tags=["coldchain"])
+Username = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=SINGLE_LINE)]
 
 
 class RecipientsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     warehouse: Line | None = Field(default=None, max_length=20)
     zone: Line | None = Field(default=None, max_length=20, description="None: transport")
-    first: list[Line] = Field(max_length=50)
-    escalation: list[Line] = Field(default=[], max_length=50)
+    first: list[Username] = Field(max_length=50)
+    escalation: list[Username] = Field(default=[], max_length=50)
 
 
 class AckIn(BaseModel):
