@@ -4,9 +4,7 @@ the alarm log and the compliance warnings."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
-
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
