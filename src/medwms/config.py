@@ -163,6 +163,19 @@ class Settings(BaseSettings):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
 
+    # --- coldduty ---
+    alarm_escalation_minutes: int = Field(
+        default=15, ge=1,
+        description="Minutes a cold-chain alarm may stay unacknowledged before its area's "
+                    "escalation list (else the quality managers) is notified")
+    alarm_escalation_check_seconds: int = Field(
+        default=60, ge=5,
+        description="Seconds between the escalation job's passes in `medwms serve`")
+    equipment_due_warning_days: int = Field(
+        default=30, ge=0,
+        description="Days before a calibration or validation falls due that the equipment "
+                    "register shows it as due soon")
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build the settings from the environment, with explicit overrides on top."""

@@ -11,6 +11,7 @@ from medwms.complaints import tables as complaints_tables
 from medwms.core import tables as core_tables
 from medwms.core.db import Base
 from medwms.counting import tables as counting_tables
+from medwms.equipment import tables as equipment_tables
 from medwms.ledger import tables as ledger_tables
 from medwms.masterdata import tables as masterdata_tables
 from medwms.orders import tables as orders_tables
@@ -23,7 +24,7 @@ from medwms.shipping import tables as shipping_tables
 from medwms.verification import tables as verification_tables
 
 TABLE_MODULES = (core_tables, auth_tables, attachments_tables, runtime_tables, masterdata_tables,
-                 ledger_tables,
+                 ledger_tables, equipment_tables,
                  receiving_tables, quality_tables, orders_tables, picking_tables,
                  verification_tables, shipping_tables,
                  counting_tables, coldchain_tables, recall_tables, complaints_tables)

@@ -111,3 +111,51 @@ def start_demo_sensors(config: Settings, broker: str = "127.0.0.1:1883") -> str:
         threading.Thread(target=target, daemon=True).start()
     return (f"Sensor simulator: publishing to {host}:{port} medwms/sensors/<sensor> every "
             "60 s, and storing the readings. / 传感器模拟已启动。")
+
+
+@app.command()
+@report_errors
+def escalate(minutes: int | None = typer.Option(
+        None, min=1, help="Minutes without acknowledgement (default: the setting)")) -> None:
+    """Notify the escalation lists of every alarm nobody acknowledged in time."""
+    from medwms.coldchain.alarms import escalate as run_escalation
+
+    config = settings()
+    with database(config) as db:
+        done = run_escalation(db, after_minutes=minutes or config.alarm_escalation_minutes)
+    console.print(f"{len(done)} alarm(s) escalated: {', '.join(done) or '-'}")
+
+
+@app.command()
+@report_errors
+def recipients(zone: str = typer.Argument(..., help="Zone code, or TRANSPORT"),
+               first: str = typer.Option(..., help="Usernames notified at once, comma-separated"
+                                                   " (at least 2)"),
+               escalation: str = typer.Option("", help="Usernames notified when nobody "
+                                                       "acknowledges, comma-separated"),
+               warehouse: str | None = typer.Option(None, help="Warehouse code of the zone")
+               ) -> None:
+    """Set an area's alarm recipients (replaces both lists)."""
+    from medwms.cli.common import cli_actor
+    from medwms.coldchain.alarms import set_recipients
+
+    with database() as db:
+        done = set_recipients(db, actor=cli_actor(), zone=zone, warehouse=warehouse,
+                              first=first.split(","), escalation=escalation.split(","))
+    console.print(f"{done.area}: first {', '.join(done.first)}; "
+                  f"escalation {', '.join(done.escalation) or '(quality managers)'}")
+
+
+@app.command()
+@report_errors
+def warnings() -> None:
+    """List the cold-chain compliance warnings (recipients, sensors, equipment in date)."""
+    from medwms.coldchain.alarm_queries import warnings as found
+    from medwms.core.clock import local_date, utc_now
+
+    config = settings()
+    with database(config) as db, db.reading() as s:
+        rows = found(s, on=local_date(utc_now(), config.timezone))
+    for row in rows:
+        console.print(f"{row.code}\t{row.subject}\t{row.message_en}")
+    console.print(f"{len(rows)} warning(s)")

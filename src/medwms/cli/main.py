@@ -11,6 +11,7 @@ from medwms.cli import (
     archive,
     bench,
     coldchain,
+    equipment,
     label,
     ledger,
     quality,
@@ -27,6 +28,7 @@ app = typer.Typer(help="medwms — warehouse management for medical devices.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
+app.add_typer(equipment.app, name="equipment")
 app.add_typer(recall.app, name="recall")
 app.add_typer(bench.app, name="bench")
 app.add_typer(settings_cli.app, name="settings")

@@ -1,5 +1,6 @@
 """The app factory `medwms serve` gives uvicorn: one per server process, each with a sealer,
-a purger of expired Idempotency-Keys and the expiry job (stock past its expiry day locked).
+a purger of expired Idempotency-Keys, the expiry job (stock past its expiry day locked) and the
+cold-chain alarm escalation job.
 
 Every process runs a sealer loop; the sealing pass's advisory lock lets exactly one of them
 seal at a time (PostgreSQL), and another takes over when that process stops.
@@ -12,13 +13,14 @@ from fastapi import FastAPI
 from medwms.api.app import create_app, settle_heap
 from medwms.api.idempotency import KeyPurger
 from medwms.cli.common import sealing_anchor
+from medwms.coldchain.escalator import AlarmEscalator
 from medwms.config import load_settings
 from medwms.ledger.sealer import BackgroundSealer
 from medwms.quality.expiry_job import ExpiryLocker
 
 
 def app() -> FastAPI:
-    """The configured app, with this process's sealer, key purger and expiry job started."""
+    """The configured app, with this process's sealer, key purger, expiry job and escalator started."""
     config = load_settings()
     application = create_app(config)
     sealer = BackgroundSealer(application.state.db, sealing_anchor(config),
@@ -33,5 +35,10 @@ def app() -> FastAPI:
     locker = ExpiryLocker(application.state.db, interval=config.expiry_job_minutes * 60)
     locker.start()
     application.state.expiry_locker = locker
+    escalator = AlarmEscalator(application.state.db,
+                               after_minutes=config.alarm_escalation_minutes,
+                               interval=config.alarm_escalation_check_seconds)
+    escalator.start()
+    application.state.alarm_escalator = escalator
     settle_heap()
     return application

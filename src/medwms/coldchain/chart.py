@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from medwms.coldchain import queries
+from medwms.coldchain import calibration, queries
 from medwms.coldchain.rules import Point
 from medwms.core.clock import local_text, utc_now
 
 WIDTH, HEIGHT = 900, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 28, 40
 MAX_POINTS = 2000
+COLOURS = {"NO_DATA": "#999", "UNCALIBRATED": "#f90"}
 XFn = Callable[[datetime], float]
 YFn = Callable[[float], float]
 
@@ -109,7 +110,7 @@ def _marks(chart: Chart, x: XFn) -> list[str]:
         end = min(mark.ended_at or chart.end, chart.end)
         if end < start:
             continue
-        colour = "#999" if mark.kind == "NO_DATA" else "#e33"
+        colour = COLOURS.get(mark.kind, "#e33")
         left, width = x(start), max(x(end) - x(start), 2.0)
         out.append(f'<rect class="breach" data-kind="{escape(mark.kind)}" x="{left:.1f}" '
                    f'y="{TOP}" width="{width:.1f}" height="{HEIGHT - TOP - BOTTOM}" '
@@ -167,7 +168,22 @@ def sensor_chart(s: Session, code: str, *, start: datetime | None, end: datetime
     limits = queries.limits_of(s, {sensor.id})[sensor.id]
     marks = [Mark(f"{b.breach_no} {b.kind} {b.mode}", b.kind, b.started_at, b.ended_at)
              for b in queries.breaches_of_sensor(s, sensor.id, start, end)]
-    return render_svg(Chart(
-        title=f"{sensor.code} {sensor.name}", start=start, end=end,
-        points=queries.points(s, sensor.id, start, end), low=limits.low, high=limits.high,
-        marks=marks, timezone=timezone))
+    points = queries.points(s, sensor.id, start, end)
+    flags = calibration.flagger(s, [sensor.code], timezone)
+    marks += uncalibrated_marks(points, lambda at: flags.uncalibrated(sensor.code, at))
+    title = f"{sensor.code} {sensor.name}"
+    if flags.uncalibrated(sensor.code, end):
+        title += " — UNCALIBRATED 未校准"
+    return render_svg(Chart(title=title, start=start, end=end, points=points, low=limits.low,
+                            high=limits.high, marks=marks, timezone=timezone))
+
+
+def uncalibrated_marks(points: Sequence[Point], flagged: Callable[[datetime], bool]) -> list[Mark]:
+    """Orange bands over the stretches of readings taken out of calibration."""
+    marks: list[Mark] = []
+    for bad, run in itertools.groupby(points, key=lambda p: flagged(p.at)):
+        if bad:
+            stretch = list(run)
+            marks.append(Mark("uncalibrated / 未校准", "UNCALIBRATED", stretch[0].at,
+                              stretch[-1].at))
+    return marks

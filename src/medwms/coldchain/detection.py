@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from medwms.auth.audit import record_audit
 from medwms.auth.rules import SYSTEM
-from medwms.coldchain import hold, queries, rules
+from medwms.coldchain import alarms, hold, queries, rules
 from medwms.coldchain.rules import Excursion, Kind, Limits
 from medwms.coldchain.tables import Breach, BreachLot, Sensor
 from medwms.core.clock import utc_now
@@ -120,7 +120,8 @@ def open_breach(s: Session, sensor: Sensor, excursion: Excursion, now: datetime)
     s.add(breach)
     s.flush()
     held = hold.hold_exposed(s, sensor, breach, now) if excursion.kind != Kind.NO_DATA else []
-    hold.notify(s, sensor, breach, held, now)
+    en, zh = hold.notify(s, sensor, breach, held, now)
+    alarms.raise_alarm(s, sensor, breach, (en, zh), now)
     record_audit(s, actor=SYSTEM, action="open", entity="breach", entity_key=breach.breach_no,
                  after={"sensor": sensor.code, "kind": breach.kind, "mode": breach.mode,
                         "started_at": breach.started_at.isoformat(), "lots": len(held)})
@@ -146,7 +147,7 @@ def check_silence(db: Database, *, now: datetime | None = None) -> list[str]:
     with db.unit_of_work() as uow:
         s = uow.session
         silent = [sensor for sensor in s.scalars(select(Sensor).where(Sensor.active))
-                  if rules.is_silent(sensor.last_reading_at, now, sensor.interval_minutes)]
+                  if rules.is_silent(sensor.last_reading_at, now, queries.interval_of(sensor))]
         already = set(s.scalars(select(Breach.sensor_id).where(
             Breach.kind == Kind.NO_DATA, Breach.ended_at.is_(None))))
         for sensor in silent:

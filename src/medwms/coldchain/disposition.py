@@ -20,7 +20,7 @@ from medwms.auth.audit import record_audit
 from medwms.auth.guard import reading_as, require, seeing_as
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import reauthenticate
-from medwms.coldchain import detection, queries
+from medwms.coldchain import alarms, detection, queries
 from medwms.coldchain.errors import (
     AlreadyDecided,
     BreachClosed,
@@ -185,6 +185,7 @@ def acknowledge(db: Database, *, actor: Actor, breach_no: str, comment: str,
         breach.acknowledged_by, breach.acknowledged_at = actor.user_id, now
         stamp = f"[{now:%Y-%m-%d %H:%M} UTC {actor.username}] {comment.strip()}"
         breach.comment = f"{breach.comment}\n{stamp}".strip()
+        alarms.record_ack(uow.session, breach, actor, note=comment, action="", now=now)
         record_audit(uow.session, actor=actor, action="acknowledge", entity="breach",
                      entity_key=breach_no, reason=comment.strip())
         uow.commit()

@@ -57,3 +57,30 @@ class BadReadingFile(ValidationError):
     code = "BAD_READING_FILE"
     message_en = "The logger file could not be read: {summary}"
     message_zh = "无法读取记录仪文件：{summary}"
+
+
+class TooFewRecipients(ValidationError):
+    code = "TOO_FEW_ALARM_RECIPIENTS"
+    message_en = ("Area {area}: {count} alarm recipient(s) given — an alarm must reach at least "
+                  "2 named people at once; name a second person. {summary}")
+    message_zh = ("区域 {area}：报警接收人 {count} 人——报警须同时通知至少 2 名指定人员，"
+                  "请再指定一人。{summary}")
+
+
+class UnknownRecipient(NotFound):
+    code = "ALARM_RECIPIENT_UNKNOWN"
+    message_en = "Alarm recipient {user} of area {area} is not an active user."
+    message_zh = "区域 {area} 的报警接收人 {user} 不是有效用户。"
+
+
+class NotARecipient(Conflict):
+    code = "NOT_AN_ALARM_RECIPIENT"
+    message_en = ("{user} was not notified of alarm {breach} and may not acknowledge it "
+                  "(a cold-chain manager may).")
+    message_zh = "{user} 不是报警 {breach} 的接收人，不能确认（冷链管理人员可以）。"
+
+
+class AckNoteRequired(ValidationError):
+    code = "ALARM_NOTE_REQUIRED"
+    message_en = "Acknowledging alarm {breach} needs a note of what was found or done. {summary}"
+    message_zh = "确认报警 {breach} 须填写发现的情况或采取的措施。{summary}"

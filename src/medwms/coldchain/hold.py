@@ -19,8 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medwms.auth.rules import SYSTEM
+from medwms.coldchain import rules
 from medwms.coldchain.tables import Breach, BreachLot, Notification, Sensor
 from medwms.core.reasons import Reason
+from medwms.core.words import BREACH_KINDS, BREACH_MODES
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Movement, MovementKind, Status, Stock
@@ -137,22 +139,40 @@ def _hold_transport(s: Session, sensor: Sensor, breach: Breach,
 
 
 def notify(s: Session, sensor: Sensor, breach: Breach, held: list[BreachLot],
-           now: datetime) -> None:
-    """A notification for the quality managers and inspectors (web page; mail later)."""
+           now: datetime) -> tuple[str, str]:
+    """A notification for the quality managers and inspectors; its words (English, Chinese)."""
     low, high = breach.min_centi, breach.max_centi
     span = "" if low is None else f" {low / 100:.1f}…{(high or low) / 100:.1f} °C"
     units = sum(h.quantity for h in held)
-    en = (f"Temperature breach {breach.breach_no} ({breach.kind} {breach.mode}) at sensor "
+    kind_zh, kind_en = BREACH_KINDS.get(breach.kind, (breach.kind, breach.kind))
+    mode_zh, mode_en = BREACH_MODES.get(breach.mode, (breach.mode, breach.mode))
+    en = (f"Temperature breach {breach.breach_no} ({kind_en}, {mode_en}) at sensor "
           f"{sensor.code} since {breach.started_at:%Y-%m-%d %H:%M} UTC{span}: "
-          f"{len(held)} lot line(s), {units} unit(s) on HOLD.")
-    zh = (f"温度超标 {breach.breach_no}（{breach.kind} {breach.mode}），探头 {sensor.code}，"
+          f"{len(held)} lot line(s), {units} unit(s) put on hold.")
+    zh = (f"温度超标 {breach.breach_no}（{kind_zh}，{mode_zh}），探头 {sensor.code}，"
           f"自 {breach.started_at:%Y-%m-%d %H:%M} UTC{span}：{len(held)} 个批次行、"
-          f"{units} 件已暂停使用（HOLD）。")
+          f"{units} 件已暂停使用。")
     if breach.kind == "NO_DATA":
-        en = (f"Sensor {sensor.code} silent since {breach.started_at:%Y-%m-%d %H:%M} UTC "
-              f"(allowed {sensor.interval_minutes} min): no data is not OK ({breach.breach_no}).")
-        zh = (f"探头 {sensor.code} 自 {breach.started_at:%Y-%m-%d %H:%M} UTC 起无数据"
-              f"（允许 {sensor.interval_minutes} 分钟）：无数据不等于正常（{breach.breach_no}）。")
+        en, zh = _no_data_words(sensor, breach)
     s.add_all([Notification(kind="COLD_BREACH", role=role, ref=breach.breach_no,
                             message_en=en[:500], message_zh=zh[:500], created_at=now)
                for role in NOTIFIED_ROLES])
+    return en[:500], zh[:500]
+
+
+def _no_data_words(sensor: Sensor, breach: Breach) -> tuple[str, str]:
+    """A silent sensor, or one sampling too sparsely while out of range."""
+    since = f"{breach.started_at:%Y-%m-%d %H:%M}"
+    if breach.mode == rules.Mode.SPARSE:
+        return (f"Sampling too sparse during an excursion at sensor {sensor.code} from {since} "
+                f"UTC: {breach.minutes_outside} min between readings while out of range "
+                f"(at most {rules.EXCURSION_INTERVAL} min) ({breach.breach_no}).",
+                f"探头 {sensor.code} 自 {since} UTC 超标期间记录过疏：读数间隔 "
+                f"{breach.minutes_outside} 分钟（超标时最多 {rules.EXCURSION_INTERVAL} 分钟）"
+                f"（{breach.breach_no}）。")
+    allowed = rules.allowed_interval(sensor.interval_minutes,
+                                     transport=sensor.shipping_unit_id is not None)
+    return (f"Sensor {sensor.code} silent since {since} UTC (allowed {allowed} min): "
+            f"no data is not OK ({breach.breach_no}).",
+            f"探头 {sensor.code} 自 {since} UTC 起无数据（允许 {allowed} 分钟）：无数据不等于正常"
+            f"（{breach.breach_no}）。")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from medwms.coldchain import rules
+from medwms.coldchain import calibration, rules
 from medwms.coldchain.errors import BreachNotFound, SensorNotFound
 from medwms.coldchain.rules import Limits, Point
 from medwms.coldchain.tables import Breach, BreachLot, Reading, RejectedReading, Sensor
@@ -42,8 +42,13 @@ def limits_of(session: Session, sensor_ids: set[int]) -> dict[int, Limits]:
                                                                      else lmax)
         found[sensor.id] = Limits(centi(low), centi(high), sensor.single_minutes,
                                   sensor.cumulative_minutes, sensor.window_minutes,
-                                  sensor.interval_minutes)
+                                  interval_of(sensor), rules.EXCURSION_INTERVAL)
     return found
+
+
+def interval_of(sensor: Sensor) -> int:
+    """The longest gap allowed between the sensor's readings (its own, capped by the duty)."""
+    return rules.allowed_interval(sensor.interval_minutes, transport=sensor.kind == "TRANSPORT")
 
 
 def sensor_by_code(session: Session, code: str) -> Sensor:
@@ -118,6 +123,7 @@ class Tile:
     temp_max: float | None
     colour: str
     reason: str
+    uncalibrated: bool = False
 
 
 def board(session: Session, now: datetime) -> list[Tile]:
@@ -127,8 +133,9 @@ def board(session: Session, now: datetime) -> list[Tile]:
     latest = _latest(session, active)
     breached = set(session.scalars(select(Breach.sensor_id).where(
         Breach.status.in_(OPEN), Breach.kind != rules.Kind.NO_DATA)))
-    return [_tile(session, s, limits[s.id], latest.get(s.id), s.id in breached, now)
-            for s in active]
+    flags = calibration.flagger(session, [s.code for s in active])
+    return [replace(_tile(session, s, limits[s.id], latest.get(s.id), s.id in breached, now),
+                    uncalibrated=flags.uncalibrated(s.code, now)) for s in active]
 
 
 def _latest(session: Session, active: list[Sensor]) -> dict[int, Reading]:
@@ -144,7 +151,7 @@ def _latest(session: Session, active: list[Sensor]) -> dict[int, Reading]:
 
 def _tile(session: Session, sensor: Sensor, limits: Limits, reading: Reading | None,
           breached: bool, now: datetime) -> Tile:
-    silent = rules.is_silent(sensor.last_reading_at, now, sensor.interval_minutes)
+    silent = rules.is_silent(sensor.last_reading_at, now, interval_of(sensor))
     shown = rules.board_colour(reading.centi_celsius if reading else None, limits,
                                silent=silent, open_breach=breached)
     return Tile(sensor=sensor.code, name=sensor.name, place=place_of(session, sensor),

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from medwms.barcode.fonts import label_font
-from medwms.coldchain import queries, rules
+from medwms.coldchain import calibration, queries, rules
 from medwms.coldchain.queries import BreachView
 from medwms.coldchain.tables import Breach, Reading, Sensor
 from medwms.core.clock import local_text, utc_now
@@ -45,6 +45,7 @@ T: dict[str, tuple[str, str]] = {
     "kind": ("类型", "Kind"), "period": ("时段", "Period"), "minutes": ("超标分钟", "Minutes"),
     "lots": ("批次及处理", "Lots and decisions"), "none": ("无", "None"),
     "readings": ("记录（每 30 分钟）", "Readings (every 30 minutes)"),
+    "calibration": ("校准", "Calibration"), "uncalibrated": ("未校准", "UNCALIBRATED"),
     "note": ("最低/最高取自全部读数；平均与平均动力学温度（ΔH = 83.144 kJ/mol）取自每 30 分钟"
              "的规定时点读数。",
              "Min/max over every stored reading; mean and MKT (ΔH = 83.144 kJ/mol) over the "
@@ -57,6 +58,7 @@ class Slot:
     at: datetime
     celsius: float | None
     humidity: float | None
+    uncalibrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ def zone_record(session: Session, *, warehouse: str, zone: str, month: str) -> Z
         Sensor.zone_id == zn.id,
         Sensor.location_id.in_(select(Location.id).where(Location.zone_id == zn.id))))
         .order_by(Sensor.code)))
-    months = [_sensor_month(session, s, start, end) for s in sensors]
+    flags = calibration.flagger(session, [s.code for s in sensors], wh.timezone)
+    months = [_sensor_month(session, s, start, end, flags) for s in sensors]
     found = session.scalars(select(Breach).where(
         Breach.sensor_id.in_([s.id for s in sensors]), Breach.started_at < end,
         or_(Breach.ended_at.is_(None), Breach.ended_at >= start)).order_by(Breach.started_at))
@@ -119,8 +122,8 @@ def zone_record(session: Session, *, warehouse: str, zone: str, month: str) -> Z
                       [queries.breach_view(session, b) for b in found], utc_now())
 
 
-def _sensor_month(session: Session, sensor: Sensor, start: datetime,
-                  end: datetime) -> SensorMonth:
+def _sensor_month(session: Session, sensor: Sensor, start: datetime, end: datetime,
+                  flags: calibration.Flagger) -> SensorMonth:
     rows = session.execute(select(Reading.at, Reading.centi_celsius, Reading.humidity_permille)
                            .where(Reading.sensor_id == sensor.id, Reading.at >= start,
                                   Reading.at < end).order_by(Reading.at)).all()
@@ -128,9 +131,9 @@ def _sensor_month(session: Session, sensor: Sensor, start: datetime,
     points = [rules.Point(at, c) for at, c, _ in rows]
     moments = rules.every(start, min(end, max(utc_now(), start)), STORAGE_MINUTES)
     chosen = rules.sample(points, moments, timedelta(minutes=STORAGE_MINUTES))
-    slots = [Slot(m, p.centi / 100 if p else None,
-                  _rh(humidity.get(p.at)) if p else None) for m, p in zip(moments, chosen,
-                                                                         strict=True)]
+    slots = [Slot(m, p.centi / 100 if p else None, _rh(humidity.get(p.at)) if p else None,
+                  p is not None and flags.uncalibrated(sensor.code, p.at))
+             for m, p in zip(moments, chosen, strict=True)]
     regulated = [s.celsius for s in slots if s.celsius is not None]
     values = [p.centi / 100 for p in points]
     mkt = rules.mkt(regulated)
@@ -215,7 +218,9 @@ def record_pdf(record: ZoneRecord, *, language: str = "zh-CN",
 def _slot_columns(sensor: SensorMonth, tz: str, lang: str, groups: int = 4) -> list[list[str]]:
     """Slots laid out in `groups` side-by-side columns (time, °C, RH) to save paper."""
     head = [_t(k, lang) for k in ("time", "celsius", "humidity")] * groups
-    cells = [[_local(s.at, tz), _num(s.celsius), _num(s.humidity)] for s in sensor.slots]
+    cells = [[_local(s.at, tz), _num(s.celsius) + (f" {_t('uncalibrated', lang)}"
+                                                   if s.uncalibrated else ""),
+              _num(s.humidity)] for s in sensor.slots]
     per = -(-len(cells) // groups) if cells else 0
     rows = []
     for i in range(per):
@@ -257,9 +262,10 @@ def record_xlsx(record: ZoneRecord, *, language: str = "zh-CN") -> bytes:
         breaches.append(row)
     for sensor in record.sensors:
         readings = book.create_sheet(sensor.code[:31])
-        readings.append([_t(k, lang) for k in ("time", "celsius", "humidity")])
+        readings.append([_t(k, lang) for k in ("time", "celsius", "humidity", "calibration")])
         for slot in sensor.slots:
-            readings.append([_local(slot.at, record.timezone), slot.celsius, slot.humidity])
+            readings.append([_local(slot.at, record.timezone), slot.celsius, slot.humidity,
+                             _t("uncalibrated", lang) if slot.uncalibrated else ""])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

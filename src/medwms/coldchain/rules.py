@@ -11,7 +11,11 @@ Breaches (excursions that matter):
 - CUMULATIVE: more than `cumulative_minutes` outside, on one side, within any rolling
   window of `window_minutes` (runs already counted as SINGLE are left out);
 - NO_DATA: two consecutive readings further apart than `interval_minutes`, or a sensor
-  silent for longer than that (`is_silent`): no data is not "ok".
+  silent for longer than that (`is_silent`): no data is not "ok". The interval is the
+  sensor's own, capped at the regulated one (30 min in storage, 5 min in transport:
+  `allowed_interval`); after a reading out of range the next must follow within
+  `excursion_interval_minutes` (2 min), else the gap is SPARSE ("sampling too sparse during
+  an excursion").
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ CELSIUS_MIN = -100.0
 CELSIUS_MAX = 100.0
 FUTURE_TOLERANCE = timedelta(minutes=5)
 OLDEST = timedelta(days=366)
+STORAGE_INTERVAL = 30  # minutes: the longest regulated gap between readings in storage
+TRANSPORT_INTERVAL = 5  # … in transport
+EXCURSION_INTERVAL = 2  # … while out of range
 ACTIVATION_K = 83144.0 / 8.3144  # ΔH/R for MKT: 83.144 kJ/mol over 8.3144 J/(mol·K)
 KELVIN = 273.15
 
@@ -41,6 +48,7 @@ class Mode(StrEnum):
     SINGLE = "SINGLE"
     CUMULATIVE = "CUMULATIVE"
     GAP = "GAP"
+    SPARSE = "SPARSE"
 
 
 @dataclass(frozen=True, order=True)
@@ -61,6 +69,7 @@ class Limits:
     cumulative_minutes: int = 60
     window_minutes: int = 24 * 60
     interval_minutes: int = 5
+    excursion_interval_minutes: int | None = None  # None: no tighter interval out of range
 
 
 @dataclass(frozen=True)
@@ -214,7 +223,7 @@ def excursions(points: Sequence[Point], limits: Limits) -> list[Excursion]:
     for kind in (Kind.HIGH, Kind.LOW):
         short = [run for run in all_runs if run.kind == kind and run not in singles]
         found.extend(cumulative(short, limits))
-    found.extend(gaps(points, limits.interval_minutes))
+    found.extend(gaps(points, limits.interval_minutes, limits=limits))
     return sorted(found, key=lambda e: (e.started_at, e.kind, e.mode))
 
 
@@ -253,14 +262,25 @@ def _from_runs(group: Sequence[Run], mode: Mode) -> Excursion:
                      minutes_outside=math.ceil(total.total_seconds() / 60))
 
 
-def gaps(points: Sequence[Point], interval_minutes: int) -> list[Excursion]:
-    """NO_DATA excursions: consecutive readings further apart than the interval."""
-    allowed = timedelta(minutes=interval_minutes)
-    ordered = in_order(points)
-    return [Excursion(Kind.NO_DATA, Mode.GAP, before.at, after.at, None, None,
-                      math.ceil((after.at - before.at).total_seconds() / 60))
-            for before, after in itertools.pairwise(ordered)
-            if after.at - before.at > allowed]
+def gaps(points: Sequence[Point], interval_minutes: int, *,
+         limits: Limits | None = None) -> list[Excursion]:
+    """NO_DATA excursions: readings further apart than the interval (GAP), or than the
+    excursion interval after a reading out of range (SPARSE)."""
+    found = []
+    for before, after in itertools.pairwise(in_order(points)):
+        mode, allowed = Mode.GAP, interval_minutes
+        tight = limits.excursion_interval_minutes if limits is not None else None
+        if tight is not None and limits is not None and side(before.centi, limits) is not None:
+            mode, allowed = Mode.SPARSE, min(allowed, tight)
+        if after.at - before.at > timedelta(minutes=allowed):
+            found.append(Excursion(Kind.NO_DATA, mode, before.at, after.at, None, None,
+                                   math.ceil((after.at - before.at).total_seconds() / 60)))
+    return found
+
+
+def allowed_interval(configured_minutes: int, *, transport: bool) -> int:
+    """The sensor's interval, capped at the regulated one (30 storage, 5 transport)."""
+    return min(configured_minutes, TRANSPORT_INTERVAL if transport else STORAGE_INTERVAL)
 
 
 def is_silent(last_reading_at: datetime | None, now: datetime, interval_minutes: int) -> bool:
@@ -339,7 +359,30 @@ def needs_evaluation(new: Sequence[Point], limits: Limits, *, previous: Point | 
     if open_breach or any(side(p.centi, limits) is not None for p in new):
         return True
     if previous is None:
-        return bool(gaps(new, limits.interval_minutes))
+        return bool(gaps(new, limits.interval_minutes, limits=limits))
     if side(previous.centi, limits) is not None or any(p.at <= previous.at for p in new):
         return True
-    return bool(gaps([previous, *new], limits.interval_minutes))
+    return bool(gaps([previous, *new], limits.interval_minutes, limits=limits))
+
+
+MIN_RECIPIENTS = 2  # an alarm reaches at least two named people at once
+
+
+def recipient_problems(first: Sequence[str],
+                       escalation: Sequence[str]) -> list[tuple[str, str]]:
+    """What is wrong with an area's recipient lists, in English and Chinese."""
+    found = []
+    count = len(set(first))
+    if count < MIN_RECIPIENTS:
+        found.append((f"{count} alarm recipient(s): at least {MIN_RECIPIENTS} named people "
+                      "are needed", f"报警接收人 {count} 人：至少需要 {MIN_RECIPIENTS} 名指定人员"))
+    if count != len(first) or len(set(escalation)) != len(escalation):
+        found.append(("a person is named twice in one list", "同一名单中有人重复"))
+    return found
+
+
+def escalation_due(opened_at: datetime, now: datetime, *, minutes: int, acknowledged: bool,
+                   escalated: bool) -> bool:
+    """An alarm nobody acknowledged within `minutes` of opening, not yet escalated."""
+    return (not acknowledged and not escalated
+            and now - opened_at >= timedelta(minutes=minutes))

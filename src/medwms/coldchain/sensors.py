@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from medwms.auth.audit import record_audit
 from medwms.auth.guard import reading_as, require, seeing_as
 from medwms.auth.rules import Actor, Perm
-from medwms.coldchain import queries
+from medwms.coldchain import queries, rules
 from medwms.coldchain.errors import BadSensor, SensorExists
 from medwms.coldchain.queries import SensorView
 from medwms.coldchain.tables import Sensor
@@ -118,6 +118,12 @@ def _problems(spec: SensorSpec) -> list[Problem]:
         if getattr(spec, name) <= 0:
             found.append(Problem(bilingual("must be above zero", "必须大于零"), column=name,
                                  value=str(getattr(spec, name))))
+    allowed = rules.allowed_interval(spec.interval_minutes,
+                                     transport=bool(spec.shipping_unit_id))
+    if spec.interval_minutes > allowed:
+        found.append(Problem(bilingual(f"readings are recorded at least every {allowed} min",
+                                       f"至少每 {allowed} 分钟记录一次"),
+                             column="interval_minutes", value=str(spec.interval_minutes)))
     if spec.temp_min is not None and spec.temp_max is not None and spec.temp_min >= spec.temp_max:
         found.append(Problem(bilingual("the minimum must be below the maximum",
                                        "下限必须低于上限"), column="temp_min"))

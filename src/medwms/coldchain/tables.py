@@ -132,6 +132,54 @@ class Notification(Base):
     read_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
+class AlarmRecipient(Base):
+    """A named person an area's alarm goes to: FIRST at once, ESCALATION when nobody answers.
+
+    `zone_id` None is the transport list (loggers on shipping units). Rows are never deleted:
+    taking someone off a list stamps `removed_at`.
+    """
+
+    __tablename__ = "alarm_recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
+    level: Mapped[str] = mapped_column(String(12))  # FIRST, ESCALATION
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AlarmNotice(Base):
+    """One person's in-app notification of an alarm (a breach), until an outbox sends SMS."""
+
+    __tablename__ = "alarm_notice"
+    __table_args__ = (UniqueConstraint("breach_id", "user_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breach_id: Mapped[int] = mapped_column(ForeignKey("breach.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    level: Mapped[str] = mapped_column(String(12))  # FIRST, ESCALATION
+    message_en: Mapped[str] = mapped_column(String(500))
+    message_zh: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AlarmAck(Base):
+    """An acknowledgement of an alarm: who, when, what they noted and what they did."""
+
+    __tablename__ = "alarm_ack"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breach_id: Mapped[int] = mapped_column(ForeignKey("breach.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+
+
 # Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
 in_warehouse(Sensor.warehouse_id, unplaced_visible=True)
 placed_through(Breach.sensor_id, Sensor)

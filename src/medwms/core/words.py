@@ -87,7 +87,8 @@ BREACH_KINDS: Words = {"HIGH": ("高温", "too warm"), "LOW": ("低温", "too co
                       "NO_DATA": ("无数据", "no data")}
 BREACH_MODES: Words = {"SINGLE": ("单次超限", "single excursion"),
                       "CUMULATIVE": ("累计超限", "cumulative excursion"),
-                      "GAP": ("读数中断", "gap in readings")}
+                      "GAP": ("读数中断", "gap in readings"),
+                      "SPARSE": ("超标期间记录过疏", "sampling too sparse during an excursion")}
 FIELD_WORDS: dict[str, Words] = {"conclusion": CONCLUSIONS, "zone_kind": ZONE_KINDS,
                                  "permission": PERMISSIONS, "what": THINGS,
                                  "breach_kind": BREACH_KINDS, "breach_mode": BREACH_MODES}

@@ -18,10 +18,12 @@ from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import PermissionDenied
 from medwms.core.ids import new_doc_no
+from medwms.equipment.queries import refuse_lapsed_zone
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import MovementKind
 from medwms.masterdata.scope import require_warehouses
+from medwms.masterdata.storage import is_cold_chain
 from medwms.masterdata.tables import Location
 from medwms.putaway import errors, queries, rules
 from medwms.putaway.rules import Candidate, Goods, NoFit, Suggestion
@@ -100,6 +102,9 @@ def confirm(db: Database, *, actor: Actor, location_raw: str, raw: str | None = 
         goods = _goods(picked)
         place = queries.candidate(session, target.id)
         _refuse_unfit(session, picked, goods, place, target)
+        if is_cold_chain(picked.item.temp_min, picked.item.temp_max):
+            refuse_lapsed_zone(session, zone_id=target.zone_id, zone=place.zone_code,
+                               on=local_date(now))
         choice = queries.suggestion(session, goods, picked.warehouse_id)
         reason = _override(actor, choice, place, override_reason)
         done = _post(session, actor, picked, place, reason, now)

@@ -23,6 +23,7 @@ from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import Conflict
 from medwms.core.ids import new_doc_no
+from medwms.equipment.queries import refuse_lapsed_box
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Lot, MovementKind, Status
@@ -100,6 +101,8 @@ def add_shipping_unit(db: Database, *, actor: Actor, shipment_no: str, cold: boo
     with db.unit_of_work() as uow:
         s = uow.session
         shipment = packing_shipment(s, actor, shipment_no)
+        if cold:
+            refuse_lapsed_box(s, box_id=box_id, on=local_date(now))
         hu = HandlingUnit(sscc=_fresh_sscc(s, company_prefix),
                           warehouse_id=shipment.warehouse_id, created_at=now)
         s.add(hu)

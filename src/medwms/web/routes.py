@@ -21,6 +21,7 @@ from medwms.web.pages import (
     attachments,
     audit,
     auth,
+    cold_quality,
     coldchain,
     complaints,
     home,
@@ -69,7 +70,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   audit.router, user_pages.router, attachments.router,
                                   settings_page.router, archive_page.router,
                                   complaints.router, quality_stock.router,
-                                  masterdata.router)
+                                  cold_quality.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

@@ -144,3 +144,10 @@ FIELDS = (
     NP_("audit field", "monitoring_ok"), NP_("audit field", "stock_ok"),
     NP_("audit field", "every_days"),
 )
+
+# The cold-chain duties' records: the equipment register, its checks, alarms and recipients.
+COLD_DUTIES = (
+    NP_("audit action", "notify"), NP_("audit action", "escalate"),
+    NP_("audit action", "record"), NP_("audit record", "equipment"),
+    NP_("audit record", "equipment_check"), NP_("audit record", "alarm_recipients"),
+)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
-from medwms.coldchain import chart, disposition, queries
+from medwms.coldchain import alarm_queries, chart, disposition, queries
 from medwms.coldchain.disposition import Decision
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.core.clock import utc_now
@@ -37,8 +37,10 @@ def board_page(request: Request, db: DbDep, visitor: VisitorDep) -> HTMLResponse
     with reading_as(db, visitor.actor) as s:
         tiles = queries.board(s, utc_now())
         open_ = queries.breaches(s, status="OPEN")
+        waiting = alarm_queries.unacknowledged(s, visitor.actor.user_id)
     return render(request, "coldchain/board.html", visitor=visitor, tiles=tiles,
-                  open_breaches=open_, can_register=visitor.actor.can(MANAGE_SENSORS))
+                  open_breaches=open_, can_register=visitor.actor.can(MANAGE_SENSORS),
+                  alarm_count=waiting)
 
 
 @router.get("/coldchain/sensors/{code}", response_class=HTMLResponse,

@@ -1,0 +1,1 @@
+"""The equipment register: sensors, cold rooms, fridges, cold boxes, vehicles and their checks."""
