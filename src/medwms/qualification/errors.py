@@ -51,7 +51,8 @@ MISSING_WORDS = {
     "MANUFACTURER_LICENCE": ("the production licence", "生产许可证"),
     "SALESPERSON_LETTER": ("a salesperson letter with number and validity",
                            "注明编号和有效期的销售人员授权书"),
-    "LETTER_PERSON": ("the salesperson's name and ID number on letter", "授权书上的销售人员姓名和身份证号"),
+    "LETTER_PERSON": ("the salesperson's name and ID number on letter",
+                      "授权书上的销售人员姓名和身份证号"),
     "SCANNED_PAPERS": ("a scanned copy of the papers", "证照扫描件"),
     "LAPSED": ("a valid credential in place of lapsed", "有效证照（已过期："),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from medwms.masterdata.tables import Item, Partner
@@ -31,8 +31,8 @@ def credential_of(row: Credential) -> rules.Credential:
                             region=row.region)
 
 
-def _standing(s: Session, where: object, subject: str, code: str, device_class: str = ""
-              ) -> Standing:
+def _standing(s: Session, where: ColumnElement[bool], subject: str, code: str,
+              device_class: str = "") -> Standing:
     rows = s.execute(select(QualificationFile, Credential)
                      .outerjoin(Credential, (Credential.file_id == QualificationFile.id)
                                 & Credential.superseded_by.is_(None))
@@ -67,6 +67,11 @@ def person_standing(s: Session, person_code: str) -> Standing:
 def _raise(found: Refusal | None, action: str, today: date) -> None:
     if found is not None:
         raise refused(found, action, today)
+
+
+def check_party(s: Session, *, partner: Partner, today: date, action: str) -> None:
+    """G01/G24/G03: the supplier or customer is approved and none of its credentials lapsed."""
+    _raise(rules.standing_refusal(partner_standing(s, partner), today), action, today)
 
 
 def check_receiving(s: Session, *, supplier: Partner, item: Item, today: date) -> None:

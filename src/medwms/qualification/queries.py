@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -93,7 +94,7 @@ class Expiring:
     days_left: int
 
 
-def _subjects(query):  # type: ignore[no-untyped-def]
+def _subjects(query: Any) -> Any:
     return (query.outerjoin(Partner, Partner.id == QualificationFile.partner_id)
             .outerjoin(Item, Item.id == QualificationFile.item_id))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from medwms.attachments.queries import attachments_of
@@ -42,7 +42,7 @@ from medwms.qualification.tables import Credential, QualificationFile
 
 ENTITY = "qual_file"
 EDITABLE = (FileState.DRAFT, FileState.REJECTED)
-PURPOSES = tuple(Kind) + ("LABEL", "DELIVERY_NOTE_SAMPLE", "OTHER")
+PURPOSES = (*Kind, "LABEL", "DELIVERY_NOTE_SAMPLE", "OTHER")
 
 
 @dataclass(frozen=True)
@@ -321,7 +321,7 @@ def file_existing(session: Session, *, now: datetime, note: str) -> int:
                    else "") for pid, kind, lk in partners]
     rows += [_filed(f"QF-I{iid}", Subject.ITEM, now, note, item_id=iid) for iid in items]
     if rows:
-        session.execute(QualificationFile.__table__.insert(), rows)
+        session.execute(insert(QualificationFile), rows)
     return len(rows)
 
 
