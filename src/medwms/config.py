@@ -149,6 +149,12 @@ class Settings(BaseSettings):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
 
+    # --- qualify ---
+    credential_warning_days: int = Field(
+        default=30, ge=0, le=366,
+        description="Days before a licence, certificate or authorisation letter lapses that "
+                    "it is listed as expiring (首营 credentials warning list)")
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build the settings from the environment, with explicit overrides on top."""

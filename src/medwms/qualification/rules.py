@@ -71,11 +71,11 @@ class Scope:
 
     def covers(self, device_class: str, code: str) -> bool:
         """True when the class is listed (or no class is) and the code is listed (or no code
-        is); an empty scope covers nothing."""
+        is, or the product has none on file); an empty scope covers nothing."""
         if self.empty:
             return False
         class_ok = not self.classes or device_class in self.classes
-        code_ok = not self.codes or any(code.startswith(c) for c in self.codes if code)
+        code_ok = not self.codes or not code or any(code.startswith(c) for c in self.codes)
         return class_ok and code_ok
 
     def text(self) -> str:
