@@ -6,7 +6,18 @@ import os
 
 import typer
 
-from medwms.cli import admin, bench, coldchain, label, ledger, recall, scan, transfer, users
+from medwms.cli import (
+    admin,
+    bench,
+    coldchain,
+    label,
+    ledger,
+    qualification,
+    recall,
+    scan,
+    transfer,
+    users,
+)
 from medwms.cli.common import cli_actor, console, database, report_errors, settings
 from medwms.core import migrate
 
@@ -15,6 +26,7 @@ app = typer.Typer(help="medwms — warehouse management for medical devices.",
 app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
 app.add_typer(recall.app, name="recall")
+app.add_typer(qualification.app, name="qualification")
 app.add_typer(bench.app, name="bench")
 app.command("trace")(recall.trace)
 app.command("scan")(scan.scan)

@@ -27,6 +27,7 @@ from medwms.web.pages import (
     masterdata,
     masterdata_files,
     notices,
+    qualification,
     recall,
     recall_case,
     recall_form,
@@ -63,6 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
+                                  qualification.router,
                                   masterdata.router)
 
 

@@ -56,7 +56,7 @@ class SignBody(BaseModel):
 
 
 def _today(settings: Any) -> date:
-    return local_date(utc_now())
+    return local_date(utc_now(), settings.timezone)
 
 
 @router.get("/files", dependencies=[needs(Perm.MASTERDATA_READ)])
