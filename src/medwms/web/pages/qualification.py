@@ -38,7 +38,7 @@ BASE = "/quality/qualification"
 SUBJECTS = {Subject.SUPPLIER: N_("Supplier"), Subject.CUSTOMER: N_("Customer"),
             Subject.ITEM: N_("Product"), Subject.SALESPERSON: N_("Salesperson")}
 STATES = {FileState.DRAFT: N_("Draft"), FileState.SUBMITTED: N_("Submitted for review"),
-          FileState.APPROVED: N_("Approved"), FileState.REJECTED: N_("Rejected")}
+          FileState.APPROVED: N_("Approved"), FileState.REJECTED: N_("Sent back")}
 CUSTOMERS = {CustomerType.MEDICAL: N_("Medical institution"),
              CustomerType.DISTRIBUTOR: N_("Device distributor"),
              CustomerType.MANUFACTURER: N_("Manufacturer"),
