@@ -175,6 +175,11 @@ class Settings(BaseSettings):
         default=30, ge=0,
         description="Days before a calibration or validation falls due that the equipment "
                     "register shows it as due soon")
+    # --- qualify ---
+    credential_warning_days: int = Field(
+        default=30, ge=0, le=366,
+        description="Days before a licence, certificate or authorisation letter lapses that "
+                    "it is listed as expiring (首营 credentials warning list)")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -16,6 +16,7 @@ from medwms.ledger import tables as ledger_tables
 from medwms.masterdata import tables as masterdata_tables
 from medwms.orders import tables as orders_tables
 from medwms.picking import tables as picking_tables
+from medwms.qualification import tables as qualification_tables
 from medwms.quality import tables as quality_tables
 from medwms.recall import tables as recall_tables
 from medwms.receiving import tables as receiving_tables
@@ -24,7 +25,7 @@ from medwms.shipping import tables as shipping_tables
 from medwms.verification import tables as verification_tables
 
 TABLE_MODULES = (core_tables, auth_tables, attachments_tables, runtime_tables, masterdata_tables,
-                 ledger_tables, equipment_tables,
+                 ledger_tables, qualification_tables, equipment_tables,
                  receiving_tables, quality_tables, orders_tables, picking_tables,
                  verification_tables, shipping_tables,
                  counting_tables, coldchain_tables, recall_tables, complaints_tables)

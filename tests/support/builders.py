@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from medwms.barcode.checkdigit import gs1_check_digit
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Warehouse, Zone
+from medwms.qualification.service import file_existing
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
@@ -49,6 +50,13 @@ def make_site(session: Session, code: str = "WH1", *, locations: int = 3,
     return Site(warehouse, owner, bins)
 
 
+def qualified(session: Session) -> int:
+    """Approved qualification files for every supplier, customer and item the test made
+    (test data stands for parties and products quality approved long ago)."""
+    session.flush()
+    return file_existing(session, now=NOW, note="test data")
+
+
 def make_item(session: Session, code: str = "ITEM1", *, tracking: str = "LOT",
               gtin_body: str | None = None, pack: int = 1) -> Item:
     item = Item(code=code, name_zh=f"器械{code}", name_en=f"Device {code}", tracking=tracking,
@@ -58,6 +66,7 @@ def make_item(session: Session, code: str = "ITEM1", *, tracking: str = "LOT",
     if gtin_body:
         session.add(Packaging(gtin=gtin(gtin_body), item_id=item.id, quantity=pack))
         session.flush()
+    qualified(session)
     return item
 
 

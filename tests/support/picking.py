@@ -21,7 +21,7 @@ from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
 from medwms.orders.orders import LineIn, OrderIn
 from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai, 2026-11-25
 MANAGER = Actor(None, "mgr", frozenset({"manager"}))
@@ -90,7 +90,7 @@ def make_partner(s: Session, code: str = "HOSP1", *, kind: str = "CUSTOMER",
                       licence_expiry=licence_expiry, min_remaining_days=min_days,
                       updated_at=NOW)
     s.add(partner)
-    s.flush()
+    qualified(s)
     return partner.id
 
 
@@ -106,7 +106,7 @@ def make_product(s: Session, code: str = "STENT", *, unit: str | None = STENT_UN
         s.add(Packaging(gtin=unit, item_id=item.id, level="unit", quantity=1))
     if box:
         s.add(Packaging(gtin=box, item_id=item.id, level="box", quantity=box_qty))
-    s.flush()
+    qualified(s)
     return item.id
 
 

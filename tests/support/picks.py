@@ -24,7 +24,7 @@ from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner
 from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
 from medwms.picking.tables import Pick
 from medwms.verification.tables import Verification, VerificationLine
-from tests.support.builders import NOW, gtin, make_item, make_lot, make_serial
+from tests.support.builders import NOW, gtin, make_item, make_lot, make_serial, qualified
 from tests.support.putaway import Yard, add_location, add_zone, make_yard
 
 STENT_GTIN = "0690000000011"
@@ -65,7 +65,7 @@ def make_floor(s: Session, *, min_days: int = 0) -> Floor:
     floor.items["STENT"] = stent
     floor.items["PACER"] = make_item(s, "PACER", tracking="LOT_SERIAL", gtin_body=PACER_GTIN)
     floor.items["OTHER"] = make_item(s, "OTHER", gtin_body=OTHER_GTIN)
-    s.flush()
+    qualified(s)
     return floor
 
 

@@ -32,7 +32,7 @@ from medwms.orders.tables import Allocation, OrderLine, OutboundOrder
 from medwms.quality.tables import Inspection
 from medwms.receiving.tables import AdvanceNotice, Receipt
 from medwms.shipping.tables import Shipment, ShipmentLine
-from tests.support.builders import NOW, gtin, make_item, make_serial, make_site
+from tests.support.builders import NOW, gtin, make_item, make_serial, make_site, qualified
 from tests.support.users import actor_of, make_user
 
 STENT_GTIN = gtin("0690000000101")
@@ -95,7 +95,7 @@ def _partners(s: Session, h: History) -> None:
     card = Partner(code="HOSP2-CARD", name="Cardiology", kind="DEPARTMENT", updated_at=NOW,
                    parent_id=rows[2].id)
     s.add(card)
-    s.flush()
+    qualified(s)
     h.partner.update({p.code: p.id for p in [*rows, card]})
 
 

@@ -26,7 +26,7 @@ from medwms.masterdata.tables import (
     Zone,
 )
 from medwms.receiving.tables import Receipt, ReceiptLine
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai, 2026-11-25
 GS = "\x1d"
@@ -88,7 +88,7 @@ def make_inbound(session: Session, code: str = "WH1") -> Inbound:
         session.add(Owner(code="SELF", name="Our company"))
     supplier = _supplier(session)
     items = _items(session)
-    session.flush()
+    qualified(session)
     return Inbound(warehouse=code, supplier=supplier, dock=docks[1].code, dock_id=docks[1].id,
                    stent_id=items[0], cold_id=items[1], hip_id=items[2])
 

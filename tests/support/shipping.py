@@ -24,7 +24,7 @@ from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, 
 from medwms.orders.tables import Allocation, OrderLine, OutboundOrder, Wave
 from medwms.picking.tables import Pick
 from medwms.verification.tables import Verification
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 GS = "\x1d"
@@ -71,7 +71,7 @@ def make_world(s: Session) -> None:
     _item(s, "COLD", "体外诊断试剂", "IVD reagent", "LOT", COLD, Decimal(2), Decimal(8))
     _item(s, "HIP", "髋关节假体", "Hip implant", "LOT_SERIAL", HIP, None, None)
     _item(s, "SWAB", "医用棉签", "Cotton swabs", "LOT", SWAB, None, Decimal(30))
-    s.flush()
+    qualified(s)
 
 
 def world(db: Database) -> None:

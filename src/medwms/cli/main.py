@@ -14,6 +14,7 @@ from medwms.cli import (
     equipment,
     label,
     ledger,
+    qualification,
     quality,
     recall,
     scan,
@@ -30,6 +31,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(coldchain.app, name="coldchain")
 app.add_typer(equipment.app, name="equipment")
 app.add_typer(recall.app, name="recall")
+app.add_typer(qualification.app, name="qualification")
 app.add_typer(bench.app, name="bench")
 app.add_typer(settings_cli.app, name="settings")
 app.command("trace")(recall.trace)

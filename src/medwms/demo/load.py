@@ -56,6 +56,7 @@ from medwms.masterdata.tables import (
     Warehouse,
     Zone,
 )
+from medwms.qualification.service import file_existing
 
 DEMO_ACTION = "demo.load"
 DEMO_KEY = "medwms-demo"
@@ -116,6 +117,8 @@ def _load_base(db: Database, *, actor: Actor, now: datetime, seed: int
         stock = StockBuilder(session, rng, today, owner)
         for product in _items(session, rng, today, opened):
             stock.add(product, sites)
+        session.flush()  # the demo's parties and products stand as approved long ago (首营)
+        file_existing(session, now=opened, note="demo data")
         stock.post_all(actor=_receiver(session), now=opened)
         counts = _counts(session)
         record_audit(session, actor=actor, action=DEMO_ACTION, entity="demo",

@@ -129,8 +129,9 @@ def _allocate_warehouse(s: Session, orders: list[OutboundOrder],
     today = local_date(now, warehouse.timezone)
     partners = _partners(s, orders)
     for order in orders:
-        check_gsp(partners.get(order.consignee_id or 0),
-                  [item_rows[line.item_id] for line in lines[order.id]], today, order.kind)
+        check_gsp(s, partners.get(order.consignee_id or 0),
+                  [item_rows[line.item_id] for line in lines[order.id]], today, order.kind,
+                  action="ALLOCATE", salesperson=order.salesperson)
     packs = _pack_sizes(s, items)
     asks = []
     for order in orders:

@@ -48,6 +48,7 @@ from medwms.orders.tables import (
     OutboundOrder,
     Wave,
 )
+from medwms.qualification import gates
 
 CONSIGNEE_KIND = {OrderKind.SALE: PartnerKind.CUSTOMER,
                   OrderKind.DEPARTMENT: PartnerKind.DEPARTMENT}
@@ -87,6 +88,7 @@ class OrderIn:
     owner: str = "SELF"
     order_no: str | None = None
     reference: str = ""
+    salesperson: str = ""  # the ID number of the salesperson who made the sale (G30)
     requested_ship_date: date | None = None
     delivery_date: date | None = None
     row: int | None = None  # the first file row of this order
@@ -282,11 +284,13 @@ def _duplicates(s: Session, orders: Sequence[OrderIn]) -> list[Problem]:
 def _write(s: Session, actor: Actor, order: OrderIn, r: _Resolved, now: datetime) -> str:
     assert r.warehouse is not None
     today = local_date(now, r.warehouse.timezone)
-    check_gsp(r.consignee, [item for item, _, _ in r.lines], today, order.kind.upper())
+    check_gsp(s, r.consignee, [item for item, _, _ in r.lines], today, order.kind.upper(),
+              salesperson=order.salesperson)
     number = (order.order_no or "").strip().upper() or new_doc_no("OUT", now)
     row = OutboundOrder(order_no=number, kind=order.kind.upper(), warehouse_id=r.warehouse.id,
                         owner_id=r.owner_id, consignee_id=r.consignee.id if r.consignee else None,
                         to_warehouse_id=r.to_warehouse_id, reference=order.reference[:60],
+                        salesperson=order.salesperson.strip().upper()[:40],
                         requested_ship_date=order.requested_ship_date,
                         delivery_date=order.delivery_date, status=OrderStatus.OPEN,
                         created_at=now, created_by=actor.user_id)
@@ -301,8 +305,10 @@ def _write(s: Session, actor: Actor, order: OrderIn, r: _Resolved, now: datetime
     return number
 
 
-def check_gsp(consignee: Partner | None, items: Sequence[Item], today: date, kind: str) -> None:
-    """G24: a SALE needs a qualified customer; G23: sold items need a valid registration."""
+def check_gsp(s: Session, consignee: Partner | None, items: Sequence[Item], today: date,
+              kind: str, *, action: str = "SELL", salesperson: str = "") -> None:
+    """G24: a SALE needs a qualified customer; G23: sold items need a valid registration;
+    then the qualification files (G02/G03/G24/G30: approved, nothing lapsed, in scope)."""
     if kind == OrderKind.SALE and consignee is not None:
         why = "inactive" if not consignee.active else credential_problem(
             consignee.licence_no, consignee.licence_expiry, today)
@@ -318,6 +324,8 @@ def check_gsp(consignee: Partner | None, items: Sequence[Item], today: date, kin
             raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
                                     why_en=_why_en(why, item.registration_expiry),
                                     why_zh=WHY[why][1], why=why)
+    gates.check_outbound(s, consignee=consignee, items=items, today=today, kind=kind,
+                         action=action, salesperson=salesperson)
 
 
 def _why_en(why: str, expiry: date | None) -> str:

@@ -59,6 +59,7 @@ class OutboundOrder(Base):
     consignee_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     to_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouse.id"))
     reference: Mapped[str] = mapped_column(String(60), default="")
+    salesperson: Mapped[str] = mapped_column(String(40), default="", server_default="")
     requested_ship_date: Mapped[date | None] = mapped_column(Date)
     delivery_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default=OrderStatus.OPEN)

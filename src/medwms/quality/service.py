@@ -19,13 +19,14 @@ from medwms.auth.audit import record_audit
 from medwms.auth.guard import out_of_sight, reading_as, require, scope_filter
 from medwms.auth.rules import Actor, Perm
 from medwms.auth.signatures import Signature, reauthenticate
-from medwms.core.clock import utc_now
+from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.errors import NotFound
 from medwms.core.ids import new_doc_no
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Warehouse
+from medwms.qualification import gates
 from medwms.quality import queries, rules
 from medwms.quality.errors import (
     InspectionConcluded,
@@ -125,6 +126,10 @@ def conclude_inspection(db: Database, *, actor: Actor, inspection_no: str, findi
         lot = s.get(Lot, row.lot_id) if row.lot_id else None
         received = _quarantined(s, actor, row.receipt_no, item, lot)
         split = rules.decide(_under_inspection(item, lot, received), finding)
+        if split.accepted > 0:  # G02/G06: a product not approved or lapsed is not released
+            timezone = s.get_one(Warehouse, row.warehouse_id).timezone
+            gates.check_items(s, items=[item], today=local_date(utc_now(), timezone),
+                              action="RELEASE")
         _check_separation(s, actor, row, split, lot)
         now = utc_now()
         record = _signed_record(row, item, lot, received, finding, split, actor, now)

@@ -25,7 +25,8 @@ from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata import fields
 from medwms.masterdata.rules import credential_problem
 from medwms.masterdata.storage import is_cold_chain
-from medwms.masterdata.tables import Item, Location, Packaging
+from medwms.masterdata.tables import Item, Location, Packaging, Partner
+from medwms.qualification import gates
 from medwms.receiving import queries, rules
 from medwms.receiving.errors import (
     REQUIRED,
@@ -201,10 +202,13 @@ class Supplier:
     code: str
     licence_no: str
     licence_expiry: date | None
+    id: int = 0
 
 
-def check_qualified(supplier: Supplier, unit: Unit, today: date) -> None:
-    """首营: the supplier's licence and the item's registration are valid today."""
+def check_qualified(s: Session, supplier: Supplier, unit: Unit, today: date) -> None:
+    """首营: the supplier's licence and the item's registration are valid today, and both
+    have an approved qualification file with nothing lapsed, the item in the supplier's
+    scope."""
     why = credential_problem(supplier.licence_no, supplier.licence_expiry, today)
     if why:
         en, zh = _why(why, supplier.licence_expiry)
@@ -216,6 +220,7 @@ def check_qualified(supplier: Supplier, unit: Unit, today: date) -> None:
         en, zh = _why(why, item.registration_expiry)
         raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
                                 why_en=en, why_zh=zh, day=today)
+    gates.check_receiving(s, supplier=s.get_one(Partner, supplier.id), item=item, today=today)
 
 
 def _why(why: str, expiry: date | None) -> tuple[str, str]:

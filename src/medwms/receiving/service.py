@@ -32,6 +32,7 @@ from medwms.ledger.service import Known, Place, post
 from medwms.ledger.tables import MovementKind, Status
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Owner, Partner, PartnerKind, Warehouse, Zone
+from medwms.qualification import gates
 from medwms.receiving import checks, queries, rules
 from medwms.receiving.errors import (
     ArrivalAlreadyRecorded,
@@ -76,6 +77,7 @@ def open_receipt(db: Database, *, actor: Actor, warehouse: str | None = None,
         else:
             receipt = _from_po(s, warehouse, po_no, supplier, owner)
         require_warehouses(s, actor, receipt.warehouse_id)
+        _check_supplier(s, receipt, now)
         receipt.location_id = _dock(s, receipt.warehouse_id, dock).id
         receipt.receipt_no = new_doc_no("RCV", now)
         receipt.transport_mode, receipt.opened_at, receipt.opened_by = (
@@ -87,6 +89,13 @@ def open_receipt(db: Database, *, actor: Actor, warehouse: str | None = None,
         header = queries.receipt_header(s, receipt)
         uow.commit()
     return header
+
+
+def _check_supplier(s: Session, receipt: Receipt, now: datetime) -> None:
+    """首营 (G01/G03): no receipt is opened from a supplier not approved or lapsed today."""
+    timezone = s.get_one(Warehouse, receipt.warehouse_id).timezone
+    gates.check_party(s, partner=s.get_one(Partner, receipt.supplier_id),
+                      today=local_date(now, timezone), action="RECEIVE")
 
 
 def _lock_notice(s: Session, notice_no: str, actor: Actor) -> AdvanceNotice:
@@ -282,7 +291,8 @@ def lock_for_scan(s: Session, receipt_no: str, scan_id: str, actor: Actor) -> Sc
         raise ReceiptNotFound(receipt_no=number)
     receipt, timezone, code, licence_no, licence_expiry, notice_status, earlier_id, \
         lines, quantity, dock_code, dock_blocked = row
-    return ScanHead(receipt, timezone, checks.Supplier(code, licence_no, licence_expiry),
+    return ScanHead(receipt, timezone, checks.Supplier(code, licence_no, licence_expiry,
+                                                      receipt.supplier_id),
                     notice_status, earlier_id, lines or 0, quantity or 0,
                     Place(receipt.location_id, receipt.warehouse_id, dock_code, dock_blocked))
 
@@ -322,7 +332,7 @@ def _accept(s: Session, *, actor: Actor, head: ScanHead, scan: _Scan) -> ScanRes
     receipt, now = head.receipt, scan.now
     today = local_date(now, head.timezone)
     unit = checks.read_unit(s, scan.raw, scan.typed, today, receipt)
-    checks.check_qualified(head.supplier, unit, today)
+    checks.check_qualified(s, head.supplier, unit, today)
     checks.require_tracking(unit)
     known = checks.known_lot(unit)
     checks.require_expiry(unit, known)

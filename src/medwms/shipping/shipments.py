@@ -10,7 +10,7 @@ receiving warehouse can scan the SSCC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from medwms.auth.audit import record_audit
 from medwms.auth.guard import require
 from medwms.auth.rules import Actor, Perm
-from medwms.core.clock import is_expired, utc_now
+from medwms.core.clock import is_expired, local_date, utc_now
 from medwms.core.db import Database
 from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import HandlingUnit, Lot, MovementKind, SerialUnit, Status
-from medwms.masterdata.tables import Item, Warehouse
+from medwms.masterdata.tables import Item, Partner, Warehouse
 from medwms.orders.tables import OrderStatus, OutboundOrder
+from medwms.qualification import gates
 from medwms.shipping import errors, lookup, rules
 from medwms.shipping.packing import packed_by_key, packing_shipment, picked_by_key, staging_of
 from medwms.shipping.reasons import SHIPPED_IN
@@ -68,6 +69,7 @@ def confirm_shipment(db: Database, *, actor: Actor, shipment_no: str, carrier: s
         _check_complete(s, shipment, order, packed)
         timezone = s.get_one(Warehouse, shipment.warehouse_id).timezone
         _check_units(packed, now, timezone)
+        _check_qualified(s, order, packed, local_date(now, timezone))
         lines = _movements(s, shipment, order, packed)
         posted = post(s, actor=actor, doc_type="SHP", doc_no=shipment.shipment_no,
                       lines=lines, now=now)
@@ -135,6 +137,15 @@ def _check_units(packed: list[_Packed], now: datetime, timezone: str) -> None:
                                               sscc=row.hu.sscc)
         if row.unit.cold:
             _check_temperature(row, span)
+
+
+def _check_qualified(s: Session, order: OutboundOrder, packed: list[_Packed], today: date
+                     ) -> None:
+    """G03/G24/G30 at the door: the customer and products still qualified today."""
+    consignee = s.get(Partner, order.consignee_id) if order.consignee_id else None
+    gates.check_outbound(s, consignee=consignee, items=[row.item for row in packed],
+                         today=today, kind=order.kind, action="SHIP",
+                         salesperson=order.salesperson)
 
 
 def _check_temperature(row: _Packed, span: rules.TempRange) -> None:

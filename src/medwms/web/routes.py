@@ -30,6 +30,7 @@ from medwms.web.pages import (
     masterdata,
     masterdata_files,
     notices,
+    qualification,
     quality_stock,
     recall,
     recall_case,
@@ -70,7 +71,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   audit.router, user_pages.router, attachments.router,
                                   settings_page.router, archive_page.router,
                                   complaints.router, quality_stock.router,
-                                  cold_quality.router, masterdata.router)
+                                  cold_quality.router, qualification.router,
+                                  masterdata.router)
 
 
 def install(app: FastAPI) -> None:

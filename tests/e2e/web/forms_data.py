@@ -18,7 +18,7 @@ from medwms.ledger.service import post
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
 from tests.e2e.web.live import login
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 from tests.support.users import PASSWORD, make_user
 
 DESK = {"width": 1280, "height": 900}
@@ -101,6 +101,7 @@ def prepare(db: Database) -> Forms:
     with db.unit_of_work() as uow:
         _site(uow.session)
         _stock(uow.session, _device(uow.session))
+        qualified(uow.session)
         uow.commit()
     return Forms(storage="WH1-A-01", cold_room="WH1/CR")
 

@@ -19,7 +19,7 @@ from medwms.masterdata.tables import (
     Zone,
 )
 from medwms.receiving.notices import NoticeLineIn, create_notice
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 from tests.support.users import make_user
 
 CARTON_GTIN = gtin("1690123400001")
@@ -71,6 +71,7 @@ def prepare(db: Database) -> Inbound:
     make_user(db, "ivan", "inspector", display_name="验收员 Ivan")
     with db.unit_of_work() as uow:
         storage = _site(uow.session)
+        qualified(uow.session)
         uow.commit()
     notice = create_notice(db, actor=SYSTEM, supplier="SUP1", warehouse="WH1", lines=[
         NoticeLineIn(gtin=CARTON_GTIN, quantity=20, lot="LOTA1", expiry=GOOD_EXPIRY)])

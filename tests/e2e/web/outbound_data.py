@@ -16,7 +16,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
-from tests.support.builders import gtin
+from tests.support.builders import gtin, qualified
 from tests.support.users import make_user
 
 STENT = gtin("0690123500001")
@@ -108,7 +108,7 @@ def prepare(db: Database) -> Outbound:
                      ("REAGENT", "LOTC", EARLY, 3, "A-03")):
             item, lot, expiry, quantity, at, *status = args
             _stock(s, owner, items[item], lot, expiry, quantity, places[at], *status)
-        s.flush()
+        qualified(s)
         uow.commit()
         return Outbound(customer_id=customer.id, storage={k: f"WH1-{k}" for k in places})
 

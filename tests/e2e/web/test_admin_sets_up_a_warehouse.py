@@ -16,7 +16,8 @@ from medwms.ledger.tables import Movement
 from medwms.masterdata.tables import Location, Warehouse
 from medwms.receiving import queries
 from tests.e2e.web.forms_data import DESK, HANDHELD
-from tests.e2e.web.live import login, logout, no_horizontal_scroll, scan, shot
+from tests.e2e.web.live import login, logout, no_horizontal_scroll, scan, shot, start_server
+from tests.e2e.web.qualifying import approve_through_pages
 from tests.support.builders import gtin
 from tests.support.receiving import udi
 from tests.support.users import PASSWORD, make_user
@@ -25,6 +26,14 @@ CARTON = gtin("1690123677008")
 VALID = (date.today() + timedelta(days=900)).isoformat()
 EXPIRY = date.today() + timedelta(days=700)
 FIRST, OWN = "first-sign-in-52", "my-own-choice-73"
+
+
+@pytest.fixture(scope="module")
+def server(live_db, tmp_path_factory):
+    """The live server, its scanned papers kept in a temporary folder."""
+    live = start_server(live_db, attachments_dir=str(tmp_path_factory.mktemp("papers")))
+    yield live
+    live.stop()
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +88,13 @@ def test_an_administrator_sets_up_a_warehouse_and_its_receiver_receives_there(
     new_record(page, url, "partners", {"code": "sup7", "name": "浙江器械",
                                        "licence_no": "浙食药监械经营许20260007",
                                        "licence_expiry": VALID}, {"kind": "SUPPLIER"})
+    # New master data starts without a qualification file: quality (here the administrator)
+    # approves the supplier and the product before anything is received (首营).
+    approve_through_pages(page, url, "SUPPLIER", "SUP7", [
+        ("BUSINESS_LICENCE", "91330000MA7", ""),
+        ("TRADING_LICENCE", "浙食药监械经营许20260007", VALID)], PASSWORD)
+    approve_through_pages(page, url, "ITEM", "STENT7", [
+        ("REGISTRATION", "国械注准20263770007", VALID)], PASSWORD, purpose="LABEL")
     page.goto(f"{url}/masterdata/locations?warehouse=WH7")
     assert page.locator("tr[data-key]").evaluate_all(
         "rows => rows.map(r => r.dataset.key)") == ["WH7-DOCK-01", "WH7-S-01", "WH7-S-02"]

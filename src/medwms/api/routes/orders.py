@@ -40,6 +40,8 @@ class OrderBody(BaseModel):
     to_warehouse: Code | None = Field(None, description="warehouse code (TRANSFER)")
     owner: Code = "SELF"
     reference: Line = Field("", max_length=60)
+    salesperson: Line = Field("", max_length=40,
+                              description="ID number of the salesperson (G30 letter checked)")
     requested_ship_date: Day | None = None
     delivery_date: Day | None = None
     lines: list[OrderLineBody]

@@ -1,0 +1,1 @@
+"""First-time approval (首营) of suppliers, customers and products, and their credentials."""
