@@ -20,7 +20,8 @@ from medwms.quality.expiry_job import ExpiryLocker
 
 
 def app() -> FastAPI:
-    """The configured app, with this process's sealer, key purger, expiry job and escalator started."""
+    """The configured app, with this process's sealer, key purger, expiry job and alarm
+    escalator started."""
     config = load_settings()
     application = create_app(config)
     sealer = BackgroundSealer(application.state.db, sealing_anchor(config),
