@@ -15,7 +15,7 @@ from medwms.attachments.service import Upload
 from medwms.attachments.store import store_of
 from medwms.auth.rules import Perm
 from medwms.core.clock import local_date, utc_now
-from medwms.core.fields import Code, Day, Line
+from medwms.core.fields import Code, Day, Id, Line
 from medwms.qualification import queries, service
 
 router = APIRouter(prefix="/qualification", tags=["qualification"])
@@ -45,7 +45,7 @@ class CredentialBody(BaseModel):
     person_name: Line = Field("", max_length=100)
     person_id_no: Code = ""
     region: Line = Field("", max_length=200)
-    replaces: int | None = Field(None, description="the credential a renewal supersedes")
+    replaces: Id | None = Field(None, description="the credential a renewal supersedes")
     password: Line = Field("", max_length=1000,
                            description="needed on an approved file (a renewal is signed)")
 

@@ -31,7 +31,10 @@ ACTIONS = (
     NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
     NP_("audit action", "recall.return"), NP_("audit action", "recall.close"),
     NP_("audit action", "demo.load"), NP_("audit action", "demo.users"),
-    NP_("audit action", "attach"),
+    NP_("audit action", "attach"), NP_("audit action", "notify"), NP_("audit action", "record"),
+    NP_("audit action", "add_credential"), NP_("audit action", "submitted"),
+    NP_("audit action", "approved"), NP_("audit action", "rejected"),
+    NP_("audit action", "draft"),
     NP_("audit action", "setting.change"), NP_("audit action", "archive"),
     NP_("audit action", "complaint.log"),
     NP_("audit action", "complaint.units"),
@@ -65,6 +68,7 @@ ENTITIES = (
     NP_("audit record", "expiry_run"), NP_("audit record", "stock"),
     NP_("audit record", "quality_hold"), NP_("audit record", "destruction"),
     NP_("audit record", "stock_check"), NP_("audit record", "zone_check_plan"),
+    NP_("audit record", "qual_file"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),
