@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from medwms.attachments.queries import AttachmentRef, attachments_of
 from medwms.attachments.tables import Attachment
 from medwms.auth.tables import User
-from medwms.receiving import rules
 from medwms.core.clock import local_date
 from medwms.masterdata.tables import Partner, Warehouse
+from medwms.receiving import rules
 from medwms.receiving.errors import HandoverIncomplete, ReceiptNotFound
 from medwms.receiving.tables import Receipt, ReceiptHandover
 
