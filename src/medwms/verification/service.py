@@ -230,7 +230,8 @@ def _check_scan(s: Session, verification: Verification, scan: _Scan,
         for column, answer in scan.checklist.answers().items():
             setattr(line, column, answer)
         line.check_note = scan.checklist.note
-        line.udi = udi_text(unit.gtin, unit.expiry, unit.lot_no, unit.serial_no)
+        expiry = unit.expiry or (unit.lot.expiry if unit.lot else None)
+        line.udi = udi_text(unit.gtin, expiry, unit.lot_no, unit.serial_no)
         _require_serial(unit)
         tally = records.tally(s, verification)
         _refuse_serial_twice(tally, unit)
