@@ -68,8 +68,8 @@ class BlockView:
     cleared_at: datetime | None
 
 
-def _views(s: Session, *, status: str | None = None,
-           order_id: int | None = None) -> list[BlockView]:
+def _views(s: Session, *, status: str | None = None, order_id: int | None = None,
+           order_no: str | None = None) -> list[BlockView]:
     query = (select(ReviewBlock, OutboundOrder.order_no, Verification.verification_no,
                     Warehouse.code, Item.code, Item.name_zh, Item.name_en,
                     VerificationLine.udi, VerificationLine.quantity, User.username)
@@ -83,6 +83,8 @@ def _views(s: Session, *, status: str | None = None,
         query = query.where(ReviewBlock.status == status.upper())
     if order_id is not None:
         query = query.where(ReviewBlock.order_id == order_id)
+    if order_no is not None:
+        query = query.where(OutboundOrder.order_no == order_no)
     rows = s.execute(query.order_by(ReviewBlock.raised_at.desc(), ReviewBlock.id.desc()))
     return [BlockView(id=b.id, status=b.status, order_no=order_no, verification_no=number,
                       warehouse=warehouse, item=item, item_name_zh=zh, item_name_en=en,
@@ -133,8 +135,9 @@ def clear_review_block(db: Database, *, actor: Actor, block_id: int, decision: s
     return view
 
 
-def list_blocks(db: Database, *, actor: Actor, status: str | None = OPEN) -> list[BlockView]:
-    """The review blocks the actor may see (the quality page and the API)."""
+def list_blocks(db: Database, *, actor: Actor, status: str | None = OPEN,
+                order_no: str | None = None) -> list[BlockView]:
+    """The review blocks the actor may see (of one order, if given), newest first."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
-        return review_blocks(s, status=status)
+        return _views(s, status=status, order_no=order_no)

@@ -50,6 +50,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(N_("Recalls"), "/recalls", Perm.RECALL_MANAGE, N_("Records")),
     MenuItem(N_("Audit log"), "/audit", Perm.AUDIT_READ, N_("Records")),
     MenuItem(N_("Verification runs"), "/audit/verify", Perm.AUDIT_READ, N_("Records")),
+    MenuItem(N_("Review blocks"), "/quality/review-blocks", Perm.QUALITY_RECORD, N_("Quality")),
     MenuItem(N_("Users"), "/users", Perm.USERS_MANAGE, N_("Administration")),
     MenuItem(N_("Roles and permissions"), "/roles", Perm.USERS_MANAGE, N_("Administration")),
     *(MenuItem(label, f"/masterdata/{kind}", Perm.MASTERDATA_WRITE, N_("Master data"))

@@ -30,6 +30,7 @@ from medwms.web.pages import (
     recall,
     recall_case,
     recall_form,
+    review_blocks,
     sensor_form,
     stock,
 )
@@ -63,7 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   coldchain.router, recall_form.router, recall_case.router,
                                   recall.router, notices.router, demo_sheet.router,
                                   audit.router, user_pages.router, attachments.router,
-                                  masterdata.router)
+                                  review_blocks.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:
