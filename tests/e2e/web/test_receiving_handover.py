@@ -56,11 +56,12 @@ def status(db, number: str) -> str:
 
 
 def draw(page) -> None:
+    page.locator("#signature").scroll_into_view_if_needed()
     box = page.locator("#signature").bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + 100)
+    page.mouse.move(box["x"] + 10, box["y"] + 70)
     page.mouse.down()
     for step in range(1, 12):
-        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 100 - (step % 3) * 25)
+        page.mouse.move(box["x"] + 10 + step * 25, box["y"] + 70 - (step % 3) * 20)
     page.mouse.up()
 
 
