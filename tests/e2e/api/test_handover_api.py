@@ -68,9 +68,11 @@ def test_a_handover_without_the_delivery_note_is_refused_in_both_languages(recei
     client, number = receiver
     refused = sign(client, number, waybill=("waybill.jpg", JPEG, "image/jpeg"))
     assert refused.status_code == 409
-    assert refused.json()["code"] == "HANDOVER_INCOMPLETE"
-    assert "delivery note" in refused.json()["message"] or "随货同行单" in refused.json()[
-        "message"]
+    body = refused.json()
+    assert body["code"] == "HANDOVER_INCOMPLETE"
+    assert "the delivery note scan" in body["message_en"] and "SUP1" in body["message_en"]
+    assert "随货同行单扫描件" in body["message_zh"]
+    assert body["fields"]["missing"] == ["DELIVERY_NOTE"]
 
 
 def test_a_cold_receipt_takes_the_loggers_csv_as_its_temperature_record(receiver):

@@ -13,6 +13,7 @@ from medwms.api.deps import get_actor
 from medwms.auth.rules import Actor
 from medwms.config import Settings
 from medwms.ledger.tables import Lot
+from tests.support.handover import PDF, PNG
 from tests.support.receiving import (
     COLD_BOX,
     HIP,
@@ -24,7 +25,6 @@ from tests.support.receiving import (
     udi,
 )
 from tests.support.statements import count_statements
-from tests.support.handover import PDF, PNG
 from tests.support.users import PASSWORD, actor_of, make_user
 
 GOOD = date(2028, 6, 30)
