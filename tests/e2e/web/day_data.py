@@ -75,10 +75,10 @@ class Api:
 def hand_over(receiver: Api, receipt: str, *, cold: bool) -> None:
     """The receiving handover a receipt needs before it closes: the delivery note, a drawn
     deliverer signature, the receiver's password (and the logger's CSV for cold goods)."""
-    files = {"deliverer_signature": ("signature.png", PNG, "image/png"),
-             "delivery_note": ("delivery-note.pdf", PDF, "application/pdf")}
+    files = {"deliverer_signature": ("送货人签字.png", PNG, "image/png"),
+             "delivery_note": ("随货同行单.pdf", PDF, "application/pdf")}
     if cold:
-        files["temperature_record"] = ("logger.csv", LOGGER_CSV, "text/csv")
+        files["temperature_record"] = ("温度记录.csv", LOGGER_CSV, "text/csv")
     answer = receiver.client.post(f"/receipts/{receipt}/handover", files=files, data={
         "deliverer_name": "Day Carrier", "password": demo_password(Role.RECEIVER)})
     assert answer.is_success, f"handover {receipt}: {answer.status_code} {answer.text}"

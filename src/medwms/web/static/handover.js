@@ -67,7 +67,7 @@
     }
     canvas.toBlob((blob) => {
       const files = new DataTransfer();
-      files.items.add(new File([blob], "deliverer-signature.png", {type: "image/png"}));
+      files.items.add(new File([blob], `${form.dataset.receipt}-SIG.png`, {type: "image/png"}));
       input.files = files.files;
       form.dataset.ready = "yes";
       form.requestSubmit();
