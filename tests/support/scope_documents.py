@@ -16,12 +16,13 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from medwms.auth.rules import SYSTEM, Actor
+from medwms.auth.rules import SYSTEM, Actor, Role
 from medwms.coldchain import ingest
 from medwms.coldchain.ingest import RawReading
 from medwms.coldchain.tables import Breach, BreachLot, Sensor
 from medwms.core.db import Database
 from medwms.counting import counting, plans
+from medwms.demo.catalogue import demo_password
 from medwms.demo.choose import scan_of, unit_gtin
 from medwms.demo.crew import crew
 from medwms.ledger.tables import Lot, Status, Stock
@@ -39,6 +40,7 @@ from medwms.shipping.rules import OUR_FLEET
 from medwms.shipping.shipments import confirm_shipment
 from medwms.verification import service as verification
 from tests.support.demo import NOW, TODAY
+from tests.support.handover import hand_over
 from tests.support.users import PASSWORD
 
 CUSTOMER = "CUS-RJH"  # a hospital that takes lots with 180 days of shelf life left
@@ -167,6 +169,8 @@ def inbound(db: Database, warehouse: str, until: str, *, inspector: Actor) -> In
     for _ in range(2):
         receiving.receive_scan(db, actor=team.receiver, receipt_no=receipt.receipt_no,
                                raw=unit, scan_id=scan_id())
+    hand_over(db, receipt.receipt_no, actor=team.receiver,
+              password=demo_password(Role.RECEIVER))
     receiving.close_receipt(db, actor=team.receiver, receipt_no=receipt.receipt_no)
     done = Inbound(receipt.receipt_no, item, lot, unit)
     if until in ("inspecting", "released"):

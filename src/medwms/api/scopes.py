@@ -30,6 +30,7 @@ STATION_WRITES: frozenset[tuple[str, str]] = frozenset({
     ("POST", f"{P}/receipts"),
     ("POST", f"{P}/receipts/{{receipt_no}}/arrival"),
     ("POST", f"{P}/receipts/{{receipt_no}}/scans"),
+    ("POST", f"{P}/receipts/{{receipt_no}}/handover"),
     ("POST", f"{P}/receipts/{{receipt_no}}/close"),
     ("POST", f"{P}/inspections"),
     ("POST", f"{P}/inspections/{{inspection_no}}/conclude"),

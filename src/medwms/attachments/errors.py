@@ -3,6 +3,7 @@
     AttachmentEmpty(ValidationError)        422  the file has no bytes
     AttachmentTooLarge(ValidationError)     422  over the size limit
     AttachmentTypeRefused(ValidationError)  422  the content is not a PDF, JPEG or PNG
+    └── AttachmentTypeRefusedCsv            422  … nor CSV text, where CSV is allowed
     AttachmentNotFound(NotFound)            404  no attachment with that id
     AttachmentDamaged(Conflict)             409  the kept file no longer hashes to its record
 """
@@ -44,6 +45,14 @@ class AttachmentTypeRefused(FileRefused):
                   "(whatever its name says): upload the scan as PDF, JPEG or PNG.")
     message_zh = ("按文件内容判断，{filename} 不是 PDF、JPEG 或 PNG（与文件名无关）："
                   "请以 PDF、JPEG 或 PNG 上传。")
+
+
+class AttachmentTypeRefusedCsv(AttachmentTypeRefused):
+    code = "ATTACHMENT_TYPE_REFUSED"
+    message_en = ("The file {filename} is not a PDF, JPEG, PNG or UTF-8 CSV text by its "
+                  "content (whatever its name says): upload the logger's CSV export or a scan.")
+    message_zh = ("按文件内容判断，{filename} 不是 PDF、JPEG、PNG 或 UTF-8 编码的 CSV 文本"
+                  "（与文件名无关）：请上传温度记录仪导出的 CSV 或扫描件。")
 
 
 class AttachmentNotFound(NotFound):

@@ -5,13 +5,19 @@ from __future__ import annotations
 from enum import StrEnum
 from urllib.parse import quote
 
-from medwms.attachments.errors import AttachmentEmpty, AttachmentTooLarge, AttachmentTypeRefused
+from medwms.attachments.errors import (
+    AttachmentEmpty,
+    AttachmentTooLarge,
+    AttachmentTypeRefused,
+    AttachmentTypeRefusedCsv,
+)
 
 
 class MediaType(StrEnum):
     PDF = "application/pdf"
     JPEG = "image/jpeg"
     PNG = "image/png"
+    CSV = "text/csv"  # a temperature logger's export; only where the caller allows it
 
 
 _MAGIC = ((b"%PDF-", MediaType.PDF), (b"\xff\xd8\xff", MediaType.JPEG),
@@ -26,14 +32,37 @@ def sniff(data: bytes) -> MediaType | None:
     return None
 
 
-def accepted_type(*, filename: str, data: bytes, limit: int) -> MediaType:
-    """The type of an acceptable upload; refuses an empty, oversized or unknown file."""
+def is_csv_text(data: bytes) -> bool:
+    """True for UTF-8 text without NUL bytes whose first line has a field separator.
+
+    Markup (a first character `<`) is never taken for CSV, whatever its separators.
+    """
+    if b"\x00" in data:
+        return False
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    first = text.lstrip().split("\n", 1)[0]
+    return bool(first) and not first.startswith("<") and any(sep in first for sep in ",;\t")
+
+
+def accepted_type(*, filename: str, data: bytes, limit: int,
+                  allow_csv: bool = False) -> MediaType:
+    """The type of an acceptable upload; refuses an empty, oversized or unknown file.
+
+    With `allow_csv`, UTF-8 comma/semicolon/tab-separated text is accepted as text/csv.
+    """
     if not data:
         raise AttachmentEmpty(filename=filename)
     if len(data) > limit:
         raise AttachmentTooLarge(filename=filename, size=len(data), limit=limit)
     media_type = sniff(data)
+    if media_type is None and allow_csv and is_csv_text(data):
+        return MediaType.CSV
     if media_type is None:
+        if allow_csv:
+            raise AttachmentTypeRefusedCsv(filename=filename)
         raise AttachmentTypeRefused(filename=filename)
     return media_type
 

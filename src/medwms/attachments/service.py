@@ -30,10 +30,15 @@ class Upload:
 
 
 def attach(session: Session, *, store: AttachmentStore, actor: Actor, upload: Upload,
-           entity: str, entity_key: str, purpose: str) -> AttachmentRef:
-    """Keep `upload` with the record `entity`/`entity_key` for `purpose` (in the caller's unit)."""
+           entity: str, entity_key: str, purpose: str,
+           allow_csv: bool = False) -> AttachmentRef:
+    """Keep `upload` with the record `entity`/`entity_key` for `purpose` (in the caller's unit).
+
+    `allow_csv` also accepts UTF-8 CSV text (a temperature logger's export) as text/csv.
+    """
     filename = rules.safe_filename(upload.filename)
-    media_type = rules.accepted_type(filename=filename, data=upload.data, limit=store.max_bytes)
+    media_type = rules.accepted_type(filename=filename, data=upload.data, limit=store.max_bytes,
+                                     allow_csv=allow_csv)
     digest = store.put(upload.data)
     row = insert_row(session, Attachment, {
         "entity": entity, "entity_key": entity_key[:100], "purpose": purpose,

@@ -25,6 +25,7 @@ from medwms.barcode.internal import DOCUMENT_PREFIX
 from medwms.core.clock import utc_now
 from medwms.core.errors import NotFound
 from medwms.core.reasons import say
+from medwms.documents.handover_part import handover_block
 from medwms.documents.pdf_parts import (
     Code128Flowable,
     Styles,
@@ -37,6 +38,7 @@ from medwms.masterdata.tables import Item, Packaging, Partner
 from medwms.quality import queries
 from medwms.quality.queries import InspectionView
 from medwms.quality.rules import signature_words
+from medwms.receiving.handover_queries import HandoverView, handover_of
 from medwms.receiving.rules import ARRIVAL_OUTSIDE, HELD
 from medwms.receiving.tables import Receipt
 
@@ -116,6 +118,7 @@ class AcceptanceRecord:
     timezone: str
     lines: tuple[InspectionView, ...]
     udi_di: dict[int, str]
+    handover: HandoverView | None = None
 
 
 def acceptance_record(session: Session, *, receipt_no: str | None = None,
@@ -135,7 +138,8 @@ def acceptance_record(session: Session, *, receipt_no: str | None = None,
         po_no=receipt.po_no if receipt and receipt.po_no else "—",
         purchase_date=local_text(receipt.opened_at, first.timezone)[:10] if receipt else "—",
         warehouse=first.warehouse, timezone=first.timezone, lines=tuple(views),
-        udi_di=_udi_di(session, views))
+        udi_di=_udi_di(session, views),
+        handover=handover_of(session, receipt) if receipt else None)
 
 
 def _supplier(partner: Partner | None) -> Supplier:
@@ -171,6 +175,8 @@ def acceptance_pdf(record: AcceptanceRecord, *, language: str = "zh-CN",
     story = [Paragraph(escape(_t("title", lang)), st.title), Spacer(1, 2 * mm),
              Code128Flowable(DOCUMENT_PREFIX + record.receipt_no, module=0.3),
              Spacer(1, 3 * mm), _header(record, lang, st), Spacer(1, 5 * mm)]
+    if record.handover is not None:
+        story += handover_block(record.handover, record.timezone, lang, st)
     for number, view in enumerate(record.lines):
         story.append(KeepTogether(_lot_block(number, view, record, lang, st)))
     document.build(story)

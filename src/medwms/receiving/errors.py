@@ -13,7 +13,9 @@
     ├── SerialInStock            SERIAL_IN_STOCK
     ├── SerialScannedTwice       SERIAL_SCANNED_TWICE
     ├── OverNotice               QUANTITY_OVER_NOTICE: a manager must confirm
-    └── ArrivalAlreadyRecorded   ARRIVAL_ALREADY_RECORDED
+    ├── ArrivalAlreadyRecorded   ARRIVAL_ALREADY_RECORDED
+    ├── HandoverIncomplete       HANDOVER_INCOMPLETE: no closing without the note + signatures
+    └── HandoverAlreadyRecorded  HANDOVER_ALREADY_RECORDED
     ScanRefused
     ├── NotAUnit                 NOT_A_UNIT: a location/document barcode where a unit belongs
     ├── ValueRequired            LOT_REQUIRED / SERIAL_REQUIRED / EXPIRY_REQUIRED (`missing`)
@@ -209,3 +211,21 @@ class ArrivalRequired(ScanRefused):
                   "temperature and the transport logger id first.")
     message_zh = ("{item} 为冷链产品（{temp_min}–{temp_max} °C）："
                   "请先记录到货温度和运输温度记录仪编号。")
+
+
+class HandoverIncomplete(Conflict):
+    code = "HANDOVER_INCOMPLETE"
+    message_en = ("Receipt {receipt_no} from {supplier} cannot be completed on {day}: "
+                  "{missing_en} missing (GSP receiving handover: the delivery note kept, "
+                  "the deliverer's and the receiver's signatures, the transport temperature "
+                  "record for cold goods). Record the handover first.")
+    message_zh = ("收货单 {receipt_no}（供应商 {supplier}）于 {day} 不能完成：缺少{missing_zh}"
+                  "（GSP收货交接：须留存随货同行单，送货人与收货人双方签字，冷链货品须附运输温度记录）。"
+                  "请先登记交接。")
+
+
+class HandoverAlreadyRecorded(Conflict):
+    code = "HANDOVER_ALREADY_RECORDED"
+    message_en = ("The handover of receipt {receipt_no} was already signed by {deliverer} and "
+                  "{receiver}: a signed handover is not changed.")
+    message_zh = "收货单 {receipt_no} 的交接已由 {deliverer} 与 {receiver} 签字，不能再修改。"

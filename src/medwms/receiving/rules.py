@@ -207,3 +207,46 @@ def _serial_differences(lines: Sequence[NoticeLine],
              for key, r in sorted(got.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
              if key[0] in noticed_items and key not in expected]
     return missing + extra
+
+
+# --- handover (交接) ------------------------------------------------------------------------
+
+DELIVERY_NOTE, WAYBILL, TEMPERATURE_RECORD, DELIVERER_SIGNATURE = (
+    "DELIVERY_NOTE", "WAYBILL", "TEMPERATURE_RECORD", "DELIVERER_SIGNATURE")
+PAPERS = (DELIVERY_NOTE, WAYBILL, TEMPERATURE_RECORD)
+MISSING_WORDS = {
+    DELIVERY_NOTE: ("the delivery note scan", "随货同行单扫描件"),
+    TEMPERATURE_RECORD: ("the transport temperature record", "运输温度记录"),
+    DELIVERER_SIGNATURE: ("the deliverer's signature", "送货人签字"),
+    "RECEIVER_SIGNATURE": ("the receiver's e-signature", "收货人电子签名"),
+}
+
+
+@dataclass(frozen=True)
+class HandoverState:
+    """What a receipt's handover has: the kept papers' purposes, the signatures, cold goods."""
+
+    papers: frozenset[str]
+    deliverer_signed: bool
+    receiver_signed: bool
+    cold: bool  # a transport logger was recorded at arrival (cold-chain goods)
+
+
+def handover_missing(state: HandoverState) -> tuple[str, ...]:
+    """What the receipt still lacks before it may be completed (empty when complete)."""
+    missing = []
+    if DELIVERY_NOTE not in state.papers:
+        missing.append(DELIVERY_NOTE)
+    if state.cold and TEMPERATURE_RECORD not in state.papers:
+        missing.append(TEMPERATURE_RECORD)
+    if not state.deliverer_signed:
+        missing.append(DELIVERER_SIGNATURE)
+    if not state.receiver_signed:
+        missing.append("RECEIVER_SIGNATURE")
+    return tuple(missing)
+
+
+def missing_words(missing: tuple[str, ...]) -> tuple[str, str]:
+    """The missing pieces named in English and in Chinese."""
+    return (", ".join(MISSING_WORDS[m][0] for m in missing),
+            "、".join(MISSING_WORDS[m][1] for m in missing))

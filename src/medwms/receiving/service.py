@@ -33,7 +33,7 @@ from medwms.ledger.tables import MovementKind, Status
 from medwms.masterdata.scope import require_warehouses
 from medwms.masterdata.tables import Location, Owner, Partner, PartnerKind, Warehouse, Zone
 from medwms.qualification import gates
-from medwms.receiving import checks, queries, rules
+from medwms.receiving import checks, handover_queries, queries, rules
 from medwms.receiving.errors import (
     ArrivalAlreadyRecorded,
     NoReceivingDock,
@@ -371,13 +371,15 @@ def _accept(s: Session, *, actor: Actor, head: ScanHead, scan: _Scan) -> ScanRes
 
 def close_receipt(db: Database, *, actor: Actor, receipt_no: str,
                   now: datetime | None = None) -> ReceiptHeader:
-    """Close the receipt and store its discrepancy list against the notice."""
+    """Close (complete) the receipt once its handover is signed and its papers kept, and store
+    its discrepancy list against the notice."""
     require(actor, Perm.RECEIVE)
     now = now or utc_now()
     with db.unit_of_work() as uow:
         s = uow.session
         receipt = lock_receipt(s, receipt_no, actor)
         require_open(receipt)
+        handover_queries.require_complete(s, receipt, now)
         found = _discrepancies(s, receipt)
         receipt.discrepancies = json.dumps([asdict(d) for d in found], ensure_ascii=False)
         receipt.status, receipt.closed_at, receipt.closed_by = (

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -132,6 +133,27 @@ class ReceiptLine(Base):
     receipt_quantity: Mapped[int] = mapped_column(Integer)  # base units, lines 1…line_no
     tally_key: Mapped[str] = mapped_column(String(24))
     tally: Mapped[int] = mapped_column(Integer)  # base units of item + tally_key so far
+
+
+class ReceiptHandover(Base):
+    """The handover at the dock (交接): who delivered, who received, both signatures.
+
+    The deliverer signs by drawing on the handheld (a PNG) or on the paper delivery note (a
+    scan): `deliverer_attachment_id` is that kept file. The receiver signs electronically:
+    `receiver_signature_id` is the audit record carrying the re-authenticated signature.
+    One row per receipt; it is never changed.
+    """
+
+    __tablename__ = "receipt_handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), unique=True)
+    deliverer_name: Mapped[str] = mapped_column(String(80))
+    deliverer_method: Mapped[str] = mapped_column(String(10))  # DRAWN, PAPER
+    deliverer_attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"))
+    receiver_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    receiver_signature_id: Mapped[int] = mapped_column(BigInteger)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).

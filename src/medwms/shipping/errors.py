@@ -11,6 +11,7 @@
         └── NoReturnsLocation     NO_RETURNS_LOCATION
     Conflict
     ├── OrderNotVerified          ORDER_NOT_VERIFIED: no passed outbound review (复核), G26
+    │   └── ReviewBlocked         REVIEW_BLOCKED: a "no" on the review checklist, open with QA
     ├── WrongShipmentStatus       SHIPMENT_NOT_PACKING, SHIPMENT_NOT_SHIPPED, NOT_A_TRANSFER,
     │                             NOT_A_CUSTOMER_SHIPMENT
     ├── NothingPacked             NOTHING_PACKED
@@ -84,6 +85,15 @@ class OrderNotVerified(Conflict):
     message_en = ("Order {order_no} is {status}: only an order whose outbound review (复核) "
                   "passed may be packed and shipped.")
     message_zh = "出库单 {order_no} 状态为 {status}：只有复核通过的出库单才能装箱发货。"
+
+
+class ReviewBlocked(OrderNotVerified):
+    code = "REVIEW_BLOCKED"
+    message_en = ("Order {order_no} may not ship: at its outbound review on {day} unit {udi} "
+                  "failed the checklist ({failed_en}); quality task {block_id} is open. "
+                  "Quality must decide it before the order ships.")
+    message_zh = ("出库单 {order_no} 不能发货：{day} 复核时货品 {udi} 检查项未通过"
+                  "（{failed_zh}），质量任务 {block_id} 尚未处理。须经质量部门处理后方可发货。")
 
 
 class WrongShipmentStatus(Conflict):

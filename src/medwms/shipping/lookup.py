@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from medwms.auth.guard import seeing_as
 from medwms.auth.rules import Actor
 from medwms.barcode import parse_scan, whole_item
+from medwms.core.clock import local_date
 from medwms.core.errors import NotFound
 from medwms.ledger.tables import Lot, SerialUnit
 from medwms.masterdata.queries import resolve_gtin
@@ -27,7 +28,7 @@ from medwms.orders.tables import OrderStatus, OutboundOrder
 from medwms.shipping import errors
 from medwms.shipping.rules import TempRange
 from medwms.shipping.tables import Shipment
-from medwms.verification.tables import Verification
+from medwms.verification.tables import ReviewBlock, Verification, VerificationLine
 
 TRANSIT_ZONE = "TRANSIT"
 
@@ -72,12 +73,37 @@ def shipment_for(s: Session, actor: Actor, shipment_no: str, *, lock: bool = Tru
 
 
 def require_verified(s: Session, order: OutboundOrder) -> None:
-    """G26: the order is VERIFIED and its outbound review (复核) passed."""
-    passed = s.scalar(select(exists().where(Verification.order_id == order.id,
-                                            Verification.status == "PASSED")))
+    """G26: the order is VERIFIED, its outbound review (复核) passed, and no checklist "no"
+    is open with quality (one statement)."""
+    passed, blocked = s.execute(select(
+        exists().where(Verification.order_id == order.id, Verification.status == "PASSED"),
+        select(ReviewBlock.id).where(ReviewBlock.order_id == order.id,
+                                     ReviewBlock.status == "OPEN")
+        .order_by(ReviewBlock.id).limit(1).scalar_subquery())).one()
+    if blocked is not None:
+        raise _blocked(s, order, blocked)
     if order.status != OrderStatus.VERIFIED or not passed:
         status = order.status if order.status != OrderStatus.VERIFIED else "VERIFIED (no review)"
         raise errors.OrderNotVerified(order_no=order.order_no, status=status)
+
+
+FAILED_WORDS = {
+    "PACKAGING": ("packaging damaged, dirty or badly sealed", "包装破损、污染或封口不严"),
+    "LABEL": ("label missing, illegible or not matching", "标签缺失、模糊或与实物不符"),
+    "EXPIRY": ("expired", "已过期"), "OTHER": ("other anomaly", "其他异常")}
+
+
+def _blocked(s: Session, order: OutboundOrder, block_id: int) -> errors.ReviewBlocked:
+    block = s.get_one(ReviewBlock, block_id)
+    line = s.get_one(VerificationLine, block.line_id)
+    timezone = s.get_one(Warehouse, order.warehouse_id).timezone
+    failed = [FAILED_WORDS.get(f, (f, f)) for f in block.failed.split(",")]
+    note = f": {block.note}" if block.note else ""
+    return errors.ReviewBlocked(
+        order_no=order.order_no, status=order.status, block_id=block.id, udi=line.udi,
+        failed=block.failed, day=local_date(block.raised_at, timezone).isoformat(),
+        failed_en="; ".join(w[0] for w in failed) + note,
+        failed_zh="；".join(w[1] for w in failed) + note)
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,22 @@ medwms.picking.errors' UnknownGtin, SerialRequired and SerialNeedsOneUnit.
     NotFound
     ├── OrderNotFound             ORDER_NOT_FOUND
     ├── VerificationNotFound      VERIFICATION_NOT_FOUND
-    └── DiscrepancyNotFound       DISCREPANCY_NOT_FOUND
+    ├── DiscrepancyNotFound       DISCREPANCY_NOT_FOUND
+    └── ReviewBlockNotFound       REVIEW_BLOCK_NOT_FOUND
     Conflict
     ├── OrderNotPicked            ORDER_NOT_PICKED: verification needs a PICKED order
     ├── VerificationClosed        VERIFICATION_CLOSED: already PASSED
     ├── AlreadyResolved           ALREADY_RESOLVED
     ├── BadResolution             BAD_RESOLUTION: the action does not fit the discrepancy
-    └── UnitNotRescanned          UNIT_NOT_RESCANNED: "found" but not scanned yet
+    ├── UnitNotRescanned          UNIT_NOT_RESCANNED: "found" but not scanned yet
+    └── ReviewBlockCleared        REVIEW_BLOCK_CLEARED: the quality task was decided already
     PermissionDenied
     ├── VerifierWasPicker         VERIFIER_WAS_PICKER (GSP: a second person verifies)
     └── NotYourVerification       NOT_YOUR_VERIFICATION
     ScanRefused (the station shows red; nothing is written)
-    └── SerialAlreadyVerified     SERIAL_ALREADY_VERIFIED
+    ├── SerialAlreadyVerified     SERIAL_ALREADY_VERIFIED
+    ├── BadChecklist              BAD_CHECKLIST: a condition the checklist does not have
+    └── AnomalyNeedsNote          ANOMALY_NEEDS_NOTE: "other anomaly" says what it is
 """
 
 from __future__ import annotations
@@ -92,3 +96,27 @@ class SerialAlreadyVerified(ScanRefused):
     code = "SERIAL_ALREADY_VERIFIED"
     message_en = "Serial {serial} of {item} was already verified: set it with the checked units."
     message_zh = "{item} 序列号 {serial} 已复核过：请放入已复核货品中。"
+
+
+class BadChecklist(ScanRefused):
+    code = "BAD_CHECKLIST"
+    message_en = "The review checklist has no condition {value}: choose from {allowed}."
+    message_zh = "复核检查项中没有 {value}：请从 {allowed} 中选择。"
+
+
+class AnomalyNeedsNote(ScanRefused):
+    code = "ANOMALY_NEEDS_NOTE"
+    message_en = "\"Other anomaly\" was chosen: write what is wrong with the unit, then scan it."
+    message_zh = "选择了“其他异常”：请写明该货品的问题后再扫描。"
+
+
+class ReviewBlockNotFound(NotFound):
+    code = "REVIEW_BLOCK_NOT_FOUND"
+    message_en = "Review block {block_id} was not found."
+    message_zh = "未找到复核拦截任务 {block_id}。"
+
+
+class ReviewBlockCleared(Conflict):
+    code = "REVIEW_BLOCK_CLEARED"
+    message_en = "Review block {block_id} was already decided: {decision}"
+    message_zh = "复核拦截任务 {block_id} 已处理：{decision}"

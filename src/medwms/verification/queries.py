@@ -18,7 +18,7 @@ from medwms.picking import queries
 from medwms.picking.rules import UnitKey
 from medwms.picking.tables import Pick
 from medwms.verification.errors import VerificationNotFound
-from medwms.verification.rules import Discrepancy, accuracy
+from medwms.verification.rules import COLUMNS, Discrepancy, accuracy
 from medwms.verification.tables import Verification, VerificationLine
 
 SHORT_SHIP = "SHORT_SHIP"
@@ -122,6 +122,8 @@ class VerifyScan:
     status: str
     picked: int
     confirmed: int
+    udi: str = ""
+    failed: str = ""  # the review checklist's failed conditions, comma-joined ("" all fine)
 
 
 def scan_result(s: Session, verification: Verification, line: VerificationLine, *,
@@ -139,7 +141,14 @@ def scan_result(s: Session, verification: Verification, line: VerificationLine, 
         replayed=replayed, item=item,
         lot=lot, serial=serial, quantity=line.quantity,
         discrepancy=line.discrepancy, status=verification.status,
-        picked=sum(counted.picked.values()), confirmed=sum(counted.confirmed.values()))
+        picked=sum(counted.picked.values()), confirmed=sum(counted.confirmed.values()),
+        udi=line.udi or "", failed=failed_of(line))
+
+
+def failed_of(line: VerificationLine) -> str:
+    """The checklist conditions a line's unit failed, comma-joined ("" when all fine)."""
+    return ",".join(check.value for check, column in COLUMNS.items()
+                    if getattr(line, column) is False)
 
 
 # --- the GSP outbound review record ---------------------------------------------------------

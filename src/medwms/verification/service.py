@@ -9,6 +9,8 @@ unit re-scanned or short-shipped and every discrepancy resolved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -29,10 +31,17 @@ from medwms.picking import errors as pick_errors
 from medwms.picking import queries
 from medwms.picking.rules import UnitKey
 from medwms.picking.tables import Pick
-from medwms.verification import errors
+from medwms.verification import blocks, errors
 from medwms.verification import queries as records
 from medwms.verification.queries import Tally, VerificationRecord, VerifyScan
-from medwms.verification.rules import Discrepancy, classify, shortfalls
+from medwms.verification.rules import (
+    Checklist,
+    Discrepancy,
+    checklist_of,
+    classify,
+    shortfalls,
+    udi_text,
+)
 from medwms.verification.tables import Verification, VerificationLine
 
 
@@ -81,10 +90,14 @@ def start_verification(db: Database, *, actor: Actor, order_no: str,
 
 
 def scan_unit(db: Database, *, actor: Actor, verification_no: str, raw: str, scan_id: str,
-              packs: int | None = None, now: datetime | None = None) -> VerifyScan:
-    """Re-scan one unit: a match, or a discrepancy line that blocks the verification."""
+              packs: int | None = None, failed: Sequence[str] = (), note: str = "",
+              now: datetime | None = None) -> VerifyScan:
+    """Re-scan one unit with its review checklist (all fine unless `failed` names a
+    condition): a match, or a discrepancy line that blocks the verification; a failed
+    condition raises a quality task that stops the order's shipment."""
     require(actor, Perm.VERIFY)
     now = now or utc_now()
+    checklist = checklist_of(failed, note)
     with db.unit_of_work() as uow:
         s = uow.session
         verification = _lock(s, verification_no, actor)
@@ -95,7 +108,10 @@ def scan_unit(db: Database, *, actor: Actor, verification_no: str, raw: str, sca
             return records.scan_result(s, verification, earlier, replayed=True)
         _require_open(verification)
         _refuse_other_verifier(s, actor, verification)
-        line, counted = _check_scan(s, verification, raw, scan_id, packs, now)
+        line, counted = _check_scan(s, verification, _Scan(raw, scan_id, packs, checklist), now)
+        if line.udi and not checklist.passed:
+            blocks.raise_block(s, actor=actor, verification=verification, line=line,
+                               checklist=checklist, now=now)
         result = records.scan_result(s, verification, line, replayed=False, counted=counted)
         uow.commit()
     return result
@@ -189,19 +205,33 @@ def _refuse_other_verifier(s: Session, actor: Actor, verification: Verification)
             verifier=records.username(s, verification.verifier_id))
 
 
-def _check_scan(s: Session, verification: Verification, raw: str, scan_id: str,
-                packs: int | None, now: datetime) -> tuple[VerificationLine, Tally | None]:
-    """The new line, checked and stored; the tally with it when the check read one."""
+@dataclass(frozen=True)
+class _Scan:
+    raw: str
+    scan_id: str
+    packs: int | None
+    checklist: Checklist
+
+
+def _check_scan(s: Session, verification: Verification, scan: _Scan,
+                now: datetime) -> tuple[VerificationLine, Tally | None]:
+    """The new line, checked and stored with its checklist answers and UDI (in the same
+    insert); the tally with it when the check read one."""
     order = s.get_one(OutboundOrder, verification.order_id)
     timezone = s.get_one(Warehouse, order.warehouse_id).timezone
-    line = VerificationLine(verification_id=verification.id, scan_id=scan_id, raw=raw[:300],
-                            at=now)
+    line = VerificationLine(verification_id=verification.id, scan_id=scan.scan_id,
+                            raw=scan.raw[:300], at=now)
     tally = None
     try:
-        unit = queries.read_unit(s, raw, packs, local_date(now, timezone))
+        unit = queries.read_unit(s, scan.raw, scan.packs, local_date(now, timezone))
     except pick_errors.UnknownGtin:
-        line.quantity, line.discrepancy = packs or 1, Discrepancy.EXTRA
+        line.quantity, line.discrepancy = scan.packs or 1, Discrepancy.EXTRA
     else:
+        for column, answer in scan.checklist.answers().items():
+            setattr(line, column, answer)
+        line.check_note = scan.checklist.note
+        expiry = unit.expiry or (unit.lot.expiry if unit.lot else None)
+        line.udi = udi_text(unit.gtin, expiry, unit.lot_no, unit.serial_no)
         _require_serial(unit)
         tally = records.tally(s, verification)
         _refuse_serial_twice(tally, unit)

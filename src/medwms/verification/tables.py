@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medwms.auth.guard import placed_through
@@ -44,7 +44,36 @@ class VerificationLine(Base):
     resolution: Mapped[str] = mapped_column(String(300), default="")
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The review checklist (G26) of a re-scanned unit, answered with the scan (None on lines
+    # no unit was reviewed for: MISSING, EXTRA), and the unit's UDI as scanned.
+    packaging_ok: Mapped[bool | None] = mapped_column(Boolean)
+    label_ok: Mapped[bool | None] = mapped_column(Boolean)
+    not_expired: Mapped[bool | None] = mapped_column(Boolean)
+    no_anomaly: Mapped[bool | None] = mapped_column(Boolean)
+    check_note: Mapped[str] = mapped_column(String(300), default="")
+    udi: Mapped[str] = mapped_column(String(120), default="")
+
+
+class ReviewBlock(Base):
+    """A quality task raised by a "no" on the review checklist: the order may not ship
+    while it is OPEN; quality clears it with a written decision."""
+
+    __tablename__ = "review_block"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verification.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("outbound_order.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("verification_line.id"))
+    failed: Mapped[str] = mapped_column(String(80))  # the conditions answered "no", comma-joined
+    note: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN, CLEARED
+    raised_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cleared_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str] = mapped_column(String(300), default="")
 
 
 # Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
 placed_through(Verification.order_id, OutboundOrder)
+placed_through(ReviewBlock.order_id, OutboundOrder)

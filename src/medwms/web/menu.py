@@ -69,6 +69,7 @@ MENU: tuple[MenuItem, ...] = (
              N_("Quality")),
     MenuItem(N_("Alarm recipients"), "/quality/alarm-recipients", Perm.COLDCHAIN_MANAGE,
              N_("Quality")),
+    MenuItem(N_("Review blocks"), "/quality/review-blocks", Perm.QUALITY_RECORD, N_("Quality")),
     MenuItem(N_("Users"), "/users", Perm.USERS_MANAGE, N_("Administration")),
     MenuItem(N_("Roles and permissions"), "/roles", Perm.USERS_MANAGE, N_("Administration")),
     MenuItem(N_("Runtime settings"), "/settings", Perm.SETTINGS_MANAGE, N_("Administration")),

@@ -35,6 +35,7 @@ from medwms.web.pages import (
     recall,
     recall_case,
     recall_form,
+    review_blocks,
     sensor_form,
     stock,
 )
@@ -72,7 +73,7 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   settings_page.router, archive_page.router,
                                   complaints.router, quality_stock.router,
                                   cold_quality.router, qualification.router,
-                                  masterdata.router)
+                                  review_blocks.router, masterdata.router)
 
 
 def install(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ from medwms.api.deps import get_actor
 from medwms.auth.rules import Actor
 from medwms.config import Settings
 from medwms.ledger.tables import Lot
+from tests.support.handover import PDF, PNG
 from tests.support.receiving import (
     COLD_BOX,
     HIP,
@@ -24,7 +25,7 @@ from tests.support.receiving import (
     udi,
 )
 from tests.support.statements import count_statements
-from tests.support.users import actor_of, make_user
+from tests.support.users import PASSWORD, actor_of, make_user
 
 GOOD = date(2028, 6, 30)
 API = "/api/v1"
@@ -36,9 +37,9 @@ def site(db):
 
 
 @pytest.fixture
-def client(db, site):
+def client(db, site, tmp_path):
     user = make_user(db, "wang", "receiver")
-    app = create_app(Settings(database_url=db.url), db=db)
+    app = create_app(Settings(database_url=db.url, attachments_dir=str(tmp_path)), db=db)
     app.dependency_overrides[get_actor] = lambda: actor_of(user)
     return TestClient(app)
 
@@ -66,6 +67,11 @@ def test_a_notice_is_created_opened_scanned_and_closed(client, site):
     assert (body["item"], body["item_name_en"], body["packaging_level"], body["quantity"],
             body["expected"], body["received_of_lot"]) == (
         "STENT", "Device STENT", "case", 100, 200, 100)
+    signed = client.post(f"{API}/receipts/{number}/handover", data={
+        "deliverer_name": "Wang Wei", "password": PASSWORD},
+        files={"deliverer_signature": ("signature.png", PNG, "image/png"),
+               "delivery_note": ("note.pdf", PDF, "application/pdf")})
+    assert signed.status_code == 200, signed.text
     closed = client.post(f"{API}/receipts/{number}/close").json()
     assert closed["status"] == "CLOSED"
     assert closed["discrepancies"][0]["kind"] == "SHORT"

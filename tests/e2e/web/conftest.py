@@ -40,8 +40,9 @@ def live_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="module")
-def server(live_db: Database) -> Iterator[LiveServer]:
-    """uvicorn serving the whole app on 127.0.0.1 and a free port."""
-    live = start_server(live_db)
+def server(live_db: Database,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """uvicorn serving the whole app on 127.0.0.1 and a free port (kept scans in a temp dir)."""
+    live = start_server(live_db, attachments_dir=str(tmp_path_factory.mktemp("attachments")))
     yield live
     live.stop()

@@ -25,6 +25,7 @@ from medwms.demo.catalogue import demo_password
 from medwms.demo.numbers import WAVE_ORDERS, DemoDocuments, documents
 from medwms.masterdata.tables import Item, Packaging
 from medwms.orders.tables import OrderLine, OutboundOrder
+from tests.support.handover import LOGGER_CSV, PDF, PNG
 
 NOW = datetime.now(UTC)
 TODAY = local_date(NOW)
@@ -71,6 +72,18 @@ class Api:
         return answer.json()
 
 
+def hand_over(receiver: Api, receipt: str, *, cold: bool) -> None:
+    """The receiving handover a receipt needs before it closes: the delivery note, a drawn
+    deliverer signature, the receiver's password (and the logger's CSV for cold goods)."""
+    files = {"deliverer_signature": ("送货人签字.png", PNG, "image/png"),
+             "delivery_note": ("随货同行单.pdf", PDF, "application/pdf")}
+    if cold:
+        files["temperature_record"] = ("温度记录.csv", LOGGER_CSV, "text/csv")
+    answer = receiver.client.post(f"/receipts/{receipt}/handover", files=files, data={
+        "deliverer_name": "Day Carrier", "password": demo_password(Role.RECEIVER)})
+    assert answer.is_success, f"handover {receipt}: {answer.status_code} {answer.text}"
+
+
 def _products(db: Database) -> tuple[tuple[str, str], tuple[str, str]]:
     """(item code, unit GTIN) of the syringe the demo's first wave order sells (the one best
     stocked in SH1's storage) and of a lot-tracked cold reagent."""
@@ -106,11 +119,13 @@ def _receive(url: str, ambient: str, cold: str) -> tuple[str, str, str]:
     receiver.post(f"/receipts/{receipt}/scans", {"raw": unit(cold, "COLD1", good),
                                                   "scan_id": "day-c-1", "quantity_packs": 10,
                                                   "arrival_temp": "12.5", "logger_id": "LOG-9"})
+    hand_over(receiver, receipt, cold=True)
     receiver.post(f"/receipts/{receipt}/close")
     plain = receiver.post("/receipts", {"warehouse": WAREHOUSE, "supplier": "SUP-SHY",
                                         "po_no": "PO-DAY-1"})["receipt_no"]
     receiver.post(f"/receipts/{plain}/scans", {"raw": unit(ambient, "DAY2", good),
                                                 "scan_id": "day-p-1"})
+    hand_over(receiver, plain, cold=False)
     receiver.post(f"/receipts/{plain}/close")
     return notice["header"]["notice_no"], receipt, plain
 

@@ -13,7 +13,7 @@ import pytest
 
 from medwms.auth.rules import Role
 from medwms.demo.catalogue import demo_password
-from tests.e2e.web.day_data import TODAY, WAREHOUSE, Api, Day, prepare_day, unit
+from tests.e2e.web.day_data import TODAY, WAREHOUSE, Api, Day, hand_over, prepare_day, unit
 from tests.e2e.web.live import login, scan
 from tests.e2e.web.untranslated import assert_translated
 
@@ -176,6 +176,7 @@ def test_a_receipt_without_a_notice_closes_and_stops_scanning(browser, server, d
     receipt = receiver.post("/receipts", {"warehouse": WAREHOUSE, "supplier": "SUP-SHY",
                                           "po_no": f"PO-{lang}"})["receipt_no"]
     receiver.post(f"/receipts/{receipt}/arrival", {"temperature": "12.5", "logger_id": "LOG-2"})
+    hand_over(receiver, receipt, cold=True)  # the papers and both signatures, before closing
     page = signed_in(browser, server.url, Role.RECEIVER, lang)
     page.goto(f"{server.url}/stations/receiving/{receipt}")
     scan(page, unit(day.cold_gtin, f"HELD-{lang}", GOOD))

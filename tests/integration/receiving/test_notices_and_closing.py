@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from medwms.core.errors import DomainError
 from medwms.receiving import importing, notices, queries, service
 from medwms.receiving.tables import AdvanceNotice, AdvanceNoticeLine, Receipt
+from tests.support.handover import hand_over
 from tests.support.receiving import (
     HIP,
     MANAGER,
@@ -136,6 +137,7 @@ def test_closing_lists_short_over_and_unexpected_lots(db, site):
     receive(db, receipt, udi(STENT_CASE, lot="L1", expiry=GOOD), "a")
     unexpected = receive(db, receipt, udi(STENT_BOX, lot="L9", expiry=GOOD), "b")
     assert unexpected.unexpected and unexpected.expected is None
+    hand_over(db, receipt)
     closed = service.close_receipt(db, actor=RECEIVER, receipt_no=receipt, now=NOW)
     kinds = {(d["kind"], d["lot_no"], d["expected"], d["received"])
              for d in closed.discrepancies}
@@ -151,6 +153,7 @@ def test_closing_lists_short_over_and_unexpected_lots(db, site):
 
 
 def test_closing_twice_is_refused(db, site, po_receipt):
+    hand_over(db, po_receipt)
     service.close_receipt(db, actor=RECEIVER, receipt_no=po_receipt, now=NOW)
     with pytest.raises(DomainError) as caught:
         service.close_receipt(db, actor=RECEIVER, receipt_no=po_receipt, now=NOW)
@@ -160,6 +163,7 @@ def test_closing_twice_is_refused(db, site, po_receipt):
 def test_a_closed_notice_can_not_be_received_again(db, site):
     make_notice(db, site, stent(100))
     receipt = service.open_receipt(db, actor=RECEIVER, notice_no="ASN-1", now=NOW).receipt_no
+    hand_over(db, receipt)
     service.close_receipt(db, actor=RECEIVER, receipt_no=receipt, now=NOW)
     with pytest.raises(DomainError) as caught:
         service.open_receipt(db, actor=RECEIVER, notice_no="ASN-1", now=NOW)

@@ -12,6 +12,7 @@ from medwms.core.errors import DomainError
 from medwms.ledger.tables import Lot, Movement, Stock
 from medwms.masterdata.tables import Item, Partner
 from medwms.receiving import service
+from tests.support.handover import hand_over
 from tests.support.receiving import (
     COLD_BOX,
     HIP,
@@ -195,5 +196,6 @@ def test_the_arrival_is_never_overwritten(db, site, po_receipt):
 
 
 def test_a_scan_on_a_closed_receipt_is_refused(db, site, po_receipt):
+    hand_over(db, po_receipt)
     service.close_receipt(db, actor=RECEIVER, receipt_no=po_receipt, now=NOW)
     refused(db, "RECEIPT_CLOSED", po_receipt, make_udi(STENT_BOX, lot="L1", expiry=GOOD))

@@ -57,3 +57,24 @@ def test_a_download_is_saved_as_a_file_under_its_name_never_shown_in_place():
     assert headers["Content-Disposition"].startswith('attachment; filename="_____.pdf"')
     assert "filename*=UTF-8''%E9%9A%8F" in headers["Content-Disposition"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+LOGGER_CSV = "时间,温度(°C)\n2026-12-01 08:00,4.1\n2026-12-01 08:05,4.3\n".encode()
+
+
+def test_a_temperature_logger_csv_is_accepted_as_text_csv_only_where_allowed():
+    assert accepted_type(filename="logger.csv", data=LOGGER_CSV, limit=1024,
+                         allow_csv=True) is MediaType.CSV
+    assert accepted_type(filename="logger.csv", data=b"\xef\xbb\xbftime;temp\n1;4.0\n",
+                         limit=1024, allow_csv=True) is MediaType.CSV
+    with pytest.raises(AttachmentTypeRefused):
+        accepted_type(filename="logger.csv", data=LOGGER_CSV, limit=1024)
+
+
+@pytest.mark.parametrize("data", [b"time,temp\x00\n1,4.0\n", b"\xff\xfe,\x00bad",
+                                  b"<html>a,b</html>", b"no separator here\n"])
+def test_binary_markup_or_unseparated_text_is_not_taken_for_csv(data):
+    with pytest.raises(AttachmentTypeRefused) as refused:
+        accepted_type(filename="logger.csv", data=data, limit=1024, allow_csv=True)
+    assert "CSV" in refused.value.message("en")
+    assert "CSV" in refused.value.message("zh-CN")

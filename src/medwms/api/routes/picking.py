@@ -50,6 +50,10 @@ class VerifyScanIn(BaseModel):
     scan_id: Line = Field(min_length=1, max_length=64)
     raw: ScanText = Field(max_length=300)
     quantity: Count | None = Field(None, gt=0, le=100000, description="packs of the GTIN")
+    failed: list[Code] = Field(default_factory=list, max_length=4, description=(
+        "review checklist (G26): the conditions that FAIL, of PACKAGING, LABEL, EXPIRY, OTHER; "
+        "empty = all four confirmed fine"))
+    note: Line = Field("", max_length=280, description="what is wrong (required with OTHER)")
 
 
 class ResolveIn(BaseModel):
@@ -97,10 +101,11 @@ def start_verification(order_no: Code, db: DbDep, actor: ActorDep) -> dict[str, 
              response_model=dict[str, Any], dependencies=[needs(Perm.VERIFY)])
 def verify_scan(verification_no: Code, body: VerifyScanIn, db: DbDep,
                 actor: ActorDep) -> Response:
-    """Re-scan one unit: `discrepancy` is "" for a match, else the kind (status BLOCKED)."""
+    """Re-scan one unit with its review checklist: `discrepancy` is "" for a match, else the
+    kind (status BLOCKED); `failed` conditions raise a review block that stops shipping."""
     return respond(status.HTTP_201_CREATED, asdict(verification.scan_unit(
         db, actor=actor, verification_no=verification_no, raw=body.raw,
-        scan_id=body.scan_id, packs=body.quantity)))
+        scan_id=body.scan_id, packs=body.quantity, failed=body.failed, note=body.note)))
 
 
 @router.post("/verifications/{verification_no}/finish", dependencies=[needs(Perm.VERIFY)])

@@ -9,6 +9,7 @@ from medwms.auth.guard import require
 from medwms.auth.rules import Perm
 from medwms.core.fields import Code
 from medwms.shipping import outbound
+from medwms.verification import blocks
 from medwms.web.deps import DbDep, VisitorDep, needs
 from medwms.web.menu import N_
 from medwms.web.render import render
@@ -17,6 +18,11 @@ router = APIRouter(include_in_schema=False)
 WORDS = (N_("MISSING"), N_("EXTRA"), N_("WRONG_ITEM"), N_("WRONG_LOT"), N_("WRONG_SERIAL"),
          N_("OVER"), N_("FOUND"), N_("SHORT_SHIP"), N_("REMOVED"), N_("BLOCKED"),
          N_("PASSED"))
+# The review checklist (G26) as the station offers it: each condition's code and the words
+# of its "no" (what the reviewer marks before scanning a unit that fails it).
+CHECKS = (("PACKAGING", N_("Packaging damaged, dirty or badly sealed")),
+          ("LABEL", N_("Label missing, illegible or not matching")),
+          ("EXPIRY", N_("Expired")), ("OTHER", N_("Other anomaly")))
 
 
 @router.get("/stations/verification", response_class=HTMLResponse,
@@ -37,4 +43,7 @@ def verify(request: Request, verification_no: Code, db: DbDep,
     record = outbound.verification(db, visitor.actor, verification_no)
     return render(request, "stations/verification.html", visitor=visitor, record=record,
                   mine=record.verifier == visitor.actor.username,
-                  can_resolve=visitor.actor.can(Perm.RESOLVE_DISCREPANCY))
+                  can_resolve=visitor.actor.can(Perm.RESOLVE_DISCREPANCY),
+                  blocks=blocks.list_blocks(db, actor=visitor.actor, status=None,
+                                            order_no=record.order_no),
+                  checks=CHECKS)

@@ -34,9 +34,32 @@
   const base = `/api/v1/verifications/${encodeURIComponent(number)}`;
   const section = document.getElementById("verify");
 
+  // The review checklist (G26): nothing marked = all four checks fine (the scan is the "all
+  // fine" key); a marked check is sent as failed and the marks are cleared after each scan.
+  const checklist = document.getElementById("checklist");
+  const boxes = checklist ? Array.from(checklist.querySelectorAll('input[name="failed"]')) : [];
+  const note = checklist ? checklist.querySelector('input[name="note"]') : null;
+  function failedChecks() { return boxes.filter((b) => b.checked).map((b) => b.value); }
+  function showChecklist() {
+    if (!checklist) return;
+    const failed = boxes.filter((b) => b.checked);
+    const state = checklist.querySelector(".checklist-state");
+    state.textContent = failed.length === 0 ? state.dataset.fine
+      : `${state.dataset.failing} ${failed.map((b) => b.parentElement.textContent.trim()).join("; ")}`;
+    checklist.classList.toggle("failing", failed.length > 0);
+    checklist.querySelector("label.note").hidden = !failedChecks().includes("OTHER");
+  }
+  function resetChecklist() {
+    boxes.forEach((b) => { b.checked = false; });
+    if (note) note.value = "";
+    showChecklist();
+  }
+  boxes.forEach((b) => b.addEventListener("change", showChecklist));
+
   if (section) {
     MedScan.attach(section, {
-      body: (raw, answers, scanId) => ({raw: raw, scan_id: scanId}),
+      body: (raw, answers, scanId) => ({raw: raw, scan_id: scanId, failed: failedChecks(),
+                                        note: note ? note.value : ""}),
       questions: {},
       fields: (data) => data.line_id === undefined ? MedScan.defaultFields(data)
         : [[t("item"), data.item || "?"], [t("lot"), data.lot || "—"]]
@@ -46,6 +69,14 @@
                    [t("status"), t(data.status)]])
           .concat(data.discrepancy ? [[t("discrepancy"), t(data.discrepancy)]] : []),
       onResult: (ok, data) => {
+        if (ok) resetChecklist();
+        if (ok && data.failed) {  // recorded, and the order is held for quality: say so in red
+          section.querySelector(".scan-result").className = "scan-result bad";
+          section.querySelector(".verdict").textContent = t("held");
+          section.dataset.state = "refused";
+          MedScan.beep(false);
+          return;
+        }
         if (ok && data.discrepancy) {  // a mismatch is recorded (accepted) but blocks: say so in red
           section.querySelector(".scan-result").className = "scan-result bad";
           section.querySelector(".verdict").textContent = `${t("discrepancy")}: ${t(data.discrepancy)}`;
