@@ -14,6 +14,7 @@ from medwms.masterdata import fields as f
 from medwms.masterdata.tables import LicenceKind, PartnerKind, RiskClass, Tracking, ZoneKind
 
 TEMPERATURE = f.decimal(1, Decimal(-273), Decimal(200))
+NEAR_EXPIRY_MAX = 3650  # ten years: an item's own near-expiry warning days (G19)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ ITEMS = Kind("items", "item", (
     _col("implant", f.boolean, default=False),
     _col("unit_cost", f.decimal(4, Decimal(0), Decimal("9999999999"))),
     _col("active", f.boolean, default=True),
+    _col("near_expiry_days", f.integer(0, NEAR_EXPIRY_MAX)),
 ))
 
 PACKAGING = Kind("packaging", "packaging", (

@@ -91,6 +91,8 @@ class Item(Base):
     humidity_max: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
     min_remaining_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Near-expiry warning days of this product (G19); None follows the site-wide setting.
+    near_expiry_days: Mapped[int | None] = mapped_column(Integer)
     implant: Mapped[bool] = mapped_column(Boolean, default=False)
     unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

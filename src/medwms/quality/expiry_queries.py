@@ -1,13 +1,18 @@
 """Read-only lists of expiry control: near-expiry stock (近效期预警) and expired stock still
-outside the nonconforming (red) area — the "move to the red area" task list."""
+outside the nonconforming (red) area — the "move to the red area" task list.
+
+The near-expiry threshold of a line is, in this order: the days asked for on the view (an
+explicit `asked` wins for that view), else the item's own `near_expiry_days`, else the
+setting. The database works it out per row in the one query that lists the stock.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from medwms.core.clock import days_remaining, local_date
@@ -17,6 +22,9 @@ from medwms.quality.stock_rules import LOCKED_BY_EXPIRY, near_expiry
 
 STATUS_COLUMNS = ("warehouse", "item", "name", "lot", "serial", "expiry", "days_left",
                   "location", "status", "quantity")
+NEAR_COLUMNS = (*STATUS_COLUMNS, "threshold", "applied")
+# Where a line's near-expiry threshold came from.
+APPLIED_ITEM, APPLIED_SETTING, APPLIED_ASKED = "ITEM", "SETTING", "ASKED"
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,18 @@ class StockLine:
                 "status": self.status, "quantity": self.quantity}
 
 
+@dataclass(frozen=True)
+class NearExpiryLine(StockLine):
+    """A near-expiry line with its threshold in days and where that number came from."""
+
+    threshold: int
+    applied: str
+
+    def as_row(self) -> dict[str, Any]:
+        """The line as a JSON- and spreadsheet-ready mapping, threshold included."""
+        return {**super().as_row(), "threshold": self.threshold, "applied": self.applied}
+
+
 def _base() -> Any:
     return (select(Stock.id, Stock.status, Stock.quantity, Warehouse.code.label("warehouse"),
                    Warehouse.timezone, Item.code.label("item"), Item.name_zh, Lot.lot_no,
@@ -66,18 +86,36 @@ def _line(row: Any, day: date) -> StockLine:
                      location=row.location, status=row.status, quantity=row.quantity)
 
 
-def near_expiry_stock(session: Session, *, now: datetime, days: int,
-                      limit: int = 1000) -> list[StockLine]:
-    """Usable or pending stock expiring within `days` days (its expiry day still usable)."""
-    horizon = now.date() + timedelta(days=days + 1)
-    query = _base().where(Stock.status.in_(sorted(LOCKED_BY_EXPIRY)),
-                          Lot.expiry <= horizon).limit(limit)
+def near_expiry_stock(session: Session, *, now: datetime, days: int, asked: int | None = None,
+                      limit: int = 1000) -> list[NearExpiryLine]:
+    """Usable or pending stock expiring within its threshold (`asked`, else the item's own
+    days, else `days`, the setting); its expiry day is still usable."""
+    if asked is None:
+        threshold: Any = func.coalesce(Item.near_expiry_days, days)
+        applied: Any = case((Item.near_expiry_days.is_(None), APPLIED_SETTING),
+                            else_=APPLIED_ITEM)
+    else:
+        threshold, applied = literal(asked, Integer), literal(APPLIED_ASKED)
+    left = _days_left(session, now.date())
+    # A warehouse's own day is at most one day either side of the UTC day: the query keeps
+    # that margin and each row is trimmed to its warehouse's day below, with its threshold.
+    query = (_base().add_columns(threshold.label("threshold"), applied.label("applied"))
+             .where(Stock.status.in_(sorted(LOCKED_BY_EXPIRY)), left >= -1,
+                    left <= threshold + 1).limit(limit))
     found = []
     for row in session.execute(query):
         day = local_date(now, row.timezone)
-        if near_expiry(row.expiry, day, days):
-            found.append(_line(row, day))
+        if near_expiry(row.expiry, day, row.threshold):
+            found.append(NearExpiryLine(**vars(_line(row, day)), threshold=row.threshold,
+                                        applied=row.applied))
     return found
+
+
+def _days_left(session: Session, day: date) -> Any:
+    """Whole days from `day` to the lot's expiry, as a SQL expression of the bound database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(Lot.expiry) - func.julianday(day.isoformat()), Integer)
+    return Lot.expiry - literal(day)
 
 
 def expired_to_move(session: Session, *, now: datetime, limit: int = 1000) -> list[StockLine]:

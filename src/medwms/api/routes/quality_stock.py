@@ -27,16 +27,18 @@ from medwms.quality.stock_rules import Decision
 
 router = APIRouter(prefix="/quality", tags=["quality"])
 Lang = Literal["zh-CN", "en"]
-Days = Query(default=None, ge=0, le=3650, description="warning days (default: the setting)")
+Days = Query(default=None, ge=0, le=3650,
+             description="warning days for every item of this view (default: each item's own "
+                         "days, else the setting)")
 
 
 @router.get("/near-expiry", dependencies=[needs(Perm.STOCK_READ)])
 def near_expiry(db: DbDep, actor: ActorDep, settings: SettingsDep,
                 days: int | None = Days) -> list[dict[str, Any]]:
-    """Usable or pending stock expiring within the warning days, earliest first."""
+    """Usable or pending stock expiring within its warning days, earliest first."""
     with reading_as(db, actor) as session:
         lines = expiry_queries.near_expiry_stock(
-            session, now=utc_now(), days=settings.near_expiry_days if days is None else days)
+            session, now=utc_now(), days=settings.near_expiry_days, asked=days)
     return [line.as_row() for line in lines]
 
 
@@ -46,7 +48,7 @@ def near_expiry_export(db: DbDep, actor: ActorDep, settings: SettingsDep, langua
     """The near-expiry list as a spreadsheet."""
     with reading_as(db, actor) as session:
         lines = expiry_queries.near_expiry_stock(
-            session, now=utc_now(), days=settings.near_expiry_days if days is None else days)
+            session, now=utc_now(), days=settings.near_expiry_days, asked=days)
     return Response(near_expiry_xlsx(lines, language=lang or language),
                     media_type="application/vnd.openxmlformats-officedocument."
                                "spreadsheetml.sheet",

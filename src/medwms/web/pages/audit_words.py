@@ -96,6 +96,7 @@ FIELDS = (
     NP_("audit field", "mode"), NP_("audit field", "model"), NP_("audit field", "moved"),
     NP_("audit field", "movements"), NP_("audit field", "must_change_password"),
     NP_("audit field", "name"), NP_("audit field", "name_en"), NP_("audit field", "name_zh"),
+    NP_("audit field", "near_expiry_days"),
     NP_("audit field", "order"), NP_("audit field", "packaging"),
     NP_("audit field", "parent_code"), NP_("audit field", "password"),
     NP_("audit field", "pick_seq"), NP_("audit field", "po_no"),

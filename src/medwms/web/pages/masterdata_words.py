@@ -23,6 +23,7 @@ COLUMN_WORDS: dict[str, str] = {
     "temp_max": N_("Highest storage temperature (°C)"),
     "humidity_max": N_("Highest relative humidity"), "shelf_life_days": N_("Shelf life (days)"),
     "min_remaining_days": N_("Minimum remaining shelf life (days)"),
+    "near_expiry_days": N_("Near-expiry warning (days; empty = the setting)"),
     "implant": N_("Implant"), "unit_cost": N_("Standard unit cost"), "active": N_("In use"),
     "gtin": N_("GTIN (UDI-DI)"), "item_code": N_("Item code"), "level": N_("Packaging level"),
     "quantity": N_("Base units per pack"), "kind": N_("Type"),

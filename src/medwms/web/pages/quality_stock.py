@@ -37,6 +37,9 @@ DECISIONS = {Decision.RELEASE: N_("Release back to available"),
              Decision.NONCONFORMING: N_("Nonconforming (into the red area)"),
              Decision.RETURN: N_("Return to the supplier (into the red area)"),
              Decision.DESTROY: N_("Destroy (into the red area)")}
+APPLIED = {expiry_queries.APPLIED_ITEM: N_("item's own"),
+           expiry_queries.APPLIED_SETTING: N_("the setting"),
+           expiry_queries.APPLIED_ASKED: N_("asked for on this page")}
 HOLD_STATUS = {"OPEN": N_("Waiting for the quality decision"), "DECIDED": N_("Decided")}
 FIELDS = {"reason": "reason", "lot": "lot", "location": "location", "quantity": "quantity",
           "method": "method", "place": "place", "password": "password", "notes": "notes",
@@ -60,13 +63,15 @@ def _password(form: FormData, name: str = "password") -> str:
 
 @router.get("/quality/near-expiry", response_class=HTMLResponse, dependencies=[needs(READ)])
 def near_expiry_page(request: Request, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
-                     days: int | None = None) -> HTMLResponse:
-    """Stock expiring within the warning days (the setting, or ?days=)."""
-    shown = settings.near_expiry_days if days is None or days < 0 else min(days, 3650)
+                     days: str = "") -> HTMLResponse:
+    """Stock expiring within each item's threshold (its own, else the setting), or ?days=."""
+    asked = min(int(days), 3650) if days.strip().isdigit() else None
     with reading_as(db, visitor.actor) as session:
-        lines = expiry_queries.near_expiry_stock(session, now=utc_now(), days=shown)
+        lines = expiry_queries.near_expiry_stock(session, now=utc_now(),
+                                                 days=settings.near_expiry_days, asked=asked)
     return render(request, "quality_stock/near_expiry.html", visitor=visitor, lines=lines,
-                  days=shown)
+                  days="" if asked is None else asked, setting=settings.near_expiry_days,
+                  applied=APPLIED)
 
 
 def _expired(request: Request, db: Database, visitor: Visitor, *,
