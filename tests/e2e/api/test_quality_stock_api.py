@@ -11,10 +11,12 @@ import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from medwms.api.app import create_app
 from medwms.api.deps import get_actor
 from medwms.config import Settings
+from medwms.masterdata.tables import Item
 from tests.support.nonconforming import balances, put, quality_floor
 from tests.support.picking import MANAGER
 from tests.support.users import PASSWORD
@@ -45,6 +47,26 @@ def test_near_expiry_uses_the_setting_and_exports_a_workbook(db, q):
     assert sheet.status_code == 200
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
     assert rows[0][:4] == ("Warehouse", "Item", "Name", "Lot") and rows[1][3] == "SOON"
+
+
+def test_the_list_and_workbook_say_which_threshold_applied(db, q):
+    put(db, q, "SOON", date.today() + timedelta(days=30), 3)
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(Item).where(Item.code == "STENT").values(near_expiry_days=20))
+        uow.commit()
+    client = client_for(db, q.inspector, near_expiry_days=60)
+    assert client.get(f"{API}/near-expiry").json() == []
+    [line] = client.get(f"{API}/near-expiry", params={"days": 30}).json()
+    assert (line["lot"], line["threshold"], line["applied"]) == ("SOON", 30, "ASKED")
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(Item).where(Item.code == "STENT").values(near_expiry_days=45))
+        uow.commit()
+    [line] = client.get(f"{API}/near-expiry").json()
+    assert (line["threshold"], line["applied"]) == (45, "ITEM")
+    sheet = client.get(f"{API}/near-expiry.xlsx", params={"lang": "zh-CN"})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    assert rows[0][-2:] == ("预警天数", "预警天数来源") and rows[1][-2:] == (45, "产品自设")
+    assert client.get(f"{API}/near-expiry", params={"days": -1}).status_code == 422
 
 
 def test_the_expiry_job_runs_through_the_api_and_the_move_task_is_listed(db, q):

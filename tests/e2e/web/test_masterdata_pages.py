@@ -81,9 +81,13 @@ def test_an_administrator_sets_up_a_site_and_an_item_in_chinese(browser, server,
     page.fill("input[name=registration_no]", "国械注准20263400099")
     page.fill("input[name=registration_expiry]", VALID)
     page.fill("input[name=unit_cost]", "35.5")
+    assert page.locator("label", has_text="近效期预警天数（留空 = 按系统设置）").count() == 1
+    page.fill("input[name=near_expiry_days]", "90")
     shot(page, "masterdata-item-form-1280")
     save(page, "/masterdata/items/VAC-9")
     assert "冷藏（2–8 °C）" in page.locator("[data-field=storage]").inner_text()
+    assert "近效期预警天数（留空 = 按系统设置）" in page.locator(".md-fields").inner_text()
+    assert record(live_db, "items", "VAC-9")["near_expiry_days"] == 90
     page.click("a.add-packaging")
     assert page.locator("input[name=item_code]").input_value() == "VAC-9"
     page.fill("input[name=gtin]", VACCINE_GTIN)
