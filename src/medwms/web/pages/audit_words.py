@@ -26,6 +26,8 @@ ACTIONS = (
     NP_("audit action", "api_token.revoke"), NP_("audit action", "notice.create"),
     NP_("audit action", "receipt.open"), NP_("audit action", "receipt.arrival"),
     NP_("audit action", "receipt.close"), NP_("audit action", "verification.resolve"),
+    NP_("audit action", "receipt.handover"), NP_("audit action", "verification.checklist_failed"),
+    NP_("audit action", "verification.block_cleared"),
     NP_("audit action", "transfer.found"), NP_("audit action", "transfer.lost"),
     NP_("audit action", "recall.open"), NP_("audit action", "recall.notified"),
     NP_("audit action", "recall.acknowledged"), NP_("audit action", "recall.report"),
