@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from medwms.api.app import create_app
+from medwms.config import Settings
 from medwms.masterdata.tables import Item
 from medwms.quality import expiry_queries
 from tests.support.nonconforming import put, quality_floor
 from tests.support.picking import make_product, put_stock
+from tests.support.users import PASSWORD
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 16:00 on 25 November in Shanghai
 TODAY = date(2026, 11, 25)
@@ -54,3 +58,16 @@ def test_an_item_with_zero_days_is_listed_only_on_its_expiry_day(db, q):
         uow.commit()
     put(db, q, "LAST", TODAY, 1, at="A-04")
     assert listed(db) == [("LAST", 0, 0, "ITEM"), ("G60", 60, 180, "SETTING")]
+
+
+def test_the_page_shows_the_threshold_and_where_it_came_from_in_chinese(db, q):
+    client = TestClient(create_app(Settings(database_url=db.url), db=db))
+    signed = client.post("/login", data={"username": "ivy", "password": PASSWORD},
+                         follow_redirects=False)
+    assert signed.status_code == 303
+    client.cookies.set("medwms_lang", "zh-CN")
+    page = client.get("/quality/near-expiry").text
+    assert 'data-lot="S30"' in page and 'data-lot="S60"' not in page
+    assert "产品自设" in page and "系统设置" in page and 'placeholder="180"' in page
+    asked = client.get("/quality/near-expiry", params={"days": "60"}).text
+    assert 'data-lot="S60"' in asked and "本页查询指定" in asked and 'value="60"' in asked
