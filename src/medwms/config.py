@@ -6,6 +6,7 @@ No code below the doors reads the environment; it receives a `Settings`.
 from __future__ import annotations
 
 import ipaddress
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
@@ -180,6 +181,19 @@ class Settings(BaseSettings):
         default=30, ge=0, le=366,
         description="Days before a licence, certificate or authorisation letter lapses that "
                     "it is listed as expiring (首营 credentials warning list)")
+    # --- manual ---
+    manual_morning_end: time = Field(
+        default=time(12, 0),
+        description="Local time (warehouse time zone) by which the morning manual temperature "
+                    "reading of an area without automatic monitoring is due")
+    manual_afternoon_end: time = Field(
+        default=time(18, 0),
+        description="Local time by which the afternoon manual reading is due (the afternoon "
+                    "slot starts at the morning end); later readings fill neither slot")
+    manual_overdue_days: int = Field(
+        default=7, ge=1, le=92,
+        description="Days back the overdue list and the cold-chain warnings show missed "
+                    "manual readings")
 
 
 def load_settings(**overrides: object) -> Settings:

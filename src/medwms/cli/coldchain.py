@@ -149,13 +149,16 @@ def recipients(zone: str = typer.Argument(..., help="Zone code, or TRANSPORT"),
 @app.command()
 @report_errors
 def warnings() -> None:
-    """List the cold-chain compliance warnings (recipients, sensors, equipment in date)."""
+    """List the cold-chain compliance warnings (recipients, sensors, equipment, manual readings)."""
     from medwms.coldchain.alarm_queries import warnings as found
+    from medwms.coldchain.manual_rules import SlotTimes
     from medwms.core.clock import local_date, utc_now
 
     config = settings()
     with database(config) as db, db.reading() as s:
-        rows = found(s, on=local_date(utc_now(), config.timezone))
+        rows = found(s, on=local_date(utc_now(), config.timezone), now=utc_now(),
+                     slots=SlotTimes(config.manual_morning_end, config.manual_afternoon_end),
+                     overdue_days=config.manual_overdue_days)
     for row in rows:
         console.print(f"{row.code}\t{row.subject}\t{row.message_en}")
     console.print(f"{len(rows)} warning(s)")

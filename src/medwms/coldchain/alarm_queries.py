@@ -1,7 +1,7 @@
 """Read-only alarm questions: the recipient lists, a person's notices and their count, one
 alarm's log (who was told, who acknowledged what), and the cold-chain compliance warnings
 (an area with fewer than 2 recipients, a cold room with fewer than 2 active sensors,
-equipment out of calibration or validation)."""
+equipment out of calibration or validation, a manual reading not taken in its slot)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from medwms.auth.tables import User
+from medwms.coldchain import manual_queries
 from medwms.coldchain.alarms import ESCALATION, FIRST, TRANSPORT
 from medwms.coldchain.errors import BreachNotFound
+from medwms.coldchain.manual_rules import SlotTimes
 from medwms.coldchain.tables import AlarmAck, AlarmNotice, AlarmRecipient, Breach, Sensor
 from medwms.equipment import queries as equipment
 from medwms.equipment import rules as equipment_rules
@@ -144,9 +146,16 @@ def alarm_log(session: Session, breach_no: str) -> AlarmLog:
                     tuple(AckView(*row) for row in acks))
 
 
-def warnings(session: Session, *, on: date) -> list[Warning]:
-    """The cold-chain compliance warnings on `on`."""
+def warnings(session: Session, *, on: date, now: datetime | None = None,
+             slots: SlotTimes | None = None, overdue_days: int = 7) -> list[Warning]:
+    """The cold-chain compliance warnings on `on` (with `now` and `slots`: also the manual
+    readings overdue in the last `overdue_days` days)."""
     found = [_few(a) for a in areas(session) if a.sensed and len(set(a.first)) < 2]
+    if now is not None and slots is not None:
+        found += [Warning("MANUAL_READING_OVERDUE", f"{r.area} {r.day} {r.slot}",
+                          *manual_queries.overdue_words(r))
+                  for r in manual_queries.overdue(session, now=now, times=slots,
+                                                  days=overdue_days)]
     found += _thin_rooms(session)
     found += [_lapsed(e) for e in equipment.register(session, on=on)
               if e.active and not e.in_date]

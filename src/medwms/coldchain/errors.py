@@ -84,3 +84,17 @@ class AckNoteRequired(ValidationError):
     code = "ALARM_NOTE_REQUIRED"
     message_en = "Acknowledging alarm {breach} needs a note of what was found or done. {summary}"
     message_zh = "确认报警 {breach} 须填写发现的情况或采取的措施。{summary}"
+
+
+class NotManuallyMonitored(Conflict):
+    code = "ZONE_NOT_MANUALLY_MONITORED"
+    message_en = ("Zone {zone} is not set for manual temperature readings; a person with "
+                  "cold-chain management rights switches it on first.")
+    message_zh = "库区 {zone} 未设置为人工温湿度记录；请先由冷链管理人员开启。"
+
+
+class BadManualReading(ValidationError):
+    code = "BAD_MANUAL_READING"
+    message_en = ("Manual reading for zone {zone} refused: {summary} (temperature −90…60 °C, "
+                  "humidity 0…100 %).")
+    message_zh = "库区 {zone} 的人工读数被拒绝：{summary}（温度 −90…60 °C，湿度 0…100 %）。"

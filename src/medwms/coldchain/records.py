@@ -25,10 +25,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from medwms.barcode.fonts import label_font
-from medwms.coldchain import calibration, queries, rules
+from medwms.coldchain import calibration, manual_queries, queries, rules
+from medwms.coldchain.manual_queries import SlotRow
+from medwms.coldchain.manual_rules import SlotTimes
 from medwms.coldchain.queries import BreachView
 from medwms.coldchain.tables import Breach, Reading, Sensor
-from medwms.core.clock import local_text, utc_now
+from medwms.core.clock import local_date, local_text, utc_now
 from medwms.core.errors import NotFound, Problem, ValidationError
 from medwms.masterdata.tables import Location, Warehouse, Zone
 
@@ -45,6 +47,12 @@ T: dict[str, tuple[str, str]] = {
     "kind": ("类型", "Kind"), "period": ("时段", "Period"), "minutes": ("超标分钟", "Minutes"),
     "lots": ("批次及处理", "Lots and decisions"), "none": ("无", "None"),
     "readings": ("记录（每 30 分钟）", "Readings (every 30 minutes)"),
+    "manual": ("人工记录（每日上午、下午各一次）", "Manual readings (morning and afternoon)"),
+    "day": ("日期", "Day"), "slot": ("时段", "Slot"), "person": ("记录人", "Recorded by"),
+    "state": ("状态", "State"), "MORNING": ("上午", "Morning"),
+    "AFTERNOON": ("下午", "Afternoon"), "DONE": ("已记录", "Taken"),
+    "DUE": ("待记录", "Due"), "OVERDUE": ("缺失（逾期）", "GAP (overdue)"),
+    "UPCOMING": ("未到时间", "Not yet due"),
     "calibration": ("校准", "Calibration"), "uncalibrated": ("未校准", "UNCALIBRATED"),
     "note": ("最低/最高取自全部读数；平均与平均动力学温度（ΔH = 83.144 kJ/mol）取自每 30 分钟"
              "的规定时点读数。",
@@ -86,6 +94,7 @@ class ZoneRecord:
     sensors: list[SensorMonth]
     breaches: list[BreachView]
     printed_at: datetime
+    manual: tuple[SlotRow, ...] = ()  # the hand readings' slots, day by day (G17)
 
 
 def month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
@@ -99,8 +108,9 @@ def month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
     return start, after
 
 
-def zone_record(session: Session, *, warehouse: str, zone: str, month: str) -> ZoneRecord:
-    """Everything the monthly record of a zone shows."""
+def zone_record(session: Session, *, warehouse: str, zone: str, month: str,
+                manual: SlotTimes | None = None, now: datetime | None = None) -> ZoneRecord:
+    """Everything the monthly record of a zone shows (with `manual`: its hand readings)."""
     wh = session.scalar(select(Warehouse).where(Warehouse.code == warehouse.upper()))
     zn = wh and session.scalar(select(Zone).where(Zone.warehouse_id == wh.id,
                                                   Zone.code == zone.upper()))
@@ -119,7 +129,22 @@ def zone_record(session: Session, *, warehouse: str, zone: str, month: str) -> Z
     return ZoneRecord(wh.code, zn.code, zn.name, month, wh.timezone,
                       float(zn.temp_min) if zn.temp_min is not None else None,
                       float(zn.temp_max) if zn.temp_max is not None else None, months,
-                      [queries.breach_view(session, b) for b in found], utc_now())
+                      [queries.breach_view(session, b) for b in found], utc_now(),
+                      _manual(session, wh, zn, start, end, manual, now or utc_now()))
+
+
+def _manual(session: Session, wh: Warehouse, zn: Zone, start: datetime, end: datetime,
+            times: SlotTimes | None, now: datetime) -> tuple[SlotRow, ...]:
+    """The manual slots of the month up to today, if the zone is read by hand."""
+    if times is None or not manual_queries.is_manual(session, warehouse=wh.code,
+                                                     zone=zn.code):
+        return ()
+    last = min(local_date(end, wh.timezone) - timedelta(days=1), local_date(now, wh.timezone))
+    first = local_date(start, wh.timezone)
+    if last < first:
+        return ()
+    return tuple(manual_queries.month_days(session, warehouse=wh.code, zone=zn.code,
+                                           first=first, last=last, now=now, times=times))
 
 
 def _sensor_month(session: Session, sensor: Sensor, start: datetime, end: datetime,
@@ -183,6 +208,21 @@ def breach_rows(record: ZoneRecord, lang: str) -> list[list[str]]:
                       str(b.minutes_outside), _decisions(b)] for b in record.breaches]
 
 
+def manual_rows(record: ZoneRecord, lang: str) -> list[list[str]]:
+    """The hand readings day by day; a slot with no reading shows as a gap."""
+    head = [_t(k, lang) for k in ("day", "slot", "time", "celsius", "humidity", "person",
+                                  "state")]
+    rows = [head]
+    for slot in record.manual:
+        taken = slot.reading
+        rows.append([slot.day.isoformat(), _t(slot.slot, lang),
+                     _local(taken.at, record.timezone) if taken else "—",
+                     _num(taken.celsius) if taken else "—",
+                     _num(taken.humidity) if taken else "—",
+                     taken.recorded_by if taken else "—", _t(slot.state, lang)])
+    return rows
+
+
 def record_pdf(record: ZoneRecord, *, language: str = "zh-CN",
                font_path: Path | str | None = None) -> bytes:
     """The record as PDF bytes (A4), in Chinese or English."""
@@ -204,6 +244,9 @@ def record_pdf(record: ZoneRecord, *, language: str = "zh-CN",
     rows = breach_rows(record, lang)
     story.append(_grid(rows, body, font, header=True) if len(rows) > 1
                  else Paragraph(_t("none", lang), body))
+    if record.manual:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(_t("manual", lang)), body),
+                  _grid(manual_rows(record, lang), body, font, header=True)]
     for sensor in record.sensors:
         story += [Spacer(1, 4 * mm),
                   Paragraph(escape(f"{_t('readings', lang)} — {sensor.code}"), body),
@@ -260,6 +303,10 @@ def record_xlsx(record: ZoneRecord, *, language: str = "zh-CN") -> bytes:
     breaches = book.create_sheet("Breaches")
     for row in breach_rows(record, lang):
         breaches.append(row)
+    if record.manual:
+        manual = book.create_sheet("Manual")
+        for row in manual_rows(record, lang):
+            manual.append(row)
     for sensor in record.sensors:
         readings = book.create_sheet(sensor.code[:31])
         readings.append([_t(k, lang) for k in ("time", "celsius", "humidity", "calibration")])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     Numeric,
@@ -183,3 +184,36 @@ class AlarmAck(Base):
 # Which warehouse a row belongs to: scoped readings keep to the reader's (auth.guard).
 in_warehouse(Sensor.warehouse_id, unplaced_visible=True)
 placed_through(Breach.sensor_id, Sensor)
+
+
+class ManualZone(Base):
+    """A zone whose readings are taken by hand twice a day (no automatic monitoring).
+
+    Never deleted: switching manual readings off clears `active` (audited), so the record
+    keeps the period the zone was manual."""
+
+    __tablename__ = "manual_zone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ManualReading(Base):
+    """A reading taken by hand: append-only; person from the session, time from the server."""
+
+    __tablename__ = "manual_reading"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    slot: Mapped[str] = mapped_column(String(10))  # MORNING, AFTERNOON, LATE
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    celsius: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    humidity: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    out_of_range: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))

@@ -27,6 +27,7 @@ from medwms.web.pages import (
     home,
     inbound,
     location_labels,
+    manual_readings,
     masterdata,
     masterdata_files,
     notices,
@@ -73,7 +74,8 @@ ROUTERS: tuple[APIRouter, ...] = (location_labels.router, masterdata_files.route
                                   settings_page.router, archive_page.router,
                                   complaints.router, quality_stock.router,
                                   cold_quality.router, qualification.router,
-                                  review_blocks.router, masterdata.router)
+                                  review_blocks.router, manual_readings.router,
+                                  masterdata.router)
 
 
 def install(app: FastAPI) -> None:

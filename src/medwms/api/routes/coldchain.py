@@ -23,6 +23,7 @@ from medwms.coldchain import chart, disposition, queries, records
 from medwms.coldchain.disposition import Decision
 from medwms.coldchain.files import read_logger_file
 from medwms.coldchain.ingest import INGEST, RawReading, ingest
+from medwms.coldchain.manual_rules import SlotTimes
 from medwms.coldchain.sensors import MANAGE as MANAGE_SENSORS
 from medwms.coldchain.sensors import SensorSpec, save_sensor
 from medwms.core.clock import utc_now
@@ -193,7 +194,9 @@ def record_pdf(warehouse: Code, zone: Code, month: Code, db: DbDep, actor: Actor
     """The GSP temperature record of a zone for a month (YYYY-MM) as PDF."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
-        record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month)
+        record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month,
+                                     manual=SlotTimes(settings.manual_morning_end,
+                                                      settings.manual_afternoon_end))
     pdf = records.record_pdf(record, language=lang or language, font_path=settings.cjk_font_path)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{zone}-{month}-temperature.pdf"'})
@@ -201,11 +204,14 @@ def record_pdf(warehouse: Code, zone: Code, month: Code, db: DbDep, actor: Actor
 
 @router.get("/zones/{warehouse}/{zone}/record.xlsx", dependencies=[needs(Perm.STOCK_READ)])
 def record_xlsx(warehouse: Code, zone: Code, month: Code, db: DbDep, actor: ActorDep,
-                language: LangDep, lang: Lang | None = None) -> Response:
+                settings: SettingsDep, language: LangDep,
+                lang: Lang | None = None) -> Response:
     """The GSP temperature record of a zone for a month as XLSX."""
     require(actor, Perm.STOCK_READ)
     with reading_as(db, actor) as s:
-        record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month)
+        record = records.zone_record(s, warehouse=warehouse, zone=zone, month=month,
+                                     manual=SlotTimes(settings.manual_morning_end,
+                                                      settings.manual_afternoon_end))
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(records.record_xlsx(record, language=lang or language), media_type=media,
                     headers={"Content-Disposition":

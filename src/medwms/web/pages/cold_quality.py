@@ -18,6 +18,7 @@ from medwms.attachments.store import store_of
 from medwms.auth.guard import reading_as, require
 from medwms.auth.rules import Perm
 from medwms.coldchain import alarm_queries, alarms
+from medwms.coldchain.manual_rules import SlotTimes
 from medwms.config import Settings
 from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
@@ -63,7 +64,9 @@ def _register(request: Request, db: Database, visitor: Visitor, settings: Settin
     with reading_as(db, visitor.actor) as s:
         rows = register.register(s, on=_today(settings),
                                  warn_days=settings.equipment_due_warning_days)
-        warnings = alarm_queries.warnings(s, on=_today(settings))
+        warnings = alarm_queries.warnings(
+            s, on=_today(settings), now=utc_now(), overdue_days=settings.manual_overdue_days,
+            slots=SlotTimes(settings.manual_morning_end, settings.manual_afternoon_end))
     return render(request, "quality/equipment.html", visitor=visitor, rows=rows,
                   warnings=warnings, words=WORDS, can_manage=visitor.actor.can(MANAGE),
                   refusal=refusal, values=values or {}, status_code=status_code)
