@@ -37,7 +37,7 @@ def app() -> FastAPI:
     locker.start()
     application.state.expiry_locker = locker
     escalator = AlarmEscalator(application.state.db,
-                               after_minutes=config.alarm_escalation_minutes,
+                               after_minutes=lambda: runtime.current().alarm_escalation_minutes,
                                interval=config.alarm_escalation_check_seconds)
     escalator.start()
     application.state.alarm_escalator = escalator

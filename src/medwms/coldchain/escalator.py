@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from medwms.coldchain.alarms import escalate
 from medwms.core.db import Database
@@ -13,10 +14,15 @@ log = logging.getLogger(__name__)
 
 
 class AlarmEscalator:
-    """Runs `alarms.escalate` at start and then every `interval` seconds until stopped."""
+    """Runs `alarms.escalate` at start and then every `interval` seconds until stopped.
 
-    def __init__(self, db: Database, *, after_minutes: int, interval: float = 60.0) -> None:
-        self.db, self.after_minutes, self.interval = db, after_minutes, interval
+    `after_minutes` is a number, or a function asked at each pass (the server hands it the
+    runtime setting, so a change on the settings page takes effect at the next pass)."""
+
+    def __init__(self, db: Database, *, after_minutes: int | Callable[[], int],
+                 interval: float = 60.0) -> None:
+        self.db, self.interval = db, interval
+        self._after = after_minutes if callable(after_minutes) else (lambda: after_minutes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="medwms-alarm-escalation",
                                         daemon=True)
@@ -30,7 +36,7 @@ class AlarmEscalator:
 
     def run_once(self) -> list[str]:
         """One pass; the escalated breach numbers."""
-        done = escalate(self.db, after_minutes=self.after_minutes)
+        done = escalate(self.db, after_minutes=self._after())
         if done:
             log.warning("cold-chain alarms escalated: %s", ", ".join(done))
         return done

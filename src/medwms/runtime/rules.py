@@ -36,6 +36,14 @@ RUNTIME_FIELDS: tuple[str, ...] = (
     "pick_serial_substitution",
     "max_upload_bytes",
     "max_attachment_bytes",
+    "near_expiry_days",
+    "stock_check_days",
+    "credential_warning_days",
+    "alarm_escalation_minutes",
+    "equipment_due_warning_days",
+    "manual_morning_end",
+    "manual_afternoon_end",
+    "manual_overdue_days",
 )
 
 MIN_REASON_LENGTH = 3

@@ -5,7 +5,7 @@ readings: the local day and slot (MORNING, AFTERNOON, LATE), the server time, th
 person who took them, and whether the reading left the zone's range.
 
 Revision ID: 0020m
-Revises: 0016h
+Revises: 0021e
 Create Date: 2026-12-08 05:00:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from alembic import op
 from medwms.core.db import UTCDateTime
 
 revision: str = '0020m'
-down_revision: str | None = '0016h'
+down_revision: str | None = '0021e'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

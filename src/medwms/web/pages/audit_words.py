@@ -71,6 +71,7 @@ ENTITIES = (
     NP_("audit record", "quality_hold"), NP_("audit record", "destruction"),
     NP_("audit record", "stock_check"), NP_("audit record", "zone_check_plan"),
     NP_("audit record", "qual_file"),
+    NP_("audit record", "manual_zone"), NP_("audit record", "manual_reading"),
 )
 FIELDS = (
     NP_("audit field", "action"), NP_("audit field", "active"),

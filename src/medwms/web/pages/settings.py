@@ -42,6 +42,15 @@ TITLES = {
     "pick_serial_substitution": N_("A picker may take another serial of the allocated lot"),
     "max_upload_bytes": N_("Largest file upload (bytes)"),
     "max_attachment_bytes": N_("Largest scan or photo kept with a record (bytes)"),
+    "near_expiry_days": N_("Days before expiry that stock is listed as near expiry"),
+    "stock_check_days": N_("Days between in-stock maintenance checks of a zone"),
+    "credential_warning_days": N_("Days before a licence or certificate lapses that it is listed"),
+    "alarm_escalation_minutes": N_("Minutes an alarm may go unacknowledged before escalation"),
+    "equipment_due_warning_days": N_("Days before a calibration or validation is due that it "
+                                     "is shown"),
+    "manual_morning_end": N_("End of the morning manual reading (local time)"),
+    "manual_afternoon_end": N_("End of the afternoon manual reading (local time)"),
+    "manual_overdue_days": N_("Days of missed manual readings listed as overdue"),
 }
 SOURCES = {queries.Source.RUNTIME: N_("Changed here"),
            queries.Source.ENVIRONMENT: N_("Environment"),
