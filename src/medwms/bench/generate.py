@@ -25,6 +25,7 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.ledger.tables import Lot, Movement, SerialUnit
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
+from medwms.qualification.service import file_existing
 
 ACTIVE_FLOWS = 400
 SPAN = timedelta(days=730)
@@ -67,6 +68,8 @@ def generate(db: Database, scale: Scale, *, progress: Progress | None = None) ->
     with db.unit_of_work() as uow:
         _require_empty(uow.session)
         world, warehouse_of = _master_data(uow.session, scale, now)
+        uow.session.flush()
+        file_existing(uow.session, now=now, note="bench data")  # 首营: filed as approved
         uow.commit()
     writer = LedgerWriter(db, warehouse_of, before_flush=lambda conn: _write_ids(conn, world,
                                                                               writer))

@@ -31,12 +31,18 @@ def credential_of(row: Credential) -> rules.Credential:
                             region=row.region)
 
 
-def _standing(s: Session, where: ColumnElement[bool], subject: str, code: str,
-              device_class: str = "") -> Standing:
-    rows = s.execute(select(QualificationFile, Credential)
-                     .outerjoin(Credential, (Credential.file_id == QualificationFile.id)
-                                & Credential.superseded_by.is_(None))
-                     .where(where).order_by(Credential.id)).all()
+def _files(s: Session, where: ColumnElement[bool]) -> list[tuple[QualificationFile,
+                                                                   Credential | None]]:
+    """The files matching `where`, each with its current credentials, in one statement."""
+    return [(f, c) for f, c in s.execute(
+        select(QualificationFile, Credential)
+        .outerjoin(Credential, (Credential.file_id == QualificationFile.id)
+                   & Credential.superseded_by.is_(None))
+        .where(where).order_by(QualificationFile.id, Credential.id)).tuples()]
+
+
+def _standing_of(rows: Sequence[tuple[QualificationFile, Credential | None]], subject: str,
+                 code: str, device_class: str = "") -> Standing:
     if not rows:
         return Standing(subject, code, None, device_class=device_class)
     file = rows[0][0]
@@ -44,6 +50,11 @@ def _standing(s: Session, where: ColumnElement[bool], subject: str, code: str,
     customers = frozenset(t for t in file.customers.split() if t)
     return Standing(subject, code, file.state, held, file.customer_type, device_class,
                     file.catalogue_code, customers)
+
+
+def _standing(s: Session, where: ColumnElement[bool], subject: str, code: str,
+              device_class: str = "") -> Standing:
+    return _standing_of(_files(s, where), subject, code, device_class)
 
 
 def partner_standing(s: Session, partner: Partner) -> Standing:
@@ -74,12 +85,18 @@ def check_party(s: Session, *, partner: Partner, today: date, action: str) -> No
     _raise(rules.standing_refusal(partner_standing(s, partner), today), action, today)
 
 
-def check_receiving(s: Session, *, supplier: Partner, item: Item, today: date) -> None:
+def check_receiving(s: Session, *, supplier_id: int, supplier_code: str, item: Item,
+                    today: date) -> None:
     """G01/G02/G03/G06: the supplier and the product are approved, nothing lapsed, and the
-    product inside the supplier's scope."""
-    party = partner_standing(s, supplier)
+    product inside the supplier's scope. Both files are read in one statement (a receiving
+    scan asks this every time)."""
+    rows = _files(s, (QualificationFile.partner_id == supplier_id)
+                  | (QualificationFile.item_id == item.id))
+    party = _standing_of([r for r in rows if r[0].partner_id == supplier_id],
+                         Subject.SUPPLIER, supplier_code)
     _raise(rules.standing_refusal(party, today), "RECEIVE", today)
-    product = item_standing(s, item)
+    product = _standing_of([r for r in rows if r[0].item_id == item.id], Subject.ITEM,
+                           item.code, item.risk_class)
     _raise(rules.standing_refusal(product, today), "RECEIVE", today)
     _raise(rules.scope_refusal(party, rules.trading_scope(party, today), product, "G03"),
            "RECEIVE", today)

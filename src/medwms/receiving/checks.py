@@ -25,7 +25,7 @@ from medwms.ledger.tables import Lot, SerialUnit, Stock
 from medwms.masterdata import fields
 from medwms.masterdata.rules import credential_problem
 from medwms.masterdata.storage import is_cold_chain
-from medwms.masterdata.tables import Item, Location, Packaging, Partner
+from medwms.masterdata.tables import Item, Location, Packaging
 from medwms.qualification import gates
 from medwms.receiving import queries, rules
 from medwms.receiving.errors import (
@@ -220,7 +220,8 @@ def check_qualified(s: Session, supplier: Supplier, unit: Unit, today: date) -> 
         en, zh = _why(why, item.registration_expiry)
         raise ItemNotRegistered(item=item.code, registration=item.registration_no or "—",
                                 why_en=en, why_zh=zh, day=today)
-    gates.check_receiving(s, supplier=s.get_one(Partner, supplier.id), item=item, today=today)
+    gates.check_receiving(s, supplier_id=supplier.id, supplier_code=supplier.code, item=item,
+                          today=today)
 
 
 def _why(why: str, expiry: date | None) -> tuple[str, str]:

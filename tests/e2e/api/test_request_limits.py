@@ -32,7 +32,8 @@ CHUNK = 64 * 1024
 HUGE = 200 * 1000 * 1000  # 200 MB
 UPLOADS = {f"{API}/masterdata/{{kind}}/import", f"{API}/orders/import",
            f"{API}/notices/import", f"{API}/coldchain/sensors/{{code}}/readings/file",
-           f"{API}/equipment/{{code}}/checks", f"{API}/qualification/files/{{file_no}}/papers"}
+           f"{API}/equipment/{{code}}/checks", f"{API}/qualification/files/{{file_no}}/papers",
+           f"{API}/receipts/{{receipt_no}}/handover"}
 
 
 @pytest.fixture

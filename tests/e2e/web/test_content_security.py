@@ -17,6 +17,7 @@ from medwms.auth.rules import Role
 from medwms.counting.tables import CountTask
 from medwms.demo.catalogue import demo_password
 from medwms.demo.numbers import documents
+from medwms.qualification.tables import QualificationFile
 from medwms.verification.tables import Verification
 from tests.e2e.web.day_data import Api, Day, prepare_day
 from tests.e2e.web.live import login
@@ -73,6 +74,7 @@ def values(day: Day, server, live_db) -> dict[str, str]:
             "return_no": str(opened["return_no"]),
             "complaint_no": str(complaint["complaint_no"]),
             "attachment_id": first(live_db, Attachment.id, "0"),
+            "file_no": first(live_db, QualificationFile.file_no, "QF-NONE"),
             "task_id": first(live_db, CountTask.id, "0"), "username": Role.MANAGER.value,
             "kind": "items", "key": day.ambient}
 

@@ -39,7 +39,7 @@ def _upload(file: UploadFile | None) -> Upload | None:
 @router.post("/receipts/{receipt_no}/handover", dependencies=[needs(Perm.RECEIVE)])
 def record_handover(receipt_no: Code, db: DbDep, actor: ActorDep, settings: SettingsDep,
                     deliverer_name: Annotated[Line, Form(max_length=80)],
-                    password: Annotated[str, Form(max_length=200)],
+                    password: Annotated[Line, Form(max_length=200)],
                     deliverer_signature: Annotated[UploadFile, File()],
                     signed_by: Annotated[Code, Form(description="DRAWN or PAPER")] = "DRAWN",
                     delivery_note: FileIn = None, waybill: FileIn = None,
@@ -99,7 +99,7 @@ def list_review_blocks(db: DbDep, actor: ActorDep,
 
 class ClearIn(BaseModel):
     decision: Line = Field(min_length=1, max_length=280, description="quality's decision")
-    password: str = Field(min_length=1, max_length=200, description="e-signature")
+    password: Line = Field(min_length=1, max_length=200, description="e-signature")
 
 
 @router.post("/quality/review-blocks/{block_id}/clear",

@@ -25,6 +25,7 @@ from medwms.core.clock import utc_now
 from medwms.core.db import Database
 from medwms.ledger.tables import Lot
 from medwms.masterdata.tables import Item, Location, Owner, Partner, Warehouse, Zone
+from medwms.qualification.service import file_existing
 
 CODE = "BF"
 ITEMS = 100
@@ -86,6 +87,8 @@ def _load(db: Database, lots: int) -> list[str]:
                                 for n in range(lots)])
         locations = dict(s.execute(select(Location.id, Location.warehouse_id).where(
             Location.warehouse_id == site.id)).all())
+        s.flush()
+        file_existing(s, now=now, note="bench data")  # 首营: the bench's parties and items filed
         uow.commit()
     _stock(db, locations, now)
     return [f"FEFO{n:03d}" for n in range(ITEMS)]

@@ -22,6 +22,7 @@ from medwms.ledger.rules import Line
 from medwms.ledger.service import post
 from medwms.ledger.tables import Lot, MovementKind, Status
 from medwms.masterdata.tables import Item, Location, Owner, Packaging, Partner, Warehouse, Zone
+from medwms.qualification.service import file_existing
 
 CODE, ITEMS, PASSWORD = "BS", 20, "Bench-scan-Pa55word!"
 LICENCE_END = date(2036, 12, 31)
@@ -101,6 +102,8 @@ def _master(db: Database) -> list[str]:
         gtins = [gtin(0, 90000 + n) for n in range(ITEMS)]
         s.execute(insert(Packaging), [{"gtin": g, "item_id": ids[c], "quantity": 1}
                                       for g, c in zip(gtins, codes, strict=True)])
+        s.flush()
+        file_existing(s, now=now, note="bench data")  # 首营: the bench's parties and items filed
         uow.commit()
     return gtins
 

@@ -48,6 +48,11 @@ PERM_WORDS: dict[str, str] = {
     Perm.USERS_MANAGE: N_("Manage users, roles and API tokens"),
     Perm.AUDIT_READ: N_("Read the audit log"),
     Perm.SYSTEM_ADMIN: N_("Administer the system"),
+    Perm.ATTACHMENT_READ: N_("Download kept scans and photos"),
+    Perm.QUALITY_RECORD: N_("Record quality findings, holds and complaints"),
+    Perm.QUALITY_APPROVE: N_("Approve as quality (首营, decisions, destruction)"),
+    Perm.COLDCHAIN_MANAGE: N_("Manage cold-chain equipment and alarm recipients"),
+    Perm.SETTINGS_MANAGE: N_("Change runtime settings and archive documents"),
 }
 SCOPE_WORDS: dict[str, str] = {
     ApiScope.READ_ONLY: N_("Read only (GET requests)"),
