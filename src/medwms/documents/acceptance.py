@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
-from reportlab.platypus import TableStyle as _TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,8 +28,10 @@ from medwms.documents.pdf_parts import (
     Code128Flowable,
     Styles,
     date_text,
+    label_grid,
     language_of,
     local_text,
+    paragraph,
     styles,
 )
 from medwms.masterdata.tables import Item, Packaging, Partner
@@ -188,19 +188,12 @@ def _t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)) or "—", style)
+_p = paragraph
 
 
 def _grid(rows: list[tuple[str, object]], lang: str, st: Styles,
           widths: tuple[float, float]) -> Table:
-    data = [[_p(_t(key, lang), st.small), _p(value, st.body)] for key, value in rows]
-    table = Table(data, colWidths=[widths[0] * mm, widths[1] * mm])
-    table.setStyle(_TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
+    return label_grid([(_t(key, lang), value) for key, value in rows], st, widths)
 
 
 def _header(record: AcceptanceRecord, lang: str, st: Styles) -> Table:

@@ -23,7 +23,14 @@ from medwms.barcode.internal import DOCUMENT_PREFIX
 from medwms.core.clock import utc_now
 from medwms.counting import queries
 from medwms.counting.queries import PlanView, VarianceRow
-from medwms.documents.pdf_parts import Code128Flowable, Styles, language_of, local_text, styles
+from medwms.documents.pdf_parts import (
+    Code128Flowable,
+    Styles,
+    language_of,
+    local_text,
+    paragraph,
+    styles,
+)
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("盘点报告", "Count report"),
@@ -65,8 +72,7 @@ def count_report_pdf(session: Session, plan_no: str, *, language: str = "zh-CN",
     return buffer.getvalue()
 
 
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)) or "—", style)
+_p = paragraph
 
 
 def _header(plan: PlanView, lines: list[VarianceRow], lang: str, st: Styles,

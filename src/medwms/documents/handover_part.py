@@ -4,15 +4,16 @@ signature) by name and SHA-256 — or what is still missing."""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
-from reportlab.platypus import TableStyle as _TableStyle
+from reportlab.platypus import KeepTogether, Spacer
 
 from medwms.attachments.queries import AttachmentRef
-from medwms.documents.pdf_parts import Styles, local_text
+from medwms.documents.pdf_parts import (
+    Styles,
+    label_grid,
+    local_text,
+    paragraph,
+)
 from medwms.receiving.handover_queries import HandoverView
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -35,8 +36,7 @@ def _t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)) or "—", style)
+_p = paragraph
 
 
 def _file(ref: AttachmentRef) -> str:
@@ -56,10 +56,6 @@ def handover_block(view: HandoverView, timezone: str, lang: str, st: Styles) -> 
     rows += [(paper.purpose, _file(paper)) for paper in view.papers]
     if view.missing:
         rows.append(("missing", view.missing_en if lang == "en" else view.missing_zh))
-    table = Table([[_p(_t(key, lang), st.small), _p(value, st.body)] for key, value in rows],
-                  colWidths=[40 * mm, 140 * mm])
-    table.setStyle(_TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table = label_grid([(_t(key, lang), value) for key, value in rows], st, (40, 140))
     return [KeepTogether([_p(_t("handover", lang), st.heading), Spacer(1, 1.5 * mm), table]),
             Spacer(1, 5 * mm)]

@@ -1,14 +1,17 @@
-"""Shared pieces of printed documents: the CJK-capable styles and a Code 128 flowable."""
+"""Shared pieces of printed documents: the CJK-capable styles, a Code 128 flowable, a text
+paragraph and the two-column label/value grid of the records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from medwms.barcode.fonts import label_font
 from medwms.barcode.symbols import SymbolKind, symbol_matrix
@@ -83,3 +86,20 @@ class Code128Flowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.setFont(self.font, 8)
         canvas.drawString(x0, 1 * mm, self.text)
+
+
+def paragraph(text: object, style: object) -> Paragraph:
+    """`text` as a paragraph, escaped; an empty value prints as a dash."""
+    return Paragraph(escape(str(text)) or "—", style)
+
+
+def label_grid(rows: list[tuple[str, object]], st: Styles,
+               widths: tuple[float, float]) -> Table:
+    """A record's grid: a shaded label column (already in the document's language) and the
+    values, `widths` in millimetres."""
+    table = Table([[paragraph(label, st.small), paragraph(value, st.body)]
+                   for label, value in rows], colWidths=[widths[0] * mm, widths[1] * mm])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table

@@ -11,14 +11,20 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
-from reportlab.platypus import TableStyle as _TableStyle
 
 from medwms.barcode.internal import DOCUMENT_PREFIX
-from medwms.documents.pdf_parts import Code128Flowable, Styles, date_text, language_of, styles
+from medwms.documents.pdf_parts import (
+    Code128Flowable,
+    Styles,
+    date_text,
+    label_grid,
+    language_of,
+    paragraph,
+    styles,
+)
 from medwms.verification.review import ReviewLine, ReviewRecord
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -84,17 +90,11 @@ def _t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)) or "—", style)
+_p = paragraph
 
 
 def _grid(rows: list[tuple[str, object]], lang: str, st: Styles) -> Table:
-    table = Table([[_p(_t(key, lang), st.small), _p(value, st.body)] for key, value in rows],
-                  colWidths=[50 * mm, 130 * mm])
-    table.setStyle(_TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
+    return label_grid([(_t(key, lang), value) for key, value in rows], st, (50, 130))
 
 
 def _header(record: ReviewRecord, lang: str) -> list[tuple[str, object]]:

@@ -31,6 +31,7 @@ from medwms.documents.pdf_parts import (
     date_text,
     language_of,
     local_text,
+    paragraph,
     styles,
 )
 from medwms.masterdata.tables import Owner
@@ -123,8 +124,7 @@ def _t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)) or "—", style)
+_p = paragraph
 
 
 def _style(table: Table, header_row: bool) -> Table:
