@@ -34,6 +34,10 @@ KIND_WORDS = {
     "SUPPLIER_AUTHORISATION": ("supplier's authorisation letter", "供货者授权书"),
     "SALESPERSON_LETTER": ("salesperson authorisation letter", "销售人员授权书"),
     "USE_STATEMENT": ("statement of intended use", "使用用途说明"),
+    # the papers kept beside the credentials (qualification.service.PURPOSES)
+    "LABEL": ("label sample or photo", "标签样张或照片"),
+    "DELIVERY_NOTE_SAMPLE": ("sample delivery note with its seal", "随货同行单样式（盖章）"),
+    "OTHER": ("other paper", "其他资料"),
 }
 ACTION_WORDS = {"RECEIVE": ("receiving", "收货"), "SELL": ("the sales order", "销售出库单"),
                 "ALLOCATE": ("allocation", "分配"), "RELEASE": ("quality release", "质量放行"),
@@ -59,7 +63,7 @@ MISSING_WORDS = {
 
 
 def kind_words(kind: str) -> tuple[str, str]:
-    """A credential kind in English and Chinese (the code itself when unknown)."""
+    """A credential or paper kind in English and Chinese (the code itself when unknown)."""
     return KIND_WORDS.get(kind, (kind, kind))
 
 

@@ -25,7 +25,7 @@ from medwms.core.clock import local_date, utc_now
 from medwms.core.db import Database
 from medwms.core.fields import Code
 from medwms.qualification import queries, service
-from medwms.qualification.errors import BadCredential
+from medwms.qualification.errors import BadCredential, kind_words
 from medwms.qualification.rules import CustomerType, FileState, Kind, Subject
 from medwms.web import forms, uploads
 from medwms.web.deps import DbDep, SettingsDep, Visitor, VisitorDep, needs
@@ -43,7 +43,6 @@ CUSTOMERS = {CustomerType.MEDICAL: N_("Medical institution"),
              CustomerType.DISTRIBUTOR: N_("Device distributor"),
              CustomerType.MANUFACTURER: N_("Manufacturer"),
              CustomerType.OTHER: N_("Other unit (use statement)")}
-PAPERS = (*Kind, "LABEL", "DELIVERY_NOTE_SAMPLE", "OTHER")
 DONE = {"credential": N_("The credential is recorded."), "paper": N_("The paper is kept."),
         "submit": N_("The file is submitted to quality."),
         "approve": N_("The file is approved and signed."),
@@ -125,7 +124,8 @@ def _page(request: Request, db: Database, visitor: Visitor, settings: Settings, 
     editable = view.state in (FileState.DRAFT, FileState.REJECTED)
     return render(request, "qualification/file.html", visitor=visitor, view=view,
                   subjects=SUBJECTS, states=STATES, customers=CUSTOMERS, kinds=list(Kind),
-                  papers=PAPERS, done=done, failed=failed, refusal=refusal,
+                  papers=service.PURPOSES, kind_words=kind_words, done=done, failed=failed,
+                  refusal=refusal,
                   values=values or {}, status_code=status_code, editable=editable,
                   can_record=actor.can(Perm.QUALITY_RECORD),
                   can_decide=actor.can(Perm.QUALITY_APPROVE)
