@@ -308,3 +308,12 @@ def salesperson_refusal(person: Standing, item: Standing, today: date) -> Refusa
                        gone.valid_until, other=item.code)
     return Refusal("G30", "OUT_OF_SCOPE", person.subject, person.code,
                    number="; ".join(c.scope.text() for c in valid), other=item.code)
+
+
+MAX_WARNING_DAYS = 3660
+
+
+def warning_window(asked: int | None, setting: int) -> int:
+    """The days ahead the expiring list looks: those asked for (within 0..10 years), else the
+    setting."""
+    return setting if asked is None else max(0, min(asked, MAX_WARNING_DAYS))

@@ -186,3 +186,10 @@ def test_a_salesperson_needs_a_valid_letter_covering_the_item():
 def test_a_product_without_a_catalogue_code_is_checked_by_its_class_only():
     assert scope("III 6846").covers("III", "")
     assert not scope("III 6846").covers("II", "")
+
+
+def test_the_warning_window_is_the_setting_unless_days_are_asked_within_ten_years():
+    from medwms.qualification.rules import warning_window
+    assert warning_window(None, 30) == 30
+    assert warning_window(90, 30) == 90
+    assert (warning_window(-5, 30), warning_window(99999, 30)) == (0, 3660)

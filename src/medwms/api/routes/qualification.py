@@ -17,6 +17,7 @@ from medwms.auth.rules import Perm
 from medwms.core.clock import local_date, utc_now
 from medwms.core.fields import Code, Day, Id, Line
 from medwms.qualification import queries, service
+from medwms.qualification.rules import MAX_WARNING_DAYS, warning_window
 
 router = APIRouter(prefix="/qualification", tags=["qualification"])
 
@@ -138,8 +139,9 @@ def reject_file(file_no: Code, body: SignBody, db: DbDep, actor: ActorDep,
 
 @router.get("/expiring", dependencies=[needs(Perm.MASTERDATA_READ)])
 def expiring(db: DbDep, actor: ActorDep, settings: SettingsDep,
-             days: Annotated[int | None, Query(ge=0, le=3660)] = None) -> list[dict[str, Any]]:
+             days: Annotated[int | None, Query(ge=0, le=MAX_WARNING_DAYS)] = None,
+             ) -> list[dict[str, Any]]:
     """Credentials lapsing within the warning window (the setting, or `days`), or lapsed."""
-    window = settings.credential_warning_days if days is None else days
+    window = warning_window(days, settings.credential_warning_days)
     return [asdict(row) for row in queries.expiring(db, actor=actor, today=_today(settings),
                                                     days=window)]

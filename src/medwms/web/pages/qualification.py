@@ -26,7 +26,7 @@ from medwms.core.db import Database
 from medwms.core.fields import Code
 from medwms.qualification import queries, service
 from medwms.qualification.errors import BadCredential, kind_words
-from medwms.qualification.rules import CustomerType, FileState, Kind, Subject
+from medwms.qualification.rules import CustomerType, FileState, Kind, Subject, warning_window
 from medwms.web import forms, uploads
 from medwms.web.deps import DbDep, SettingsDep, Visitor, VisitorDep, needs
 from medwms.web.forms import FormDep, Reader, Refusal
@@ -100,7 +100,7 @@ def open_form(request: Request, db: DbDep, visitor: VisitorDep, form: FormDep) -
 def expiring_page(request: Request, db: DbDep, visitor: VisitorDep, settings: SettingsDep,
                   days: int | None = None) -> HTMLResponse:
     """Credentials lapsing within the warning window (the setting unless chosen), or lapsed."""
-    window = settings.credential_warning_days if days is None else max(0, min(days, 3660))
+    window = warning_window(days, settings.credential_warning_days)
     rows = queries.expiring(db, actor=visitor.actor, today=_today(settings), days=window)
     return render(request, "qualification/expiring.html", visitor=visitor, rows=rows,
                   days=window, subjects=SUBJECTS)
